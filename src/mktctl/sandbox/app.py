@@ -1,0 +1,214 @@
+"""The sandbox tenant as an ASGI application (FastAPI).
+
+One dispatcher serves every path: it reads the JSON body (bounded in size), authenticates the caller
+(except on the token endpoints), applies the optional rate limit and fault injection, runs the handler
+in a worker thread and wraps its answer in the platform's envelope. Errors are HTTP 200 with a
+non-zero ``errorCode``, as on the real platform.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from mktctl.sandbox import addressbook, crm
+from mktctl.sandbox import protocol as p
+from mktctl.sandbox.auth import CallContext, authenticate, issue_token
+from mktctl.sandbox.extension import PREFIX, DeleteRequest, Extension, ListRequest, SpecValidator, UpsertRequest
+from mktctl.sandbox.store import Store
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``calls`` calls per ``window_s`` seconds per interface and corp (the platform: 100 / 20 s)."""
+
+    calls: int = 100
+    window_s: float = 20.0
+
+
+class _Limiter:
+    def __init__(self, limit: RateLimit, clock: Callable[[], float]) -> None:
+        self.limit, self.clock = limit, clock
+        self._calls: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, corp_id: str, path: str) -> bool:
+        now = self.clock()
+        with self._lock:
+            calls = self._calls[(corp_id, path)]
+            while calls and calls[0] <= now - self.limit.window_s:
+                calls.popleft()
+            if len(calls) >= self.limit.calls:
+                return False
+            calls.append(now)
+            return True
+
+
+class FaultHook:
+    """The seam for fault injection (see mktctl.sandbox.faults). ``before`` may raise a SandboxError or
+    return an HTTP response to send instead; ``after`` runs once the handler's work is committed."""
+
+    def before(self, path: str) -> Response | None:  # pragma: no cover - interface
+        return None
+
+    def after(self, path: str, answer: dict[str, Any]) -> Response | None:  # pragma: no cover - interface
+        return None
+
+
+def create_app(
+    store: Store,
+    *,
+    api: str = "full",
+    rate_limit: RateLimit | None = None,
+    faults: FaultHook | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    extension_kinds: dict[str, str] | None = None,
+    spec_validator: SpecValidator | None = None,
+) -> FastAPI:
+    """Build the sandbox app over ``store``.
+
+    ``api="public"`` serves only what the public FxiaoKe open API has (no extension prefix), so that
+    every extension kind becomes a manual step, as against a real tenant.
+    """
+    if api not in ("full", "public"):
+        raise ValueError("api must be 'full' or 'public'")
+    app = FastAPI(title="mktctl sandbox tenant", docs_url=None, redoc_url=None, openapi_url=None)
+    limiter = _Limiter(rate_limit, time.monotonic) if rate_limit else None
+    handlers: dict[str, crm.Handler] = {**crm.HANDLERS, **addressbook.HANDLERS}
+
+    async def read_body(request: Request) -> dict[str, Any]:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_body_bytes:
+            raise p.SandboxError(p.BODY_TOO_LARGE, f"request body over {max_body_bytes} bytes")
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > max_body_bytes:
+                raise p.SandboxError(p.BODY_TOO_LARGE, f"request body over {max_body_bytes} bytes")
+        if not raw.strip():
+            raise p.SandboxError(p.EMPTY_BODY, "the POST body is empty")
+        try:
+            body = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise p.SandboxError(p.PARAMETER_ERROR, "the body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise p.SandboxError(p.PARAMETER_ERROR, "the body must be a JSON object")
+        return body
+
+    async def dispatch(request: Request, path: str, handler: Callable[[CallContext], dict[str, Any]] | None,
+                       *, token_call: bool = False) -> Response:
+        trace = p.new_trace_id()
+        try:
+            if faults is not None and (early := faults.before(path)) is not None:
+                return early
+            body = await read_body(request)
+            if token_call:
+                answer = await run_in_threadpool(issue_token, store, body)
+                if path.startswith("/oauth2.0/"):
+                    answer = _current_style_token(store, answer)
+            else:
+                ctx = await run_in_threadpool(authenticate, store, body, request.headers, trace)
+                trace = p.new_trace_id(ctx.corp.ea, ctx.open_user_id)
+                ctx.trace_id = trace
+                if limiter is not None and not limiter.allow(ctx.corp_id, path):
+                    raise p.SandboxError(p.CALL_LIMIT, "interface call limit exceeded")
+                if handler is None:
+                    raise p.SandboxError(p.PARAM_MISSING_APP_SECRET,
+                                         f"the request uri=[{path}], apiName=[null] is not exists")
+                answer = await run_in_threadpool(handler, ctx)
+            envelope = p.success(answer, trace, message="OK" if "/crm/" in path else "success")
+            if faults is not None and (late := faults.after(path, envelope)) is not None:
+                return late
+            return JSONResponse(envelope)
+        except p.SandboxError as error:
+            return JSONResponse(p.failure(error, trace))
+
+    def route(path: str, handler: crm.Handler) -> None:
+        async def endpoint(request: Request) -> Response:
+            return await dispatch(request, path, handler)
+
+        app.add_api_route(path, endpoint, methods=["POST"], include_in_schema=False)
+
+    for token_path in ("/cgi/corpAccessToken/get/V2", "/oauth2.0/token"):
+        async def token_endpoint(request: Request, _path: str = token_path) -> Response:
+            return await dispatch(request, _path, None, token_call=True)
+
+        app.add_api_route(token_path, token_endpoint, methods=["POST"], include_in_schema=False)
+    for path, handler in handlers.items():
+        route(path, handler)
+
+    if api == "full":
+        app.mount(PREFIX, _extension_app(Extension(extension_kinds or {}, spec_validator), dispatch))
+
+    async def unknown(request: Request, rest: str) -> Response:
+        path = "/" + rest
+        if not path.startswith(("/cgi/", "/oauth2.0/")):
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        return await dispatch(request, path, None)
+
+    app.add_api_route("/{rest:path}", unknown, methods=["POST", "GET"], include_in_schema=False)
+    app.state.store = store
+    return app
+
+
+def _current_style_token(store: Store, answer: dict[str, Any]) -> dict[str, Any]:
+    corp = store.corp_by_id(answer["corpId"])
+    assert corp is not None
+    return {"accessToken": answer["corpAccessToken"], "expiresIn": answer["expiresIn"],
+            "openUserId": corp.corp_id, "appId": corp.app_id, "ea": corp.ea}
+
+
+def _extension_app(ext: Extension, dispatch: Callable[..., Any]) -> FastAPI:
+    sub = FastAPI(
+        title="mktctl sandbox extension API",
+        version="1",
+        description=(
+            "Marketing settings that the public FxiaoKe open API does not expose. Served only by the mktctl "
+            "sandbox; against a real tenant these settings are manual steps. Same envelope (errorCode, "
+            "errorMessage, errorDescription, traceId) and same corpAccessToken as the public API, given in "
+            "the body (corpAccessToken, corpId, currentOpenUserId) or as a Bearer header.\n\nKinds: "
+            + ", ".join(f"`{k}`" for k in sorted(ext.kinds))
+        ),
+        docs_url=None,
+        redoc_url=None,
+    )
+
+    def body_schema(model: type[Any]) -> dict[str, Any]:
+        return {"requestBody": {"required": True,
+                                "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+    async def capabilities(request: Request) -> Response:
+        return await dispatch(request, f"{PREFIX}/capabilities", ext.capabilities)  # type: ignore[no-any-return]
+
+    async def list_settings(request: Request, kind: str) -> Response:
+        return await dispatch(  # type: ignore[no-any-return]
+            request, f"{PREFIX}/settings/{kind}/list", lambda ctx: ext.list(ctx, kind))
+
+    async def upsert_setting(request: Request, kind: str) -> Response:
+        return await dispatch(  # type: ignore[no-any-return]
+            request, f"{PREFIX}/settings/{kind}/upsert", lambda ctx: ext.upsert(ctx, kind))
+
+    async def delete_setting(request: Request, kind: str) -> Response:
+        return await dispatch(  # type: ignore[no-any-return]
+            request, f"{PREFIX}/settings/{kind}/delete", lambda ctx: ext.delete(ctx, kind))
+
+    sub.add_api_route("/capabilities", capabilities, methods=["POST"], summary="List the kinds this sandbox has",
+                      openapi_extra=body_schema(ListRequest))
+    sub.add_api_route("/settings/{kind}/list", list_settings, methods=["POST"], summary="List a kind's settings",
+                      openapi_extra=body_schema(ListRequest))
+    sub.add_api_route("/settings/{kind}/upsert", upsert_setting, methods=["POST"],
+                      summary="Create or replace a setting by natural key", openapi_extra=body_schema(UpsertRequest))
+    sub.add_api_route("/settings/{kind}/delete", delete_setting, methods=["POST"],
+                      summary="Delete a setting by natural key", openapi_extra=body_schema(DeleteRequest))
+    return sub

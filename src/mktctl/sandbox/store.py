@@ -1,0 +1,248 @@
+"""The sandbox tenant's SQLite store: corps and their credentials, tokens, the address book, CRM records
+and extension settings. Every table is keyed by ``corp_id``, so two corps never see each other's data.
+
+One connection, serialised by a lock: the sandbox is a single-tenant-per-laptop emulator, and SQLite
+in WAL mode with one writer is both simple and fast enough for the benchmarks in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS corps (
+    corp_id TEXT PRIMARY KEY,
+    ea TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    app_id TEXT NOT NULL UNIQUE,
+    app_secret TEXT NOT NULL,
+    permanent_code TEXT NOT NULL,
+    admin_open_user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    corp_id TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_corp ON tokens (corp_id, issued_at);
+CREATE TABLE IF NOT EXISTS departments (
+    corp_id TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    parent_id INTEGER,
+    is_stop INTEGER NOT NULL DEFAULT 0,
+    ord INTEGER NOT NULL DEFAULT 0,
+    principal_id TEXT,
+    PRIMARY KEY (corp_id, id)
+);
+CREATE TABLE IF NOT EXISTS users (
+    corp_id TEXT NOT NULL,
+    open_user_id TEXT NOT NULL,
+    employee_id INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (corp_id, open_user_id)
+);
+CREATE TABLE IF NOT EXISTS roles (
+    corp_id TEXT NOT NULL,
+    role_code TEXT NOT NULL,
+    role_name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    role_type INTEGER NOT NULL DEFAULT 2,
+    PRIMARY KEY (corp_id, role_code)
+);
+CREATE TABLE IF NOT EXISTS user_roles (
+    corp_id TEXT NOT NULL,
+    open_user_id TEXT NOT NULL,
+    role_code TEXT NOT NULL,
+    major INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (corp_id, open_user_id, role_code)
+);
+CREATE TABLE IF NOT EXISTS records (
+    corp_id TEXT NOT NULL,
+    api_name TEXT NOT NULL,
+    id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    life_status TEXT NOT NULL DEFAULT 'normal',
+    create_time INTEGER NOT NULL,
+    last_modified_time INTEGER NOT NULL,
+    PRIMARY KEY (corp_id, api_name, id)
+);
+CREATE INDEX IF NOT EXISTS records_mobile ON records (corp_id, api_name, json_extract(data, '$.mobile'));
+CREATE INDEX IF NOT EXISTS records_email ON records (corp_id, api_name, json_extract(data, '$.email'));
+CREATE TABLE IF NOT EXISTS ext_settings (
+    corp_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    id TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (corp_id, kind, key)
+);
+CREATE TABLE IF NOT EXISTS counters (corp_id TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
+    PRIMARY KEY (corp_id, name));
+"""
+
+DEFAULT_CORP_NAME = "示例科技有限公司"
+WHOLE_COMPANY_DEPARTMENT = 999999
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Corp:
+    corp_id: str
+    ea: str
+    name: str
+    app_id: str
+    app_secret: str
+    permanent_code: str
+    admin_open_user_id: str
+
+
+class Store:
+    """The sandbox's data. Thread-safe: every transaction runs under one lock."""
+
+    def __init__(self, path: Path | str, *, clock: Clock = time.time) -> None:
+        self.path = str(path)
+        self.clock = clock
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._db
+
+    # ---- corps -------------------------------------------------------------------------------------
+
+    def create_corp(self, name: str = DEFAULT_CORP_NAME, *, ea: str | None = None) -> Corp:
+        corp = Corp(
+            corp_id="FSCID_" + secrets.token_hex(16).upper(),
+            ea=ea or f"sandbox{secrets.randbelow(10**6):06d}",
+            name=name,
+            app_id="FSAID_" + secrets.token_hex(4),
+            app_secret=secrets.token_hex(16),
+            permanent_code=secrets.token_hex(16).upper(),
+            admin_open_user_id="FSUID_" + secrets.token_hex(16).upper(),
+        )
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO corps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (corp.corp_id, corp.ea, corp.name, corp.app_id, corp.app_secret, corp.permanent_code,
+                 corp.admin_open_user_id, self.now_ms()),
+            )
+            db.execute(
+                "INSERT INTO departments (corp_id, id, name, parent_id) VALUES (?, ?, ?, NULL)",
+                (corp.corp_id, WHOLE_COMPANY_DEPARTMENT, "全公司"),
+            )
+            admin = {"name": "系统管理员", "account": "admin", "mainDepartmentId": WHOLE_COMPANY_DEPARTMENT,
+                     "departmentIds": [WHOLE_COMPANY_DEPARTMENT], "isStop": False, "createTime": self.now_ms()}
+            db.execute(
+                "INSERT INTO users (corp_id, open_user_id, employee_id, data) VALUES (?, ?, 1000, ?)",
+                (corp.corp_id, corp.admin_open_user_id, json.dumps(admin, ensure_ascii=False)),
+            )
+            db.execute(
+                "INSERT INTO roles VALUES (?, ?, ?, ?, 1)",
+                (corp.corp_id, "00000000000000000000000000000006", "CRM管理员", "系统预置角色"),
+            )
+            db.execute(
+                "INSERT INTO user_roles VALUES (?, ?, ?, 1)",
+                (corp.corp_id, corp.admin_open_user_id, "00000000000000000000000000000006"),
+            )
+        return corp
+
+    def corps(self) -> list[Corp]:
+        with self.reading() as db:
+            rows = db.execute("SELECT * FROM corps ORDER BY created_at, corp_id").fetchall()
+        return [_corp(row) for row in rows]
+
+    def default_corp(self) -> Corp:
+        """The first corp, created on first use: the one `mktctl sandbox credentials` shows."""
+        corps = self.corps()
+        return corps[0] if corps else self.create_corp()
+
+    def corp_by_id(self, corp_id: str) -> Corp | None:
+        with self.reading() as db:
+            row = db.execute("SELECT * FROM corps WHERE corp_id = ?", (corp_id,)).fetchone()
+        return _corp(row) if row else None
+
+    def corp_by_app_id(self, app_id: str) -> Corp | None:
+        with self.reading() as db:
+            row = db.execute("SELECT * FROM corps WHERE app_id = ?", (app_id,)).fetchone()
+        return _corp(row) if row else None
+
+    def corp_by_ea(self, ea: str) -> Corp | None:
+        with self.reading() as db:
+            row = db.execute("SELECT * FROM corps WHERE ea = ?", (ea,)).fetchone()
+        return _corp(row) if row else None
+
+    def reset(self) -> None:
+        """Remove every corp's data; the next use creates a fresh default corp with new credentials."""
+        with self.transaction() as db:
+            for table in ("corps", "tokens", "departments", "users", "roles", "user_roles", "records",
+                          "ext_settings", "counters"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+    # ---- counters ----------------------------------------------------------------------------------
+
+    def next_value(self, db: sqlite3.Connection, corp_id: str, name: str, start: int) -> int:
+        """The next value of a per-corp counter; call inside a transaction."""
+        row = db.execute("SELECT value FROM counters WHERE corp_id = ? AND name = ?", (corp_id, name)).fetchone()
+        value = (row["value"] if row else start) + 1
+        db.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (corp_id, name, value))
+        return int(value)
+
+
+def _corp(row: sqlite3.Row) -> Corp:
+    return Corp(
+        corp_id=row["corp_id"], ea=row["ea"], name=row["name"], app_id=row["app_id"],
+        app_secret=row["app_secret"], permanent_code=row["permanent_code"],
+        admin_open_user_id=row["admin_open_user_id"],
+    )
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,343 @@
+"""One HTTP client for every tenant: the embedded sandbox, a served sandbox and a real FxiaoKe tenant.
+
+It takes an ``httpx.Client`` (the seam: an in-process transport to the sandbox app, or a real
+connection), gets and caches the corp access token, puts the caller's identity into every body, turns
+the platform's envelope into typed errors, retries what is safe to retry, and paginates queries within
+the platform's limits. It never puts a credential into an error message.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from mktctl import errors as e
+from mktctl.tenant.ratelimit import RateLimiter
+
+TOKEN_PATH = "/cgi/corpAccessToken/get/V2"
+TOKEN_MARGIN_S = 180  # refresh this long before the token expires (the official demo's margin)
+PAGE_LIMIT = 100  # the platform's maximum search_query_info.limit
+
+_AUTH_CODES = {10001, 10002, 10006, 10012, 10013, 10014, 11001, 11002, 11013, 11014, 11015, 12002, 20005,
+               20006, 20015, 20016, 20017}
+_PERMISSION_CODES = {15003, 20014, 20020, 20021, 20022, 20023}
+_NOT_FOUND_CODES = {20012, 30007, 30027, 32002}
+_THROTTLE_CODES = {14001, 30004}
+_BUSY_CODES = {-1, 50009}
+_QUOTA_CODES = {30002, 30003}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a self-built app needs to call a tenant. ``repr`` never shows the secret parts."""
+
+    app_id: str
+    app_secret: str = field(repr=False)
+    permanent_code: str = field(repr=False)
+    open_user_id: str
+
+    def secret_values(self) -> tuple[str, ...]:
+        return (self.app_secret, self.permanent_code)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of what is safe to retry: exponential backoff with full jitter, within a total deadline."""
+
+    attempts: int = 6
+    base_delay_s: float = 0.5
+    max_delay_s: float = 20.0
+    deadline_s: float = 120.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        return rng.uniform(0, min(self.max_delay_s, self.base_delay_s * (2**attempt)))
+
+
+@dataclass
+class _Token:
+    value: str
+    corp_id: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """What the client reports to its ``on_call`` hook after every call: for audit logs and metrics."""
+
+    path: str
+    error_code: int
+    trace_id: str | None
+    seconds: float
+    attempt: int
+
+
+class FxiaokeClient:
+    """Calls a FxiaoKe-compatible tenant. Thread-safe: concurrent workers share the token and limiter."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        credentials: Credentials,
+        *,
+        retry: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        on_call: Callable[[CallRecord], None] | None = None,
+    ) -> None:
+        self.http = http
+        self.credentials = credentials
+        self.retry = retry or RetryPolicy()
+        self.limiter = limiter
+        self.clock = clock
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.on_call = on_call
+        self._token: _Token | None = None
+        self._token_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.http.close()
+
+    # ---- token -------------------------------------------------------------------------------------
+
+    def token(self, *, refresh: bool = False) -> _Token:
+        with self._token_lock:
+            now = self.clock()
+            if self._token is None or refresh or now >= self._token.expires_at:
+                answer = self._post(TOKEN_PATH, {
+                    "appId": self.credentials.app_id,
+                    "appSecret": self.credentials.app_secret,
+                    "permanentCode": self.credentials.permanent_code,
+                }, idempotent=True)
+                expires_in = float(answer.get("expiresIn") or 0)
+                self._token = _Token(
+                    value=str(answer["corpAccessToken"]),
+                    corp_id=str(answer["corpId"]),
+                    expires_at=now + max(0.0, expires_in - TOKEN_MARGIN_S),
+                )
+            return self._token
+
+    @property
+    def corp_id(self) -> str:
+        return self.token().corp_id
+
+    # ---- calls -------------------------------------------------------------------------------------
+
+    def call(
+        self,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        idempotent: bool = True,
+        recover: Callable[[], dict[str, Any] | None] | None = None,
+        with_user: bool = True,
+    ) -> dict[str, Any]:
+        """POST ``body`` to ``path`` with the caller's identity and return the answer's envelope.
+
+        A call that is not ``idempotent`` (a create) is retried after an ambiguous failure only when
+        ``recover`` - a lookup by natural key - finds nothing: a retry never makes a duplicate.
+        An expired token (20016) is refreshed once and the call repeated.
+        """
+        for refreshed in (False, True):
+            token = self.token(refresh=refreshed)
+            payload = dict(body or {})
+            payload["corpAccessToken"] = token.value
+            payload["corpId"] = token.corp_id
+            if with_user:
+                payload.setdefault("currentOpenUserId", self.credentials.open_user_id)
+            try:
+                return self._post(path, payload, idempotent=idempotent, recover=recover)
+            except e.AuthError as error:
+                if error.code != 20016 or refreshed:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _post(
+        self,
+        path: str,
+        payload: dict[str, Any],
+        *,
+        idempotent: bool,
+        recover: Callable[[], dict[str, Any] | None] | None = None,
+    ) -> dict[str, Any]:
+        started = self.clock()
+        attempt = 0
+        while True:
+            if self.limiter is not None:
+                self.limiter.acquire(path)
+            t0 = self.clock()
+            try:
+                answer = self._send(path, payload)
+            except _Retryable as failure:
+                ambiguous = failure.ambiguous
+                error: e.TenantError = failure.error
+            else:
+                code = int(answer.get("errorCode", -2))
+                if self.on_call is not None:
+                    self.on_call(CallRecord(path, code, answer.get("traceId"), self.clock() - t0, attempt))
+                if code == 0:
+                    return answer
+                error = _error_for(code, answer, path)
+                if not isinstance(error, e.RateLimited) and code not in _BUSY_CODES:
+                    raise error
+                ambiguous = code in _BUSY_CODES  # a busy answer may come after the work was done
+            attempt += 1
+            elapsed = self.clock() - started
+            if attempt >= self.retry.attempts or elapsed >= self.retry.deadline_s:
+                raise type(error)(
+                    f"{error.message}; gave up after {attempt} attempts in {elapsed:.1f} s",
+                    code=error.code, trace_id=error.trace_id, path=path,
+                    hint="the tenant is unreachable or busy; run the same command again later to continue",
+                )
+            if ambiguous and not idempotent:
+                found = recover() if recover is not None else None
+                if found is not None:
+                    return found
+                if recover is None:
+                    raise error
+            retry_after = getattr(error, "retry_after", None)
+            delay = retry_after if retry_after is not None else self.retry.delay(attempt, self.rng)
+            self.sleep(min(delay, max(0.0, self.retry.deadline_s - elapsed)))
+
+    def _send(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = self.http.post(path, json=payload)
+        except httpx.ConnectError as exc:
+            raise _Retryable(e.TenantUnreachable(f"cannot connect to the tenant: {_short(exc)}", path=path),
+                             ambiguous=False) from None
+        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            ambiguous = not isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            raise _Retryable(e.TenantUnreachable(f"no answer from the tenant: {_short(exc)}", path=path),
+                             ambiguous=ambiguous) from None
+        except httpx.HTTPError as exc:
+            raise e.TenantUnreachable(f"cannot call the tenant: {_short(exc)}", path=path) from None
+        if response.status_code == 429:
+            error = e.RateLimited("the tenant throttled the call (HTTP 429)", path=path)
+            error.retry_after = _retry_after(response)  # type: ignore[attr-defined]
+            raise _Retryable(error, ambiguous=False)
+        if response.status_code >= 500:
+            raise _Retryable(e.TenantUnreachable(f"the tenant answered HTTP {response.status_code}", path=path),
+                             ambiguous=True)
+        if response.status_code != 200:
+            raise e.InvalidRequest(f"the tenant answered HTTP {response.status_code} for {path}", path=path,
+                                   hint="is the tenant URL right? it must be the API gateway, e.g. "
+                                        "https://open.fxiaoke.com")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise e.InvalidRequest(f"the tenant's answer to {path} is not JSON", path=path) from None
+        if not isinstance(answer, dict):
+            raise e.InvalidRequest(f"the tenant's answer to {path} is not a JSON object", path=path)
+        return answer
+
+    # ---- CRM object data ---------------------------------------------------------------------------
+
+    def crm_create(self, api_name: str, fields: dict[str, Any], *, specify_time: bool = False,
+                   recover: Callable[[], str | None] | None = None) -> str:
+        body: dict[str, Any] = {"data": {"object_data": {"dataObjectApiName": api_name, **fields}}}
+        if specify_time:
+            body["hasSpecifyTime"] = True
+
+        def found() -> dict[str, Any] | None:
+            record_id = recover() if recover is not None else None
+            return {"dataId": record_id} if record_id else None
+
+        answer = self.call("/cgi/crm/v2/data/create", body, idempotent=False,
+                           recover=found if recover is not None else None)
+        return str(answer["dataId"])
+
+    def crm_get(self, api_name: str, record_id: str) -> dict[str, Any]:
+        answer = self.call("/cgi/crm/v2/data/get", {"data": {"dataObjectApiName": api_name,
+                                                             "objectDataId": record_id}})
+        return dict(answer["data"])
+
+    def crm_query(self, api_name: str, filters: list[dict[str, Any]] | None = None, *,
+                  orders: list[dict[str, Any]] | None = None, limit: int = PAGE_LIMIT, offset: int = 0,
+                  fields: list[str] | None = None) -> tuple[list[dict[str, Any]], int]:
+        info: dict[str, Any] = {"limit": limit, "offset": offset, "filters": filters or [], "orders": orders or []}
+        if fields:
+            info["fieldProjection"] = fields
+        answer = self.call("/cgi/crm/v2/data/query", {"data": {"dataObjectApiName": api_name,
+                                                               "search_query_info": info}})
+        data = answer.get("data") or {}
+        return list(data.get("dataList") or []), int(data.get("total") or 0)
+
+    def crm_iter(self, api_name: str, filters: list[dict[str, Any]] | None = None, *,
+                 fields: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every matching record, by deep paging: ordered by ``_id``, offset 0, ``_id GT <last>``; so no
+        10000-offset ceiling and no record skipped when others are added meanwhile."""
+        last: str | None = None
+        while True:
+            page_filters = list(filters or [])
+            if last is not None:
+                page_filters.append({"field_name": "_id", "field_values": [last], "operator": "GT"})
+            rows, _ = self.crm_query(api_name, page_filters, orders=[{"fieldName": "_id", "isAsc": True}],
+                                     fields=fields)
+            yield from rows
+            if len(rows) < PAGE_LIMIT:
+                return
+            last = str(rows[-1]["_id"])
+
+    def crm_update(self, api_name: str, record_id: str, fields: dict[str, Any]) -> None:
+        self.call("/cgi/crm/v2/data/update",
+                  {"data": {"object_data": {"dataObjectApiName": api_name, "_id": record_id, **fields}}})
+
+    def crm_invalid(self, api_name: str, record_id: str) -> None:
+        self.call("/cgi/crm/v2/data/invalid", {"data": {"dataObjectApiName": api_name, "object_data_id": record_id}})
+
+    def crm_delete(self, api_name: str, record_ids: list[str]) -> None:
+        self.call("/cgi/crm/v2/data/delete", {"data": {"dataObjectApiName": api_name, "idList": record_ids}})
+
+    def crm_describe(self, api_name: str) -> dict[str, Any]:
+        answer = self.call("/cgi/crm/v2/object/describe", {"data": {"apiName": api_name, "includeDetail": True}})
+        return dict(answer["data"]["describe"])
+
+
+class _Retryable(Exception):
+    def __init__(self, error: e.TenantError, *, ambiguous: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.ambiguous = ambiguous
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _error_for(code: int, answer: dict[str, Any], path: str) -> e.TenantError:
+    message = str(answer.get("errorMessage") or answer.get("errorDescription") or "error")
+    description = answer.get("errorDescription")
+    if description and description not in message and description != "success":
+        message = f"{message} ({description})"
+    trace = answer.get("traceId")
+    kinds: list[tuple[set[int], type[e.TenantError], str | None]] = [
+        (_AUTH_CODES, e.AuthError, "check the tenant's app id, app secret, permanent code and open user id"),
+        (_PERMISSION_CODES, e.PermissionDenied, "give the app and the acting user (a CRM admin) access"),
+        (_NOT_FOUND_CODES, e.NotFound, None),
+        (_THROTTLE_CODES, e.RateLimited, None),
+        (_QUOTA_CODES, e.QuotaExhausted, "the daily OpenAPI quota is used up; run the same command again after "
+                                         "00:00 to continue where it stopped"),
+    ]
+    for codes, cls, hint in kinds:
+        if code in codes:
+            return cls(message, code=code, trace_id=trace, path=path, hint=hint)
+    if code in _BUSY_CODES:
+        return e.TenantUnreachable(message, code=code, trace_id=trace, path=path)
+    return e.InvalidRequest(message, code=code, trace_id=trace, path=path)
