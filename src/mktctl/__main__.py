@@ -1,0 +1,3 @@
+from mktctl.cli.main import run
+
+run()

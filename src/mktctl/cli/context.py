@@ -1,0 +1,102 @@
+"""What every command shares: the global options, the consoles, and the rendering of errors.
+
+Only the CLI prints. Every line goes through the redactor, so a secret value resolved anywhere in the
+process can never reach the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from mktctl.secrets import REDACTOR
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass
+class State:
+    tenant: str | None = None
+    verbose: bool = False
+    quiet: bool = False
+    no_color: bool = False
+    _out: Console | None = field(default=None, repr=False)
+    _err: Console | None = field(default=None, repr=False)
+
+    @property
+    def color(self) -> bool:
+        return not self.no_color and "NO_COLOR" not in os.environ
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            self._out = _console(sys.stdout, self.color)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            self._err = _console(sys.stderr, self.color)
+        return self._err
+
+    def info(self, message: Any) -> None:
+        """A progress or status line on stderr; silent with --quiet."""
+        if not self.quiet:
+            self.err.print(message)
+
+    def debug(self, message: str) -> None:
+        if self.verbose:
+            self.err.print(f"[dim]{message}[/dim]", highlight=False)
+
+
+class _RedactingFile:
+    """Wraps a text stream so that every write is redacted of secret values."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(REDACTOR.redact(text)))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._stream, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self._stream, "encoding", "utf-8") or "utf-8")
+
+
+def _console(stream: Any, color: bool) -> Console:
+    from rich.console import Console
+
+    width = None if stream.isatty() else 120
+    return Console(file=_RedactingFile(stream), no_color=not color, highlight=False, soft_wrap=False,
+                   width=width, color_system="auto" if color else None, emoji=False)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def playbook_dir(directory: Path | None) -> Path:
+    return (directory or Path.cwd()).resolve()
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()

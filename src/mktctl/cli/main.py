@@ -1,0 +1,127 @@
+"""The ``mktctl`` command: global options, the command groups, and the one place where errors become
+messages and exit codes (user mistakes 1, unexpected errors 3 with a log file, Ctrl-C 130).
+
+Startup stays fast: command modules import only typer at module level; pandas, the sandbox server and the
+engine are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import typer
+
+from mktctl import __version__
+from mktctl.cli import context
+from mktctl.cli.context import State
+from mktctl.errors import MktctlError
+
+app = typer.Typer(
+    name="mktctl",
+    help="Roll out FxiaoKe 营销通 as code: playbooks, plan/apply, history imports, an embedded sandbox tenant.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mktctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _globals(
+    ctx: typer.Context,
+    tenant: str = typer.Option(None, "--tenant", envvar="MKTCTL_TENANT",
+                               help="Tenant profile from mktctl.tenants.yaml (default: the embedded sandbox)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show each call to the tenant."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the final result."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colours (NO_COLOR is honoured too)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    ctx.obj = State(tenant=tenant, verbose=verbose, quiet=quiet, no_color=no_color)
+
+
+def _register() -> None:
+    from mktctl.cli import commands
+
+    commands.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script calls ``sys.exit`` with it)."""
+    state = State()
+    try:
+        result = app(args=argv, prog_name="mktctl", standalone_mode=False, obj=state)
+        code = result if isinstance(result, int) else 0
+    except click.exceptions.Abort:
+        state.err.print("aborted")
+        code = 130
+    except KeyboardInterrupt:
+        state.err.print("interrupted")
+        code = 130
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except MktctlError as error:
+        render_error(state, error)
+        code = error.exit_code
+    except Exception as error:  # noqa: BLE001 - the one place that turns a bug into a log file and exit 3
+        code = _unexpected(state, error)
+    sys.stdout.flush()
+    return code
+
+
+def render_error(state: State, error: MktctlError) -> None:
+    from mktctl.errors import PlaybookError
+
+    if isinstance(error, PlaybookError):
+        for problem in error.problems:
+            label = "[red]error[/red]" if problem.severity == "error" else "[yellow]warning[/yellow]"
+            state.err.print(f"{_escape(str(problem.mark) + ': ') if problem.mark else ''}{label}: "
+                            f"{_escape(problem.message)}")
+        errors = sum(1 for p in error.problems if p.severity == "error")
+        state.err.print(f"{errors} error{'s' if errors != 1 else ''} found")
+        return
+    state.err.print(f"[red]error[/red]: {_escape(str(error))}")
+    if error.hint:
+        state.err.print(f"[dim]hint[/dim]: {_escape(error.hint)}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _unexpected(state: State, error: BaseException) -> int:
+    import tempfile
+    import time
+    import traceback
+
+    from mktctl.secrets import REDACTOR
+
+    log_dir = Path(tempfile.gettempdir()) / "mktctl-crash"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    text = REDACTOR.redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+    log.write_text(text, encoding="utf-8")
+    log.chmod(0o600)
+    state.err.print(f"[red]internal error[/red]: {_escape(type(error).__name__)}: "
+                    f"{_escape(REDACTOR.redact(str(error)))}")
+    state.err.print(f"this is a bug in mktctl; the details are in {log}")
+    return 3
+
+
+def run() -> None:  # pragma: no cover - the console script
+    sys.exit(main())

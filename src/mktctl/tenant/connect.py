@@ -1,0 +1,82 @@
+"""Open a tenant from its settings: the embedded sandbox in process, or any FxiaoKe-compatible URL."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from mktctl.errors import TenantError
+from mktctl.tenant.client import CallRecord, Credentials, FxiaokeClient, RetryPolicy
+from mktctl.tenant.ratelimit import RateLimiter
+from mktctl.tenant.settings import TenantSettings
+
+EXTENSION_PREFIX = "/mktctl/ext/v1"
+
+
+class Tenant:
+    """An open tenant: the client, and what the tenant can do. Close it (or use ``with``)."""
+
+    def __init__(self, settings: TenantSettings, client: FxiaokeClient, sandbox: Any = None) -> None:
+        self.settings = settings
+        self.client = client
+        self.sandbox = sandbox
+        self._capabilities: dict[str, Any] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    def capabilities(self) -> dict[str, Any]:
+        """The extension API's kinds, or an empty mapping when the tenant only has the public API."""
+        if self._capabilities is None:
+            try:
+                answer = self.client.call(EXTENSION_PREFIX + "/capabilities", {})
+                self._capabilities = dict(answer.get("data") or {})
+            except TenantError:
+                self._capabilities = {}
+        return self._capabilities
+
+    def extension_kinds(self) -> set[str]:
+        return set(self.capabilities().get("kinds", []))
+
+    def fingerprint(self) -> str:
+        """Identifies the tenant (not its state): a plan made for one tenant cannot be applied to another."""
+        where = self.settings.url or "embedded"
+        return hashlib.sha256(f"{where}|{self.client.corp_id()}".encode()).hexdigest()[:16]
+
+    def close(self) -> None:
+        self.client.close()
+        if self.sandbox is not None:
+            self.sandbox.close()
+
+    def __enter__(self) -> Tenant:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def open_tenant(settings: TenantSettings, *, retry: RetryPolicy | None = None,
+                on_call: Callable[[CallRecord], None] | None = None) -> Tenant:
+    limiter = None
+    if settings.rate_limit is not None:
+        limiter = RateLimiter(settings.rate_limit.calls, settings.rate_limit.per_seconds)
+    if settings.embedded:
+        from mktctl.sandbox.embedded import EmbeddedSandbox
+
+        assert settings.sandbox_data is not None
+        sandbox = EmbeddedSandbox(settings.sandbox_data, api=settings.sandbox_api)
+        corp = sandbox.corp
+        credentials = Credentials(app_id=corp.app_id, app_secret=corp.app_secret,
+                                  permanent_code=corp.permanent_code, open_user_id=corp.admin_open_user_id)
+        client = FxiaokeClient(sandbox.http, credentials, retry=retry, limiter=limiter, on_call=on_call)
+        return Tenant(settings, client, sandbox)
+    assert settings.credentials is not None and settings.url is not None
+    http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False)
+    client = FxiaokeClient(http, settings.credentials, retry=retry, limiter=limiter, on_call=on_call)
+    return Tenant(settings, client)
