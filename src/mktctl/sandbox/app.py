@@ -23,10 +23,18 @@ from starlette.concurrency import run_in_threadpool
 from mktctl.sandbox import addressbook, crm
 from mktctl.sandbox import protocol as p
 from mktctl.sandbox.auth import CallContext, authenticate, issue_token
-from mktctl.sandbox.extension import PREFIX, DeleteRequest, Extension, ListRequest, SpecValidator, UpsertRequest
+from mktctl.sandbox.extension import (
+    PREFIX,
+    DeleteRequest,
+    Extension,
+    ListRequest,
+    SpecValidator,
+    UpsertRequest,
+)
 from mktctl.sandbox.store import Store
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+FAULTS_PATH = "/mktctl/faults"  # GET: what the fault hook injected so far (only when faults are on)
 
 
 @dataclass(frozen=True)
@@ -57,13 +65,17 @@ class _Limiter:
 
 class FaultHook:
     """The seam for fault injection (see mktctl.sandbox.faults). ``before`` may raise a SandboxError or
-    return an HTTP response to send instead; ``after`` runs once the handler's work is committed."""
+    return an HTTP response to send instead; it runs in a worker thread, so it may sleep. ``after`` runs
+    on the event loop once the handler's work is committed. ``report`` is served at GET /mktctl/faults."""
 
     def before(self, path: str) -> Response | None:  # pragma: no cover - interface
         return None
 
     def after(self, path: str, answer: dict[str, Any]) -> Response | None:  # pragma: no cover - interface
         return None
+
+    def report(self) -> dict[str, Any]:  # pragma: no cover - interface
+        return {}
 
 
 def create_app(
@@ -110,9 +122,13 @@ def create_app(
                        *, token_call: bool = False) -> Response:
         trace = p.new_trace_id()
         try:
-            if faults is not None and (early := faults.before(path)) is not None:
+            if faults is not None and (early := await run_in_threadpool(faults.before, path)) is not None:
                 return early
             body = await read_body(request)
+            if handler is None and not token_call:
+                # the gateway refuses an unknown path before it looks at credentials (observed: 10006)
+                raise p.SandboxError(p.PARAM_MISSING_APP_SECRET,
+                                     f"the request uri=[{path}], apiName=[null] is not exists")
             if token_call:
                 answer = await run_in_threadpool(issue_token, store, body)
                 if path.startswith("/oauth2.0/"):
@@ -123,9 +139,7 @@ def create_app(
                 ctx.trace_id = trace
                 if limiter is not None and not limiter.allow(ctx.corp_id, path):
                     raise p.SandboxError(p.CALL_LIMIT, "interface call limit exceeded")
-                if handler is None:
-                    raise p.SandboxError(p.PARAM_MISSING_APP_SECRET,
-                                         f"the request uri=[{path}], apiName=[null] is not exists")
+                assert handler is not None
                 answer = await run_in_threadpool(handler, ctx)
             envelope = p.success(answer, trace, message="OK" if "/crm/" in path else "success")
             if faults is not None and (late := faults.after(path, envelope)) is not None:
@@ -150,6 +164,12 @@ def create_app(
 
     if api == "full":
         app.mount(PREFIX, _extension_app(Extension(extension_kinds or {}, spec_validator), dispatch))
+
+    if faults is not None:
+        async def fault_report() -> Response:
+            return JSONResponse(faults.report())
+
+        app.add_api_route(FAULTS_PATH, fault_report, methods=["GET"], include_in_schema=False)
 
     async def unknown(request: Request, rest: str) -> Response:
         path = "/" + rest
@@ -203,12 +223,12 @@ def _extension_app(ext: Extension, dispatch: Callable[..., Any]) -> FastAPI:
         return await dispatch(  # type: ignore[no-any-return]
             request, f"{PREFIX}/settings/{kind}/delete", lambda ctx: ext.delete(ctx, kind))
 
-    sub.add_api_route("/capabilities", capabilities, methods=["POST"], summary="List the kinds this sandbox has",
-                      openapi_extra=body_schema(ListRequest))
-    sub.add_api_route("/settings/{kind}/list", list_settings, methods=["POST"], summary="List a kind's settings",
-                      openapi_extra=body_schema(ListRequest))
-    sub.add_api_route("/settings/{kind}/upsert", upsert_setting, methods=["POST"],
-                      summary="Create or replace a setting by natural key", openapi_extra=body_schema(UpsertRequest))
-    sub.add_api_route("/settings/{kind}/delete", delete_setting, methods=["POST"],
-                      summary="Delete a setting by natural key", openapi_extra=body_schema(DeleteRequest))
+    routes: tuple[tuple[str, Callable[..., Any], str, type[Any]], ...] = (
+        ("/capabilities", capabilities, "List the kinds this sandbox has", ListRequest),
+        ("/settings/{kind}/list", list_settings, "List a kind's settings", ListRequest),
+        ("/settings/{kind}/upsert", upsert_setting, "Create or replace a setting by its key", UpsertRequest),
+        ("/settings/{kind}/delete", delete_setting, "Delete a setting by natural key", DeleteRequest),
+    )
+    for path, endpoint, summary, model in routes:
+        sub.add_api_route(path, endpoint, methods=["POST"], summary=summary, openapi_extra=body_schema(model))
     return sub

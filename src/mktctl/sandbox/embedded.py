@@ -6,15 +6,15 @@ it gets an ``httpx.Client`` whose transport runs the ASGI app on a private event
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import asyncio
 import threading
+from pathlib import Path
+from typing import Any
 
 import httpx
 
 from mktctl.sandbox.app import create_app
+from mktctl.sandbox.faults import DroppedConnection
 from mktctl.sandbox.store import Corp, Store
 
 BASE_URL = "http://sandbox.embedded"
@@ -39,7 +39,12 @@ class EmbeddedTransport(httpx.BaseTransport):
             body = await response.aread()
             return response.status_code, list(response.headers.raw), body
 
-        status, headers, body = asyncio.run_coroutine_threadsafe(call(), self._loop).result()
+        try:
+            status, headers, body = asyncio.run_coroutine_threadsafe(call(), self._loop).result()
+        except DroppedConnection:
+            # what a served sandbox's dropped connection looks like to httpx
+            raise httpx.RemoteProtocolError("peer closed connection without sending complete message body",
+                                            request=request) from None
         return httpx.Response(status, headers=headers, content=body, request=request)
 
     def close(self) -> None:

@@ -46,7 +46,7 @@ class Tenant:
     def fingerprint(self) -> str:
         """Identifies the tenant (not its state): a plan made for one tenant cannot be applied to another."""
         where = self.settings.url or "embedded"
-        return hashlib.sha256(f"{where}|{self.client.corp_id()}".encode()).hexdigest()[:16]
+        return hashlib.sha256(f"{where}|{self.client.corp_id}".encode()).hexdigest()[:16]
 
     def close(self) -> None:
         self.client.close()

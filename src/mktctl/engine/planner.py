@@ -1,0 +1,152 @@
+"""Make a plan: compare what the playbook declares with what the tenant has. A pure function of the
+playbook, the observation and the ledger; it calls nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mktctl.engine.journal import now_iso
+from mktctl.engine.plan import Action, FieldChange, Manual, Plan
+from mktctl.kinds.base import digest
+
+if TYPE_CHECKING:
+    from mktctl.engine.ledger import TenantLedger
+    from mktctl.engine.observe import Observation
+    from mktctl.kinds.base import Kind
+    from mktctl.playbook.model import Playbook, Resource
+
+
+def kinds_in_order(kinds: list[Kind]) -> list[Kind]:
+    """Topological order by ``depends_on``, keeping the registry order among equals."""
+    from mktctl.errors import PlanError
+
+    names = {k.name: k for k in kinds}
+    done: list[Kind] = []
+    visiting: set[str] = set()
+
+    def visit(kind: Kind) -> None:
+        if kind in done:
+            return
+        if kind.name in visiting:
+            raise PlanError(f"kinds depend on each other in a cycle through {kind.name}")
+        visiting.add(kind.name)
+        for dependency in kind.depends_on:
+            if dependency in names:
+                visit(names[dependency])
+        visiting.discard(kind.name)
+        done.append(kind)
+
+    for kind in kinds:
+        visit(kind)
+    return done
+
+
+def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger, *, tenant: dict[str, Any],
+              kinds: list[Kind], prune: bool = False) -> Plan:
+    actions: list[Action] = []
+    for kind in kinds:
+        for resource in kind.order(playbook.of(kind.name)):
+            actions.extend(_resource_actions(resource, observation, ledger))
+    deletes, orphans = _deletes(playbook, observation, ledger, kinds)
+    if prune:
+        actions.extend(deletes)
+    return Plan(playbook={"name": playbook.name, "digest": playbook.digest(), "env": playbook.env},
+                tenant={**tenant, "state_digest": observation.state_digest()}, actions=actions, prune=prune,
+                orphans=[] if prune else orphans, created_at=now_iso())
+
+
+def _resource_actions(resource: Resource, observation: Observation, ledger: TenantLedger) -> list[Action]:
+    kind, key, spec = resource.kind, resource.key, resource.spec
+    actions: list[Action] = []
+    if kind.has_api:
+        desired = kind.api_state(spec)
+        current = observation.api.get(kind.name, {}).get(key)
+        wanted = digest(desired)
+        if current is None:
+            actions.append(Action("create", kind.name, key, "api", changes=_changes({}, desired), digest=wanted))
+        else:
+            changes = _changes(current.state, desired)
+            entry = ledger.entry(kind.name, key)
+            note = ""
+            if changes and entry is not None and entry.digest == wanted:
+                note = "changed on the tenant since the last apply (drift)"
+            actions.append(Action("update" if changes else "noop", kind.name, key, "api", remote_id=current.id,
+                                  changes=changes, note=note, digest=wanted))
+    state = kind.settings_state(spec)
+    if state is not None:
+        wanted = digest(state)
+        if kind.name in observation.extension_kinds:
+            setting = observation.settings.get(kind.name, {}).get(key)
+            if setting is None:
+                actions.append(Action("create", kind.name, key, "settings", changes=_changes({}, state),
+                                      digest=wanted))
+            else:
+                changes = _changes(setting.spec, state)
+                actions.append(Action("update" if changes else "noop", kind.name, key, "settings",
+                                      remote_id=setting.id, changes=changes, digest=wanted))
+        else:
+            actions.append(_manual(kind, key, state, wanted, ledger))
+    return actions
+
+
+def step_id(kind: str, key: str) -> str:
+    return f"{kind}/{key}"
+
+
+def _manual(kind: Kind, key: str, state: dict[str, Any], wanted: str, ledger: TenantLedger) -> Action:
+    step = kind.manual_step(key, state)
+    sid = step_id(kind.name, key)
+    confirmation = ledger.confirmations.get(sid)
+    if confirmation is None:
+        status = "pending"
+    elif confirmation.digest == wanted:
+        status = "confirmed"
+    else:
+        status = "changed"
+    manual = Manual(step=sid, menu_path=step.menu_path, values=[(str(a), str(b)) for a, b in step.values],
+                    verify=step.verify, who=step.who, status=status, qr_url=step.qr_url,
+                    confirmed_by=confirmation.by if confirmation else None,
+                    confirmed_at=confirmation.at if confirmation else None)
+    note = "the values changed since the step was confirmed" if status == "changed" else ""
+    return Action("manual", kind.name, key, "settings", manual=manual, note=note, digest=wanted)
+
+
+def _deletes(playbook: Playbook, observation: Observation, ledger: TenantLedger, kinds: list[Kind]
+             ) -> tuple[list[Action], list[str]]:
+    declared = {(r.kind.name, r.key) for r in playbook.resources}
+    actions: list[Action] = []
+    for kind in reversed(kinds):
+        for part in ("settings", "api"):
+            for kind_name, key, entry in sorted(ledger.entries(part)):
+                if kind_name != kind.name or (kind_name, key) in declared or not entry.owned:
+                    continue
+                if part == "api":
+                    current = observation.api.get(kind_name, {}).get(key)
+                    if current is None:
+                        continue
+                    actions.append(Action("delete", kind_name, key, "api", remote_id=current.id,
+                                          changes=_changes(current.state, {})))
+                elif kind_name in observation.extension_kinds:
+                    setting = observation.settings.get(kind_name, {}).get(key)
+                    if setting is None:
+                        continue
+                    actions.append(Action("delete", kind_name, key, "settings", remote_id=setting.id,
+                                          changes=_changes(setting.spec, {})))
+    orphans = sorted({f"{a.kind}/{a.key}" for a in actions})
+    return actions, orphans
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if _normal(old) != _normal(new):
+            changes.append(FieldChange(name, old, new))
+    return tuple(changes)
+
+
+def _normal(value: Any) -> Any:
+    """Empty text and null are the same to the platform."""
+    if value in ("", None, [], {}):
+        return None
+    return value

@@ -1,0 +1,88 @@
+"""The whole of ``plan`` and ``apply`` as a library: load the playbook, open the tenant, observe it, plan,
+and execute. The CLI only adds rendering and confirmation."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mktctl.engine.apply import ApplyResult, Executor, Progress
+from mktctl.engine.ledger import Ledger, TenantLedger
+from mktctl.engine.observe import Observation, observe
+from mktctl.engine.plan import Plan
+from mktctl.engine.planner import kinds_in_order, make_plan
+from mktctl.errors import PlanError, StalePlanError
+from mktctl.tenant import settings as tenant_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mktctl.errors import Problem
+    from mktctl.playbook.model import Playbook
+    from mktctl.tenant.connect import Tenant
+
+
+@dataclass
+class Session:
+    playbook: Playbook
+    warnings: list[Problem]
+    tenant: Tenant
+    ledger: Ledger
+    tenant_ledger: TenantLedger
+    observation: Observation
+    plan: Plan
+
+    @property
+    def state_dir(self) -> Path:
+        return tenant_settings.state_dir(self.playbook.root)
+
+    def close(self) -> None:
+        self.tenant.close()
+
+
+def open_session(directory: Path, *, tenant: str | None = None, env: str | None = None,
+                 variables: Mapping[str, str] | None = None, prune: bool = False, strict: bool = False,
+                 on_call=None) -> Session:  # type: ignore[no-untyped-def]
+    from mktctl.kinds.registry import KINDS
+    from mktctl.playbook.load import load_playbook
+    from mktctl.tenant.connect import open_tenant
+
+    playbook, warnings = load_playbook(directory, env=env, variables=variables, strict=strict)
+    settings = tenant_settings.resolve(playbook.root, tenant)
+    opened = open_tenant(settings, on_call=on_call)
+    try:
+        kinds = kinds_in_order(KINDS)
+        observation = observe(opened, kinds)
+        fingerprint = opened.fingerprint()
+        ledger = Ledger.load(playbook.root)
+        tenant_ledger = ledger.for_tenant(fingerprint, settings.name)
+        plan = make_plan(playbook, observation, tenant_ledger, kinds=kinds, prune=prune,
+                         tenant={"name": settings.name, "fingerprint": fingerprint})
+    except BaseException:
+        opened.close()
+        raise
+    return Session(playbook, warnings, opened, ledger, tenant_ledger, observation, plan)
+
+
+def check_saved_plan(session: Session, saved: Plan) -> None:
+    """Refuse a saved plan made for another tenant, another playbook, or a tenant that changed since."""
+    if saved.tenant.get("fingerprint") != session.plan.tenant["fingerprint"]:
+        raise StalePlanError(f"the plan was made for tenant {saved.tenant.get('name')!r}, not this one "
+                             f"({session.plan.tenant['name']!r})", hint="make a new plan against this tenant")
+    if saved.playbook.get("digest") != session.plan.playbook["digest"]:
+        raise StalePlanError("the playbook changed since the plan was made", hint="run `mktctl plan` again")
+    if saved.tenant.get("state_digest") != session.plan.tenant["state_digest"]:
+        raise StalePlanError("the tenant changed since the plan was made",
+                             hint="run `mktctl plan` again and review the new plan")
+    if saved.prune != session.plan.prune:
+        raise PlanError("the plan was made " + ("with" if saved.prune else "without") + " --prune; apply it the same way")
+
+
+def execute(session: Session, *, stop: threading.Event | None = None, on_progress: Progress | None = None
+            ) -> ApplyResult:
+    executor = Executor(tenant=session.tenant, playbook=session.playbook, ledger=session.ledger,
+                        tenant_ledger=session.tenant_ledger, fingerprint=session.plan.tenant["fingerprint"],
+                        state_dir=session.state_dir, stop=stop or threading.Event(), on_progress=on_progress)
+    return executor.run(session.plan, session.observation)

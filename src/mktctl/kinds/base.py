@@ -1,0 +1,205 @@
+"""What a kind is: a section of a playbook, its pydantic model, its natural key, what it depends on, and
+how it reaches a tenant.
+
+A kind reaches a tenant in up to two parts:
+
+* the **api** part: fields the public FxiaoKe open API can set (departments, users, roles...). The kind
+  implements :meth:`Kind.observe`, :meth:`Kind.create`, :meth:`Kind.update` and :meth:`Kind.delete`.
+* the **settings** part: every other field. A tenant with mktctl's extension API (the default sandbox)
+  keeps them as a setting of this kind under the natural key; against a real tenant, or the sandbox with
+  ``--api public``, they become a manual step with a menu path, the values to enter and how to verify.
+
+Kinds are stateless singletons; the engine passes everything they need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.tenant.connect import Tenant
+
+Path_ = tuple[str | int, ...]
+
+
+class Spec(BaseModel):
+    """Base of every kind's model: unknown fields are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A value of one resource that names another resource by its natural key."""
+
+    path: Path_
+    kind: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check's result: an error, or a lint warning (``--strict`` makes warnings errors)."""
+
+    path: Path_
+    message: str
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class Observed:
+    """A resource as the tenant has it: its id and its comparable state (references as natural keys)."""
+
+    id: str
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ManualStep:
+    """What a person does where no API can: where to click, what to enter, how to check it worked."""
+
+    menu_path: str
+    values: list[tuple[str, str]]
+    verify: str
+    qr_url: str | None = None
+    who: str = "consultant"
+
+
+@dataclass
+class Index:
+    """Natural key <-> remote id of every resource observed so far, by kind."""
+
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def id_of(self, kind: str, key: str) -> str | None:
+        return self.ids.get(kind, {}).get(key)
+
+    def key_of(self, kind: str, remote_id: str) -> str | None:
+        for key, value in self.ids.get(kind, {}).items():
+            if value == remote_id:
+                return key
+        return None
+
+    def remember(self, kind: str, key: str, remote_id: str) -> None:
+        self.ids.setdefault(kind, {})[key] = remote_id
+
+    def forget(self, kind: str, key: str) -> None:
+        self.ids.get(kind, {}).pop(key, None)
+
+
+def digest(value: Any) -> str:
+    """A stable short hash of JSON-able data: the same data always gives the same digest."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Kind:
+    name: ClassVar[str]
+    title: ClassVar[str]  # the platform's own words, e.g. "部门"
+    summary: ClassVar[str]  # one line in English
+    guide: ClassVar[str]  # the section of the implementation guide, e.g. "2.1.1"
+    model: ClassVar[type[Spec]]
+    key_field: ClassVar[str] = "name"
+    depends_on: ClassVar[tuple[str, ...]] = ()
+    singleton: ClassVar[bool] = False  # the section is one mapping, not a list
+    api_fields: ClassVar[frozenset[str]] = frozenset()
+    menu_path: ClassVar[str] = ""
+    manual_who: ClassVar[str] = "consultant"
+    pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
+
+    # ---- playbook side ----------------------------------------------------------------------------
+
+    def expand(self, item: Any, path: Path_) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
+        """Turn one playbook item into resources: (raw data, its path, derived fields). Default: itself."""
+        yield item, path, {}
+
+    def key(self, spec: Spec) -> str:
+        return str(getattr(spec, self.key_field))
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        return ()
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        return ()
+
+    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+        """Checks across every resource of this kind (cycles, duplicates of secondary keys...)."""
+        return ()
+
+    def order(self, resources: list[Resource]) -> list[Resource]:
+        """The order in which resources of this kind are created (deleted in reverse)."""
+        return resources
+
+    def example(self) -> Any:
+        """One example item, for the reference docs and ``mktctl schema``."""
+        return None
+
+    # ---- api part -----------------------------------------------------------------------------------
+
+    @property
+    def has_api(self) -> bool:
+        return bool(self.api_fields)
+
+    def api_state(self, spec: Spec) -> dict[str, Any]:
+        dumped = spec.model_dump(mode="json")
+        return {name: dumped.get(name) for name in sorted(self.api_fields)}
+
+    def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
+        raise NotImplementedError
+
+    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
+        raise NotImplementedError
+
+    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
+        raise NotImplementedError
+
+    def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
+        raise NotImplementedError
+
+    # ---- settings part ------------------------------------------------------------------------------
+
+    def settings_state(self, spec: Spec) -> dict[str, Any] | None:
+        """The fields only the extension API (or a person) can set; None when there are none."""
+        dumped = spec.model_dump(mode="json")
+        state = {k: v for k, v in dumped.items() if k not in self.api_fields and k != self.key_field}
+        if self.has_api and not state:
+            return None
+        return state
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        """How a person sets ``state`` by hand. Kinds with a better instruction override this."""
+        return ManualStep(menu_path=self.menu_path or f"营销通 > 设置 > {self.title}",
+                          values=flatten_values(state), verify=f"the {self.title} {key!r} shows these values",
+                          who=self.manual_who)
+
+
+def flatten_values(state: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``[("a.b", "1"), ("c", "1, 2")]``, for manual-step tables."""
+    if isinstance(state, dict):
+        rows: list[tuple[str, str]] = []
+        for name, value in state.items():
+            rows.extend(flatten_values(value, f"{prefix}.{name}" if prefix else str(name)))
+        return rows
+    if isinstance(state, list):
+        if all(not isinstance(v, dict | list) for v in state):
+            return [(prefix, ", ".join(_text(v) for v in state))]
+        rows = []
+        for index, value in enumerate(state):
+            rows.extend(flatten_values(value, f"{prefix}[{index + 1}]"))
+        return rows
+    return [(prefix, _text(state))]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)

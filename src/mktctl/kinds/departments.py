@@ -1,0 +1,147 @@
+"""Departments (部门), guide 2.1.1: the organisation tree of the address book.
+
+In a playbook the tree is written nested (``children:``) or flat (``parent:``); both give one resource per
+department keyed by its name, which must be unique in the playbook. The root 全公司 always exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Path_, Reference, Spec
+
+if TYPE_CHECKING:
+    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.tenant.connect import Tenant
+
+WHOLE_COMPANY = "全公司"
+WHOLE_COMPANY_ID = "999999"
+
+
+class Department(Spec):
+    name: str = Field(min_length=1, max_length=50, description="部门名称: unique within the playbook")
+    parent: str | None = Field(None, description=f"parent department's name (default: the root {WHOLE_COMPANY})")
+
+
+class Departments(Kind):
+    name = "departments"
+    title = "部门"
+    summary = "The department tree of the address book"
+    guide = "2.1.1"
+    model = Department
+    api_fields = frozenset({"parent"})
+    depends_on = ()
+    builtin_keys = (WHOLE_COMPANY,)
+    menu_path = "管理后台 > 组织架构 > 部门"
+
+    def expand(self, item: Any, path: Path_) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
+        yield from _walk(item, path, None)
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, Department)
+        if spec.parent and spec.parent != WHOLE_COMPANY:
+            yield Reference(("parent",), "departments", spec.parent)
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        assert isinstance(spec, Department)
+        if spec.name == WHOLE_COMPANY:
+            yield Finding(("name",), f"{WHOLE_COMPANY} is the root department; declare only the ones below it")
+
+    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+        parents = {r.key: r.spec.parent for r in resources}  # type: ignore[attr-defined]
+        for resource in resources:
+            walk, steps = parents.get(resource.key), 0
+            while walk and walk in parents and steps <= len(parents):
+                if walk == resource.key:
+                    yield resource, Finding(("parent",), f"department {resource.key!r} is its own ancestor")
+                    break
+                walk, steps = parents[walk], steps + 1
+
+    def order(self, resources: list[Resource]) -> list[Resource]:
+        parents = {r.key: r.spec.parent for r in resources}  # type: ignore[attr-defined]
+
+        def depth(key: str) -> int:
+            count, walk = 0, parents.get(key)
+            while walk in parents and count < len(parents):
+                count, walk = count + 1, parents[walk]
+            return count
+
+        return sorted(resources, key=lambda r: depth(r.key))
+
+    def api_state(self, spec: Spec) -> dict[str, Any]:
+        assert isinstance(spec, Department)
+        return {"parent": spec.parent or WHOLE_COMPANY}
+
+    def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
+        answer = tenant.client.call("/cgi/department/list", {})
+        departments = [d for d in answer.get("departments", []) if not d.get("isStop")]
+        names = {str(d["id"]): d["name"] for d in departments}
+        index.remember(self.name, WHOLE_COMPANY, WHOLE_COMPANY_ID)
+        observed: dict[str, Observed] = {}
+        for dept in departments:
+            if str(dept["id"]) == WHOLE_COMPANY_ID:
+                continue
+            parent = names.get(str(dept.get("parentId")), WHOLE_COMPANY)
+            observed[dept["name"]] = Observed(str(dept["id"]), {"parent": parent})
+            index.remember(self.name, dept["name"], str(dept["id"]))
+        return observed
+
+    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
+        assert isinstance(spec, Department)
+        body = {"department": {"name": spec.name, "parentId": int(_id(index, spec.parent))}}
+        answer = tenant.client.call("/cgi/department/add", body, idempotent=False,
+                                    recover=lambda: self._find(tenant, spec.name))
+        return str(answer.get("departmentId"))
+
+    def _find(self, tenant: Tenant, name: str) -> dict[str, Any] | None:
+        answer = tenant.client.call("/cgi/department/list", {})
+        for dept in answer.get("departments", []):
+            if dept["name"] == name and not dept.get("isStop"):
+                return {"departmentId": dept["id"]}
+        return None
+
+    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
+        assert isinstance(spec, Department)
+        body: dict[str, Any] = {"id": int(remote_id), "name": spec.name}
+        if "parent" in changed:
+            body["parentId"] = int(_id(index, spec.parent))
+        tenant.client.call("/cgi/department/update", {"department": body})
+
+    def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
+        tenant.client.call("/cgi/department/setStatus", {"departmentId": int(remote_id), "status": 2})
+
+    def example(self) -> Any:
+        return {"name": "市场部", "children": [{"name": "市场一组"}, {"name": "市场二组"}]}
+
+
+def _walk(item: Any, path: Path_, parent: str | None) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
+    from mktctl.playbook.load import ExpandError
+
+    if not isinstance(item, dict):
+        raise ExpandError(path, "each department must be a mapping with a name")
+    raw = {k: v for k, v in item.items() if k != "children"}
+    derived: dict[str, Any] = {}
+    if parent is not None:
+        if "parent" in raw:
+            raise ExpandError((*path, "parent"), "a department inside children: takes its parent from the tree; "
+                                                 "remove parent:")
+        derived["parent"] = parent
+    yield raw, path, derived
+    children = item.get("children")
+    if children is None:
+        return
+    if not isinstance(children, list):
+        raise ExpandError((*path, "children"), "children must be a list of departments")
+    for index, child in enumerate(children):
+        yield from _walk(child, (*path, "children", index), str(item.get("name")))
+
+
+def _id(index: Index, name: str | None) -> str:
+    found = index.id_of("departments", name or WHOLE_COMPANY)
+    if found is None:
+        raise LookupError(f"department {name!r} has no id yet")
+    return found

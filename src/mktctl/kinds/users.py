@@ -1,0 +1,177 @@
+"""Users (员工), guide 2.1.1: the people who get accounts, keyed by employee number (员工编号), so that no
+personal data (names, phones, emails) ever needs to be in the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, field_validator
+
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Reference, Spec
+from mktctl.kinds.departments import WHOLE_COMPANY, WHOLE_COMPANY_ID
+
+if TYPE_CHECKING:
+    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.tenant.connect import Tenant
+
+_MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_INTERNATIONAL = re.compile(r"^\+\d{6,15}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_SEPARATORS = re.compile(r"[\s\-()（）]")
+
+
+class User(Spec):
+    employee_number: str = Field(min_length=1, max_length=32, description="员工编号: the user's natural key")
+    name: str = Field(min_length=1, max_length=50, description="姓名")
+    mobile: str = Field(description="手机号: the login; 11-digit mainland number or +country number")
+    email: str | None = Field(None, description="邮箱")
+    department: str = Field(WHOLE_COMPANY, description="主属部门: a department's name")
+    position: str | None = Field(None, max_length=50, description="职位")
+    leader: str | None = Field(None, description="汇报对象: another user's employee_number")
+
+    @field_validator("employee_number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("mobile", mode="before")
+    @classmethod
+    def _mobile(cls, value: Any) -> str:
+        text = _SEPARATORS.sub("", str(value))
+        if text.startswith("+86"):
+            text = text[3:]
+        elif text.startswith("0086"):
+            text = text[4:]
+        if _MAINLAND_MOBILE.match(text) or _INTERNATIONAL.match(text):
+            return text
+        raise ValueError("not a valid mobile number (11 digits starting with 1, or +country code and number)")
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower()
+        if not _EMAIL.match(value):
+            raise ValueError("not a valid email address")
+        return value
+
+
+class Users(Kind):
+    name = "users"
+    title = "员工"
+    summary = "Employees with accounts: department, leader, contact details"
+    guide = "2.1.1"
+    model = User
+    key_field = "employee_number"
+    depends_on = ("departments",)
+    api_fields = frozenset({"name", "mobile", "email", "department", "position", "leader"})
+    pii_fields = frozenset({"mobile", "email"})
+    menu_path = "管理后台 > 组织架构 > 员工"
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, User)
+        if spec.department != WHOLE_COMPANY:
+            yield Reference(("department",), "departments", spec.department)
+        if spec.leader:
+            yield Reference(("leader",), "users", spec.leader)
+
+    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+        leaders = {r.key: r.spec.leader for r in resources}  # type: ignore[attr-defined]
+        mobiles: dict[str, Resource] = {}
+        for resource in resources:
+            spec = resource.spec
+            assert isinstance(spec, User)
+            if spec.leader == resource.key:
+                yield resource, Finding(("leader",), f"user {resource.key!r} cannot be their own leader")
+            else:
+                walk, steps = leaders.get(spec.leader or ""), 0
+                while walk and steps <= len(leaders):
+                    if walk == resource.key:
+                        yield resource, Finding(("leader",), f"user {resource.key!r}: the leader chain loops "
+                                                             "back to this user")
+                        break
+                    walk, steps = leaders.get(walk), steps + 1
+            if spec.mobile in mobiles:
+                yield resource, Finding(("mobile",), f"user {resource.key!r} has the same mobile as user "
+                                                     f"{mobiles[spec.mobile].key!r}; a mobile is one login")
+            mobiles.setdefault(spec.mobile, resource)
+
+    def order(self, resources: list[Resource]) -> list[Resource]:
+        leaders = {r.key: r.spec.leader for r in resources}  # type: ignore[attr-defined]
+
+        def depth(key: str) -> int:
+            count, walk = 0, leaders.get(key)
+            while walk in leaders and count < len(leaders):
+                count, walk = count + 1, leaders[walk]
+            return count
+
+        return sorted(resources, key=lambda r: depth(r.key))
+
+    def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
+        users = self._all(tenant)
+        by_open_id = {u["openUserId"]: u for u in users}
+        observed: dict[str, Observed] = {}
+        for user in users:
+            number = user.get("employeeNumber")
+            if not number or user.get("isStop"):
+                continue
+            index.remember(self.name, str(number), user["openUserId"])
+        for user in users:
+            number = user.get("employeeNumber")
+            if not number or user.get("isStop"):
+                continue
+            leader = by_open_id.get(user.get("leaderId") or "")
+            department = index.key_of("departments", str(user.get("mainDepartmentId"))) or WHOLE_COMPANY
+            observed[str(number)] = Observed(user["openUserId"], {
+                "name": user.get("name"), "mobile": user.get("mobile"), "email": user.get("email"),
+                "department": department, "position": user.get("position"),
+                "leader": str(leader["employeeNumber"]) if leader and leader.get("employeeNumber") else None,
+            })
+        return observed
+
+    def _all(self, tenant: Tenant) -> list[dict[str, Any]]:
+        answer = tenant.client.call("/cgi/user/list", {"departmentId": int(WHOLE_COMPANY_ID), "fetchChild": True})
+        return list(answer.get("userList", []))
+
+    def _body(self, spec: User, index: Index) -> dict[str, Any]:
+        department = index.id_of("departments", spec.department) or WHOLE_COMPANY_ID
+        body: dict[str, Any] = {"name": spec.name, "mobile": spec.mobile, "employeeNumber": spec.employee_number,
+                                "mainDepartmentId": int(department), "email": spec.email or "",
+                                "position": spec.position or ""}
+        if spec.leader:
+            body["leaderId"] = index.id_of("users", spec.leader)
+        return body
+
+    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
+        assert isinstance(spec, User)
+        stopped = next((u for u in self._all(tenant) if str(u.get("employeeNumber")) == spec.employee_number
+                        and u.get("isStop")), None)
+        if stopped is not None:  # a user stopped earlier comes back: enable, then bring up to date
+            tenant.client.call("/cgi/user/setStatus", {"openUserId": stopped["openUserId"], "status": 1})
+            tenant.client.call("/cgi/user/update", {"user": {"openUserId": stopped["openUserId"],
+                                                             **self._body(spec, index)}})
+            return str(stopped["openUserId"])
+
+        def recover() -> dict[str, Any] | None:
+            found = next((u for u in self._all(tenant) if str(u.get("employeeNumber")) == spec.employee_number
+                          and not u.get("isStop")), None)
+            return {"openUserId": found["openUserId"]} if found else None
+
+        answer = tenant.client.call("/cgi/user/add", {"user": self._body(spec, index)}, idempotent=False,
+                                    recover=recover)
+        return str(answer["openUserId"])
+
+    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
+        assert isinstance(spec, User)
+        tenant.client.call("/cgi/user/update", {"user": {"openUserId": remote_id, **self._body(spec, index)}})
+
+    def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
+        tenant.client.call("/cgi/user/setStatus", {"openUserId": remote_id, "status": 2})
+
+    def example(self) -> Any:
+        return {"employee_number": "E1001", "name": "张三", "mobile": "13900001111", "email": "zhangsan@example.cn",
+                "department": "市场部", "position": "市场经理"}

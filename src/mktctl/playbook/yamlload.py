@@ -1,0 +1,209 @@
+"""YAML with a position for every value, and nothing else.
+
+The text is composed into ruamel.yaml nodes (which know where they start) and turned into plain data by
+hand, so that:
+
+* every mapping key and every value has a :class:`~mktctl.errors.Mark` (file, line, column);
+* only the standard YAML types are built (str, int, float, bool, null; timestamps stay text) - no tag can
+  construct a Python object;
+* aliases cannot explode: the number of values built is capped, so an alias bomb fails in bounded time and
+  memory, and so does very deep nesting;
+* duplicate keys are errors instead of silently keeping the last one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mktctl.errors import Mark, PlaybookError, Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_VALUES = 200_000
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+_STD = "tag:yaml.org,2002:"
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data, and where each value and each mapping key came from."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path_, *, key: bool = False) -> Mark:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        table = self.key_marks if key else self.marks
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if key and probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get((), Mark(self.file, 1, 1))
+
+
+def load_yaml_file(path: Path, *, display: str | None = None) -> Document:
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _one(Mark(name, 1, 1), f"file is {size} bytes; playbook files are limited to {MAX_FILE_BYTES}")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _one(None, f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise _one(None, f"{name}: is a folder, not a YAML file") from None
+    except PermissionError:
+        raise _one(None, f"{name}: permission denied") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise _one(Mark(name, line, 1), "file is not UTF-8 text (save it as UTF-8)") from None
+    return load_yaml_text(text, name)
+
+
+def load_yaml_text(text: str, file: str) -> Document:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Mark(file, mark.line + 1, mark.column + 1) if mark is not None else Mark(file, 1, 1)
+        what = " ".join(part for part in (error.context, error.problem) if part)
+        raise _one(where, f"YAML syntax error: {what}") from None
+    except YAMLError as error:
+        raise _one(Mark(file, 1, 1), f"YAML error: {error}") from None
+    except RecursionError:
+        raise _one(Mark(file, 1, 1), f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    document = Document(file=file, data=None)
+    if node is None:
+        return document
+    builder = _Builder(document)
+    document.data = builder.build(node, (), 0)
+    return document
+
+
+def _one(mark: Mark | None, message: str) -> PlaybookError:
+    return PlaybookError([Problem(mark, message)])
+
+
+class _Builder:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.count = 0
+
+    def _mark(self, node: Any) -> Mark:
+        return Mark(self.document.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: Any, path: Path_, depth: int) -> Any:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _one(self._mark(node), f"more than {MAX_VALUES} values (an alias bomb?); refusing to expand")
+        if depth > MAX_DEPTH:
+            raise _one(self._mark(node), f"nesting is too deep (more than {MAX_DEPTH} levels)")
+        self.document.marks.setdefault(path, self._mark(node))
+        tag = str(node.tag)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, tag)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, tag, "seq")
+            return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            self._check_tag(node, tag, "map")
+            return self._mapping(node, path, depth)
+        raise _one(self._mark(node), f"unsupported YAML node {type(node).__name__}")  # pragma: no cover
+
+    def _check_tag(self, node: Any, tag: str, expected: str) -> None:
+        if tag not in (_STD + expected, _STD + "omap") and not (expected == "map" and tag == _STD + "set"):
+            raise _one(self._mark(node), f"YAML tag {tag.replace(_STD, '!!')} is not allowed in a playbook")
+
+    def _mapping(self, node: Any, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        pairs = list(node.value)
+        merged: list[tuple[Any, Any]] = []
+        for key_node, value_node in pairs:
+            if str(key_node.tag) == _STD + "merge":
+                sources = value_node.value if str(value_node.tag) == _STD + "seq" else [value_node]
+                for source in sources:
+                    if str(source.tag) != _STD + "map":
+                        raise _one(self._mark(source), "a merge key (<<) must point at a mapping")
+                    merged.extend(source.value)
+        for key_node, value_node in [*pairs]:
+            if str(key_node.tag) == _STD + "merge":
+                continue
+            key = self._key(key_node)
+            if key in result:
+                raise _one(self._mark(key_node), f"duplicate key {key!r}")
+            self.document.key_marks[(*path, key)] = self._mark(key_node)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for key_node, value_node in merged:
+            key = self._key(key_node)
+            if key not in result:
+                self.document.key_marks[(*path, key)] = self._mark(key_node)
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def _key(self, node: Any) -> str:
+        from ruamel.yaml.nodes import ScalarNode
+
+        if not isinstance(node, ScalarNode):
+            raise _one(self._mark(node), "a mapping key must be a plain value, not a list or mapping")
+        value = self._scalar(node, str(node.tag))
+        return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+
+    def _scalar(self, node: Any, tag: str) -> Any:
+        value: str = node.value
+        kind = tag[len(_STD):] if tag.startswith(_STD) else None
+        if kind in ("str", "timestamp", "binary"):
+            return value
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return value.lower() in ("true", "yes", "on", "y")
+        if kind == "int":
+            return _int(value)
+        if kind == "float":
+            return _float(value)
+        raise _one(self._mark(node), f"YAML tag {tag.replace(_STD, '!!')} is not allowed in a playbook")
+
+
+def _int(text: str) -> int:
+    cleaned = text.replace("_", "")
+    sign = -1 if cleaned.startswith("-") else 1
+    digits = cleaned.lstrip("+-")
+    if digits.startswith("0x"):
+        return sign * int(digits[2:], 16)
+    if digits.startswith("0o"):
+        return sign * int(digits[2:], 8)
+    if digits.startswith("0b"):
+        return sign * int(digits[2:], 2)
+    if ":" in digits:  # YAML 1.1 sexagesimal
+        total = 0
+        for part in digits.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
+    return sign * int(digits)
+
+
+def _float(text: str) -> float:
+    cleaned = text.replace("_", "").lower()
+    if cleaned in (".nan",):
+        return float("nan")
+    if cleaned in (".inf", "+.inf"):
+        return float("inf")
+    if cleaned == "-.inf":
+        return float("-inf")
+    return float(cleaned)
