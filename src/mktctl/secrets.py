@@ -22,7 +22,7 @@ def resolve(reference: str, *, environ: Mapping[str, str] | None = None) -> str:
     """Return the value a reference points at and register it with the process redactor."""
     match = REFERENCE.match(reference.strip())
     if match is None:
-        raise SecretError(f"not a secret reference: expected ${{env:NAME}} or ${{keyring:SERVICE:NAME}}",
+        raise SecretError("not a secret reference: expected ${env:NAME} or ${keyring:SERVICE:NAME}",
                           hint="secrets are never written into files; put them in the environment or a keyring")
     source, name = match.groups()
     if source == "env":

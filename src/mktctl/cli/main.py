@@ -14,7 +14,6 @@ import click
 import typer
 
 from mktctl import __version__
-from mktctl.cli import context
 from mktctl.cli.context import State
 from mktctl.errors import MktctlError
 

@@ -1,4 +1,4 @@
-"""Placeholder until the playbook commands land."""
+"""The playbook commands: init, validate, plan, apply, schema, steps, confirm."""
 
 from __future__ import annotations
 
@@ -6,4 +6,12 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    from mktctl.cli import init, plan_commands, schema, steps, validate
+
+    app.command("init")(init.init)
+    app.command("validate")(validate.validate)
+    app.command("plan")(plan_commands.plan)
+    app.command("apply")(plan_commands.apply)
+    app.command("schema")(schema.schema)
+    app.command("steps")(steps.steps)
+    app.command("confirm")(steps.confirm)

@@ -50,7 +50,8 @@ def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger
     deletes, orphans = _deletes(playbook, observation, ledger, kinds)
     if prune:
         actions.extend(deletes)
-    return Plan(playbook={"name": playbook.name, "digest": playbook.digest(), "env": playbook.env},
+    return Plan(playbook={"name": playbook.name, "root": str(playbook.root), "digest": playbook.digest(),
+                          "env": playbook.env},
                 tenant={**tenant, "state_digest": observation.state_digest()}, actions=actions, prune=prune,
                 orphans=[] if prune else orphans, created_at=now_iso())
 

@@ -145,3 +145,6 @@ def _id(index: Index, name: str | None) -> str:
     if found is None:
         raise LookupError(f"department {name!r} has no id yet")
     return found
+
+
+KINDS = [Departments()]

@@ -97,3 +97,6 @@ class RoleAssignments(Kind):
 
     def example(self) -> Any:
         return {"role": "市场经理", "users": ["E1001"]}
+
+
+KINDS = [RoleAssignments()]

@@ -147,3 +147,6 @@ class Roles(Kind):
         return {"name": "市场经理", "description": "市场部负责人", "data_scope": "department_and_below",
                 "permissions": {"leads": ["view", "create", "edit", "assign", "export"],
                                 "marketing_events": ["view", "create", "edit"]}}
+
+
+KINDS = [Roles()]

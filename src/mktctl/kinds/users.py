@@ -175,3 +175,6 @@ class Users(Kind):
     def example(self) -> Any:
         return {"employee_number": "E1001", "name": "张三", "mobile": "13900001111", "email": "zhangsan@example.cn",
                 "department": "市场部", "position": "市场经理"}
+
+
+KINDS = [Users()]

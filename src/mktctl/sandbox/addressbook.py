@@ -27,8 +27,8 @@ _USER_FIELDS = ("account", "name", "fullName", "nickName", "position", "gender",
 
 
 def _department(row: sqlite3.Row) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "parentId": row["parent_id"], "isStop": bool(row["is_stop"]),
-            "order": row["ord"], "principalId": row["principal_id"]}
+    return {"id": row["id"], "name": row["name"], "parentId": row["parent_id"],
+            "isStop": bool(row["is_stop"]), "order": row["ord"], "principalId": row["principal_id"]}
 
 
 def _dept_row(db: sqlite3.Connection, ctx: CallContext, dept_id: Any) -> sqlite3.Row:
@@ -36,7 +36,8 @@ def _dept_row(db: sqlite3.Connection, ctx: CallContext, dept_id: Any) -> sqlite3
         ident = int(dept_id)
     except (TypeError, ValueError):
         raise p.SandboxError(11009, "the parameter departmentId is illegal", "部门ID不合法") from None
-    row = db.execute("SELECT * FROM departments WHERE corp_id = ? AND id = ?", (ctx.corp_id, ident)).fetchone()
+    row = db.execute("SELECT * FROM departments WHERE corp_id = ? AND id = ?",
+                     (ctx.corp_id, ident)).fetchone()
     if row is None:
         raise p.SandboxError(p.DEPARTMENT_NOT_FOUND, f"department {dept_id} not found")
     return row  # type: ignore[no-any-return]
@@ -44,7 +45,8 @@ def _dept_row(db: sqlite3.Connection, ctx: CallContext, dept_id: Any) -> sqlite3
 
 def department_list(ctx: CallContext) -> dict[str, Any]:
     with ctx.store.reading() as db:
-        rows = db.execute("SELECT * FROM departments WHERE corp_id = ? ORDER BY id", (ctx.corp_id,)).fetchall()
+        rows = db.execute("SELECT * FROM departments WHERE corp_id = ? ORDER BY id",
+                          (ctx.corp_id,)).fetchall()
     return {"departments": [_department(r) for r in rows]}
 
 
@@ -76,7 +78,8 @@ def department_add(ctx: CallContext) -> dict[str, Any]:
         dept_id = ctx.store.next_value(db, ctx.corp_id, "department", 1000)
         order = ctx.store.next_value(db, ctx.corp_id, f"order:{parent_row['id']}", 0)
         db.execute("INSERT INTO departments VALUES (?, ?, ?, ?, 0, ?, ?)",
-                   (ctx.corp_id, dept_id, spec["name"], parent_row["id"], order, spec.get("principalOpenUserId")))
+                   (ctx.corp_id, dept_id, spec["name"], parent_row["id"], order,
+                    spec.get("principalOpenUserId")))
     return {"departmentId": dept_id, "order": order}
 
 
@@ -97,7 +100,8 @@ def department_update(ctx: CallContext) -> dict[str, Any]:
                     raise p.SandboxError(p.PARAMETER_ERROR, "a department cannot move below itself")
                 walk = _dept_row(db, ctx, walk)["parent_id"]
         db.execute(
-            "UPDATE departments SET name = ?, parent_id = ?, ord = ?, principal_id = ? WHERE corp_id = ? AND id = ?",
+            "UPDATE departments SET name = ?, parent_id = ?, ord = ?, principal_id = ?"
+            " WHERE corp_id = ? AND id = ?",
             (spec.get("name", row["name"]), parent, spec.get("order", row["ord"]),
              spec.get("principalOpenUserId", row["principal_id"]), ctx.corp_id, row["id"]),
         )
@@ -114,8 +118,8 @@ def department_set_status(ctx: CallContext) -> dict[str, Any]:
         if stop:
             if row["id"] == WHOLE_COMPANY_DEPARTMENT:
                 raise p.SandboxError(p.PARAMETER_ERROR, "the whole-company department cannot be stopped")
-            child = db.execute("SELECT 1 FROM departments WHERE corp_id = ? AND parent_id = ? AND is_stop = 0",
-                               (ctx.corp_id, row["id"])).fetchone()
+            child = db.execute("SELECT 1 FROM departments WHERE corp_id = ? AND parent_id = ?"
+                               " AND is_stop = 0", (ctx.corp_id, row["id"])).fetchone()
             if child:
                 raise p.SandboxError(p.PARAMETER_ERROR, "stop the sub-departments first", "请先停用子部门")
             for user in _users(db, ctx):
@@ -185,7 +189,8 @@ def user_add(ctx: CallContext) -> dict[str, Any]:
     with ctx.store.transaction() as db:
         _check_user(db, ctx, user, None)
         employee_id = ctx.store.next_value(db, ctx.corp_id, "employee", 1000)
-        db.execute("INSERT INTO users VALUES (?, ?, ?, ?)", (ctx.corp_id, open_user_id, employee_id, dumps(user)))
+        db.execute("INSERT INTO users VALUES (?, ?, ?, ?)",
+                   (ctx.corp_id, open_user_id, employee_id, dumps(user)))
     return {"openUserId": open_user_id}
 
 
@@ -215,7 +220,8 @@ def user_list(ctx: CallContext) -> dict[str, Any]:
         root = _dept_row(db, ctx, dept)["id"]
         wanted = {root}
         if fetch_child or root == WHOLE_COMPANY_DEPARTMENT:
-            rows = db.execute("SELECT id, parent_id FROM departments WHERE corp_id = ?", (ctx.corp_id,)).fetchall()
+            rows = db.execute("SELECT id, parent_id FROM departments WHERE corp_id = ?",
+                              (ctx.corp_id,)).fetchall()
             children: dict[int, list[int]] = {}
             for r in rows:
                 children.setdefault(r["parent_id"], []).append(r["id"])
@@ -240,9 +246,10 @@ def user_get_by_mobile(ctx: CallContext) -> dict[str, Any]:
         raise p.SandboxError(p.PARAMETER_ERROR, "mobile is required")
     with ctx.store.reading() as db:
         found = [u for u in _users(db, ctx) if u.get("mobile") == mobile]
-    return {"empList": [{"openUserId": u["openUserId"], "name": u["name"], "mainDepartmentIds": [
-        u.get("mainDepartmentId")], "departmentIds": u["departmentIds"], "status": STOPPED if u["isStop"] else 1}
-        for u in found]}
+    return {"empList": [{"openUserId": u["openUserId"], "name": u["name"],
+                         "mainDepartmentIds": [u.get("mainDepartmentId")],
+                         "departmentIds": u["departmentIds"], "status": STOPPED if u["isStop"] else 1}
+                        for u in found]}
 
 
 def user_set_status(ctx: CallContext) -> dict[str, Any]:
@@ -265,14 +272,16 @@ def user_set_status(ctx: CallContext) -> dict[str, Any]:
 
 def role_list(ctx: CallContext) -> dict[str, Any]:
     with ctx.store.reading() as db:
-        rows = db.execute("SELECT * FROM roles WHERE corp_id = ? ORDER BY role_code", (ctx.corp_id,)).fetchall()
+        rows = db.execute("SELECT * FROM roles WHERE corp_id = ? ORDER BY role_code",
+                          (ctx.corp_id,)).fetchall()
     return {"data": [{"roleCode": r["role_code"], "roleName": r["role_name"], "groupName": "CRM角色",
-                      "roleType": r["role_type"], "appId": "CRM", "description": r["description"], "delFlag": False}
-                     for r in rows]}
+                      "roleType": r["role_type"], "appId": "CRM", "description": r["description"],
+                      "delFlag": False} for r in rows]}
 
 
 def _role_row(db: sqlite3.Connection, ctx: CallContext, role_code: Any) -> sqlite3.Row:
-    row = db.execute("SELECT * FROM roles WHERE corp_id = ? AND role_code = ?", (ctx.corp_id, role_code)).fetchone()
+    row = db.execute("SELECT * FROM roles WHERE corp_id = ? AND role_code = ?",
+                     (ctx.corp_id, role_code)).fetchone()
     if row is None:
         raise p.SandboxError(p.PARAMETER_ERROR, f"role {role_code} not found", "角色不存在")
     return row  # type: ignore[no-any-return]
@@ -283,7 +292,8 @@ def role_add(ctx: CallContext) -> dict[str, Any]:
     if not isinstance(name, str) or not name.strip():
         raise p.SandboxError(p.PARAMETER_ERROR, "data.roleName is required")
     with ctx.store.transaction() as db:
-        if db.execute("SELECT 1 FROM roles WHERE corp_id = ? AND role_name = ?", (ctx.corp_id, name)).fetchone():
+        if db.execute("SELECT 1 FROM roles WHERE corp_id = ? AND role_name = ?",
+                      (ctx.corp_id, name)).fetchone():
             raise p.SandboxError(p.PARAMETER_ERROR, f"a role named {name} already exists", "角色名称重复")
         code = f"{ctx.store.next_value(db, ctx.corp_id, 'role', 100):032d}"
         db.execute("INSERT INTO roles VALUES (?, ?, ?, ?, 2)",
@@ -297,8 +307,8 @@ def role_update(ctx: CallContext) -> dict[str, Any]:
         if row["role_type"] == 1:
             raise p.SandboxError(p.PARAMETER_ERROR, "a preset role cannot be changed", "预置角色不能修改")
         db.execute("UPDATE roles SET role_name = ?, description = ? WHERE corp_id = ? AND role_code = ?",
-                   (ctx.data.get("roleName", row["role_name"]), ctx.data.get("description", row["description"]),
-                    ctx.corp_id, row["role_code"]))
+                   (ctx.data.get("roleName", row["role_name"]),
+                    ctx.data.get("description", row["description"]), ctx.corp_id, row["role_code"]))
     return {}
 
 
@@ -307,7 +317,8 @@ def role_delete(ctx: CallContext) -> dict[str, Any]:
         row = _role_row(db, ctx, ctx.data.get("roleCode"))
         if row["role_type"] == 1:
             raise p.SandboxError(p.PARAMETER_ERROR, "a preset role cannot be deleted", "预置角色不能删除")
-        db.execute("DELETE FROM user_roles WHERE corp_id = ? AND role_code = ?", (ctx.corp_id, row["role_code"]))
+        db.execute("DELETE FROM user_roles WHERE corp_id = ? AND role_code = ?",
+                   (ctx.corp_id, row["role_code"]))
         db.execute("DELETE FROM roles WHERE corp_id = ? AND role_code = ?", (ctx.corp_id, row["role_code"]))
     return {}
 
@@ -330,8 +341,8 @@ def batch_add_user_role(ctx: CallContext) -> dict[str, Any]:
             for code in codes:
                 db.execute("INSERT OR IGNORE INTO user_roles VALUES (?, ?, ?, 0)", (ctx.corp_id, user, code))
             if ctx.data.get("updateMajorRole") and major:
-                db.execute("UPDATE user_roles SET major = (role_code = ?) WHERE corp_id = ? AND open_user_id = ?",
-                           (major, ctx.corp_id, user))
+                db.execute("UPDATE user_roles SET major = (role_code = ?)"
+                           " WHERE corp_id = ? AND open_user_id = ?", (major, ctx.corp_id, user))
     return {}
 
 
@@ -349,7 +360,7 @@ def get_roles_by_users(ctx: CallContext) -> dict[str, Any]:
     marks = ", ".join("?" * len(users))
     with ctx.store.reading() as db:
         rows = db.execute(
-            f"SELECT * FROM user_roles WHERE corp_id = ? AND open_user_id IN ({marks})"  # noqa: S608
+            f"SELECT * FROM user_roles WHERE corp_id = ? AND open_user_id IN ({marks})"
             " ORDER BY open_user_id, role_code", (ctx.corp_id, *users)).fetchall() if users else []
     return {"data": [{"appId": "CRM", "userId": r["open_user_id"], "roleCode": r["role_code"],
                       "majorRole": bool(r["major"])} for r in rows]}

@@ -72,7 +72,8 @@ def issue_token(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
     return {"corpAccessToken": token, "corpId": corp.corp_id, "expiresIn": int(expires_in)}
 
 
-def authenticate(store: Store, body: Mapping[str, Any], headers: Mapping[str, str], trace_id: str) -> CallContext:
+def authenticate(store: Store, body: Mapping[str, Any], headers: Mapping[str, str],
+                 trace_id: str) -> CallContext:
     """Resolve who is calling, or raise the platform's error: 20017 when no token was sent at all,
     20016 when the token is unknown, expired or belongs to another corp."""
     bearer = headers.get("authorization", "")

@@ -101,7 +101,8 @@ def query(ctx: CallContext) -> dict[str, Any]:
     if offset < 0 or offset % limit:
         raise p.SandboxError(p.PARAMETER_ERROR, "offset must be a non-negative multiple of limit")
     where, params = ["corp_id = ?", "api_name = ?"], [ctx.corp_id, obj.api_name]
-    if not any(f.get("field_name") == "life_status" for f in info.get("filters") or [] if isinstance(f, dict)):
+    filters = info.get("filters") or []
+    if not any(f.get("field_name") == "life_status" for f in filters if isinstance(f, dict)):
         where.append("life_status = 'normal'")
     for flt in info.get("filters") or []:
         clause, values = _filter_sql(obj, flt)
@@ -112,12 +113,12 @@ def query(ctx: CallContext) -> dict[str, Any]:
     sql_where = " AND ".join(where)
     with ctx.store.reading() as db:
         rows = db.execute(
-            f"SELECT * FROM records WHERE {sql_where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+            f"SELECT * FROM records WHERE {sql_where} ORDER BY {order} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
         want_total = ctx.data.get("find_explicit_total_num", True) is not False
         total = db.execute(f"SELECT count(*) FROM records WHERE {sql_where}", params).fetchone()[0] \
-            if want_total else 0  # noqa: S608
+            if want_total else 0
     include_null = bool(ctx.body.get("includeNull"))
     records = [_render(r, obj, include_null=include_null) for r in rows]
     if isinstance(projection, list) and projection:
@@ -138,13 +139,15 @@ def update(ctx: CallContext) -> dict[str, Any]:
     with ctx.store.transaction() as db:
         row = _row(db, ctx, obj, object_data.get("_id"))
         if row["life_status"] != "normal":
-            raise p.SandboxError(p.PARAMETER_ERROR, "the record is invalid and cannot be edited", "数据已作废")
+            raise p.SandboxError(p.PARAMETER_ERROR, "the record is invalid and cannot be edited",
+                                 "数据已作废")
         _check_values(db, ctx, obj, values, creating=False)
         data = json.loads(row["data"])
         data.update(values)
         data["last_modified_by"] = [ctx.open_user_id or ctx.corp.admin_open_user_id]
         db.execute(
-            "UPDATE records SET data = ?, last_modified_time = ? WHERE corp_id = ? AND api_name = ? AND id = ?",
+            "UPDATE records SET data = ?, last_modified_time = ?"
+            " WHERE corp_id = ? AND api_name = ? AND id = ?",
             (dumps(data), ctx.store.now_ms(), ctx.corp_id, obj.api_name, row["id"]),
         )
     return {}
@@ -165,7 +168,7 @@ def delete(ctx: CallContext) -> dict[str, Any]:
         for record_id in ids:
             row = _row(db, ctx, obj, record_id)
             if row["life_status"] != "invalid":
-                raise p.SandboxError(p.PARAMETER_ERROR, f"record {record_id} must be invalidated before delete",
+                raise p.SandboxError(p.PARAMETER_ERROR, f"record {record_id} must be invalidated first",
                                      "请先作废再删除")
         db.executemany("DELETE FROM records WHERE corp_id = ? AND api_name = ? AND id = ?",
                        [(ctx.corp_id, obj.api_name, i) for i in ids])
@@ -193,8 +196,9 @@ def change_owner(ctx: CallContext) -> dict[str, Any]:
             row = _row(db, ctx, obj, change.get("objectDataId"))
             data = json.loads(row["data"])
             data["owner"] = _owner_list(db, ctx, change.get("ownerId"))
-            db.execute("UPDATE records SET data = ?, last_modified_time = ? WHERE corp_id = ? AND api_name = ?"
-                       " AND id = ?", (dumps(data), ctx.store.now_ms(), ctx.corp_id, obj.api_name, row["id"]))
+            db.execute("UPDATE records SET data = ?, last_modified_time = ?"
+                       " WHERE corp_id = ? AND api_name = ? AND id = ?",
+                       (dumps(data), ctx.store.now_ms(), ctx.corp_id, obj.api_name, row["id"]))
     return {}
 
 
@@ -238,7 +242,8 @@ def _row(db: sqlite3.Connection, ctx: CallContext, obj: ObjectDef, record_id: An
     return row  # type: ignore[no-any-return]
 
 
-def _set_status(db: sqlite3.Connection, ctx: CallContext, obj: ObjectDef, record_id: str, status: str) -> None:
+def _set_status(db: sqlite3.Connection, ctx: CallContext, obj: ObjectDef, record_id: str,
+                status: str) -> None:
     db.execute("UPDATE records SET life_status = ?, last_modified_time = ? WHERE corp_id = ? AND api_name = ?"
                " AND id = ?", (status, ctx.store.now_ms(), ctx.corp_id, obj.api_name, record_id))
 
@@ -247,8 +252,9 @@ def _owner_list(db: sqlite3.Connection, ctx: CallContext, owner: Any) -> list[st
     owners = owner if isinstance(owner, list) else [owner]
     if len(owners) != 1 or not isinstance(owners[0], str):
         raise p.SandboxError(p.PARAMETER_ERROR, "owner must be a list with one employee id")
-    found = db.execute("SELECT 1 FROM users WHERE corp_id = ? AND (open_user_id = ? OR CAST(employee_id AS TEXT)"
-                       " = ?)", (ctx.corp_id, owners[0], owners[0])).fetchone()
+    found = db.execute("SELECT 1 FROM users WHERE corp_id = ?"
+                       " AND (open_user_id = ? OR CAST(employee_id AS TEXT) = ?)",
+                       (ctx.corp_id, owners[0], owners[0])).fetchone()
     if found is None:
         raise p.SandboxError(p.EMPLOYEE_NOT_FOUND, f"employee {owners[0]} not found")
     return [owners[0]]
@@ -353,7 +359,8 @@ def _filter_sql(obj: ObjectDef, flt: Any) -> tuple[str, list[Any]]:
     if op in comparisons:
         return f"{col} {comparisons[op]} ?", [first]
     if op in ("LIKE", "NLIKE", "STARTWITH", "ENDWITH"):
-        pattern = {"LIKE": "%{}%", "NLIKE": "%{}%", "STARTWITH": "{}%", "ENDWITH": "%{}"}[op].format(_like(first))
+        shape = {"LIKE": "%{}%", "NLIKE": "%{}%", "STARTWITH": "{}%", "ENDWITH": "%{}"}[op]
+        pattern = shape.format(_like(first))
         if op == "NLIKE":
             return f"({col} IS NULL OR {col} NOT LIKE ? ESCAPE '\\')", [pattern]
         return f"{col} LIKE ? ESCAPE '\\'", [pattern]

@@ -104,8 +104,9 @@ class Extension:
                              (ctx.corp_id, kind, data.key)).fetchone()
             if row:
                 setting_id, created = row["id"], False
-                db.execute("UPDATE ext_settings SET spec = ?, updated_at = ? WHERE corp_id = ? AND kind = ? AND "
-                           "key = ?", (dumps(data.spec), now, ctx.corp_id, kind, data.key))
+                db.execute("UPDATE ext_settings SET spec = ?, updated_at = ?"
+                           " WHERE corp_id = ? AND kind = ? AND key = ?",
+                           (dumps(data.spec), now, ctx.corp_id, kind, data.key))
             else:
                 setting_id = f"ext-{kind}-{ctx.store.next_value(db, ctx.corp_id, 'ext', 0)}"
                 created = True

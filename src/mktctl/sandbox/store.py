@@ -179,7 +179,8 @@ class Store:
                 (corp.corp_id, WHOLE_COMPANY_DEPARTMENT, "全公司"),
             )
             admin = {"name": "系统管理员", "account": "admin", "mainDepartmentId": WHOLE_COMPANY_DEPARTMENT,
-                     "departmentIds": [WHOLE_COMPANY_DEPARTMENT], "isStop": False, "createTime": self.now_ms()}
+                     "departmentIds": [WHOLE_COMPANY_DEPARTMENT], "isStop": False,
+                     "createTime": self.now_ms()}
             db.execute(
                 "INSERT INTO users (corp_id, open_user_id, employee_id, data) VALUES (?, ?, 1000, ?)",
                 (corp.corp_id, corp.admin_open_user_id, json.dumps(admin, ensure_ascii=False)),
@@ -224,13 +225,14 @@ class Store:
         with self.transaction() as db:
             for table in ("corps", "tokens", "departments", "users", "roles", "user_roles", "records",
                           "ext_settings", "counters"):
-                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                db.execute(f"DELETE FROM {table}")
 
     # ---- counters ----------------------------------------------------------------------------------
 
     def next_value(self, db: sqlite3.Connection, corp_id: str, name: str, start: int) -> int:
         """The next value of a per-corp counter; call inside a transaction."""
-        row = db.execute("SELECT value FROM counters WHERE corp_id = ? AND name = ?", (corp_id, name)).fetchone()
+        row = db.execute("SELECT value FROM counters WHERE corp_id = ? AND name = ?",
+                         (corp_id, name)).fetchone()
         value = (row["value"] if row else start) + 1
         db.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (corp_id, name, value))
         return int(value)

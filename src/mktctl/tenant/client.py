@@ -224,8 +224,8 @@ class FxiaokeClient:
             error.retry_after = _retry_after(response)  # type: ignore[attr-defined]
             raise _Retryable(error, ambiguous=False)
         if response.status_code >= 500:
-            raise _Retryable(e.TenantUnreachable(f"the tenant answered HTTP {response.status_code}", path=path),
-                             ambiguous=True)
+            error = e.TenantUnreachable(f"the tenant answered HTTP {response.status_code}", path=path)
+            raise _Retryable(error, ambiguous=True)
         if response.status_code != 200:
             raise e.InvalidRequest(f"the tenant answered HTTP {response.status_code} for {path}", path=path,
                                    hint="is the tenant URL right? it must be the API gateway, e.g. "
@@ -262,7 +262,8 @@ class FxiaokeClient:
     def crm_query(self, api_name: str, filters: list[dict[str, Any]] | None = None, *,
                   orders: list[dict[str, Any]] | None = None, limit: int = PAGE_LIMIT, offset: int = 0,
                   fields: list[str] | None = None) -> tuple[list[dict[str, Any]], int]:
-        info: dict[str, Any] = {"limit": limit, "offset": offset, "filters": filters or [], "orders": orders or []}
+        info: dict[str, Any] = {"limit": limit, "offset": offset, "filters": filters or [],
+                                "orders": orders or []}
         if fields:
             info["fieldProjection"] = fields
         answer = self.call("/cgi/crm/v2/data/query", {"data": {"dataObjectApiName": api_name,
@@ -291,13 +292,15 @@ class FxiaokeClient:
                   {"data": {"object_data": {"dataObjectApiName": api_name, "_id": record_id, **fields}}})
 
     def crm_invalid(self, api_name: str, record_id: str) -> None:
-        self.call("/cgi/crm/v2/data/invalid", {"data": {"dataObjectApiName": api_name, "object_data_id": record_id}})
+        self.call("/cgi/crm/v2/data/invalid",
+                  {"data": {"dataObjectApiName": api_name, "object_data_id": record_id}})
 
     def crm_delete(self, api_name: str, record_ids: list[str]) -> None:
         self.call("/cgi/crm/v2/data/delete", {"data": {"dataObjectApiName": api_name, "idList": record_ids}})
 
     def crm_describe(self, api_name: str) -> dict[str, Any]:
-        answer = self.call("/cgi/crm/v2/object/describe", {"data": {"apiName": api_name, "includeDetail": True}})
+        answer = self.call("/cgi/crm/v2/object/describe",
+                           {"data": {"apiName": api_name, "includeDetail": True}})
         return dict(answer["data"]["describe"])
 
 
@@ -332,8 +335,8 @@ def _error_for(code: int, answer: dict[str, Any], path: str) -> e.TenantError:
         (_PERMISSION_CODES, e.PermissionDenied, "give the app and the acting user (a CRM admin) access"),
         (_NOT_FOUND_CODES, e.NotFound, None),
         (_THROTTLE_CODES, e.RateLimited, None),
-        (_QUOTA_CODES, e.QuotaExhausted, "the daily OpenAPI quota is used up; run the same command again after "
-                                         "00:00 to continue where it stopped"),
+        (_QUOTA_CODES, e.QuotaExhausted, "the daily OpenAPI quota is used up; run the same command again "
+                                         "after 00:00 to continue where it stopped"),
     ]
     for codes, cls, hint in kinds:
         if code in codes:

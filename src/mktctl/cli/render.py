@@ -1,0 +1,123 @@
+"""Plans and values as text: the terminal table, Markdown and JSON, with personal data masked."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from mktctl.engine.plan import Action, Plan
+from mktctl.pii import mask_email, mask_phone
+
+_STYLE = {"create": "green", "update": "yellow", "delete": "red", "manual": "magenta", "noop": "dim"}
+
+
+def masked_plan_dict(plan: Plan, *, show_pii: bool) -> dict[str, Any]:
+    data = plan.to_dict()
+    if not show_pii:
+        for action in data["actions"]:
+            for change in action["changes"]:
+                if _is_pii(action["kind"], change["field"]):
+                    change["before"] = _mask(change["field"], change["before"])
+                    change["after"] = _mask(change["field"], change["after"])
+    return data
+
+
+def plan_json(plan: Plan, *, show_pii: bool = False) -> str:
+    return json.dumps(masked_plan_dict(plan, show_pii=show_pii), ensure_ascii=False, indent=2) + "\n"
+
+
+def _is_pii(kind: str, field: str) -> bool:
+    from mktctl.kinds.registry import KINDS
+
+    return any(k.name == kind and field in k.pii_fields for k in KINDS)
+
+
+def _mask(field: str, value: Any) -> Any:
+    if value in (None, ""):
+        return value
+    return mask_email(str(value)) if "mail" in field else mask_phone(str(value))
+
+
+def value_text(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "(none)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _change_lines(action: Action, show_pii: bool) -> list[tuple[str, str, str]]:
+    lines = []
+    for change in action.changes:
+        before, after = change.before, change.after
+        if not show_pii and _is_pii(action.kind, change.field):
+            before, after = _mask(change.field, before), _mask(change.field, after)
+        lines.append((change.field, value_text(before), value_text(after)))
+    return lines
+
+
+def plan_lines(plan: Plan, *, show_pii: bool = False) -> list[str]:
+    """The plan for a terminal, as rich markup lines."""
+    from rich.markup import escape
+
+    lines: list[str] = []
+    unchanged: Counter[str] = Counter()
+    for action in plan.actions:
+        if action.op == "noop":
+            unchanged[action.kind] += 1
+            continue
+        if action.op == "manual" and action.manual and action.manual.status == "confirmed":
+            unchanged[action.kind] += 1
+            continue
+        style = _STYLE[action.op]
+        head = f"[{style}]{action.symbol} {escape(action.address)}[/{style}]"
+        if action.op == "manual" and action.manual:
+            status = "pending" if action.manual.status == "pending" else "changed since confirmed"
+            lines.append(f"{head}  [bold]{escape(action.manual.menu_path)}[/bold] ({status}, {escape(action.manual.who)})")
+            for label, value in action.manual.values:
+                lines.append(f"      {escape(label)}: {escape(value)}")
+            lines.append(f"      [dim]verify: {escape(action.manual.verify)}[/dim]")
+            lines.append(f"      [dim]then: mktctl confirm {escape(action.manual.step)}[/dim]")
+            continue
+        lines.append(head + (f"  [dim]({escape(action.note)})[/dim]" if action.note else ""))
+        for name, before, after in _change_lines(action, show_pii):
+            if action.op == "create":
+                lines.append(f"      {escape(name)}: {escape(after)}")
+            elif action.op == "delete":
+                lines.append(f"      [dim]{escape(name)}: {escape(before)}[/dim]")
+            else:
+                lines.append(f"      {escape(name)}: {escape(before)} [yellow]→[/yellow] {escape(after)}")
+    if unchanged:
+        detail = ", ".join(f"{kind} {count}" for kind, count in unchanged.items())
+        lines.append(f"[dim]= {sum(unchanged.values())} unchanged ({escape(detail)})[/dim]")
+    if plan.orphans:
+        lines.append(f"[dim]{len(plan.orphans)} resource(s) created by mktctl are no longer declared: "
+                     f"{escape(', '.join(plan.orphans[:5]))}{' …' if len(plan.orphans) > 5 else ''} "
+                     "(apply --prune deletes them)[/dim]")
+    lines.append(f"[bold]{escape(plan.summary())}[/bold]")
+    return lines
+
+
+def plan_markdown(plan: Plan, *, show_pii: bool = False) -> str:
+    out = [f"# Plan for {plan.playbook['name']}", "",
+           f"Tenant: {plan.tenant['name']} · playbook digest `{plan.playbook['digest']}` · {plan.created_at}", "",
+           "| | Resource | Change |", "|---|---|---|"]
+    for action in plan.actions:
+        if action.op == "noop":
+            continue
+        if action.op == "manual" and action.manual:
+            values = "<br>".join(f"{_md(a)}: {_md(b)}" for a, b in action.manual.values)
+            out.append(f"| {action.symbol} | {_md(action.address)} | **{_md(action.manual.menu_path)}** "
+                       f"({action.manual.status})<br>{values}<br>verify: {_md(action.manual.verify)} |")
+            continue
+        changes = "<br>".join(
+            f"{_md(n)}: {_md(a)}" if action.op == "create" else f"{_md(n)}: {_md(b)} → {_md(a)}"
+            for n, b, a in _change_lines(action, show_pii))
+        out.append(f"| {action.symbol} | {_md(action.address)} | {changes} |")
+    out += ["", f"**{plan.summary()}**", ""]
+    return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")

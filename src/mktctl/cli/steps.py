@@ -1,0 +1,126 @@
+"""``mktctl steps`` and ``mktctl confirm``: the manual steps where no API can set a value."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from mktctl.cli import options
+from mktctl.cli.context import state
+from mktctl.errors import MktctlError
+
+
+class StepsOutput(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def steps(
+    ctx: typer.Context,
+    directory: Path = options.DIRECTORY,
+    show_all: bool = typer.Option(False, "--all", help="Also list confirmed steps."),
+    output: StepsOutput = typer.Option(StepsOutput.table, "--output", "-o", help="table, json or markdown."),
+    env: str = options.ENV,
+    var: list[str] = options.VARS,
+) -> None:
+    """List the manual steps that are pending, each with its menu path, values and how to verify."""
+    from rich.markup import escape
+
+    from mktctl.cli.plan_commands import _open
+
+    st = state(ctx)
+    session = _open(st, directory, env=env, var=var, prune=False, strict=False)
+    try:
+        actions = [a for a in session.plan.actions if a.op == "manual" and a.manual
+                   and (show_all or a.manual.status != "confirmed")]
+    finally:
+        session.close()
+    if output is StepsOutput.json:
+        from dataclasses import asdict
+
+        st.out.print(json.dumps([asdict(a.manual) for a in actions if a.manual], ensure_ascii=False, indent=2),
+                     markup=False)
+        return
+    if output is StepsOutput.markdown:
+        lines = ["# Manual steps", ""]
+        for a in actions:
+            assert a.manual is not None
+            lines += [f"## {a.manual.step} ({a.manual.status})", "", f"**{a.manual.menu_path}** — {a.manual.who}",
+                      ""] + [f"- {label}: {value}" for label, value in a.manual.values] + [
+                      "", f"Verify: {a.manual.verify}", ""]
+        st.out.print("\n".join(lines), markup=False)
+        return
+    if not actions:
+        st.out.print("[green]No manual steps pending.[/green]")
+        return
+    for a in actions:
+        m = a.manual
+        assert m is not None
+        status = {"pending": "[magenta]pending[/magenta]", "changed": "[yellow]values changed since confirmed[/yellow]",
+                  "confirmed": f"[green]confirmed by {escape(m.confirmed_by or '')} at {escape(m.confirmed_at or '')}[/green]"}
+        st.out.print(f"[bold]! {escape(m.step)}[/bold]  {status[m.status]}  ({escape(m.who)})")
+        st.out.print(f"    where:  {escape(m.menu_path)}")
+        for label, value in m.values:
+            st.out.print(f"    {escape(label)}: {escape(value)}")
+        st.out.print(f"    verify: {escape(m.verify)}")
+        if m.qr_url:
+            _qr(st, m.qr_url)
+        if m.status != "confirmed":
+            st.out.print(f"    [dim]done? mktctl confirm {escape(m.step)} --by NAME[/dim]")
+    pending = sum(1 for a in actions if a.manual and a.manual.status != "confirmed")
+    st.out.print(f"[bold]{pending} manual step(s) pending.[/bold]")
+
+
+def _qr(st: object, url: str) -> None:
+    from mktctl.cli.context import State
+
+    assert isinstance(st, State)
+    try:
+        import segno
+    except ImportError:  # pragma: no cover - segno is a dependency; a broken install still gets the URL
+        st.out.print(f"    scan: {url}")
+        return
+    import io
+
+    buffer = io.StringIO()
+    segno.make(url, error="m").terminal(out=buffer, compact=True)
+    st.out.print(f"    scan with the admin's phone ({url}):")
+    st.out.print(buffer.getvalue(), markup=False, highlight=False)
+
+
+def confirm(
+    ctx: typer.Context,
+    step: str = typer.Argument(..., help="The step, as `mktctl steps` names it (e.g. roles/市场经理)."),
+    directory: Path = options.DIRECTORY,
+    by: str = typer.Option(None, "--by", help="Who did it (default: your login name)."),
+    note: str = typer.Option("", "--note", help="A note to keep with the confirmation."),
+    env: str = options.ENV,
+    var: list[str] = options.VARS,
+) -> None:
+    """Record that a manual step was done: who, when, and for which values."""
+    from rich.markup import escape
+
+    from mktctl.cli.plan_commands import _open
+    from mktctl.engine.journal import now_iso, who
+    from mktctl.engine.ledger import Confirmation
+    from mktctl.playbook.suggest import did_you_mean
+
+    st = state(ctx)
+    session = _open(st, directory, env=env, var=var, prune=False, strict=False)
+    try:
+        manual = {a.manual.step: a for a in session.plan.actions if a.op == "manual" and a.manual}
+        action = manual.get(step)
+        if action is None:
+            hint = did_you_mean(step, manual) or (f"steps: {', '.join(list(manual)[:8])}" if manual
+                                                  else "this tenant has no manual steps for the playbook")
+            raise MktctlError(f"no manual step {step!r}", hint=hint)
+        confirmation = Confirmation(digest=action.digest, by=by or who(), at=now_iso(), note=note)
+        session.tenant_ledger.confirmations[step] = confirmation
+        session.ledger.save()
+    finally:
+        session.close()
+    st.out.print(f"[green]✓[/green] confirmed {escape(step)} by {escape(confirmation.by)} at {confirmation.at}")

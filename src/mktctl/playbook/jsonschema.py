@@ -1,0 +1,86 @@
+"""The JSON Schema of the playbook format, and field tables, from the kinds' pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+
+from mktctl.kinds.base import Kind
+from mktctl.playbook.load import LANGUAGES
+
+SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
+
+
+def channel(kind: Kind) -> str:
+    settings = set(kind.model.model_fields) - set(kind.api_fields) - {kind.key_field}
+    if kind.has_api and settings:
+        return "public API + settings (manual on a real tenant)"
+    if kind.has_api:
+        return "public API"
+    return "settings (manual on a real tenant)"
+
+
+def item_schema(kind: Kind) -> dict[str, Any]:
+    schema = kind.model.model_json_schema(mode="validation")
+    extend = getattr(kind, "extend_schema", None)
+    if extend is not None:
+        schema = extend(schema)
+    return schema
+
+
+def kind_schema(kind: Kind) -> dict[str, Any]:
+    item = item_schema(kind)
+    document: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                "title": f"{kind.name}: {kind.summary}"}
+    if kind.singleton:
+        return {**document, **item}
+    return {**document, "type": "array", "items": item}
+
+
+def playbook_schema() -> dict[str, Any]:
+    from mktctl.kinds.registry import KINDS
+
+    definitions: dict[str, Any] = {}
+    properties: dict[str, Any] = {
+        "version": {"const": 1, "description": "playbook format version"},
+        "name": {"type": "string", "description": "the rollout's name, e.g. the client company"},
+        "description": {"type": "string"},
+        "language": {"enum": list(LANGUAGES), "description": "language of workbooks and reports"},
+        "variables": {"type": "object", "description": "values for ${var.NAME}"},
+        "include": {"type": "array", "items": {"type": "string"},
+                    "description": "files to include, relative to this file, inside the playbook folder"},
+    }
+    for kind in KINDS:
+        item = item_schema(kind)
+        for name, definition in item.pop("$defs", {}).items():
+            definitions[name] = definition
+        item["description"] = f"{kind.title}: {kind.summary} (guide {kind.guide})"
+        properties[kind.name] = item if kind.singleton else {"type": "array", "items": item,
+                                                            "description": item["description"]}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+            "title": "mktctl playbook", "type": "object", "additionalProperties": False,
+            "properties": properties, "$defs": definitions}
+
+
+def field_rows(kind: Kind) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    for name, field in kind.model.model_fields.items():
+        annotation = _type_name(field.annotation)
+        required = "yes" if field.is_required() else ""
+        if field.default is PydanticUndefined or field.default is None:
+            default = ""
+        elif hasattr(field.default, "value"):
+            default = str(field.default.value)
+        else:
+            default = str(field.default)
+        if field.default_factory is not None:
+            default = str(field.default_factory())  # type: ignore[call-arg]
+        marker = " (key)" if name == kind.key_field else ""
+        rows.append((name + marker, annotation, required, default, field.description or ""))
+    return rows
+
+
+def _type_name(annotation: Any) -> str:
+    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
+    return text or str(annotation).replace("typing.", "").replace("mktctl.kinds.", "")
