@@ -82,7 +82,7 @@ def _console(stream: Any, color: bool) -> Console:
     from rich.console import Console
 
     width = None if stream.isatty() else 120
-    return Console(file=_RedactingFile(stream), no_color=not color, highlight=False, soft_wrap=False,
+    return Console(file=_RedactingFile(stream), no_color=not color, highlight=False, soft_wrap=True,
                    width=width, color_system="auto" if color else None, emoji=False)
 
 

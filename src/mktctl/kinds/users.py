@@ -142,8 +142,7 @@ class Users(Kind):
         body: dict[str, Any] = {"name": spec.name, "mobile": spec.mobile, "employeeNumber": spec.employee_number,
                                 "mainDepartmentId": int(department), "email": spec.email or "",
                                 "position": spec.position or ""}
-        if spec.leader:
-            body["leaderId"] = index.id_of("users", spec.leader)
+        body["leaderId"] = (index.id_of("users", spec.leader) if spec.leader else None) or ""
         return body
 
     def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:

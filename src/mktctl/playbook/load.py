@@ -279,7 +279,10 @@ class _Loader:
                 if name != kind_name:
                     continue
                 for raw, item_path, derived in self._items(kind, document, path, section):
+                    before = len(self.problems)
                     raw = self._interpolate(raw, document, item_path, variables)
+                    if len(self.problems) > before:
+                        continue  # the value is unknown; checking it further would only repeat the problem
                     sources = [(document, item_path)]
                     item_key = _raw_key(kind, raw)
                     extra = overlay_items.get((kind_name, item_key)) if item_key is not None else None
