@@ -39,7 +39,8 @@ def init(
     target = directory.resolve()
     files = [p for p in sorted(source.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
              and p.name != "README.md"]
-    clashes = [f for f in files if (target / f.relative_to(source)).exists()]
+    clashes = sorted((f for f in files if (target / f.relative_to(source)).exists()),
+                     key=lambda f: (f.name != "mktctl.yaml", str(f)))
     if clashes and not force:
         names = ", ".join(str(f.relative_to(source)) for f in clashes[:3])
         raise MktctlError(f"{target} already has {names}", hint="choose an empty folder, or pass --force")
