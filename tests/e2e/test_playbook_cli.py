@@ -133,7 +133,7 @@ def test_manual_steps_against_a_tenant_with_only_the_public_api(tmp_path, mktctl
     (tmp_path / "mktctl.yaml").write_text((tmp_path / "mktctl.yaml").read_text(encoding="utf-8").replace(
         "reports: [view, export]", "reports: [view]"), encoding="utf-8")
     changed = mktctl(*public, "steps", "--output", "json")
-    assert [(s["step"], s["status"]) for s in json.loads(changed.stdout)][0] == ("roles/市场经理", "changed")
+    assert next((s["step"], s["status"]) for s in json.loads(changed.stdout)) == ("roles/市场经理", "changed")
 
 
 def test_confirming_an_unknown_step_suggests_the_right_one(tmp_path, mktctl) -> None:

@@ -32,7 +32,8 @@ class Case:
 CASES: list[Case] = [
     Case("misspelt section", {"mktctl.yaml": "version: 1\ndepartmnts:\n  - name: 市场部\n"},
          ["mktctl.yaml:2:1: error: unknown section 'departmnts'; did you mean 'departments'?"]),
-    Case("misspelt field", {"mktctl.yaml": "users:\n  - employee_number: E1\n    nmae: 张三\n    mobile: '13900001111'\n"},
+    Case("misspelt field", {"mktctl.yaml": "users:\n  - employee_number: E1\n    nmae: 张三\n"
+                                             "    mobile: '13900001111'\n"},
          ["mktctl.yaml:2:5: error: users: missing required field 'name'",
           "mktctl.yaml:3:5: error: unknown field 'nmae' in users; did you mean 'name'?"]),
     Case("unknown department reference", {"mktctl.yaml": ORG.replace("department: 市场部", "department: 市场二部")},
@@ -58,7 +59,8 @@ CASES: list[Case] = [
     Case("misspelt data scope", {"mktctl.yaml": "roles:\n  - name: 经理\n    data_scope: departmnt\n"},
          ["mktctl.yaml:3:17: error: roles: data_scope: Input should be 'own', 'department', 'department_and_below' "
           "or 'all'; did you mean 'department'?"]),
-    Case("unknown permission action", {"mktctl.yaml": "roles:\n  - name: 经理\n    permissions:\n      leads: [view, exprot]\n"},
+    Case("unknown permission action", {"mktctl.yaml": "roles:\n  - name: 经理\n    permissions:\n"
+                                                        "      leads: [view, exprot]\n"},
          ["mktctl.yaml:4:7: error: roles: permissions: leads: unknown action 'exprot'; did you mean 'export'?"]),
     Case("unknown permission module", {"mktctl.yaml": "roles:\n  - name: 经理\n    permissions:\n      lead: [view]\n"},
          ["mktctl.yaml:4:7: error: roles: permissions: unknown module 'lead'; did you mean 'leads'?"]),
@@ -66,7 +68,8 @@ CASES: list[Case] = [
                                                        "  - role: 市场经里\n    users: [E1]\n"},
          ["mktctl.yaml:13:11: error: role_assignments '市场经里' refers to unknown roles '市场经里'; did you mean "
           "'市场经理'?"]),
-    Case("unknown user in assignment", {"mktctl.yaml": ORG + "role_assignments:\n  - role: CRM管理员\n    users: [E1, E2]\n"},
+    Case("unknown user in assignment", {"mktctl.yaml": ORG + "role_assignments:\n  - role: CRM管理员\n"
+                                                                "    users: [E1, E2]\n"},
          ["mktctl.yaml:12:17: error: role_assignments 'CRM管理员' refers to unknown users 'E2'"]),
     Case("duplicate department", {"mktctl.yaml": "departments:\n  - name: 市场部\n  - name: 市场部\n"},
          ["mktctl.yaml:3:11: error: duplicate departments '市场部' (first declared at mktctl.yaml:2:5)"]),
@@ -78,8 +81,9 @@ CASES: list[Case] = [
                                         "    mobile: '13900002222'\n    leader: E1\n"},
          ["mktctl.yaml:5:13: error: user 'E1': the leader chain loops back to this user",
           "mktctl.yaml:9:13: error: user 'E2': the leader chain loops back to this user"]),
-    Case("same mobile twice", {"mktctl.yaml": "users:\n  - employee_number: E1\n    name: 甲\n    mobile: '13900001111'\n"
-                                              "  - employee_number: E2\n    name: 乙\n    mobile: 139-0000-1111\n"},
+    Case("same mobile twice", {"mktctl.yaml": "users:\n  - employee_number: E1\n    name: 甲\n"
+                                              "    mobile: '13900001111'\n  - employee_number: E2\n    name: 乙\n"
+                                              "    mobile: 139-0000-1111\n"},
          ["mktctl.yaml:7:13: error: user 'E2' has the same mobile as user 'E1'; a mobile is one login"]),
     Case("undefined variable", {"mktctl.yaml": "variables:\n  region: 华东\ndepartments:\n  - name: ${var.regoin}组\n"},
          ["mktctl.yaml:4:11: error: undefined variable 'regoin'; did you mean 'region'?"]),

@@ -74,7 +74,8 @@ def plan_lines(plan: Plan, *, show_pii: bool = False) -> list[str]:
         head = f"[{style}]{action.symbol} {escape(action.address)}[/{style}]"
         if action.op == "manual" and action.manual:
             status = "pending" if action.manual.status == "pending" else "changed since confirmed"
-            lines.append(f"{head}  [bold]{escape(action.manual.menu_path)}[/bold] ({status}, {escape(action.manual.who)})")
+            where = escape(action.manual.menu_path)
+            lines.append(f"{head}  [bold]{where}[/bold] ({status}, {escape(action.manual.who)})")
             for label, value in action.manual.values:
                 lines.append(f"      {escape(label)}: {escape(value)}")
             lines.append(f"      [dim]verify: {escape(action.manual.verify)}[/dim]")

@@ -60,8 +60,10 @@ def steps(
     for a in actions:
         m = a.manual
         assert m is not None
-        status = {"pending": "[magenta]pending[/magenta]", "changed": "[yellow]values changed since confirmed[/yellow]",
-                  "confirmed": f"[green]confirmed by {escape(m.confirmed_by or '')} at {escape(m.confirmed_at or '')}[/green]"}
+        confirmed = f"confirmed by {m.confirmed_by or ''} at {m.confirmed_at or ''}"
+        status = {"pending": "[magenta]pending[/magenta]",
+                  "changed": "[yellow]values changed since confirmed[/yellow]",
+                  "confirmed": f"[green]{escape(confirmed)}[/green]"}
         st.out.print(f"[bold]! {escape(m.step)}[/bold]  {status[m.status]}  ({escape(m.who)})")
         st.out.print(f"    where:  {escape(m.menu_path)}")
         for label, value in m.values:

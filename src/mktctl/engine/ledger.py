@@ -100,7 +100,8 @@ class Ledger:
         try:
             tenants = {}
             for fingerprint, raw in (data.get("tenants") or {}).items():
-                resources = {section: {key: Entry(id=str(e["id"]), owned=bool(e["owned"]), digest=str(e.get("digest", "")))
+                resources = {section: {key: Entry(id=str(e["id"]), owned=bool(e["owned"]),
+                                                  digest=str(e.get("digest", "")))
                                        for key, e in (entries or {}).items()}
                              for section, entries in (raw.get("resources") or {}).items()}
                 confirmations = {step: Confirmation(digest=str(c["digest"]), by=str(c["by"]), at=str(c["at"]),
@@ -151,8 +152,8 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, path)
+            Path(temp).chmod(mode)
+        Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -1,11 +1,14 @@
-"""One run at a time per playbook folder and tenant: a lock file that says who holds it.
+"""One run at a time per playbook folder: a lock file that says who holds it.
 
-The lock is a file created exclusively. A lock left by a process that no longer runs (on this host) is
-taken over; one held by a live process, or by another host, is reported with who holds it and since when.
+The lock is an advisory ``flock`` on ``.mktctl/NAME.lock``: the operating system releases it when the holder
+ends in any way (even SIGKILL), so a lock left by a dead process is taken over without a race. The file's
+content says who holds it, for the message another run gets. A holder on another host (a playbook folder on
+a shared drive) is respected, since flock does not reach across hosts: delete the file if that run is gone.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -20,41 +23,47 @@ class RunLock:
     def __init__(self, state_dir: Path, name: str, command: str) -> None:
         self.path = state_dir / f"{name}.lock"
         self.command = command
-        self._held = False
+        self._fd: int | None = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise self._refusal(self._holder()) from None
+        holder = self._holder()
+        if holder and holder.get("host") not in (None, socket.gethostname()):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise self._refusal(holder)
         record = {"pid": os.getpid(), "host": socket.gethostname(), "who": who(), "since": now_iso(),
                   "command": self.command}
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                holder = self._holder()
-                if holder is not None and not _stale(holder):
-                    raise LockedError(
-                        f"another mktctl run holds {self.path}: {holder.get('who')} (pid {holder.get('pid')}, "
-                        f"{holder.get('command')}) since {holder.get('since')}",
-                        hint="wait for it to finish; if that process is gone on another host, delete the lock file")
-                self.path.unlink(missing_ok=True)  # a dead holder's lock: take it over
-                continue
-            with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                json.dump(record, stream)
-            self._held = True
-            return
-        raise LockedError(f"could not take the lock {self.path}")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(record).encode(), 0)
+        self._fd = fd
+
+    def _refusal(self, holder: dict[str, object] | None) -> LockedError:
+        holder = holder or {}
+        return LockedError(
+            f"another mktctl run holds {self.path}: {holder.get('who', 'unknown')} (pid {holder.get('pid', '?')}, "
+            f"{holder.get('command', '?')}) since {holder.get('since', '?')}",
+            hint="wait for it to finish; if that run is gone on another host, delete the lock file")
 
     def _holder(self) -> dict[str, object] | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8") or "null")
         except (OSError, json.JSONDecodeError):
             return None
         return data if isinstance(data, dict) else None
 
     def release(self) -> None:
-        if self._held:
-            self.path.unlink(missing_ok=True)
-            self._held = False
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
 
     def __enter__(self) -> RunLock:
         self.acquire()
@@ -63,19 +72,3 @@ class RunLock:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
-
-
-def _stale(holder: dict[str, object]) -> bool:
-    if holder.get("host") != socket.gethostname():
-        return False
-    try:
-        pid = int(str(holder.get("pid")))
-    except ValueError:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False

@@ -116,7 +116,8 @@ class Plan:
         except json.JSONDecodeError as error:
             raise PlanError(f"not a plan file: {error}") from None
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-            raise PlanError(f"not a {SCHEMA} plan file (schema is {data.get('schema') if isinstance(data, dict) else None!r})")
+            found = data.get("schema") if isinstance(data, dict) else None
+            raise PlanError(f"not a {SCHEMA} plan file (schema is {found!r})")
         try:
             actions = [_action(a) for a in data["actions"]]
             return cls(playbook=data["playbook"], tenant=data["tenant"], actions=actions, prune=data["prune"],

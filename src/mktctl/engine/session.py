@@ -77,7 +77,8 @@ def check_saved_plan(session: Session, saved: Plan) -> None:
         raise StalePlanError("the tenant changed since the plan was made",
                              hint="run `mktctl plan` again and review the new plan")
     if saved.prune != session.plan.prune:
-        raise PlanError("the plan was made " + ("with" if saved.prune else "without") + " --prune; apply it the same way")
+        made = "with" if saved.prune else "without"
+        raise PlanError(f"the plan was made {made} --prune; apply it the same way")
 
 
 def execute(session: Session, *, stop: threading.Event | None = None, on_progress: Progress | None = None

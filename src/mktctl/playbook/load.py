@@ -191,7 +191,8 @@ class _Loader:
             return None
         if not target.is_file():
             known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-            hint = did_you_mean(env, known) or (f"known: {', '.join(known)}" if known else f"create {ENV_FOLDER}/{env}.yaml")
+            hint = did_you_mean(env, known) or (
+                f"known: {', '.join(known)}" if known else f"create {ENV_FOLDER}/{env}.yaml")
             self.error(None, f"--env {env}: no file {ENV_FOLDER}/{env}.yaml; {hint}")
             return None
         try:
