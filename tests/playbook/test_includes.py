@@ -53,13 +53,15 @@ def test_a_file_including_itself_is_reported(tmp_path, monkeypatch) -> None:
     assert problems(error.value) == ["'a.yaml' is included more than once (or includes itself)"]
 
 
-def test_secret_values_from_the_environment_are_redacted_everywhere(tmp_path, monkeypatch) -> None:
+def test_values_from_the_environment_are_secrets_and_never_keys(tmp_path, monkeypatch) -> None:
     from mktctl.secrets import REDACTOR
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mktctl.yaml").write_text("departments:\n  - name: ${env:MKTCTL_TEST_DEPT}\n", encoding="utf-8")
 
-    playbook, _ = load_playbook(tmp_path, environ={"MKTCTL_TEST_DEPT": "机密部门名称"})
+    with pytest.raises(PlaybookError) as error:
+        load_playbook(tmp_path, environ={"MKTCTL_TEST_DEPT": "机密部门名称"})
 
-    assert playbook.resources[0].key == "机密部门名称"
+    assert problems(error.value) == ["departments: name cannot come from a secret (${env:...} or ${keyring:...}): "
+                                     "keys are written to the ledger and shown in plans"]
     assert REDACTOR.redact("created 机密部门名称") == "created ***"

@@ -24,7 +24,10 @@ def masked_plan_dict(plan: Plan, *, show_pii: bool) -> dict[str, Any]:
 
 
 def plan_json(plan: Plan, *, show_pii: bool = False) -> str:
-    return json.dumps(masked_plan_dict(plan, show_pii=show_pii), ensure_ascii=False, indent=2) + "\n"
+    """The plan as JSON, personal data masked and secret values redacted (also for saved plan files)."""
+    from mktctl.secrets import REDACTOR
+
+    return REDACTOR.redact(json.dumps(masked_plan_dict(plan, show_pii=show_pii), ensure_ascii=False, indent=2)) + "\n"
 
 
 def _is_pii(kind: str, field: str) -> bool:

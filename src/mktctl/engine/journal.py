@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mktctl.secrets import REDACTOR
+
 JOURNAL_FILE = "journal.jsonl"
 
 
@@ -43,7 +45,7 @@ class Journal:
 
     def write(self, event: str, **fields: Any) -> None:
         record = {"at": now_iso(), "run": self.run, "event": event, **fields}
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        line = REDACTOR.redact(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)) + "\n"
         with self._lock:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:

@@ -360,6 +360,10 @@ class _Loader:
             self._pydantic_problems(kind, error, origin)
             return None
         key = kind.name if kind.singleton else kind.key(spec)
+        if secrets.REDACTOR.redact(key) != key:
+            self.error(origin.mark((kind.key_field,)), f"{kind.name}: {kind.key_field} cannot come from a secret "
+                       "(${env:...} or ${keyring:...}): keys are written to the ledger and shown in plans")
+            return None
         return Resource(kind=kind, key=key, spec=spec, origin=origin)
 
     def _pydantic_problems(self, kind: Kind, error: ValidationError, origin: Origin) -> None:
