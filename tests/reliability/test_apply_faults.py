@@ -33,8 +33,10 @@ def big_playbook(folder: Path, departments: int = 12, users: int = 30) -> None:
             lines.append(f"    leader: E{u % 5:03d}")
     lines += ["roles:"] + [f"  - name: 角色{r}\n    data_scope: own\n    permissions:\n      leads: [view]"
                            for r in range(3)]
-    lines += ["role_assignments:"] + [f"  - role: 角色{r}\n    users: [{', '.join(f'E{u:03d}' for u in range(r, users, 3))}]"
-                                      for r in range(3)]
+    lines.append("role_assignments:")
+    for r in range(3):
+        holders = ", ".join(f"E{u:03d}" for u in range(r, users, 3))
+        lines.append(f"  - role: 角色{r}\n    users: [{holders}]")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "mktctl.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
