@@ -75,6 +75,7 @@ class CallRecord:
     trace_id: str | None
     seconds: float
     attempt: int
+    target: str = ""  # which object and record, for audit logs: never field values
 
 
 class FxiaokeClient:
@@ -182,7 +183,8 @@ class FxiaokeClient:
             else:
                 code = int(answer.get("errorCode", -2))
                 if self.on_call is not None:
-                    self.on_call(CallRecord(path, code, answer.get("traceId"), self.clock() - t0, attempt))
+                    self.on_call(CallRecord(path, code, answer.get("traceId"), self.clock() - t0, attempt,
+                                            _target(payload, answer)))
                 if code == 0:
                     return answer
                 error = _error_for(code, answer, path)
@@ -309,6 +311,22 @@ class _Retryable(Exception):
         super().__init__(str(error))
         self.error = error
         self.ambiguous = ambiguous
+
+
+def _target(payload: dict[str, Any], answer: dict[str, Any]) -> str:
+    """``LeadsObj 65f0…`` or ``roles 市场经理``: the object and the record a call was about, never its values."""
+    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    record = data.get("object_data") if isinstance(data.get("object_data"), dict) else data
+    answered = answer.get("data") if isinstance(answer.get("data"), dict) else {}
+    parts = [str(record.get("dataObjectApiName") or data.get("dataObjectApiName") or "")]
+    sources = ((record, "_id"), (data, "objectDataId"), (data, "idList"), (data, "roleCode"), (data, "key"),
+               (payload, "openUserId"), (payload, "departmentId"), (answer, "dataId"), (answer, "openUserId"),
+               (answer, "departmentId"), (answered, "roleCode"), (answered, "id"))
+    for source, key in sources:
+        if source.get(key):
+            parts.append(str(source[key]))
+            break
+    return " ".join(p for p in parts if p)
 
 
 def _short(exc: Exception) -> str:

@@ -63,6 +63,25 @@ class Tenant:
 
 def open_tenant(settings: TenantSettings, *, retry: RetryPolicy | None = None,
                 on_call: Callable[[CallRecord], None] | None = None) -> Tenant:
+    """Open the tenant ``settings`` describe. Every change made through it is written to the audit log."""
+    tenant = _open(settings, retry=retry, on_call=on_call)
+    if settings.audit_log is not None:
+        from mktctl.tenant.audit import AuditLog
+
+        audit = AuditLog(settings.audit_log, tenant=settings.name, acting_user=tenant.client.credentials.open_user_id)
+        previous = tenant.client.on_call
+
+        def both(record: CallRecord) -> None:
+            audit(record)
+            if previous is not None:
+                previous(record)
+
+        tenant.client.on_call = both
+    return tenant
+
+
+def _open(settings: TenantSettings, *, retry: RetryPolicy | None,
+          on_call: Callable[[CallRecord], None] | None) -> Tenant:
     limiter = None
     if settings.rate_limit is not None:
         limiter = RateLimiter(settings.rate_limit.calls, settings.rate_limit.per_seconds)

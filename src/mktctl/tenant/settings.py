@@ -49,6 +49,7 @@ class TenantSettings:
     sandbox_api: str = "full"
     rate_limit: RateLimitSetting | None = None
     timeout_s: float = 30.0
+    audit_log: Path | None = None  # where every change made to the tenant is logged (see tenant/audit.py)
 
     @property
     def embedded(self) -> bool:
@@ -71,12 +72,16 @@ def default_sandbox_data(playbook_dir: Path) -> Path:
 
 def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[str, str] | None = None,
             home: Path | None = None) -> TenantSettings:
+    import dataclasses
+
     env = os.environ if environ is None else environ
     if tenant and tenant != SANDBOX_NAME:
-        return _from_profile(playbook_dir, tenant, env, home)
-    if not tenant and env.get(ENV_URL):
-        return _from_environment(env)
-    return TenantSettings(name=SANDBOX_NAME, sandbox_data=default_sandbox_data(playbook_dir))
+        settings = _from_profile(playbook_dir, tenant, env, home)
+    elif not tenant and env.get(ENV_URL):
+        settings = _from_environment(env)
+    else:
+        settings = TenantSettings(name=SANDBOX_NAME, sandbox_data=default_sandbox_data(playbook_dir))
+    return dataclasses.replace(settings, audit_log=state_dir(playbook_dir) / "audit.jsonl")
 
 
 def _from_environment(env: Mapping[str, str]) -> TenantSettings:

@@ -1,0 +1,53 @@
+"""The audit log: one JSONL line for every change made to a tenant, whichever command made it.
+
+Who (the local user and the acting open user id), when, what (the interface, the object and record ids:
+never field values or personal data) and the platform's trace id, to look the call up with FxiaoKe support.
+Reads are not logged. Lines are appended and fsync'd; the file is readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from mktctl.secrets import REDACTOR
+from mktctl.tenant.client import CallRecord
+
+AUDIT_FILE = "audit.jsonl"
+_WRITES = ("/create", "/update", "/invalid", "/delete", "/recover", "/changeOwner", "/add", "/setStatus",
+           "/roleAdd", "/roleUpdate", "/roleDelete", "/batchAddUserRole", "/deleteByUserIds", "/upsert")
+
+
+def is_write(path: str) -> bool:
+    return path.endswith(_WRITES)
+
+
+class AuditLog:
+    def __init__(self, path: Path, *, tenant: str, acting_user: str) -> None:
+        from mktctl.engine.journal import who
+
+        self.path = path
+        self.tenant = tenant
+        self.acting_user = acting_user
+        self.who = who()
+        self._lock = threading.Lock()
+
+    def __call__(self, record: CallRecord) -> None:
+        if record.error_code != 0 or not is_write(record.path):
+            return
+        from mktctl.engine.journal import now_iso
+
+        line = {"at": now_iso(), "who": self.who, "acting_user": self.acting_user, "tenant": self.tenant,
+                "call": record.path, "target": record.target, "trace": record.trace_id,
+                "ms": round(record.seconds * 1000, 1)}
+        text = REDACTOR.redact(json.dumps(line, ensure_ascii=False, sort_keys=True)) + "\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, text.encode())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
