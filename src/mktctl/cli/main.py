@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 import typer
 
 from mktctl import __version__
@@ -59,17 +58,19 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script calls ``sys.exit`` with it)."""
+    # typer ships its own copy of click; its usage errors all derive from that copy's ClickException
+    click_exception = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
     state = State()
     try:
         result = app(args=argv, prog_name="mktctl", standalone_mode=False, obj=state)
         code = result if isinstance(result, int) else 0
-    except click.exceptions.Abort:
+    except typer.Abort:
         state.err.print("aborted")
         code = 130
     except KeyboardInterrupt:
         state.err.print("interrupted")
         code = 130
-    except click.ClickException as error:
+    except click_exception as error:
         error.show()
         code = error.exit_code
     except MktctlError as error:

@@ -87,6 +87,10 @@ def department_update(ctx: CallContext) -> dict[str, Any]:
     spec = ctx.body.get("department")
     if not isinstance(spec, dict):
         raise p.SandboxError(p.PARAMETER_ERROR, "department is required")
+    if "name" in spec and (not isinstance(spec["name"], str) or not spec["name"].strip()):
+        raise p.SandboxError(p.PARAMETER_ERROR, "department.name must be a non-empty text")
+    if "order" in spec and (not isinstance(spec["order"], int) or isinstance(spec["order"], bool)):
+        raise p.SandboxError(p.PARAMETER_ERROR, "department.order must be a whole number")
     with ctx.store.transaction() as db:
         row = _dept_row(db, ctx, spec.get("id"))
         if row["id"] == WHOLE_COMPANY_DEPARTMENT and "parentId" in spec:
@@ -164,7 +168,12 @@ def _user_row(db: sqlite3.Connection, ctx: CallContext, open_user_id: Any) -> sq
 
 
 def _check_user(db: sqlite3.Connection, ctx: CallContext, user: dict[str, Any], self_id: str | None) -> None:
-    for dept in [user.get("mainDepartmentId"), *(user.get("attachingDepartmentIds") or [])]:
+    attaching = user.get("attachingDepartmentIds") or []
+    if not isinstance(attaching, list):
+        raise p.SandboxError(p.PARAMETER_ERROR, "user.attachingDepartmentIds must be a list of department ids")
+    if user.get("leaderId") is not None and not isinstance(user["leaderId"], str):
+        raise p.SandboxError(p.PARAMETER_ERROR, "user.leaderId must be an openUserId")
+    for dept in [user.get("mainDepartmentId"), *attaching]:
         if dept is not None:
             _dept_row(db, ctx, dept)
     if user.get("leaderId"):

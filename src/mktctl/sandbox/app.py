@@ -9,6 +9,8 @@ non-zero ``errorCode``, as on the real platform.
 from __future__ import annotations
 
 import json
+import math
+import sqlite3
 import threading
 import time
 from collections import defaultdict, deque
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -111,9 +114,11 @@ def create_app(
         if not raw.strip():
             raise p.SandboxError(p.EMPTY_BODY, "the POST body is empty")
         try:
-            body = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise p.SandboxError(p.PARAMETER_ERROR, "the body is not valid JSON") from None
+            body = json.loads(raw.decode("utf-8"), parse_float=_finite, parse_constant=_no_constant)
+            # a lone surrogate (\udcff) parses but cannot be stored; very deep nesting cannot be parsed
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError):  # JSONDecodeError and UnicodeError are ValueErrors
+            raise p.SandboxError(p.PARAMETER_ERROR, "the body is not valid JSON in UTF-8") from None
         if not isinstance(body, dict):
             raise p.SandboxError(p.PARAMETER_ERROR, "the body must be a JSON object")
         return body
@@ -140,7 +145,7 @@ def create_app(
                 if limiter is not None and not limiter.allow(ctx.corp_id, path):
                     raise p.SandboxError(p.CALL_LIMIT, "interface call limit exceeded")
                 assert handler is not None
-                answer = await run_in_threadpool(handler, ctx)
+                answer = await run_in_threadpool(_guarded, handler, ctx)
             envelope = p.success(answer, trace, message="OK" if "/crm/" in path else "success")
             if faults is not None and (late := faults.after(path, envelope)) is not None:
                 return late
@@ -182,6 +187,32 @@ def create_app(
     return app
 
 
+def _finite(text: str) -> float:
+    """JSON numbers only: 1e400 would become infinity, which no JSON column can hold."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _guarded(handler: Callable[[CallContext], dict[str, Any]], ctx: CallContext) -> dict[str, Any]:
+    """Run a handler; a request value that SQLite cannot bind (a list or an object where an id belongs, an
+    integer over 64 bits) is the caller's mistake, answered as one, never as an HTTP 500."""
+    try:
+        return handler(ctx)
+    except OverflowError:
+        raise p.SandboxError(p.PARAMETER_ERROR, "a number in the request is too large") from None
+    except sqlite3.ProgrammingError as exc:
+        if not str(exc).startswith("Error binding parameter"):
+            raise
+        raise p.SandboxError(p.PARAMETER_ERROR, "a parameter has a value of the wrong type (a list or an "
+                                                "object where a single value belongs)") from None
+
+
 def _current_style_token(store: Store, answer: dict[str, Any]) -> dict[str, Any]:
     corp = store.corp_by_id(answer["corpId"])
     assert corp is not None
@@ -202,11 +233,28 @@ def _extension_app(ext: Extension, dispatch: Callable[..., Any]) -> FastAPI:
         ),
         docs_url=None,
         redoc_url=None,
+        servers=[{"url": PREFIX, "description": "the extension API's prefix on the sandbox"}],
     )
+    models: list[type[Any]] = [ListRequest, UpsertRequest, DeleteRequest]
 
     def body_schema(model: type[Any]) -> dict[str, Any]:
-        return {"requestBody": {"required": True,
-                                "content": {"application/json": {"schema": model.model_json_schema()}}}}
+        ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+        return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref}}}}
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the request models under components (their $refs resolve there)."""
+        if sub.openapi_schema is None:
+            schema = get_openapi(title=sub.title, version=sub.version, description=sub.description,
+                                 routes=sub.routes, servers=sub.servers)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(definition.pop("$defs", {}))
+                components[model.__name__] = definition
+            sub.openapi_schema = schema
+        return sub.openapi_schema
+
+    sub.openapi = openapi  # type: ignore[method-assign]
 
     async def capabilities(request: Request) -> Response:
         return await dispatch(request, f"{PREFIX}/capabilities", ext.capabilities)  # type: ignore[no-any-return]

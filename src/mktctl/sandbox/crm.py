@@ -70,7 +70,7 @@ def create(ctx: CallContext) -> dict[str, Any]:
         values["created_by"] = [user]
         values["last_modified_by"] = [user]
         values.setdefault("record_type", "default__c")
-        created = int(create_time) if honour_time and isinstance(create_time, (int, float, str)) else now
+        created = _epoch_ms(create_time, "create_time") if honour_time and create_time is not None else now
         db.execute(
             "INSERT INTO records (corp_id, api_name, id, data, life_status, create_time, last_modified_time)"
             " VALUES (?, ?, ?, ?, 'normal', ?, ?)",
@@ -110,6 +110,9 @@ def query(ctx: CallContext) -> dict[str, Any]:
         params.extend(values)
     order = _order_sql(obj, info.get("orders") or [])
     projection = info.get("fieldProjection")
+    if projection is not None and (not isinstance(projection, list)
+                                   or not all(isinstance(name, str) for name in projection)):
+        raise p.SandboxError(p.PARAMETER_ERROR, "fieldProjection must be a list of field api names")
     sql_where = " AND ".join(where)
     with ctx.store.reading() as db:
         rows = db.execute(
@@ -226,6 +229,16 @@ def _int(value: Any, name: str) -> int:
         raise p.SandboxError(p.PARAMETER_ERROR, f"{name} must be an integer") from None
 
 
+def _epoch_ms(value: Any, name: str) -> int:
+    problem = p.SandboxError(p.PARAMETER_ERROR, f"{name} must be epoch milliseconds")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise problem
+    try:
+        return int(value)
+    except (ValueError, OverflowError):
+        raise problem from None
+
+
 def _id_list(value: Any) -> list[str]:
     if not isinstance(value, list) or not value or not all(isinstance(i, str) for i in value):
         raise p.SandboxError(p.PARAMETER_ERROR, "idList must be a non-empty list of ids")
@@ -321,7 +334,11 @@ def _column(obj: ObjectDef, name: Any) -> tuple[str, bool]:
         raise p.SandboxError(p.PARAMETER_ERROR, f"field {name} does not exist on {obj.api_name}")
     if not all(c.isalnum() or c == "_" for c in name):
         raise p.SandboxError(p.PARAMETER_ERROR, f"illegal field name {name}")
-    return f"json_extract(data, '$.{name}')", bool(fdef and fdef.type in _NUMERIC_TYPES)
+    value = f"json_extract(data, '$.{name}')"
+    if fdef is not None and fdef.type in _NUMERIC_TYPES:
+        # numbers are written as text ("100.01"); compare and sort them as numbers, never as text
+        return f"CAST(NULLIF({value}, '') AS REAL)", True
+    return value, False
 
 
 def _coerce(value: Any, numeric: bool) -> Any:
@@ -377,7 +394,11 @@ def _filter_sql(obj: ObjectDef, flt: Any) -> tuple[str, list[Any]]:
     if op == "NBETWEEN":
         return f"({col} IS NULL OR {col} NOT BETWEEN ? AND ?)", values[:2]
     if op in ("HASANYOF", "CONTAINS", "NHASANYOF"):
-        exists = f"EXISTS (SELECT 1 FROM json_each({col}) WHERE value IN ({marks}))"
+        if not col.startswith("json_extract(data, "):
+            return (f"{col} NOT IN ({marks})" if op == "NHASANYOF" else f"{col} IN ({marks})"), values
+        # json_each over the field's path: the items of a list, or the value itself when it is not a list
+        path = col.removeprefix("json_extract(data, ").removesuffix(")")
+        exists = f"EXISTS (SELECT 1 FROM json_each(data, {path}) WHERE value IN ({marks}))"
         return (f"NOT {exists}" if op == "NHASANYOF" else exists), values
     raise p.SandboxError(p.PARAMETER_ERROR, f"unknown operator {op}")
 

@@ -20,7 +20,9 @@ A :class:`FaultInjector` is the sandbox app's ``FaultHook``, built from a SPEC s
     paths=PREFIX[|PREFIX]    only paths starting with one of the prefixes get faults (default: every path)
     token=on|off             whether the token endpoints get faults too (default off)
 
-The five rates are exclusive outcomes of one draw per call, so their sum must not exceed 1. The token
+The four faults before the handler (5xx, throttle, 429, drop-before-commit) are exclusive outcomes of one
+draw per call, so their rates must add up to at most 1; drop-after-commit is drawn for each call the
+handler answered. The token
 endpoints are spared by default: a client asks for a token once per 6600 s, faults there test nothing
 about exactly-once writes, and ``token=on`` is there for testing exactly that path.
 
@@ -49,9 +51,10 @@ from mktctl.sandbox.app import FaultHook
 
 EXAMPLE = "5xx=0.05,throttle=0.1,drop-after-commit=0.02,latency=50ms,seed=7"
 TOKEN_PATHS = ("/cgi/corpAccessToken/get/V2", "/oauth2.0/token")
-RATE_KEYS = ("5xx", "throttle", "429", "drop-before-commit", "drop-after-commit")
+BEFORE_KEYS = ("5xx", "throttle", "429", "drop-before-commit")  # decided before the handler, by one draw
+RATE_KEYS = (*BEFORE_KEYS, "drop-after-commit")
 _ALIASES = {"drop": "drop-after-commit", "500": "5xx"}
-_KEYS = (*RATE_KEYS, "latency", "quota", "retry-after", "seed", "paths", "token")
+KEYS = (*RATE_KEYS, "latency", "quota", "retry-after", "seed", "paths", "token")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
 
 
@@ -93,8 +96,8 @@ def parse_spec(text: str) -> FaultSpec:
         key, value = _ALIASES.get(key.strip().lower(), key.strip().lower()), value.strip()
         if not sep or not value:
             raise _spec_error(text, item, "expected KEY=VALUE")
-        if key not in _KEYS:
-            raise _spec_error(text, item, f"unknown fault {key!r}; known: {', '.join(_KEYS)}")
+        if key not in KEYS:
+            raise _spec_error(text, item, f"unknown fault {key!r}; known: {', '.join(KEYS)}")
         if key in rates or key in values:
             raise _spec_error(text, item, f"{key} is given twice")
         if key in RATE_KEYS:
@@ -115,9 +118,10 @@ def parse_spec(text: str) -> FaultSpec:
             if value.lower() not in ("on", "off"):
                 raise _spec_error(text, item, "expected on or off")
             values[key] = value.lower() == "on"
-    if sum(rates.values()) > 1.0 + 1e-9:
-        raise _spec_error(text, ",".join(f"{k}={v:g}" for k, v in rates.items()),
-                          "the rates are exclusive outcomes of one draw and must add up to at most 1")
+    if sum(rates.get(key, 0.0) for key in BEFORE_KEYS) > 1.0 + 1e-9:
+        raise _spec_error(text, ",".join(f"{k}={v:g}" for k, v in rates.items() if k in BEFORE_KEYS),
+                          "5xx, throttle, 429 and drop-before-commit are exclusive outcomes of one draw and "
+                          "must add up to at most 1")
     return FaultSpec(
         rates=rates,
         latency_ms=values.get("latency", (0.0, 0.0)),
@@ -204,7 +208,7 @@ class FaultInjector(FaultHook):
                 self._delayed += 1
                 self._latency_ms += delay_ms
             over_quota = self.spec.quota is not None and calls > self.spec.quota
-            outcome = None if over_quota else self._outcome(outcome_draw, RATE_KEYS[:4])
+            outcome = None if over_quota else self._outcome(outcome_draw, BEFORE_KEYS)
             if over_quota:
                 self._counts["quota"] += 1
             elif outcome is not None:

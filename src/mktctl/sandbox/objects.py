@@ -45,7 +45,8 @@ class ObjectDef:
     fields: tuple[FieldDef, ...] = field(default_factory=tuple)
 
     def field(self, api_name: str) -> FieldDef | None:
-        return next((f for f in self.fields if f.api_name == api_name), None)
+        """The object's own field or one every object has (``record_type``, ``created_by``, ...)."""
+        return next((f for f in (*self.fields, *COMMON_FIELDS) if f.api_name == api_name), None)
 
     def describe(self) -> dict[str, Any]:
         fields = {f.api_name: f.describe() for f in COMMON_FIELDS + self.fields}

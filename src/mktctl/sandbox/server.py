@@ -85,7 +85,9 @@ def _fault_hook(faults: FaultHook | str | None) -> FaultHook | None:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto IPPROTO_TCP, not 0: asyncio only switches Nagle off (TCP_NODELAY) on such sockets, and with
+    # Nagle on every answer waits ~40 ms for the client's delayed ACK between its headers and its body
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host.strip("[]"), port))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -96,6 +97,8 @@ def _open(settings: TenantSettings, *, retry: RetryPolicy | None,
         client = FxiaokeClient(sandbox.http, credentials, retry=retry, limiter=limiter, on_call=on_call)
         return Tenant(settings, client, sandbox)
     assert settings.credentials is not None and settings.url is not None
-    http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False)
+    # TCP_NODELAY: httpx writes headers and body separately; without it the body waits for a delayed ACK
+    transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False, transport=transport)
     client = FxiaokeClient(http, settings.credentials, retry=retry, limiter=limiter, on_call=on_call)
     return Tenant(settings, client)

@@ -1,0 +1,1 @@
+"""Helpers shared by test folders (``from tests.helpers.served import ...``)."""
