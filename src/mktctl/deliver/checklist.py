@@ -1,0 +1,325 @@
+"""The rollout checklist of guide section 3 (测试使用): configuration, 3.1 system tests, 3.2 training and
+3.4 deliverables, filled from the playbook and the plan against a tenant.
+
+Every item has a status and an owner:
+
+* ``done``: nothing left to do (applied and unchanged, or a manual step confirmed);
+* ``pending``: ``mktctl apply`` still has changes to make, or a test waits for its configuration;
+* ``manual``: a person must act: a manual step to do and confirm, a test to run, a session to hold.
+
+:func:`build_checklist` is a pure function of the playbook and the plan; :func:`open_checklist` opens the
+tenant to make the plan. Rendered as Markdown or written as an xlsx workbook (every text cell a string,
+never a formula).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mktctl.engine.plan import Action, Plan
+    from mktctl.playbook.model import Playbook, Resource
+
+__all__ = ["SECTIONS", "STATUSES", "Checklist", "Item", "build_checklist", "open_checklist", "to_markdown",
+           "write_xlsx"]
+
+STATUSES = ("done", "pending", "manual")
+SECTIONS = ("config", "test", "training", "delivery")
+CONSULTANT = "consultant (实施顾问)"
+APPLY = "consultant (mktctl apply)"
+_HEADINGS = {
+    "config": ("配置 (实施指南 1.1–2.8)", "Configuration (guide 1.1–2.8)"),
+    "test": ("3.1 系统功能测试", "3.1 System tests"),
+    "training": ("3.2 培训内容", "3.2 Training"),
+    "delivery": ("3.4 交付资料", "3.4 Deliverables"),
+}
+_COLUMNS = {"zh-CN": ("#", "项目", "指南", "状态", "负责人", "说明"),
+            "en": ("#", "Item", "Guide", "Status", "Owner", "Detail")}
+_TITLE = ("实施检查清单", "Rollout checklist")
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str  # one of SECTIONS
+    item: str
+    status: str  # one of STATUSES
+    owner: str
+    guide: str = ""
+    detail: str = ""
+    address: str = ""  # kind/key of the resource it is about, if any
+
+
+@dataclass
+class Checklist:
+    playbook: str
+    tenant: str
+    language: str
+    generated_at: str
+    items: list[Item] = field(default_factory=list)
+
+    def section(self, name: str) -> list[Item]:
+        return [i for i in self.items if i.section == name]
+
+    def count(self, status: str) -> int:
+        return sum(1 for i in self.items if i.status == status)
+
+    def summary(self) -> str:
+        return ", ".join(f"{self.count(s)} {s}" for s in STATUSES)
+
+
+# ---- building -----------------------------------------------------------------------------------------
+
+
+def open_checklist(directory: Path, *, tenant: str | None = None, env: str | None = None,
+                   variables: Mapping[str, str] | None = None, generated_at: str = "") -> Checklist:
+    """Load the playbook, plan it against the tenant and build its checklist."""
+    from mktctl.engine.ledger import LEDGER_FILE
+    from mktctl.engine.session import open_session
+
+    session = open_session(directory, tenant=tenant, env=env, variables=variables)
+    try:
+        recorded = (session.playbook.root / LEDGER_FILE).is_file()
+        return build_checklist(session.playbook, session.plan, ledger_recorded=recorded, generated_at=generated_at)
+    finally:
+        session.close()
+
+
+def build_checklist(playbook: Playbook, plan: Plan, *, ledger_recorded: bool = False,
+                    generated_at: str = "") -> Checklist:
+    checklist = Checklist(playbook=playbook.name, tenant=str(plan.tenant.get("name", "")),
+                          language=playbook.language, generated_at=generated_at or plan.created_at)
+    by_resource: dict[str, list[Action]] = {}
+    for action in plan.actions:
+        by_resource.setdefault(f"{action.kind}/{action.key}", []).append(action)
+    status_of: dict[str, str] = {}
+    for resource in playbook.resources:
+        item = _config_item(resource, by_resource.get(resource.address, []))
+        status_of[resource.address] = item.status
+        checklist.items.append(item)
+    for resource in playbook.resources:
+        ready = status_of.get(resource.address) == "done"
+        for text, owner in _tests(resource):
+            checklist.items.append(Item("test", text, "manual" if ready else "pending", owner,
+                                        guide=resource.kind.guide, address=resource.address,
+                                        detail="" if ready else "after its configuration is done"))
+    checklist.items.extend(_training(playbook))
+    checklist.items.extend(_deliverables(playbook, plan, ledger_recorded))
+    return checklist
+
+
+def _config_item(resource: Resource, actions: list[Action]) -> Item:
+    kind = resource.kind
+    name = kind.title if kind.singleton else f"{kind.title} {resource.key}"
+    changes = [a for a in actions if a.op in ("create", "update", "delete")]
+    manual = [a for a in actions if a.op == "manual" and a.manual is not None]
+    if changes:
+        ops = ", ".join(f"{a.symbol} {a.op}" + (" (settings)" if a.part == "settings" else "") for a in changes)
+        return Item("config", name, "pending", APPLY, guide=kind.guide,
+                    detail=f"apply: {ops}", address=resource.address)
+    open_steps = [a for a in manual if a.manual is not None and a.manual.status != "confirmed"]
+    if open_steps:
+        step = open_steps[0].manual
+        assert step is not None
+        why = "values changed since confirmed; " if step.status == "changed" else ""
+        return Item("config", name, "manual", step.who, guide=kind.guide,
+                    detail=f"{why}{step.menu_path}; then mktctl confirm {step.step}", address=resource.address)
+    confirmed = [a.manual for a in manual if a.manual is not None]
+    detail = "; ".join(f"confirmed by {m.confirmed_by} at {m.confirmed_at}" for m in confirmed)
+    return Item("config", name, "done", confirmed[0].who if confirmed else APPLY,
+                guide=kind.guide, detail=detail, address=resource.address)
+
+
+# ---- 3.1 tests, by kind ------------------------------------------------------------------------------
+
+Tests = Callable[[Any, str], list[tuple[str, str]]]
+
+
+def _tests(resource: Resource) -> list[tuple[str, str]]:
+    """(what to test, who) for a resource: the kind's own ``acceptance_tests`` if it has them, else ours."""
+    own = getattr(resource.kind, "acceptance_tests", None)
+    if callable(own):
+        return [(str(text), str(who)) for text, who in own(resource.spec)]
+    maker = _TESTS.get(resource.kind.name)
+    return maker(resource.spec, resource.key) if maker is not None else []
+
+
+def _names(values: Iterable[Any]) -> str:
+    return "、".join(str(v) for v in values)
+
+
+def _rule_tests(spec: Any, key: str) -> list[tuple[str, str]]:
+    tests = []
+    for rule in spec.rules:
+        target = f"负责人 {_names(rule.owners)}" if rule.owners else f"线索池 {rule.pool}"
+        tests.append((f"分配规则集 {key} > {rule.name}: 录入一条命中该规则的测试线索, 分配给{target}"
+                      + (", 负责人收到通知" if spec.notify_owner and rule.owners else ""), CONSULTANT))
+    return tests
+
+
+def _ad_tests(spec: Any, key: str) -> list[tuple[str, str]]:
+    tests = []
+    if spec.data_sync:
+        tests.append((f"广告账户 {key}: 已同步最近30天的展现、点击、消费数据", CONSULTANT))
+    if spec.lead_sync is not None and spec.lead_sync.enabled:
+        pool = spec.lead_sync.pool or "默认线索池"
+        tests.append((f"广告账户 {key}: {spec.platform} 推送一条测试线索, 进入{pool}"
+                      + (", 带广告计划和关键词" if spec.lead_sync.push_plan_keyword else ""), CONSULTANT))
+    if spec.postback is not None:
+        tests.append((f"广告账户 {key}: 测试线索转为{_names(spec.postback.events)}后, {spec.platform} 收到回传转化",
+                      CONSULTANT))
+    return tests
+
+
+def _wechat_tests(spec: Any, key: str) -> list[tuple[str, str]]:
+    text = {"服务号": f"关注服务号 {key}, 营销通生成微信用户; 群发和标签可用",
+            "小程序": f"打开小程序 {key}: 员工名片和微站正常显示",
+            "视频号": f"在微页面插入视频号 {key} 的主页和视频, 预览正常"}
+    return [(text.get(spec.type, f"{key} 已绑定"), CONSULTANT)]
+
+
+_TESTS: dict[str, Tests] = {
+    "products": lambda s, k: [(f"营销通 > 系统设置 > 营销插件: {_names(s.ordered) or s.edition} 均已开通",
+                               "FxiaoKe account manager (客户经理)")],
+    "users": lambda s, k: [(f"员工 {k} 用手机号登录纷享销客并进入营销通", "client CRM admin")],
+    "roles": lambda s, k: [(f"以角色 {k} 的员工登录, 核对功能权限和数据权限", CONSULTANT)],
+    "basic_settings": lambda s, k: [("打开一个表单或微页面: 企业名称、Logo 和隐私声明显示正确", CONSULTANT)],
+    "lead_pools": lambda s, k: [(f"线索池 {k}: 成员领取一条线索" + (f" (上限 {s.claim_limit})" if s.claim_limit else "")
+                                 + "; 管理员分配和收回线索", CONSULTANT)],
+    "lead_fields": lambda s, k: [(f"新建线索: 字段 {s.label} ({k})" + (" 必填" if s.required else "") + " 显示正确",
+                                  CONSULTANT)],
+    "lead_cleaning": lambda s, k: [("录入重复线索、测试数据和竞品邮箱线索: 均按清洗规则处理", CONSULTANT)],
+    "lead_assignment": _rule_tests,
+    "lead_follow_up_sla": lambda s, k: [(f"{k}: 测试{s.object}超过{s.idle_days or s.idle_hours}"
+                                         f"{'天' if s.idle_days else '小时'}未跟进, {_names(s.remind)}收到提醒",
+                                         CONSULTANT)],
+    "mql_definition": lambda s, k: [(f"满足MQL定义的测试线索进入{s.stage_label}阶段并转交销售", CONSULTANT)],
+    "ad_accounts": _ad_tests,
+    "wechat_open_platform": lambda s, k: [("同一人关注服务号并打开小程序, 在营销通中是同一个微信用户", CONSULTANT)],
+    "wechat_accounts": _wechat_tests,
+    "wecom": lambda s, k: [(f"扫渠道活码 {c.name} 添加好友: 自动打标签并发送欢迎语", CONSULTANT) for c in s.live_codes]
+    + [("企业微信客户同步到营销通", CONSULTANT)],
+    "website_forms": lambda s, k: [(f"官网表单 {k}: 用带UTM参数的投放地址提交, 线索进入线索池并记录来源", CONSULTANT)],
+    "sms_channel": lambda s, k: [(f"发送测试短信: {t.name}, 收到【{s.signature}】", CONSULTANT) for t in s.templates]
+    or [(f"短信签名【{s.signature}】审核通过", CONSULTANT)],
+    "email_channel": lambda s, k: [(f"从 {d.from_address} 发送测试邮件: SPF、DKIM、DMARC 校验通过",
+                                    "client IT (域名管理员)") for d in s.sender_domains],
+}
+
+
+# ---- 3.2 training and 3.4 deliverables ----------------------------------------------------------------
+
+
+def _training(playbook: Playbook) -> list[Item]:
+    items: list[Item] = []
+    holders = {r.key: list(getattr(r.spec, "users", [])) for r in playbook.of("role_assignments")}
+    for role in playbook.of("roles"):
+        people = holders.get(role.key, [])
+        items.append(Item("training", f"角色培训: {role.key}", "manual", CONSULTANT, guide="3.2",
+                          detail=f"{len(people)} 人: {_names(people)}" if people else "no user holds this role yet",
+                          address=role.address))
+    admins = sorted({a for r in playbook.of("lead_pools") for a in getattr(r.spec, "admins", [])})
+    if admins:
+        items.append(Item("training", "线索池管理员培训: 线索分配、收回与跟进提醒", "manual", CONSULTANT, guide="3.2",
+                          detail=f"{len(admins)} 人: {_names(admins)}"))
+    modules = [("ad_accounts", "广告营销: 广告数据报表与线索对接"), ("website_forms", "官网表单与UTM投放地址"),
+               ("wechat_accounts", "微信生态: 公众号运营、小程序与视频号"), ("wecom", "企业微信: 活码与客户运营"),
+               ("sms_channel", "短信营销: 签名、模板与发送"), ("email_channel", "邮件营销: 发信域名与发送")]
+    for kind_name, topic in modules:
+        if playbook.of(kind_name):
+            items.append(Item("training", f"功能培训: {topic}", "manual", CONSULTANT, guide="3.2"))
+    return items
+
+
+def _deliverables(playbook: Playbook, plan: Plan, ledger_recorded: bool) -> list[Item]:
+    pending_manual = plan.pending_manual
+    applied = not plan.changes
+    items = [
+        Item("delivery", "实施 playbook (配置即代码)", "done", CONSULTANT, guide="3.4",
+             detail=f"{len(playbook.resources)} resources in {len(playbook.files)} file(s)"),
+        Item("delivery", "配置台账 mktctl.lock.yaml", "done" if ledger_recorded and applied else "pending",
+             APPLY, guide="3.4",
+             detail="" if applied else f"{len(plan.changes)} change(s) to apply first"),
+        Item("delivery", "人工配置步骤确认记录", "done" if not pending_manual else "manual",
+             _names(sorted({a.manual.who for a in pending_manual if a.manual is not None})) or CONSULTANT,
+             guide="3.4", detail=f"{len(pending_manual)} step(s) to confirm: mktctl steps" if pending_manual else ""),
+        Item("delivery", "配置清单 (mktctl plan --output markdown)", "manual", CONSULTANT, guide="3.4"),
+    ]
+    users = playbook.of("users")
+    if users:
+        items.append(Item("delivery", "账号清单 (员工、角色、登录方式)", "manual", CONSULTANT, guide="3.4",
+                          detail=f"{len(users)} 个账号"))
+    items += [Item("delivery", "操作手册与培训签到记录", "manual", CONSULTANT, guide="3.4"),
+              Item("delivery", "验收确认书", "manual", "client project lead (客户项目负责人)", guide="3.4")]
+    return items
+
+
+# ---- rendering ---------------------------------------------------------------------------------------
+
+
+def _lang(checklist: Checklist) -> int:
+    return 0 if checklist.language == "zh-CN" else 1
+
+
+def to_markdown(checklist: Checklist) -> str:
+    lang = _lang(checklist)
+    columns = _COLUMNS["zh-CN" if lang == 0 else "en"]
+    out = [f"# {_TITLE[lang]}: {_md(checklist.playbook)}", "",
+           f"Tenant: {_md(checklist.tenant)} · {_md(checklist.generated_at)} · {checklist.summary()}", ""]
+    for section in SECTIONS:
+        items = checklist.section(section)
+        if not items:
+            continue
+        out += [f"## {_HEADINGS[section][lang]}", "", "| " + " | ".join(columns) + " |",
+                "|" + "---|" * len(columns)]
+        for number, item in enumerate(items, start=1):
+            out.append(f"| {number} | {_md(item.item)} | {_md(item.guide)} | {item.status} | {_md(item.owner)} | "
+                       f"{_md(item.detail)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def write_xlsx(checklist: Checklist, out: Path) -> None:
+    """One sheet, one row per item, with a filter; text is always written as text, never as a formula."""
+    import xlsxwriter
+
+    lang = _lang(checklist)
+    book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False,
+                                          "strings_to_numbers": False})
+    try:
+        sheet = book.add_worksheet(_TITLE[lang][:31])
+        bold = book.add_format({"bold": True, "font_size": 14})
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        text = book.add_format({"text_wrap": True, "valign": "top"})
+        colours = {"done": "#E2EFDA", "pending": "#FFF2CC", "manual": "#FCE4D6"}
+        status = {s: book.add_format({"bg_color": c, "valign": "top"}) for s, c in colours.items()}
+        sheet.write_string(0, 0, f"{_TITLE[lang]}: {checklist.playbook}", bold)
+        sheet.write_string(1, 0, f"Tenant: {checklist.tenant} · {checklist.generated_at} · {checklist.summary()}")
+        columns = ("section", *_COLUMNS["zh-CN" if lang == 0 else "en"])
+        for col, name in enumerate(columns):
+            sheet.write_string(3, col, name, header)
+        row = 4
+        for section in SECTIONS:
+            for number, item in enumerate(checklist.section(section), start=1):
+                sheet.write_string(row, 0, _HEADINGS[section][lang], text)
+                sheet.write_number(row, 1, number, text)
+                for col, value in enumerate((item.item, item.guide), start=2):
+                    sheet.write_string(row, col, value, text)
+                sheet.write_string(row, 4, item.status, status[item.status])
+                sheet.write_string(row, 5, item.owner, text)
+                sheet.write_string(row, 6, item.detail, text)
+                row += 1
+        sheet.autofilter(3, 0, max(row - 1, 3), len(columns) - 1)
+        sheet.freeze_panes(4, 0)
+        for col, width in enumerate((22, 5, 60, 8, 10, 32, 60)):
+            sheet.set_column(col, col, width)
+    finally:
+        book.close()

@@ -1,0 +1,158 @@
+"""Basic settings (基础设置), guide 2.1.3: what 营销通 needs set before anyone uses it.
+
+The company's own details shown on forms, micro pages and business cards; the marketing plug-ins
+switched on (营销通 > 系统设置 > 营销插件); the company's own domain for micro pages (企业专属域名); where
+leads from marketing channels are stored (线索存入, the default lead pool); the privacy statement shown
+wherever personal data is collected (PIPL); and, with the 营销归因 gray release, the attribution model.
+A setting of the admin UI: applied through the extension API on the sandbox, a manual step otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from pydantic import Field, field_validator
+
+from mktctl.kinds.base import Finding, Kind, ManualStep, Reference, Spec
+from mktctl.kinds.products import labelled_values, unique
+
+if TYPE_CHECKING:
+    from mktctl.playbook.model import Playbook, Resource
+
+Plugin = Literal["广告营销", "营销归因", "会员营销", "员工营销", "直播对接", "企业专属域名", "官网对接"]
+PLUGINS: tuple[str, ...] = get_args(Plugin)
+AttributionModel = Literal["首次触点", "末次触点", "线性", "U型", "时间衰减"]
+
+_HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+
+def hostname(value: str) -> str:
+    """A lower-case host name such as ``mkt.example.cn``, or a ValueError that says what is wrong."""
+    value = value.strip().lower().rstrip(".")
+    if value.startswith(("http://", "https://")) or "/" in value:
+        raise ValueError(f"{value!r}: give the host name only, e.g. mkt.example.cn (no https://, no path)")
+    if not _HOSTNAME.match(value):
+        raise ValueError(f"{value!r} is not a domain name such as mkt.example.cn")
+    return value
+
+
+def url(value: str) -> str:
+    value = value.strip()
+    if not _URL.match(value):
+        raise ValueError(f"{value!r} is not a web address starting with https://")
+    return value
+
+
+class CompanyInfo(Spec):
+    name: str = Field(min_length=1, max_length=100, title="企业名称", description="the legal company name")
+    short_name: str | None = Field(None, max_length=20, title="企业简称",
+                                   description="shown on micro pages, forms and business cards")
+    logo: str | None = Field(None, title="企业Logo", description="https address of the logo image")
+    website: str | None = Field(None, title="企业官网", description="https address of the company website")
+    hotline: str | None = Field(None, max_length=30, title="服务热线", description="public service phone number")
+
+    @field_validator("logo", "website")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else url(value)
+
+
+class LeadStorage(Spec):
+    default_pool: str = Field(min_length=1, title="默认线索池",
+                              description="the lead pool that marketing leads go to when their channel names none")
+    record_channel: bool = Field(True, title="记录来源渠道",
+                                 description="keep the channel (ad account, form, ...) on each lead")
+
+
+class Privacy(Spec):
+    policy_url: str = Field(title="隐私声明链接", description="https address of the privacy statement shown on forms")
+    consent_text: str = Field("我已阅读并同意《隐私声明》", max_length=200, title="授权勾选文案",
+                              description="the consent checkbox text on every form that collects personal data")
+    mask_mobile: bool = Field(True, title="手机号脱敏", description="show mobile numbers masked to marketing users")
+
+    @field_validator("policy_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return url(value)
+
+
+class Attribution(Spec):
+    model: AttributionModel = Field("末次触点", title="归因模型",
+                                    description="首次触点, 末次触点, 线性, U型 or 时间衰减")
+    window_days: int = Field(30, ge=1, le=365, title="归因窗口(天)",
+                             description="how far back touches count towards a lead or deal")
+
+
+class BasicSettingsSpec(Spec):
+    company: CompanyInfo = Field(title="企业信息")
+    plugins: list[Plugin] = Field(default_factory=list, title="营销插件",
+                                  description="plug-ins switched on under 营销通 > 系统设置 > 营销插件")
+    custom_domain: str | None = Field(None, title="企业专属域名",
+                                      description="the client's own domain for micro pages, e.g. mkt.example.cn; "
+                                                  "needs the 企业专属域名 product")
+    lead_storage: LeadStorage | None = Field(None, title="线索存入设置")
+    privacy: Privacy | None = Field(None, title="隐私设置")
+    attribution: Attribution | None = Field(None, title="营销归因",
+                                            description="the attribution model; needs the 营销归因 gray release")
+
+    @field_validator("custom_domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        return None if value is None else hostname(value)
+
+    @field_validator("plugins")
+    @classmethod
+    def _plugins(cls, value: list[str]) -> list[str]:
+        return sorted(unique(value), key=PLUGINS.index)
+
+
+class BasicSettings(Kind):
+    name = "basic_settings"
+    title = "基础设置"
+    summary = "What 营销通 needs before use: company details, plug-ins, own domain, lead storage, privacy"
+    guide = "2.1.3"
+    model = BasicSettingsSpec
+    singleton = True
+    depends_on = ("products", "lead_pools")
+    menu_path = "营销通 > 系统设置 > 基础设置"
+    manual_who = "consultant"
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, BasicSettingsSpec)
+        if spec.lead_storage is not None:
+            yield Reference(("lead_storage", "default_pool"), "lead_pools", spec.lead_storage.default_pool)
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        assert isinstance(spec, BasicSettingsSpec)
+        if spec.custom_domain and "企业专属域名" not in spec.plugins:
+            yield Finding(("custom_domain",), "custom_domain is set: add 企业专属域名 to plugins to switch it on",
+                          severity="warning")
+        if spec.attribution is not None and "营销归因" not in spec.plugins:
+            yield Finding(("attribution",), "attribution is set: add 营销归因 to plugins to switch it on",
+                          severity="warning")
+        if playbook.of("ad_accounts") and "广告营销" not in spec.plugins:
+            yield Finding(("plugins",), "the playbook binds ad accounts: add 广告营销 to plugins",
+                          severity="warning")
+        if spec.privacy is None and (playbook.of("website_forms") or playbook.of("ad_accounts")):
+            yield Finding((), "forms collect personal data: set privacy.policy_url so every form shows the "
+                              "privacy statement and a consent checkbox (PIPL)", severity="warning")
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        verify = "营销通 > 系统设置 shows these values and the plug-ins are switched on under 营销插件"
+        if state.get("custom_domain"):
+            verify += f"; a micro page opens on https://{state['custom_domain']}"
+        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state), verify=verify,
+                          who=self.manual_who)
+
+    def example(self) -> Any:
+        return {"company": {"name": "示例科技有限公司", "short_name": "示例科技", "website": "https://www.example.cn"},
+                "plugins": ["广告营销", "企业专属域名", "官网对接"], "custom_domain": "mkt.example.cn",
+                "lead_storage": {"default_pool": "市场线索池"},
+                "privacy": {"policy_url": "https://www.example.cn/privacy"}}
+
+
+KINDS = [BasicSettings()]

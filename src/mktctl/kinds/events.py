@@ -1,0 +1,338 @@
+"""Marketing events (市场活动管理), guide 2.6.
+
+Live-streaming platforms (营销插件 > 直播对接), the event types mapped to the product's three marketing
+scenarios (活动营销, 直播营销, 会议营销), the new-record layout of each type, micro-page templates with
+registration forms and check-in, and the default SOP of each scenario: tasks before, during and after an
+event with their offsets and owners. All settings: the extension API on the sandbox, manual steps on a
+real tenant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, model_validator
+
+from mktctl.kinds.base import Finding, ManualStep, Reference, Spec
+from mktctl.kinds.content import SettingsKind, duplicates, unknown
+
+if TYPE_CHECKING:
+    from mktctl.playbook.model import Playbook, Resource
+
+# ---- 直播对接 ---------------------------------------------------------------------------------------------
+
+LivePlatformName = Literal["保利威", "微吼", "小鹅通", "目睹"]
+LiveData = Literal["报名数据", "观看数据", "互动数据", "回放数据"]
+SECRET_NAMES = {"保利威": "AppSecret", "微吼": "SecretKey", "小鹅通": "client_secret", "目睹": "AppSecret"}
+
+
+class LivePlatform(Spec):
+    platform: LivePlatformName = Field(title="直播平台")
+    account_id: str = Field(min_length=1, max_length=64, title="账号ID",
+                            description="the account or shop id on the live platform (not a secret)")
+    app_id: str | None = Field(None, max_length=64, title="AppID",
+                               description="the app id of the platform's open API, where it has one")
+    sync: list[LiveData] = Field(default_factory=lambda: ["报名数据", "观看数据"], title="同步数据",
+                                 description="what flows back into the 市场活动")
+    default: bool = Field(False, title="默认直播平台", description="new 直播营销 events use this platform")
+
+
+class LivePlatformsKind(SettingsKind):
+    name = "live_platforms"
+    title = "直播对接"
+    summary = "Live-streaming platforms bound to 营销通 (保利威, 微吼, 小鹅通, 目睹)"
+    guide = "2.6"
+    model = LivePlatform
+    key_field = "platform"
+    menu_path = "营销通 > 系统设置 > 营销插件 > 直播对接"
+    manual_who = "client admin of the live platform"
+    verify = "the binding of {key} shows 已绑定, and a test live event lists its viewers after it ends"
+
+    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+        defaults = [r for r in resources if r.spec.default]  # type: ignore[attr-defined]
+        for resource in defaults[1:]:
+            yield resource, Finding(("default",), f"only one live platform can be the default; "
+                                                  f"{defaults[0].key} already is")
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        step = super().manual_step(key, state)
+        secret = SECRET_NAMES.get(key, "AppSecret")
+        values = [*step.values, (secret, f"由客户管理员从{key}后台复制后填入 (mktctl 不保存密钥)")]
+        return ManualStep(menu_path=step.menu_path, values=values, verify=step.verify, who=step.who)
+
+    def example(self) -> Any:
+        return {"platform": "保利威", "account_id": "a1b2c3d4e5", "app_id": "f6g7h8i9j0",
+                "sync": ["报名数据", "观看数据", "互动数据"], "default": True}
+
+
+# ---- 市场活动类型 ---------------------------------------------------------------------------------------
+
+Scenario = Literal["活动营销", "直播营销", "会议营销"]
+SCENARIOS: tuple[str, ...] = ("活动营销", "直播营销", "会议营销")
+
+
+class EventType(Spec):
+    name: str = Field(min_length=1, max_length=30, title="活动类型",
+                      description="a value of 活动类型: one of the three scenarios, or the client's own")
+    scenario: Scenario | None = Field(None, title="营销场景",
+                                      description="the scenario the type runs in (for the client's own types)")
+    description: str = Field("", max_length=200, title="说明")
+    live_platform: str | None = Field(None, title="直播平台", description="a live_platforms item, for 直播营销")
+    enabled: bool = Field(True, title="启用")
+
+
+class EventTypesKind(SettingsKind):
+    name = "event_types"
+    title = "市场活动类型"
+    summary = "Event types, each mapped to a marketing scenario (活动营销, 直播营销, 会议营销)"
+    guide = "2.6"
+    model = EventType
+    builtin_keys = SCENARIOS
+    depends_on = ("live_platforms",)
+    menu_path = "营销通 > 系统设置 > 市场活动设置 > 活动类型"
+    manual_who = "consultant"
+    verify = "a new 市场活动 of type {key} opens in its marketing scenario"
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, EventType)
+        if spec.live_platform:
+            yield Reference(("live_platform",), "live_platforms", spec.live_platform)
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        assert isinstance(spec, EventType)
+        if spec.name in SCENARIOS:
+            if spec.scenario not in (None, spec.name):
+                yield Finding(("scenario",), f"{spec.name} is a scenario itself; remove scenario:")
+        elif spec.scenario is None:
+            yield Finding(("name",), f"event type {spec.name!r} needs scenario: one of {', '.join(SCENARIOS)}")
+        if spec.live_platform and scenario_of(spec) != "直播营销":
+            yield Finding(("live_platform",), "live_platform is for types of the 直播营销 scenario")
+
+    def example(self) -> Any:
+        return {"name": "线上研讨会", "scenario": "直播营销", "description": "每月一期的产品研讨会",
+                "live_platform": "保利威"}
+
+
+def scenario_of(spec: EventType) -> str | None:
+    return spec.name if spec.name in SCENARIOS else spec.scenario
+
+
+def event_type_reference(path: tuple[str | int, ...], name: str) -> Reference:
+    return Reference(path, "event_types", name)
+
+
+# ---- 新建布局 --------------------------------------------------------------------------------------------
+
+STANDARD_EVENT_FIELDS: tuple[str, ...] = (
+    "活动名称", "活动类型", "开始时间", "结束时间", "活动地点", "活动形式", "活动预算", "实际花费", "预计参与人数",
+    "负责人", "所属部门", "活动状态", "活动描述", "主办方", "合作方", "会议议程", "直播平台", "直播链接",
+    "关联广告计划")
+
+
+class LayoutField(Spec):
+    field: str = Field(min_length=1, title="字段", description="a standard field of 市场活动, or custom: true")
+    required: bool = Field(False, title="必填")
+    custom: bool = Field(False, title="自定义字段", description="the client's own field (created in 对象管理)")
+
+
+class EventLayout(Spec):
+    event_type: str = Field(min_length=1, title="活动类型", description="an event type or scenario")
+    fields: list[LayoutField] = Field(min_length=1, title="布局字段", description="the new-record form, in order")
+
+
+class EventLayoutsKind(SettingsKind):
+    name = "event_layouts"
+    title = "市场活动新建布局"
+    summary = "The fields of the new-record form of 市场活动, per event type"
+    guide = "2.6"
+    model = EventLayout
+    key_field = "event_type"
+    depends_on = ("event_types",)
+    menu_path = "管理后台 > 对象管理 > 市场活动 > 布局管理"
+    manual_who = "client CRM admin"
+    verify = "新建 a 市场活动 of type {key}: the form shows these fields in this order, required ones marked"
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, EventLayout)
+        yield event_type_reference(("event_type",), spec.event_type)
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        assert isinstance(spec, EventLayout)
+        names = [f.field for f in spec.fields]
+        for index in duplicates(names):
+            yield Finding(("fields", index, "field"), f"field {names[index]!r} is in the layout twice")
+        for index, item in enumerate(spec.fields):
+            if not item.custom and item.field not in STANDARD_EVENT_FIELDS:
+                yield Finding(("fields", index, "field"),
+                              unknown(item.field, STANDARD_EVENT_FIELDS, "a standard field of 市场活动")
+                              + " (write custom: true for the client's own field)")
+        name_field = next((f for f in spec.fields if f.field == "活动名称"), None)
+        if name_field is None or not name_field.required:
+            yield Finding(("fields",), "the layout needs 活动名称 with required: true")
+
+    def example(self) -> Any:
+        return {"event_type": "会议营销",
+                "fields": [{"field": "活动名称", "required": True}, {"field": "开始时间", "required": True},
+                           {"field": "结束时间", "required": True}, {"field": "活动地点", "required": True},
+                           {"field": "活动预算"}, {"field": "预计参与人数"}, {"field": "会议议程"},
+                           {"field": "合作伙伴等级", "custom": True}]}
+
+
+# ---- 微页面模版 (报名表单, 签到) --------------------------------------------------------------------------
+
+TemplateType = Literal["微页面模板", "报名表单", "签到页"]
+PageSection = Literal["活动海报", "活动介绍", "活动议程", "嘉宾介绍", "报名表单", "直播入口", "地图导航", "往期回顾",
+                      "联系我们"]
+FormFieldType = Literal["文本", "手机号", "邮箱", "单选", "多选", "日期", "公司名称", "职位"]
+CheckIn = Literal["扫码签到", "手机号签到", "签到码签到"]
+PERSONAL_FORM_TYPES = ("手机号", "邮箱")
+
+
+class FormField(Spec):
+    label: str = Field(min_length=1, max_length=30, title="字段名称")
+    type: FormFieldType = Field("文本", title="类型")
+    required: bool = Field(False, title="必填")
+    options: list[str] = Field(default_factory=list, title="选项", description="for 单选 and 多选")
+
+    @model_validator(mode="after")
+    def _options(self) -> FormField:
+        if self.type in ("单选", "多选") and not self.options:
+            raise ValueError(f"a {self.type} field needs options")
+        if self.options and self.type not in ("单选", "多选"):
+            raise ValueError("options are for 单选 and 多选 fields")
+        return self
+
+
+class PageTemplate(Spec):
+    name: str = Field(min_length=1, max_length=40, title="模板名称")
+    type: TemplateType = Field(title="模板类型")
+    event_types: list[str] = Field(default_factory=list, title="适用活动类型",
+                                   description="event types or scenarios (default: all)")
+    sections: list[PageSection] = Field(default_factory=list, title="页面组件", description="for 微页面模板")
+    fields: list[FormField] = Field(default_factory=list, title="表单字段", description="for 报名表单")
+    privacy_consent: bool = Field(False, title="隐私协议勾选", description="for 报名表单: ask for consent (PIPL)")
+    review: bool = Field(False, title="报名审核", description="for 报名表单: registrations wait for approval")
+    check_in: CheckIn | None = Field(None, title="签到方式", description="for 签到页")
+
+    @model_validator(mode="after")
+    def _by_type(self) -> PageTemplate:
+        wanted = {"微页面模板": "sections", "报名表单": "fields", "签到页": "check_in"}[self.type]
+        if not getattr(self, wanted):
+            raise ValueError(f"a {self.type} needs {wanted}")
+        for other in {"sections", "fields", "check_in"} - {wanted}:
+            if getattr(self, other):
+                raise ValueError(f"{other} is not part of a {self.type}")
+        return self
+
+
+class PageTemplatesKind(SettingsKind):
+    name = "page_templates"
+    title = "微页面模版"
+    summary = "Micro-page templates of events: landing pages, registration forms and check-in pages"
+    guide = "2.6"
+    model = PageTemplate
+    depends_on = ("event_types",)
+    menu_path = "营销通 > 微页面 > 创建微页面模版"
+    manual_who = "consultant"
+    verify = "the template {key} is listed when creating a micro page for an event of these types"
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, PageTemplate)
+        for index, name in enumerate(spec.event_types):
+            yield event_type_reference(("event_types", index), name)
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        assert isinstance(spec, PageTemplate)
+        labels = [f.label for f in spec.fields]
+        for index in duplicates(labels):
+            yield Finding(("fields", index, "label"), f"form field {labels[index]!r} is declared twice")
+        personal = sorted({f.type for f in spec.fields if f.type in PERSONAL_FORM_TYPES})
+        if personal and not spec.privacy_consent:
+            yield Finding(("privacy_consent",) if "privacy_consent" in spec.model_fields_set else ("fields",),
+                          f"the form collects {'、'.join(personal)} without the privacy consent box; add "
+                          "privacy_consent: true (PIPL: personal information only with consent)", severity="warning")
+
+    def example(self) -> Any:
+        return {"name": "会议报名表单", "type": "报名表单", "event_types": ["会议营销"],
+                "fields": [{"label": "姓名", "required": True}, {"label": "手机", "type": "手机号", "required": True},
+                           {"label": "公司", "type": "公司名称", "required": True},
+                           {"label": "感兴趣的议题", "type": "多选", "options": ["数字化营销", "线索管理"]}],
+                "privacy_consent": True, "review": False}
+
+
+# ---- 营销场景默认SOP ------------------------------------------------------------------------------------
+
+Phase = Literal["活动前", "活动中", "活动后"]
+BUILTIN_OWNERS = ("活动负责人", "活动创建人", "活动成员")
+
+
+class SopTask(Spec):
+    name: str = Field(min_length=1, max_length=40, title="任务名称")
+    phase: Phase = Field(title="阶段")
+    days: int = Field(0, ge=-180, le=180, title="相对天数",
+                      description="活动前: days before the start (≤ 0); 活动中: days after the start (≥ 0); "
+                                  "活动后: days after the end (≥ 0)")
+    owner: str = Field("活动负责人", title="负责人",
+                       description=f"{', '.join(BUILTIN_OWNERS)}, or a role's name")
+    remind: bool = Field(True, title="到期提醒")
+
+
+class EventSop(Spec):
+    event_type: str = Field(min_length=1, title="活动类型", description="an event type or scenario")
+    tasks: list[SopTask] = Field(min_length=1, title="SOP任务")
+
+
+class EventSopKind(SettingsKind):
+    name = "event_sop"
+    title = "营销场景默认SOP"
+    summary = "The default SOP of an event type: tasks before, during and after, with offsets and owners"
+    guide = "2.6"
+    model = EventSop
+    key_field = "event_type"
+    depends_on = ("event_types", "roles")
+    menu_path = "营销通 > 系统设置 > 市场活动设置 > 营销场景默认SOP设置"
+    manual_who = "consultant"
+    verify = "a new 市场活动 of type {key} gets these SOP tasks with these due dates and owners"
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, EventSop)
+        yield event_type_reference(("event_type",), spec.event_type)
+        for index, task in enumerate(spec.tasks):
+            if task.owner not in BUILTIN_OWNERS:
+                yield Reference(("tasks", index, "owner"), "roles", task.owner)
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        assert isinstance(spec, EventSop)
+        names = [t.name for t in spec.tasks]
+        for index in duplicates(names):
+            yield Finding(("tasks", index, "name"), f"task {names[index]!r} is declared twice")
+        for index, task in enumerate(spec.tasks):
+            if task.phase == "活动前" and task.days > 0:
+                yield Finding(("tasks", index, "days"), f"task {task.name!r} is 活动前, so days counts back from the "
+                                                        f"start: write -{task.days}")
+            elif task.phase != "活动前" and task.days < 0:
+                yield Finding(("tasks", index, "days"), f"task {task.name!r} is {task.phase}: days must be 0 or more "
+                                                        "(or make it 活动前)")
+        order = {"活动前": 0, "活动中": 1, "活动后": 2}
+        for index in range(1, len(spec.tasks)):
+            before, task = spec.tasks[index - 1], spec.tasks[index]
+            if (order[task.phase], task.days) < (order[before.phase], before.days):
+                yield Finding(("tasks", index), f"task {task.name!r} is due before {before.name!r}; list the tasks "
+                                                "in the order they are due", severity="warning")
+
+    def example(self) -> Any:
+        return {"event_type": "会议营销",
+                "tasks": [{"name": "确定场地和议程", "phase": "活动前", "days": -30},
+                          {"name": "发布报名页并邀约", "phase": "活动前", "days": -21, "owner": "市场专员"},
+                          {"name": "发送参会提醒", "phase": "活动前", "days": -1, "owner": "市场专员"},
+                          {"name": "现场签到", "phase": "活动中", "days": 0, "owner": "活动成员"},
+                          {"name": "导入线索并分配", "phase": "活动后", "days": 1},
+                          {"name": "复盘活动ROI", "phase": "活动后", "days": 7}]}
+
+
+KINDS = [LivePlatformsKind(), EventTypesKind(), EventLayoutsKind(), PageTemplatesKind(), EventSopKind()]
