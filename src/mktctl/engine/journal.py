@@ -47,12 +47,17 @@ class Journal:
         record = {"at": now_iso(), "run": self.run, "event": event, **fields}
         line = REDACTOR.redact(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)) + "\n"
         with self._lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line.encode())
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            append_synced(self.path, line)
+
+
+def append_synced(path: Path, line: str) -> None:
+    """Append one line and fsync it: after a crash the file ends with whole lines (the last maybe cut)."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read(state_dir: Path) -> Iterator[dict[str, Any]]:

@@ -180,6 +180,27 @@ class Kind:
                           who=self.manual_who)
 
 
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside a field's annotation (``list[Step] | None`` -> ``Step``), if any."""
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def depth_in_chain(key: str, parent_of: dict[str, str | None]) -> int:
+    """How many links up a parent chain ``key`` is (parents outside the mapping end it; cycles are cut)."""
+    count, walk = 0, parent_of.get(key)
+    while walk in parent_of and count < len(parent_of):
+        count, walk = count + 1, parent_of[walk]
+    return count
+
+
 def flatten_values(state: Any, prefix: str = "") -> list[tuple[str, str]]:
     """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``[("a.b", "1"), ("c", "1, 2")]``, for manual-step tables."""
     if isinstance(state, dict):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, Index, Kind, Observed, Path_, Reference, Spec
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Path_, Reference, Spec, depth_in_chain
 
 if TYPE_CHECKING:
     from mktctl.playbook.model import Playbook, Resource
@@ -64,13 +64,7 @@ class Departments(Kind):
     def order(self, resources: list[Resource]) -> list[Resource]:
         parents = {r.key: r.spec.parent for r in resources}  # type: ignore[attr-defined]
 
-        def depth(key: str) -> int:
-            count, walk = 0, parents.get(key)
-            while walk in parents and count < len(parents):
-                count, walk = count + 1, parents[walk]
-            return count
-
-        return sorted(resources, key=lambda r: depth(r.key))
+        return sorted(resources, key=lambda r: depth_in_chain(r.key, parents))
 
     def api_state(self, spec: Spec) -> dict[str, Any]:
         assert isinstance(spec, Department)

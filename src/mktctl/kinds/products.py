@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator
 
-from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Spec
+from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Spec, model_in
 
 if TYPE_CHECKING:
     from mktctl.playbook.model import Playbook, Resource
@@ -226,7 +226,7 @@ def labelled_values(model: type[BaseModel], state: dict[str, Any], prefix: str =
         field = model.model_fields.get(name)
         label = (field.title if field is not None and field.title else name)
         label = f"{prefix} > {label}" if prefix else label
-        inner = _model_in(field.annotation) if field is not None else None
+        inner = model_in(field.annotation) if field is not None else None
         if isinstance(value, dict) and inner is not None:
             rows.extend(labelled_values(inner, value, label))
         elif isinstance(value, list) and inner is not None and all(isinstance(v, dict) for v in value):
@@ -248,16 +248,6 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 KINDS = [Products()]

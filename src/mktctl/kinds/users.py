@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, Observed, Reference, Spec
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Reference, Spec, depth_in_chain
 from mktctl.kinds.departments import WHOLE_COMPANY, WHOLE_COMPANY_ID
 
 if TYPE_CHECKING:
@@ -103,13 +103,7 @@ class Users(Kind):
     def order(self, resources: list[Resource]) -> list[Resource]:
         leaders = {r.key: r.spec.leader for r in resources}  # type: ignore[attr-defined]
 
-        def depth(key: str) -> int:
-            count, walk = 0, leaders.get(key)
-            while walk in leaders and count < len(leaders):
-                count, walk = count + 1, leaders[walk]
-            return count
-
-        return sorted(resources, key=lambda r: depth(r.key))
+        return sorted(resources, key=lambda r: depth_in_chain(r.key, leaders))
 
     def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
         users = self._all(tenant)

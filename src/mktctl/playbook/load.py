@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from mktctl import secrets
 from mktctl.errors import Mark, MktctlError, PlaybookError, Problem
-from mktctl.kinds.base import Finding, Kind
+from mktctl.kinds.base import Finding, Kind, model_in
 from mktctl.playbook.model import Origin, Path_, Playbook, Resource
 from mktctl.playbook.suggest import did_you_mean
 from mktctl.playbook.yamlload import Document, load_yaml_file
@@ -469,19 +469,7 @@ def _field_names(model: Any, loc: tuple[Any, ...]) -> list[str]:
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
             return []
-        current = _model_in(field.annotation)
+        current = model_in(field.annotation)
         if current is None:
             return []
     return sorted(getattr(current, "model_fields", {}))
-
-
-def _model_in(annotation: Any) -> Any:
-    from typing import get_args
-
-    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None

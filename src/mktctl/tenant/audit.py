@@ -8,7 +8,6 @@ Reads are not logged. Lines are appended and fsync'd; the file is readable by it
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -37,7 +36,7 @@ class AuditLog:
     def __call__(self, record: CallRecord) -> None:
         if record.error_code != 0 or not is_write(record.path):
             return
-        from mktctl.engine.journal import now_iso
+        from mktctl.engine.journal import append_synced, now_iso
 
         line = {"at": now_iso(), "who": self.who, "acting_user": self.acting_user, "tenant": self.tenant,
                 "call": record.path, "target": record.target, "trace": record.trace_id,
@@ -45,9 +44,4 @@ class AuditLog:
         text = REDACTOR.redact(json.dumps(line, ensure_ascii=False, sort_keys=True)) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, text.encode())
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            append_synced(self.path, text)
