@@ -1,0 +1,17 @@
+"""History leads (guide 2.3): read, map, normalise, clean, dedupe, import, link. See docs/leads.md.
+
+Public entry points (import them from their modules; this package imports nothing heavy by itself):
+
+* ``mktctl.leads.check``: ``check_file(path, CheckOptions, out_dir, progress=None) -> CheckResult`` and
+  ``run_check(path, CheckOptions, work_dir, progress=None) -> CheckRun`` (no result files);
+* ``mktctl.leads.importer``: ``import_leads(tenant, path, ImportOptions, out_dir, progress=None) -> ImportResult``;
+* ``mktctl.leads.link``: ``link_leads(tenant, LinkOptions, out_dir, progress=None) -> LinkResult`` and
+  ``resolve_ambiguities(tenant, decisions_xlsx, out_dir, options=None, progress=None) -> LinkResult``;
+* ``mktctl.leads.spec``: ``ImportSpec`` (the playbook's ``imports:`` entries) and
+  ``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None) -> ImportResult``;
+* ``mktctl.leads.template``: ``write_template(path) -> Path``.
+
+The data steps are pure ``DataFrame -> DataFrame`` functions: ``normalise.normalise``, ``rules.reject``,
+``dedupe.find_duplicates`` / ``dedupe.merge_survivors``, ``link.decide``; reading is ``read.open_source``,
+the result files ``results.write_all``. Progress is reported through ``progress.Progress`` hooks.
+"""

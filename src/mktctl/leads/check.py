@@ -1,0 +1,383 @@
+"""``leads check``: read, map, normalise, clean and dedupe a lead file, and write its result files.
+
+``check_file(path, options, out_dir, progress=None) -> CheckResult`` touches no tenant.
+``run_check(path, options, work_dir, progress=None) -> CheckRun`` is the same pipeline without the
+result files, for the importer: it leaves its rows in Parquet files under ``work_dir``.
+
+Bounded memory: the file is read in chunks of ``options.chunk_rows`` rows; each chunk is normalised and
+cleaned on its own and spilled to ``rows.parquet``; only the identity keys (row, mobile, email) of the
+whole file stay in memory for the dedupe; a second pass over the spill decides each row's status and
+writes ``status.parquet`` (one row per input row), ``accepted.parquet`` (survivors, with the empty
+fields their duplicates filled) and the rejected and duplicate rows for the result workbook.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktctl.leads.arrow import frame_from_arrow
+from mktctl.leads.dedupe import Keep, find_duplicates, merge_survivors
+from mktctl.leads.fields import DATA_KEYS
+from mktctl.leads.mapping import ColumnMap, MappingFile, load_mapping_file, map_columns
+from mktctl.leads.normalise import FACTS, normalise
+from mktctl.leads.progress import NoProgress, Progress
+from mktctl.leads.read import Chunk, SourceInfo, open_source
+from mktctl.leads.rules import DUPLICATE, REASONS, reject
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+STATUSES = ("accepted", "duplicate", "rejected")
+_PARQUET: dict[str, Any] = {"compression": "none", "use_dictionary": False}  # a spill: fast, not small
+WARNING_FACTS = ("mobile_invalid", "tel_invalid", "email_invalid", "create_time_invalid", "region_unknown",
+                 "industry_unknown", "source_unknown")
+BOOL_COLUMNS = ("mobile_dummy", "tel_dummy", *WARNING_FACTS)
+ROW_COLUMNS = ("source_row", "reason", *DATA_KEYS, *FACTS)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    sheet: str | None = None
+    mapping: Path | None = None
+    competitor_domains: tuple[str, ...] = ()
+    keep: Keep = "first"
+    header_row: int | None = None
+    # more test data, e.g. from the playbook's lead_cleaning.test_data
+    test_names: tuple[str, ...] = ()
+    test_mobiles: tuple[str, ...] = ()
+    test_email_domains: tuple[str, ...] = ()
+    chunk_rows: int = 200_000
+    region: str = "CN"
+    threads: int = 2  # chunks normalised at once
+
+    def describe(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "mapping": str(self.mapping) if self.mapping else None,
+                "competitor_domains": list(self.competitor_domains), "keep": self.keep,
+                "header_row": self.header_row, "test_names": list(self.test_names),
+                "test_mobiles": list(self.test_mobiles), "test_email_domains": list(self.test_email_domains)}
+
+
+@dataclass
+class CheckRun:
+    """What the pipeline found, and where its rows are (Parquet files under ``work_dir``)."""
+
+    source: SourceInfo
+    columns: ColumnMap
+    options: CheckOptions
+    work_dir: Path
+    input_rows: int = 0
+    blank_rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # per status
+    reasons: dict[str, int] = field(default_factory=dict)  # per reason, with "duplicate"
+    duplicate_groups: int = 0
+    warnings: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_file(self) -> Path:
+        return self.work_dir / "rows.parquet"
+
+    @property
+    def status_file(self) -> Path:
+        return self.work_dir / "status.parquet"
+
+    @property
+    def accepted_file(self) -> Path:
+        return self.work_dir / "accepted.parquet"
+
+    @property
+    def groups_file(self) -> Path:
+        return self.work_dir / "groups.parquet"
+
+    def invariant_holds(self) -> bool:
+        return self.input_rows == sum(self.counts.get(s, 0) for s in STATUSES)
+
+
+@dataclass
+class CheckResult:
+    run: CheckRun
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def check_file(path: Path, options: CheckOptions, out_dir: Path, progress: Progress | None = None) -> CheckResult:
+    """Check ``path`` and write results.csv, results.xlsx and summary.json into ``out_dir``."""
+    import tempfile
+
+    from mktctl.leads import results
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
+        run = run_check(path, options, Path(work), progress)
+        files = results.write_all(run, out_dir, progress=progress, started=started)
+        summary = results.read_summary(out_dir)
+    return CheckResult(run=run, out_dir=out_dir, files=files, summary=summary)
+
+
+def resolve_options(options: CheckOptions) -> tuple[CheckOptions, MappingFile | None]:
+    mapping = load_mapping_file(options.mapping) if options.mapping else None
+    if mapping is not None:
+        options = replace(options, sheet=options.sheet or mapping.sheet,
+                          header_row=options.header_row or mapping.header_row)
+    return options, mapping
+
+
+def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progress | None = None) -> CheckRun:
+    import pyarrow.parquet as pq
+
+    progress = progress or NoProgress()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    options, mapping = resolve_options(options)
+    source = open_source(Path(path), sheet=options.sheet, header_row=options.header_row)
+    columns = map_columns(source.info.headers, mapping)
+    run = CheckRun(source=source.info, columns=columns, options=options, work_dir=work_dir)
+    _require_identity_columns(run)
+    progress.phase("read", None)
+    keys: list[pd.DataFrame] = []
+    warnings = dict.fromkeys(WARNING_FACTS, 0)
+    writer: pq.ParquetWriter | None = None
+
+    def one(chunk: Chunk) -> tuple[int, pd.DataFrame, Any]:
+        frame = _pass_one(chunk.frame, chunk.rows, columns, options)
+        return len(chunk.rows), frame, _to_arrow(frame)
+
+    # chunks are independent until the dedupe: normalise them on worker threads (Arrow's kernels release
+    # the GIL), at most ``threads`` in flight so memory stays bounded, and write them in file order
+    with ThreadPoolExecutor(max_workers=max(1, options.threads), thread_name_prefix="mktctl-check") as pool:
+        pending: deque[Future[tuple[int, pd.DataFrame, Any]]] = deque()
+        chunks = iter(source.chunks(options.chunk_rows))
+        while True:
+            while len(pending) < max(1, options.threads):
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.append(pool.submit(one, chunk))
+            if not pending:
+                break
+            read, frame, table = pending.popleft().result()
+            run.blank_rows += read - len(frame)
+            run.input_rows += len(frame)
+            for fact in WARNING_FACTS:
+                warnings[fact] += int(frame[fact].sum())
+            if writer is None:
+                writer = pq.ParquetWriter(str(run.rows_file), table.schema, **_PARQUET)
+            writer.write_table(table)
+            kept = frame["reason"] == ""
+            keys.append(frame.loc[kept, ["source_row", "mobile", "email"]])
+            progress.advance(read)
+    if writer is None:
+        table = _to_arrow(_pass_one_empty())
+        writer = pq.ParquetWriter(str(run.rows_file), table.schema, **_PARQUET)
+        writer.write_table(table)
+    writer.close()
+    run.warnings = {**warnings, "ragged_rows": len(source.info.ragged_rows)}
+    timings["read_normalise_clean"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    progress.phase("dedupe", None)
+    candidates = _concat(keys)
+    del keys
+    survivor, sizes = find_duplicates(candidates["source_row"].to_numpy(), candidates["mobile"],
+                                      candidates["email"], options.keep)
+    order = candidates["source_row"].to_numpy()
+    del candidates
+    timings["dedupe"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    _pass_two(run, order, survivor, sizes)
+    timings["statuses"] = time.perf_counter() - t2
+    run.timings = timings
+    return run
+
+
+def _require_identity_columns(run: CheckRun) -> None:
+    from mktctl.errors import DataFileError
+
+    mapped = run.columns.mapped
+    if not ({"name", "company"} & set(mapped)) and not ({"mobile", "email", "tel", "contact"} & set(mapped)):
+        headers = ", ".join(h for h in run.source.headers if h) or "(none)"
+        raise DataFileError(
+            f"{run.source.path}: no lead columns recognised in row {run.source.header_row} (headers: {headers})",
+            file=str(run.source.path),
+            hint="give a mapping file with --mapping MAP.yaml (see docs/leads.md), or --sheet if the leads are "
+                 "on another sheet")
+
+
+def _pass_one(chunk: pd.DataFrame, rows: np.ndarray, columns: ColumnMap, options: CheckOptions) -> pd.DataFrame:
+    """One chunk: blank rows out; map, normalise, reject."""
+    import numpy as np
+
+    if len(chunk.columns):
+        filled = np.zeros(len(chunk), dtype=bool)
+        for name in chunk.columns:
+            filled |= (chunk[name].fillna("").str.strip() != "").to_numpy()
+    else:
+        filled = np.zeros(len(chunk), dtype=bool)
+    if not filled.all():
+        chunk = chunk.loc[filled]
+    raw = columns.fields_frame(chunk)
+    frame = normalise(raw, region=options.region)
+    frame.insert(0, "reason", reject(frame, options.competitor_domains, test_names=options.test_names,
+                                     test_mobiles=options.test_mobiles,
+                                     test_email_domains=options.test_email_domains))
+    frame.insert(0, "source_row", rows[filled])
+    return frame.reset_index(drop=True)
+
+
+def _pass_one_empty() -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in ROW_COLUMNS})
+    frame["source_row"] = np.empty(0, dtype=np.int64)
+    for name in BOOL_COLUMNS:
+        frame[name] = np.empty(0, dtype=bool)
+    return frame
+
+
+def _to_arrow(frame: pd.DataFrame) -> Any:
+    import pyarrow as pa
+
+    fields = [pa.field("source_row", pa.int64())]
+    for name in ROW_COLUMNS[1:]:
+        fields.append(pa.field(name, pa.bool_() if name in BOOL_COLUMNS else pa.string()))
+    schema = pa.schema(fields)
+    arrays = []
+    for item in schema:
+        column = frame[item.name]
+        if item.type == pa.string():
+            arrays.append(pa.array(column.fillna(""), type=pa.string()))
+        else:
+            arrays.append(pa.array(column.to_numpy(), type=item.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({"source_row": pd.Series([], dtype="int64"), "mobile": pd.Series([], dtype="str"),
+                             "email": pd.Series([], dtype="str")})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _pass_two(run: CheckRun, order: np.ndarray, survivor: np.ndarray, sizes: np.ndarray) -> None:
+    """Statuses for every row, accepted rows with merged fields, and the duplicate groups."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    sort = np.argsort(order, kind="stable")
+    order, survivor, sizes = order[sort], survivor[sort], sizes[sort]
+    counts = dict.fromkeys(STATUSES, 0)
+    reasons = dict.fromkeys((*REASONS, DUPLICATE), 0)
+    status_writer = accepted_writer = None
+    members: list[pd.DataFrame] = []
+    fields = list(DATA_KEYS)
+    parquet = pq.ParquetFile(str(run.rows_file))
+    for batch in parquet.iter_batches(batch_size=run.options.chunk_rows, columns=["source_row", "reason", *fields]):
+        rows = batch.column("source_row").to_numpy()
+        reason = batch.column("reason")
+        kept = pc.equal(reason, "").to_numpy(zero_copy_only=False)
+        at = np.minimum(np.searchsorted(order, rows), max(len(order) - 1, 0))
+        found = kept & (len(order) > 0)
+        their_survivor = np.where(found, survivor[at] if len(order) else 0, 0)
+        their_size = np.where(found, sizes[at] if len(order) else 0, 0)
+        is_dup = kept & (their_survivor != rows)
+        dup_mask = pa.array(is_dup)
+        status = pc.if_else(pa.array(~kept), "rejected", pc.if_else(dup_mask, "duplicate", "accepted"))
+        final_reason = pc.if_else(dup_mask, DUPLICATE, reason)
+        counts["rejected"] += int((~kept).sum())
+        counts["duplicate"] += int(is_dup.sum())
+        counts["accepted"] += int((kept & ~is_dup).sum())
+        for item in pc.value_counts(final_reason).to_pylist():
+            if item["values"]:
+                reasons[item["values"]] += int(item["counts"])
+        status_table = pa.table({
+            "source_row": pa.array(rows, type=pa.int64()), "status": status, "reason": final_reason,
+            "duplicate_of": pa.array(np.where(is_dup, their_survivor, 0), type=pa.int64()),
+            "mobile_e164": batch.column("mobile"), "email": batch.column("email"),
+        })
+        if status_writer is None:
+            status_writer = pq.ParquetWriter(str(run.status_file), status_table.schema, **_PARQUET)
+        status_writer.write_table(status_table)
+        grouped = kept & (their_size > 1)
+        if grouped.any():
+            member = frame_from_arrow(pa.Table.from_batches([batch.filter(pa.array(grouped))]))
+            member = member[["source_row", *fields]].rename(columns={"source_row": "order"})
+            member["survivor"] = their_survivor[grouped]
+            members.append(member)
+        single = pa.Table.from_batches([batch.filter(pa.array(kept & (their_size <= 1)))])
+        single = single.select(["source_row", *fields]).append_column(
+            "group_size", pa.array(np.ones(single.num_rows, dtype=np.int64)))
+        accepted_writer = _write(accepted_writer, run.accepted_file, single)
+    if status_writer is not None:
+        status_writer.close()
+    group_table = None
+    if members:
+        grouped_rows = pd.concat(members, ignore_index=True)
+        merged = merge_survivors(grouped_rows, fields, run.options.keep).reset_index()
+        merged = merged.rename(columns={"survivor": "source_row"})
+        sizes_by_survivor = grouped_rows.groupby("survivor").size()
+        merged_sizes = sizes_by_survivor.reindex(merged["source_row"]).to_numpy()
+        accepted_writer = _write(accepted_writer, run.accepted_file, _accepted_arrow(merged, merged_sizes))
+        run.duplicate_groups = len(merged)
+        group_table = grouped_rows.sort_values(["survivor", "order"], kind="stable")
+    if accepted_writer is None:
+        accepted_writer = _write(None, run.accepted_file, _accepted_arrow(
+            pd.DataFrame({"source_row": pd.Series([], dtype="int64"),
+                          **{f: pd.Series([], dtype="str") for f in fields}}), 1))
+    accepted_writer.close()
+    groups = group_table if group_table is not None else pd.DataFrame(
+        {"order": pd.Series([], dtype="int64"), "survivor": pd.Series([], dtype="int64"),
+         **{f: pd.Series([], dtype="str") for f in fields}})
+    pq.write_table(pa.Table.from_pandas(groups, preserve_index=False), str(run.groups_file))
+    if status_writer is None:  # an input without data rows
+        pq.write_table(pa.table({"source_row": pa.array([], pa.int64()), "status": pa.array([], pa.string()),
+                                 "reason": pa.array([], pa.string()), "duplicate_of": pa.array([], pa.int64()),
+                                 "mobile_e164": pa.array([], pa.string()), "email": pa.array([], pa.string())}),
+                       str(run.status_file))
+    run.counts = counts
+    run.reasons = reasons
+
+
+def _accepted_arrow(frame: pd.DataFrame, group_size: Any) -> Any:
+    import numpy as np
+    import pyarrow as pa
+
+    columns: dict[str, Any] = {"source_row": pa.array(frame["source_row"].to_numpy(dtype=np.int64), pa.int64())}
+    for name in DATA_KEYS:
+        columns[name] = pa.array(frame[name].fillna(""), type=pa.string())
+    size = np.broadcast_to(np.asarray(group_size, dtype=np.int64), (len(frame),))
+    columns["group_size"] = pa.array(size, type=pa.int64())
+    return pa.table(columns)
+
+
+def _write(writer: Any, path: Path, table: Any) -> Any:
+    import pyarrow.parquet as pq
+
+    if writer is None:
+        writer = pq.ParquetWriter(str(path), table.schema, **_PARQUET)
+    if table.num_rows:
+        writer.write_table(table)
+    return writer
+
+
+def read_accepted(run: CheckRun) -> pd.DataFrame:
+    """The accepted rows (merged survivors), in file order."""
+    import pyarrow.parquet as pq
+
+    frame = frame_from_arrow(pq.read_table(str(run.accepted_file)))
+    return frame.sort_values("source_row", kind="stable").reset_index(drop=True)

@@ -1,0 +1,386 @@
+"""``leads import``: check a file, match its people against the tenant's leads, create or update them.
+
+``import_leads(tenant, path, options, out_dir, progress=None) -> ImportResult``
+
+1. the check pipeline (:func:`mktctl.leads.check.run_check`): rejected rows and duplicates are never sent;
+2. the tenant's picklist options (``object/describe``), and the ids of ``--event`` (MarketingEventObj) and
+   ``--pool`` (LeadsPoolObj) by name, are read; an unknown name stops the import before any write;
+3. every accepted person is looked up among the existing leads by mobile and by email, with ``IN``
+   queries of 100 values (:mod:`mktctl.leads.match`);
+4. no match: created. One match: ``--on-existing skip`` (the default) leaves it ``unchanged``;
+   ``fill-empty`` writes the fields that are empty on the lead; ``overwrite`` writes every field the file
+   has and the lead differs in; nothing to write is ``unchanged``. Several matches: nothing is guessed,
+   the row ``failed`` with their ids (``skip`` reports it ``unchanged``);
+5. writes go in batches (default 100) over a few concurrent workers, each batch journalled and fsynced
+   (:mod:`mktctl.leads.journal`); a rerun skips what the journal says is done, and looks up before
+   creating what a crash left unknown, so no run ever creates a duplicate. ``retry_failed`` attempts only
+   the rows that failed last time (the others not yet attempted stay ``not_attempted``).
+
+An unreachable tenant, an exhausted quota or refused credentials stop the import: the rows not yet
+attempted are ``not_attempted`` and ``ImportResult.stopped`` says why; running the same command again
+continues. Every accepted row ends with one outcome: created, updated, unchanged, failed or not_attempted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mktctl import errors as e
+from mktctl.leads.check import CheckOptions, CheckRun, read_accepted, run_check
+from mktctl.leads.journal import Journal, person_key
+from mktctl.leads.match import Existing, find_existing, index_records, spellings
+from mktctl.leads.progress import NoProgress, Progress
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mktctl.tenant.connect import Tenant
+
+OnExisting = Literal["skip", "fill-empty", "overwrite"]
+LEADS = "LeadsObj"
+# file field → LeadsObj field, written as text
+TEXT_FIELDS = ("name", "company", "mobile", "tel", "email", "province", "city", "job_title", "remark", "url")
+MATCH_FIELDS = ("_id", "name", "company", "mobile", "tel", "email", "province", "city", "industry", "job_title",
+                "source", "remark", "url", "marketing_event_id", "leads_pool_id")
+_STOPPING = (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.PermissionDenied, e.RateLimited)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    check: CheckOptions = field(default_factory=CheckOptions)
+    source: str | None = None  # channel for every row (label or option value)
+    event: str | None = None  # MarketingEventObj name
+    pool: str | None = None  # LeadsPoolObj name
+    on_existing: OnExisting = "skip"
+    retry_failed: bool = False
+    batch_size: int = 100
+    workers: int = 4
+    timezone: str = "Asia/Shanghai"
+    full_scan: bool = False  # match against every lead read, not IN lookups: finds odd spellings too
+
+    def describe(self) -> dict[str, Any]:
+        return {"source": self.source, "event": self.event, "pool": self.pool, "on_existing": self.on_existing,
+                "retry_failed": self.retry_failed, "batch_size": self.batch_size, "workers": self.workers,
+                "full_scan": self.full_scan}
+
+
+@dataclass
+class ImportResult:
+    run: CheckRun
+    out_dir: Path
+    outcomes: dict[str, int]
+    files: dict[str, Path]
+    summary: dict[str, Any]
+    stopped: str | None = None
+
+    @property
+    def failed(self) -> int:
+        return self.outcomes.get("failed", 0)
+
+
+@dataclass
+class _Task:
+    row: int
+    key: str
+    op: str  # create, update
+    fields: dict[str, Any]
+    record_id: str = ""
+    specify_time: bool = False
+    lookup: tuple[str, str] = ("", "")  # mobile, email for the create's recovery
+
+
+def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
+                 progress: Progress | None = None) -> ImportResult:
+    from mktctl.leads import results
+
+    progress = progress or NoProgress()
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
+        run = run_check(Path(path), options.check, Path(work), progress)
+        accepted = read_accepted(run)
+        t0 = time.perf_counter()
+        plan = _Plan.prepare(tenant, options, accepted)
+        journal = Journal.open(out_dir, tenant_identity(tenant), {
+            "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
+        try:
+            outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
+        finally:
+            journal.close()
+        elapsed = time.perf_counter() - t0
+        extra = {
+            "tenant": {"name": tenant.name, "kind": tenant.settings.describe(), "on_existing": options.on_existing},
+            "import": {**options.describe(), "stopped": stopped, "journal": str(journal.path),
+                       "tenant_seconds": round(elapsed, 3), "write_calls": calls,
+                       "rows_per_second": round(calls / elapsed, 1) if elapsed > 0 and calls else None,
+                       "fields_not_on_tenant": sorted(plan.missing_fields)},
+        }
+        files = results.write_all(run, out_dir, outcomes=outcomes, extra=extra, progress=progress, started=started)
+        summary = results.read_summary(out_dir)
+    return ImportResult(run=run, out_dir=out_dir, outcomes=dict(summary.get("outcomes", {})), files=files,
+                        summary=summary, stopped=stopped)
+
+
+def tenant_identity(tenant: Tenant) -> str:
+    """Which tenant (not its state): the journal of one is never applied to another."""
+    where = tenant.settings.url or f"embedded:{tenant.settings.sandbox_data}"
+    return hashlib.sha256(f"{where}|{tenant.client.corp_id}".encode()).hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Plan:
+    """What the tenant says before any write: picklists, event and pool ids, its fields."""
+
+    source_value: str | None
+    source_lookup: Callable[[pd.Series], pd.Series]
+    industry_lookup: Callable[[pd.Series], pd.Series]
+    event_id: str | None
+    pool_id: str | None
+    fields: set[str]
+    missing_fields: set[str]
+
+    @classmethod
+    def prepare(cls, tenant: Tenant, options: ImportOptions, accepted: pd.DataFrame) -> _Plan:
+        from mktctl.leads import picklists
+
+        describe = tenant.client.crm_describe(LEADS)
+        fields = set((describe.get("fields") or {}).keys())
+        source = picklists.from_describe("source", describe)
+        industry = picklists.from_describe("industry", describe)
+        source_value = None
+        if options.source:
+            source_value = source.value_of(options.source)
+            if source_value is None:
+                from mktctl.playbook.suggest import did_you_mean
+
+                labels = [label for _, label in source.options]
+                raise e.SettingsError(f"--source {options.source!r} is not a lead source of the tenant",
+                                      hint=did_you_mean(options.source, labels) or f"sources: {', '.join(labels)}")
+        event_id = _id_by_name(tenant, "MarketingEventObj", options.event, "--event") if options.event else None
+        pool_id = _id_by_name(tenant, "LeadsPoolObj", options.pool, "--pool") if options.pool else None
+        wanted = {*TEXT_FIELDS, "industry", "source", "create_time"}
+        used = {k for k in wanted if k in accepted.columns and (accepted[k] != "").any()}
+        missing = {k for k in used if k not in fields}
+        return cls(source_value=source_value,
+                   source_lookup=lambda s: picklists.values(s, source),
+                   industry_lookup=lambda s: picklists.values(s, industry),
+                   event_id=event_id, pool_id=pool_id, fields=fields, missing_fields=missing)
+
+
+def _id_by_name(tenant: Tenant, api_name: str, name: str, option: str) -> str:
+    rows, _ = tenant.client.crm_query(api_name, [{"field_name": "name", "field_values": [name], "operator": "EQ"}],
+                                      limit=10, fields=["_id", "name"])
+    if len(rows) == 1:
+        return str(rows[0]["_id"])
+    if not rows:
+        raise e.SettingsError(f"{option} {name!r}: no {api_name} of that name on the tenant",
+                              hint="create it first (in the playbook, or in the CRM), or check the spelling")
+    raise e.SettingsError(f"{option} {name!r}: {len(rows)} {api_name} records have that name",
+                          hint="rename them so that the name is unique")
+
+
+def _record_fields(plan: _Plan, accepted: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """The LeadsObj field values of every accepted row, vectorised; "" where there is no value."""
+    from mktctl.leads.normalise import to_epoch_ms
+
+    out = accepted[[k for k in TEXT_FIELDS if k in accepted.columns]].copy()
+    out["industry"] = plan.industry_lookup(accepted["industry"])
+    if plan.source_value is not None:
+        out["source"] = plan.source_value
+    else:
+        out["source"] = plan.source_lookup(accepted["source"])
+    epoch = to_epoch_ms(accepted["create_time"], timezone)
+    out["create_time"] = epoch.astype("string").fillna("").astype("str")
+    if plan.event_id:
+        out["marketing_event_id"] = plan.event_id
+    if plan.pool_id:
+        out["leads_pool_id"] = plan.pool_id
+    keep = [c for c in out.columns if c in plan.fields]
+    return out[keep]
+
+
+def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journal, options: ImportOptions,
+             progress: Progress) -> tuple[pd.DataFrame, str | None, int]:
+    import numpy as np
+    import pandas as pd
+
+    n = len(accepted)
+    rows = accepted["source_row"].to_numpy(dtype=np.int64)
+    mobiles = accepted["mobile"].tolist()
+    emails = accepted["email"].tolist()
+    keys = [person_key(m, em) for m, em in zip(mobiles, emails, strict=True)]
+    outcome = np.full(n, "not_attempted", dtype=object)
+    record_id = np.full(n, "", dtype=object)
+    error = np.full(n, "", dtype=object)
+    attempt: list[int] = []
+    for i, key in enumerate(keys):
+        entry = journal.entries.get(key)
+        if entry is not None and entry.state == "done":
+            outcome[i], record_id[i] = entry.outcome, entry.record_id
+        elif entry is not None and entry.state == "failed":
+            outcome[i], error[i] = "failed", entry.error
+            attempt.append(i)
+        elif not options.retry_failed:
+            attempt.append(i)
+    calls = 0
+    stopped: str | None = None
+    if attempt:
+        progress.phase("match", len(attempt))
+        fields = [f for f in MATCH_FIELDS if f == "_id" or f in plan.fields]
+        if options.full_scan:
+            existing = Existing()
+            for record in tenant.client.crm_iter(LEADS, fields=fields):
+                existing.records[str(record["_id"])] = record
+            index_records(existing, ("mobile",), ("email",))
+        else:
+            existing = find_existing(
+                tenant.client, LEADS,
+                {"mobile": [mobiles[i] for i in attempt], "email": [emails[i] for i in attempt]},
+                fields=fields, phone_fields=("mobile",), email_fields=("email",))
+        progress.advance(len(attempt))
+        values = _record_fields(plan, accepted, options.timezone)
+        tasks = _tasks(attempt, keys, rows, mobiles, emails, values, existing, journal, options,
+                       outcome, record_id, error)
+        progress.phase("import", len(tasks))
+        calls, stopped = _run_tasks(tenant, tasks, journal, options, progress, rows, outcome, record_id, error)
+    frame = pd.DataFrame({"source_row": rows, "outcome": pd.Series(outcome, dtype="str"),
+                          "record_id": pd.Series(record_id, dtype="str"), "error": pd.Series(error, dtype="str")})
+    return frame, stopped, calls
+
+
+def _tasks(attempt: list[int], keys: list[str], rows: Any, mobiles: list[str], emails: list[str],
+           values: pd.DataFrame, existing: Existing, journal: Journal, options: ImportOptions,
+           outcome: Any, record_id: Any, error: Any) -> list[_Task]:
+    columns = list(values.columns)
+    matrix = values.to_numpy(dtype=object)
+    tasks: list[_Task] = []
+    for i in attempt:
+        record = {c: v for c, v in zip(columns, matrix[i], strict=True) if v != ""}
+        specify = "create_time" in record
+        if specify:
+            record["create_time"] = int(record["create_time"])
+        found = sorted(existing.ids_for([mobiles[i], emails[i]]))
+        entry = journal.entries.get(keys[i])
+        if not found:
+            tasks.append(_Task(int(rows[i]), keys[i], "create", record, specify_time=specify,
+                               lookup=(mobiles[i], emails[i])))
+            continue
+        if entry is not None and entry.state == "start" and entry.op == "create" and len(found) == 1:
+            outcome[i], record_id[i], error[i] = "created", found[0], ""  # created before a crash
+            journal.done(keys[i], "created", found[0])
+            continue
+        if len(found) > 1:
+            if options.on_existing == "skip":
+                outcome[i], record_id[i], error[i] = "unchanged", found[0], ""
+                journal.done(keys[i], "unchanged", found[0])
+            else:
+                outcome[i], error[i] = "failed", f"matches {len(found)} existing leads ({', '.join(found[:5])}); " \
+                                                 "merge them in the CRM, then run again"
+                journal.failed(keys[i], str(error[i]))
+            continue
+        target = found[0]
+        changes = _changes(record, existing.records[target], options.on_existing)
+        if not changes:
+            outcome[i], record_id[i], error[i] = "unchanged", target, ""
+            journal.done(keys[i], "unchanged", target)
+            continue
+        tasks.append(_Task(int(rows[i]), keys[i], "update", changes, record_id=target))
+    journal.sync()
+    return tasks
+
+
+def _changes(new: dict[str, Any], old: dict[str, Any], mode: OnExisting) -> dict[str, Any]:
+    from mktctl.leads.emails import normalise_email
+    from mktctl.leads.phones import to_e164
+
+    if mode == "skip":
+        return {}
+    changes: dict[str, Any] = {}
+    for name, value in new.items():
+        if name == "create_time":
+            continue  # set by the platform when the lead was made; not changed afterwards
+        current = old.get(name)
+        current_text = "" if current in (None, "", []) else str(current)
+        if mode == "fill-empty":
+            if not current_text:
+                changes[name] = value
+            continue
+        same = current_text == str(value)
+        if not same and current_text and name in ("mobile", "tel"):
+            same = to_e164(current_text) == str(value).split(";", 1)[0]
+        if not same and current_text and name == "email":
+            same = normalise_email(current_text) == value
+        if not same:
+            changes[name] = value
+    return changes
+
+
+def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: ImportOptions, progress: Progress,
+               rows: Any, outcome: Any, record_id: Any, error: Any) -> tuple[int, str | None]:
+    import numpy as np
+
+    position = {int(r): i for i, r in enumerate(np.asarray(rows))}
+    client = tenant.client
+    calls = 0
+
+    def recover(mobile: str, email: str) -> Callable[[], str | None]:
+        def lookup() -> str | None:
+            for name, value in (("mobile", mobile), ("email", email)):
+                if value:
+                    found, _ = client.crm_query(LEADS, [{"field_name": name, "field_values": spellings(value)
+                                                         if name == "mobile" else [value], "operator": "IN"}],
+                                                limit=10, fields=["_id"])
+                    if found:
+                        return str(found[0]["_id"])
+            return None
+        return lookup
+
+    def work(task: _Task) -> tuple[_Task, str, str, BaseException | None]:
+        try:
+            if task.op == "create":
+                new_id = client.crm_create(LEADS, task.fields, specify_time=task.specify_time,
+                                           recover=recover(*task.lookup))
+                return task, "created", new_id, None
+            client.crm_update(LEADS, task.record_id, task.fields)
+            return task, "updated", task.record_id, None
+        except e.MktctlError as failure:
+            return task, "failed", task.record_id, failure
+
+    stopped: str | None = None
+    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="mktctl-import") as pool:
+        for start in range(0, len(tasks), max(1, options.batch_size)):
+            batch = tasks[start:start + options.batch_size]
+            for task in batch:
+                journal.started(task.key, task.op, task.row)
+            journal.sync()
+            for task, result, new_id, failure in pool.map(work, batch):
+                calls += 1
+                i = position[task.row]
+                if failure is None:
+                    outcome[i], record_id[i], error[i] = result, new_id, ""
+                    journal.done(task.key, result, new_id)
+                else:
+                    outcome[i], record_id[i], error[i] = "failed", task.record_id, str(failure)
+                    journal.failed(task.key, str(failure))
+                    if isinstance(failure, _STOPPING) and stopped is None:
+                        stopped = str(failure)
+            journal.sync()
+            progress.advance(len(batch))
+            if stopped is not None:
+                break
+    return calls, stopped

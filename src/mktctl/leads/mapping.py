@@ -1,0 +1,160 @@
+"""Which column of the file feeds which lead field.
+
+``map_columns(headers, mapping_file=None) -> ColumnMap``: headers are recognised by name in Chinese or
+English (see :mod:`mktctl.leads.fields`); a mapping file overrides or completes that::
+
+    # MAP.yaml
+    sheet: 线索            # optional: the sheet to read
+    header_row: 2          # optional: the header's row number when it is not found by itself
+    columns:
+      客户名称: company       # header in the file: field (name, company, mobile, tel, email, contact,
+      手机号码2: mobile       #   province, city, industry, job_title, source, create_time, remark, url)
+      内部编号: ignore        # or ignore
+
+Several columns may feed one field (手机 and 手机2): the first non-empty value in column order wins.
+Mistakes in the mapping file are reported together, each with its file:line:column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktctl.errors import Mark, PlaybookError, Problem
+from mktctl.leads.fields import BY_KEY, IGNORE, fold_header, recognise
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class MappingFile:
+    sheet: str | None = None
+    header_row: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # header → field key or "ignore"
+    marks: dict[str, Mark] = field(default_factory=dict)
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str
+    field: str | None  # None: ignored
+    why: str  # "recognised", "mapping file", "not recognised", "mapping file: ignore", "empty header"
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    columns: tuple[Column, ...]
+
+    @property
+    def mapped(self) -> dict[str, list[Column]]:
+        out: dict[str, list[Column]] = {}
+        for column in self.columns:
+            if column.field:
+                out.setdefault(column.field, []).append(column)
+        return out
+
+    @property
+    def ignored(self) -> list[Column]:
+        return [c for c in self.columns if not c.field and c.why != "empty header"]
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "mapped": {key: [c.header for c in cols] for key, cols in self.mapped.items()},
+            "ignored": [{"header": c.header, "why": c.why} for c in self.ignored],
+        }
+
+    def fields_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The raw text of each mapped field (several columns coalesced left to right)."""
+        import pandas as pd
+
+        out: dict[str, pd.Series] = {}
+        for key, columns in self.mapped.items():
+            value = frame[f"c{columns[0].index}"].fillna("")
+            for extra in columns[1:]:
+                more = frame[f"c{extra.index}"].fillna("")
+                value = value.where(value.str.strip() != "", more)
+            out[key] = value.astype("str")
+        return pd.DataFrame(out, index=frame.index)
+
+
+def load_mapping_file(path: Path) -> MappingFile:
+    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.playbook.yamlload import load_yaml_file
+
+    document = load_yaml_file(path)
+    data = document.data or {}
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise PlaybookError([Problem(document.mark(()), "a mapping file is a mapping with a 'columns:' key")])
+    allowed = {"sheet", "header_row", "columns"}
+    for key in data:
+        if key not in allowed:
+            hint = did_you_mean(str(key), allowed)
+            problems.append(Problem(document.mark((key,), key=True), f"unknown key {key!r}"
+                                    + (f" ({hint})" if hint else f"; keys are {', '.join(sorted(allowed))}")))
+    sheet = data.get("sheet")
+    if sheet is not None and not isinstance(sheet, str):
+        problems.append(Problem(document.mark(("sheet",)), "sheet must be a sheet name"))
+    header_row = data.get("header_row")
+    if header_row is not None and (not isinstance(header_row, int) or isinstance(header_row, bool)
+                                   or header_row < 1):
+        problems.append(Problem(document.mark(("header_row",)), "header_row must be a row number (1 or more)"))
+    columns_raw = data.get("columns") or {}
+    columns: dict[str, str] = {}
+    marks: dict[str, Mark] = {}
+    if not isinstance(columns_raw, dict):
+        problems.append(Problem(document.mark(("columns",)), "columns must map a header to a field"))
+        columns_raw = {}
+    choices = sorted([*BY_KEY, IGNORE])
+    for header, target in columns_raw.items():
+        mark = document.mark(("columns", header))
+        name = IGNORE if target is None else str(target).strip()
+        if name not in BY_KEY and name != IGNORE:
+            hint = did_you_mean(name, choices)
+            problems.append(Problem(mark, f"columns.{header}: unknown field {name!r}"
+                                    + (f" ({hint})" if hint else f"; fields are {', '.join(choices)}")))
+            continue
+        columns[str(header).strip()] = name
+        marks[str(header).strip()] = mark
+    if problems:
+        raise PlaybookError(problems)
+    return MappingFile(sheet=sheet, header_row=header_row, columns=columns, marks=marks, file=str(path))
+
+
+def map_columns(headers: list[str], mapping: MappingFile | None = None) -> ColumnMap:
+    explicit = {fold_header(k): v for k, v in (mapping.columns if mapping else {}).items()}
+    columns: list[Column] = []
+    for index, header in enumerate(headers):
+        text = str(header).strip()
+        if not text:
+            columns.append(Column(index, text, None, "empty header"))
+            continue
+        folded = fold_header(text)
+        if folded in explicit:
+            target = explicit[folded]
+            columns.append(Column(index, text, None if target == IGNORE else target,
+                                  "mapping file: ignore" if target == IGNORE else "mapping file"))
+            continue
+        key = recognise(text)
+        columns.append(Column(index, text, key, "recognised" if key else "not recognised"))
+    if mapping is not None:
+        _check_headers_exist(headers, mapping)
+    return ColumnMap(tuple(columns))
+
+
+def _check_headers_exist(headers: list[str], mapping: MappingFile) -> None:
+    from mktctl.playbook.suggest import did_you_mean
+
+    present = {fold_header(h) for h in headers}
+    problems = []
+    for header in mapping.columns:
+        if fold_header(header) not in present:
+            hint = did_you_mean(header, [h for h in headers if h])
+            problems.append(Problem(mapping.marks.get(header), f"columns.{header}: the file has no column "
+                                    f"{header!r}" + (f" ({hint})" if hint else "")))
+    if problems:
+        raise PlaybookError(problems)

@@ -1,0 +1,413 @@
+"""Reading a client's lead file: xlsx / xls / ods / csv / tsv, every cell as text, in chunks.
+
+``open_source(path, sheet=None, header_row=None) -> Source``; ``source.info`` says what was found
+(format, encoding, delimiter, sheet, header row and headers) and ``source.chunks(rows)`` yields
+:class:`Chunk` objects: a frame of text columns ``c0..cN`` and the spreadsheet row number of each row
+(the header is row 1 when it is the first row; blank lines and title rows above the header count, as
+in Excel).
+
+* The format comes from the file's first bytes, not its name (an .xls that is really HTML or CSV is
+  read as what it is; an xlsx renamed .csv too).
+* CSV encodings: a BOM says UTF-8 or UTF-16; otherwise the whole file must decode as UTF-8, or else
+  as GB18030 (a superset of GBK and GB2312), or it is refused.
+* CSV files stream through pyarrow's reader (bounded memory); a row with too few or too many cells is
+  padded or cut, never dropped.
+* xlsx and xls go through python-calamine; cells typed by Excel become text as Excel shows them
+  (``13912345678`` not ``13912345678.0``, dates as ``2024-05-01 10:30:00``).
+* The header row is the first of the first 30 rows with the most recognised headers; a title row
+  above it (``2023年展会线索``) is skipped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktctl.errors import DataFileError
+from mktctl.leads.fields import recognise
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+HEADER_SCAN_ROWS = 30
+_XLSX_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_DELIMITERS = (",", "\t", ";", "|")
+_VALIDATE_BLOCK = 16 * 1024 * 1024
+
+
+@dataclass
+class SourceInfo:
+    path: Path
+    format: str  # csv, xlsx, xls, ods
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1  # 1-based
+    headers: list[str] = field(default_factory=list)
+    ragged_rows: list[int] = field(default_factory=list)  # rows padded or cut to the header's width
+
+    def describe(self) -> dict[str, Any]:
+        return {"file": str(self.path), "format": self.format, "encoding": self.encoding,
+                "delimiter": self.delimiter, "sheet": self.sheet, "header_row": self.header_row,
+                "ragged_rows": self.ragged_rows[:100], "ragged_row_count": len(self.ragged_rows)}
+
+
+@dataclass
+class Chunk:
+    frame: pd.DataFrame  # columns c0..cN, str, "" for empty
+    rows: np.ndarray  # int64 spreadsheet row numbers
+
+
+class Source:
+    def __init__(self, info: SourceInfo, reader: Any) -> None:
+        self.info = info
+        self._reader = reader
+
+    def chunks(self, rows: int = 200_000) -> Iterator[Chunk]:
+        yield from self._reader(rows)
+
+
+def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> Source:
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(f"{path}: file not found", file=str(path))
+    if not path.is_file():
+        raise DataFileError(f"{path}: not a file", file=str(path))
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+    if not head:
+        raise DataFileError(f"{path}: the file is empty", file=str(path))
+    if head.startswith(_XLSX_MAGIC) or head.startswith(_OLE_MAGIC) or path.suffix.lower() == ".ods":
+        return _open_workbook(path, sheet, header_row, "xls" if head.startswith(_OLE_MAGIC) else
+                              "ods" if path.suffix.lower() == ".ods" else "xlsx")
+    if sheet:
+        raise DataFileError(f"{path}: --sheet {sheet!r} was given but the file is a CSV file", file=str(path),
+                            hint="leave out --sheet for CSV files")
+    return _open_csv(path, header_row)
+
+
+# ---- text files ------------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig / utf-16 by BOM, else utf-8 if the whole file decodes, else gb18030 if it does."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        if _decodes(path, encoding):
+            return encoding
+    raise DataFileError(f"{path}: the file is neither UTF-8 nor GBK/GB18030 text; it cannot be read",
+                        file=str(path), hint="save it from Excel as 'CSV UTF-8' or as an .xlsx workbook")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_VALIDATE_BLOCK):
+                text = decoder.decode(block)
+                if "\x00" in text:
+                    return False  # binary data, not text
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    sample = "\n".join(lines[:20])
+    counts = {d: sample.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _open_csv(path: Path, header_row: int | None) -> Source:
+    encoding = detect_encoding(path)
+    with path.open("r", encoding=encoding, newline="") as handle:
+        head_text = handle.read(256 * 1024)
+    lines = head_text.splitlines()
+    delimiter = _sniff_delimiter(lines)
+    records = list(csv.reader(io.StringIO(head_text), delimiter=delimiter))[:HEADER_SCAN_ROWS]
+    index = _header_index(records, header_row, path)
+    headers = [h.strip() for h in records[index]]  # empty trailing headers keep the file's width
+    if not any(headers):
+        raise DataFileError(f"{path}: no header row found", file=str(path))
+    info = SourceInfo(path=path, format="csv", encoding=encoding, delimiter=delimiter, header_row=index + 1,
+                      headers=headers)
+    return Source(info, lambda rows: _csv_chunks(info, index + 1, rows))
+
+
+def _csv_chunks(info: SourceInfo, skip: int, rows: int) -> Iterator[Chunk]:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    width = len(info.headers)
+    names = [f"c{i}" for i in range(width)]
+    odd: dict[int, list[str]] = {}
+
+    def handler(row: Any) -> str:
+        fields = next(csv.reader([row.text], delimiter=info.delimiter or ","), [])
+        if row.number is None:  # pragma: no cover - pyarrow always numbers rows when single-threaded
+            return "error"
+        odd[int(row.number)] = (fields + [""] * width)[:width]
+        return "skip"
+
+    encoding = "utf8" if info.encoding in ("utf-8", "utf-8-sig") else info.encoding
+    try:
+        reader = pacsv.open_csv(
+            str(info.path),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, block_size=8 << 20,
+                                           use_threads=False, encoding=encoding or "utf8"),
+            parse_options=pacsv.ParseOptions(delimiter=info.delimiter or ",", newlines_in_values=True,
+                                             ignore_empty_lines=False, invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataFileError(f"{info.path}: cannot parse the CSV file: {exc}", file=str(info.path)) from None
+    next_row = skip + 1  # spreadsheet row number of the next data row
+    pending: list[pa.Table] = []
+    pending_rows: list[np.ndarray] = []
+    count = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise DataFileError(f"{info.path}: cannot parse the CSV file near row {next_row}: {exc}",
+                                file=str(info.path)) from None
+        numbers, inserted, next_row = _number_rows(batch.num_rows, next_row, odd)
+        table = pa.Table.from_batches([batch])
+        if inserted:
+            table, numbers = _with_inserted(batch, numbers, inserted, odd, names)
+        pending.append(table)
+        pending_rows.append(numbers)
+        count += table.num_rows
+        while count >= rows:
+            whole = pa.concat_tables(pending)
+            numbers_all = np.concatenate(pending_rows)
+            yield _chunk([whole.slice(0, rows)], [numbers_all[:rows]])
+            pending, pending_rows = [whole.slice(rows)], [numbers_all[rows:]]
+            count -= rows
+    tail = sorted(n for n in odd if n >= next_row)
+    if tail:
+        pending.append(pa.table({n: pa.array([odd[r][i] for r in tail], type=pa.string())
+                                 for i, n in enumerate(names)}))
+        pending_rows.append(np.asarray(tail, dtype=np.int64))
+    info.ragged_rows = sorted(odd)
+    if count or any(len(n) for n in pending_rows):
+        yield _chunk(pending, pending_rows)
+
+
+def _number_rows(count: int, start: int, odd: dict[int, list[str]]) -> tuple[Any, list[int], int]:
+    """Row numbers of ``count`` parsed rows from ``start``, skipping the numbers of rows the handler
+    took out (which come back in at their place)."""
+    import numpy as np
+
+    numbers = np.arange(start, start + count, dtype=np.int64)
+    if not odd or max(odd) < start:
+        return numbers, [], start + count
+    taken = np.asarray(sorted(n for n in odd if n >= start), dtype=np.int64)
+    # the i-th parsed row is the i-th number from start that is not taken
+    free = numbers.copy()
+    for n in taken:  # few: only the rows with too few or too many cells
+        free[free >= n] += 1
+    last = int(free[-1]) if count else start - 1
+    inserted = [int(n) for n in taken if n <= last]
+    row = last + 1
+    while row in odd:  # odd rows right after the batch's last row belong to it too
+        inserted.append(row)
+        row += 1
+    return free, inserted, row
+
+
+def _with_inserted(batch: Any, numbers: Any, inserted: list[int], odd: dict[int, list[str]],
+                   names: list[str]) -> tuple[Any, Any]:
+    """The batch with the handler's rows put back at their place, and the sorted row numbers."""
+    import numpy as np
+    import pyarrow as pa
+
+    extra = pa.table({n: pa.array([odd[r][i] for r in inserted], type=pa.string()) for i, n in enumerate(names)})
+    table = pa.concat_tables([pa.Table.from_batches([batch], schema=extra.schema), extra])
+    every = np.concatenate([numbers, np.asarray(inserted, dtype=np.int64)])
+    order = np.argsort(every, kind="stable")
+    return table.take(pa.array(order)), every[order]
+
+
+def _chunk(tables: list[Any], numbers: list[Any]) -> Chunk:
+    import numpy as np
+    import pyarrow as pa
+
+    from mktctl.leads.arrow import frame_from_arrow
+
+    table = pa.concat_tables(tables).combine_chunks()
+    frame = frame_from_arrow(table)
+    return Chunk(frame=frame, rows=np.concatenate(numbers) if numbers else np.empty(0, dtype=np.int64))
+
+
+# ---- workbooks -------------------------------------------------------------------------------------
+
+
+def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: str) -> Source:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise DataFileError(f"{path}: cannot open the workbook: {exc}", file=str(path),
+                            hint="is it password-protected or damaged? save it again from Excel") from None
+    if not names:
+        raise DataFileError(f"{path}: the workbook has no sheets", file=str(path))
+    if sheet is not None and sheet not in names:
+        from mktctl.playbook.suggest import did_you_mean
+
+        raise DataFileError(f"{path}: no sheet named {sheet!r}", file=str(path),
+                            hint=did_you_mean(sheet, names) or f"its sheets are: {', '.join(names)}")
+    candidates = [sheet] if sheet else names
+    chosen: tuple[str, list[list[Any]], int] | None = None
+    best_score = -1
+    for name in candidates:
+        rows = _sheet_rows(book, name, path)
+        if not rows:
+            continue
+        texts = [[_cell_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
+        index = _header_index(texts, header_row, path, strict=bool(sheet))
+        score = sum(1 for h in texts[index] if recognise(h)) if index < len(texts) else 0
+        if score > best_score:
+            chosen, best_score = (name, rows, index), score
+        if score >= 2:
+            break
+    if chosen is None:
+        raise DataFileError(f"{path}: the workbook has no data" if not sheet else
+                            f"{path}: sheet {sheet!r} is empty", file=str(path))
+    name, rows, index = chosen
+    headers = [_cell_text(v).strip() for v in rows[index]]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise DataFileError(f"{path}: no header row found in sheet {name!r}", file=str(path))
+    info = SourceInfo(path=path, format=kind, sheet=name, sheets=names, header_row=index + 1, headers=headers)
+    return Source(info, lambda chunk_rows: _workbook_chunks(info, rows, index, chunk_rows))
+
+
+def _sheet_rows(book: Any, name: str, path: Path) -> list[list[Any]]:
+    from python_calamine import CalamineError
+
+    try:
+        return list(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    except (CalamineError, ValueError) as exc:
+        raise DataFileError(f"{path}: cannot read sheet {name!r}: {exc}", file=str(path)) from None
+
+
+def _workbook_chunks(info: SourceInfo, rows: list[list[Any]], index: int, chunk_rows: int) -> Iterator[Chunk]:
+    import numpy as np
+
+    width = len(info.headers)
+    data = rows[index + 1:]
+    for start in range(0, len(data), chunk_rows):
+        part = data[start:start + chunk_rows]
+        frame = _typed_cells_to_text(part, width)
+        numbers = np.arange(index + 2 + start, index + 2 + start + len(part), dtype=np.int64)
+        yield Chunk(frame=frame, rows=numbers)
+
+
+def _typed_cells_to_text(rows: list[list[Any]], width: int) -> pd.DataFrame:
+    """Cells as Excel shows them, column by column: integral floats without ``.0``, dates in ISO."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    padded = [(row + [""] * width)[:width] if len(row) != width else row for row in rows]
+    columns: dict[str, pd.Series] = {}
+    array = np.empty((len(padded), width), dtype=object)
+    if padded:
+        array[:, :] = padded
+    for i in range(width):
+        values = pd.Series(array[:, i], dtype=object)
+        kinds = values.map(type)
+        text = pd.Series("", index=values.index, dtype="str")
+        is_str = kinds.eq(str).to_numpy()
+        text[is_str] = values[is_str].astype("str")
+        is_float = kinds.eq(float).to_numpy()
+        if is_float.any():
+            numbers = values[is_float].astype(float).to_numpy()
+            integral = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 1e16)
+            rendered = np.where(integral, np.char.mod("%d", np.where(integral, numbers, 0).astype(np.int64)),
+                                np.char.mod("%.15g", numbers))
+            text[is_float] = rendered.astype(str)
+        is_int = kinds.eq(int).to_numpy()
+        if is_int.any():
+            text[is_int] = values[is_int].astype("str")
+        is_bool = kinds.eq(bool).to_numpy()
+        if is_bool.any():
+            text[is_bool] = values[is_bool].map({True: "TRUE", False: "FALSE"}).astype("str")
+        is_time = kinds.isin([dt.datetime, dt.date, dt.time, dt.timedelta]).to_numpy()
+        if is_time.any():
+            text[is_time] = values[is_time].map(_time_text).astype("str")
+        columns[f"c{i}"] = text
+    return pd.DataFrame(columns) if columns else pd.DataFrame(index=range(len(padded)))
+
+
+def _time_text(value: Any) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if isinstance(value, str):
+        return value
+    return _time_text(value)
+
+
+# ---- header ----------------------------------------------------------------------------------------
+
+
+def _header_index(records: list[list[str]], header_row: int | None, path: Path, *, strict: bool = True) -> int:
+    if header_row is not None:
+        if header_row < 1 or header_row > len(records):
+            raise DataFileError(f"{path}: header row {header_row} is not among the first {len(records)} rows",
+                                file=str(path))
+        return header_row - 1
+    best, best_score = None, 0
+    for i, record in enumerate(records):
+        score = sum(1 for cell in record if recognise(cell))
+        if score > best_score:
+            best, best_score = i, score
+    if best is not None:
+        return best
+    for i, record in enumerate(records):  # nothing recognised: the first non-empty row
+        if any(str(c).strip() for c in record):
+            return i
+    if strict:
+        raise DataFileError(f"{path}: the file has no rows", file=str(path))
+    return 0

@@ -1,0 +1,61 @@
+"""Rejection rules: one reason per row, the first that applies, in this order.
+
+1. ``missing_required`` - the name or the company is empty;
+2. ``test_data`` - 测试 or the word "test" in the name or company, an email of a domain reserved for
+   examples and tests (example.com, example.cn, test.com, ...), a placeholder mobile (13800138000,
+   11111111111, ...);
+3. ``competitor`` - the email's domain is a competitor's (``--competitor-domain`` or the playbook's list),
+   subdomains included;
+4. ``invalid_contact`` - no valid mobile, landline or email is left.
+
+``reject(frame, competitor_domains) -> Series`` of reasons (``""`` where the row is kept); pure and
+vectorised, on the output of :func:`mktctl.leads.normalise.normalise`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mktctl.leads import arrow
+from mktctl.leads.emails import domain_in, test_domain
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+REASONS = ("missing_required", "test_data", "competitor", "invalid_contact")
+DUPLICATE = "duplicate"
+# 测试 anywhere; "test" as a word of its own or at a word's start or end (Test Co, test123), not
+# inside another word (Contest, Attestation)
+TEST_WORDS = r"测试|(?:^|[^a-z])test(?:$|[^a-z]|s(?:$|[^a-z])|ing(?:$|[^a-z]))"
+
+
+def reject(frame: pd.DataFrame, competitor_domains: tuple[str, ...] | list[str] = (), *,
+           test_names: tuple[str, ...] = (), test_mobiles: tuple[str, ...] = (),
+           test_email_domains: tuple[str, ...] = ()) -> pd.Series:
+    """``test_names``, ``test_mobiles`` and ``test_email_domains`` add to the built-in test data (the
+    playbook's ``lead_cleaning.test_data``): a name or company containing a word, an exact mobile (any
+    spelling), an email domain."""
+    import numpy as np
+    import pandas as pd
+
+    from mktctl.leads.phones import parse_phones
+
+    missing = (frame["name"] == "") | (frame["company"] == "")
+    pattern = TEST_WORDS + "".join("|" + _escape(w) for w in test_names if w.strip() and w.lower() != "test")
+    words = arrow.contains(frame["name"], pattern, ignore_case=True) | \
+        arrow.contains(frame["company"], pattern, ignore_case=True)
+    test = words | test_domain(frame["email_domain"]) | frame["mobile_dummy"].astype(bool)
+    if test_email_domains:
+        test |= domain_in(frame["email_domain"], tuple(test_email_domains))
+    if test_mobiles:
+        listed = set(parse_phones(pd.Series(list(test_mobiles), dtype="str"))["e164"]) - {""}
+        test |= frame["mobile"].isin(listed)
+    competitor = domain_in(frame["email_domain"], tuple(competitor_domains))
+    no_contact = (frame["mobile"] == "") & (frame["tel"] == "") & (frame["email"] == "")
+    reasons = np.select([missing.to_numpy(), test.to_numpy(), competitor.to_numpy(), no_contact.to_numpy()],
+                        list(REASONS), default="")
+    return pd.Series(reasons, index=frame.index, dtype="str")
+
+
+def _escape(text: str) -> str:
+    return "".join(c if c.isalnum() or ord(c) > 127 else "\\" + c for c in text.strip())
