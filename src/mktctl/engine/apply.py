@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mktctl.engine.journal import Journal, unfinished_creates, who
 from mktctl.engine.ledger import Entry, Ledger, TenantLedger
 from mktctl.errors import ApplyInterrupted, MktctlError, TenantError
-from mktctl.kinds.base import Index
+from mktctl.kinds.base import Index, JobFailed
 from mktctl.tenant.client import CallRecord
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class Executor:
                 traces.clear()
                 try:
                     remote_id = self._one(action, index)
-                except (TenantError, LookupError) as error:
+                except (TenantError, LookupError, JobFailed) as error:
                     journal.write("failed", **record, error=str(error), trace=list(traces))
                     self.ledger.save()
                     raise ApplyFailed(
@@ -141,6 +141,12 @@ class Executor:
         resource = self.playbook.find(action.kind, action.key)
         kind = resource.kind if resource is not None else _kind(action.kind)
         ledger = self.tenant_ledger
+        if kind.job:
+            assert resource is not None
+            counts = kind.run(self.tenant, resource.spec, self.playbook.root)
+            summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()) if n)
+            ledger.record(action.kind, action.key, "api", Entry(summary or "done", False, action.digest))
+            return summary
         if action.part == "settings":
             if action.op == "delete":
                 extension.delete_setting(self.tenant, action.kind, action.key)

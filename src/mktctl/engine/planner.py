@@ -46,7 +46,10 @@ def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger
     actions: list[Action] = []
     for kind in kinds:
         for resource in kind.order(playbook.of(kind.name)):
-            actions.extend(_resource_actions(resource, observation, ledger))
+            if kind.job:
+                actions.append(_job_action(resource, ledger, playbook.root))
+            else:
+                actions.extend(_resource_actions(resource, observation, ledger))
     deletes, orphans = _deletes(playbook, observation, ledger, kinds)
     if prune:
         actions.extend(deletes)
@@ -88,6 +91,19 @@ def _resource_actions(resource: Resource, observation: Observation, ledger: Tena
         else:
             actions.append(_manual(kind, key, state, wanted, ledger))
     return actions
+
+
+def _job_action(resource: Resource, ledger: TenantLedger, root: Any) -> Action:
+    """A job (an import) runs until it has finished for exactly this input; then it is unchanged."""
+    kind, key = resource.kind, resource.key
+    wanted = kind.job_digest(resource.spec, root)
+    entry = ledger.entry(kind.name, key)
+    if entry is not None and entry.digest == wanted:
+        return Action("noop", kind.name, key, "api", remote_id=entry.id, digest=wanted)
+    desired = {k: v for k, v in resource.spec.model_dump(mode="json").items() if v not in (None, [], "")}
+    note = "the file or its options changed since the last run" if entry is not None else ""
+    return Action("update" if entry is not None else "create", kind.name, key, "api",
+                  changes=_changes({}, desired), note=note, digest=wanted)
 
 
 def step_id(kind: str, key: str) -> str:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
@@ -94,6 +96,10 @@ class Index:
         self.ids.get(kind, {}).pop(key, None)
 
 
+class JobFailed(Exception):
+    """A job kind (an import) did not finish: some of its work failed or it stopped; a rerun continues."""
+
+
 def digest(value: Any) -> str:
     """A stable short hash of JSON-able data: the same data always gives the same digest."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -113,6 +119,7 @@ class Kind:
     menu_path: ClassVar[str] = ""
     manual_who: ClassVar[str] = "consultant"
     pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
+    job: ClassVar[bool] = False  # a job (an import) runs once per digest instead of keeping a state
 
     # ---- playbook side ----------------------------------------------------------------------------
 
@@ -161,6 +168,16 @@ class Kind:
         raise NotImplementedError
 
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
+        raise NotImplementedError
+
+    # ---- jobs -------------------------------------------------------------------------------------------
+
+    def job_digest(self, spec: Spec, root: Path) -> str:
+        """What the job's result depends on; the job runs again when it changes."""
+        raise NotImplementedError
+
+    def run(self, tenant: Tenant, spec: Spec, root: Path) -> dict[str, int]:
+        """Do the job; return its counts. Raise JobFailed when it did not finish."""
         raise NotImplementedError
 
     # ---- settings part ------------------------------------------------------------------------------

@@ -1,0 +1,91 @@
+"""History imports (历史数据导入), guide 2.3: lead files that ``mktctl apply`` imports.
+
+An import is a job, not a setting: the plan shows ``+ imports/FILE`` until the file, as it is now and with
+these options, has been imported to the tenant completely; then it is unchanged. Changing the file or the
+options plans it again (a rerun matches existing leads, so nothing is doubled). The rows, their outcomes
+and the journal that lets a killed run resume live in ``.mktctl/imports/<file>/`` (see docs/leads.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktctl.kinds.base import Finding, JobFailed, Kind, Reference, Spec, digest
+from mktctl.leads.spec import ImportSpec
+
+if TYPE_CHECKING:
+    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.tenant.connect import Tenant
+
+_READ_CHUNK = 1 << 20
+
+
+class Import(ImportSpec, Spec):  # type: ignore[misc]
+    """One lead file to import (the fields of :class:`mktctl.leads.spec.ImportSpec`)."""
+
+
+class ImportFailed(JobFailed):
+    """Some rows of an import failed; the results say which, and the next apply retries them."""
+
+
+class Imports(Kind):
+    name = "imports"
+    title = "历史数据导入"
+    summary = "Lead files to import, cleaned and deduplicated, every row accounted for"
+    guide = "2.3"
+    model = Import
+    key_field = "file"
+    depends_on = ("lead_pools",)
+    job = True
+
+    def references(self, spec: Spec) -> Iterable[Reference]:
+        assert isinstance(spec, Import)
+        if spec.pool:
+            yield Reference(("pool",), "lead_pools", spec.pool)
+
+    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        assert isinstance(spec, Import)
+        for field in ("file", "mapping"):
+            value = getattr(spec, field)
+            if value is None:
+                continue
+            path = (playbook.root / value).resolve()
+            if Path(value).is_absolute() or not path.is_relative_to(playbook.root):
+                yield Finding((field,), f"{field} {value!r} must be inside the playbook folder")
+            elif not path.is_file():
+                yield Finding((field,), f"{field} {value!r}: file not found")
+
+    def settings_state(self, spec: Spec) -> dict[str, Any] | None:
+        return None  # a job: nothing is kept on the tenant as a setting
+
+    def job_digest(self, spec: Spec, root: Path) -> str:
+        """Changes when the file's content or the import's options change."""
+        assert isinstance(spec, Import)
+        content = hashlib.sha256()
+        with (root / spec.file).open("rb") as stream:
+            while chunk := stream.read(_READ_CHUNK):
+                content.update(chunk)
+        return digest({"spec": spec.model_dump(mode="json"), "file": content.hexdigest()})
+
+    def run(self, tenant: Tenant, spec: Spec, root: Path) -> dict[str, int]:
+        """Import the file; return the outcome counts. Raise ImportFailed when rows failed or it stopped."""
+        from mktctl.leads.spec import run_import_spec
+
+        assert isinstance(spec, Import)
+        result = run_import_spec(tenant, root, spec)
+        counts = {k: int(v) for k, v in result.outcomes.items()}
+        if result.stopped:
+            raise ImportFailed(f"the import of {spec.file} stopped: {result.stopped}")
+        if result.failed:
+            raise ImportFailed(f"{result.failed} row(s) of {spec.file} failed; see {result.out_dir}/results.xlsx")
+        return counts
+
+    def example(self) -> Any:
+        return {"file": "data/历史线索.xlsx", "source": "线下展会", "on_existing": "fill-empty"}
+
+
+KINDS = [Imports()]
