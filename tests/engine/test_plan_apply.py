@@ -179,3 +179,30 @@ def test_a_create_that_reached_the_tenant_but_not_the_ledger_is_still_owned(tmp_
 
     (tenant,) = Ledger.load(tmp_path).tenants.values()
     assert tenant.entry("departments", "市场部").owned is True
+
+
+def test_renamed_from_renames_the_tenant_item_instead_of_recreating_it(tmp_path) -> None:
+    apply(write(tmp_path))
+    before = plan(tmp_path)
+    department_id = next(a.remote_id for a in before.actions if a.address == "departments/市场部")
+    role_id = next(a.remote_id for a in before.actions if a.address == "roles/市场经理")
+    renamed = (BASE.replace("  - name: 市场部\n", "  - name: 市场中心\n    renamed_from: 市场部\n")
+               .replace("parent: 市场部", "parent: 市场中心").replace("department: 市场部", "department: 市场中心")
+               .replace("  - name: 市场经理\n", "  - name: 市场总监\n    renamed_from: 市场经理\n")
+               .replace("role: 市场经理", "role: 市场总监"))
+    write(tmp_path, renamed)
+
+    rename = plan(tmp_path, prune=True)
+
+    assert [f"{a.symbol} {a.address}" for a in rename.changes] == [
+        "~ departments/市场中心", "~ departments/市场一组", "~ roles/市场总监", "~ roles/市场总监 (settings)"]
+    assert rename.changes[0].changes[0].field == "name" and rename.changes[0].note == "renamed from 市场部"
+    apply(tmp_path, prune=True)
+    after = plan(tmp_path, prune=True)
+    assert after.changes == []
+    ids = {a.address: a.remote_id for a in after.actions}
+    assert ids["departments/市场中心"] == department_id
+    assert ids["roles/市场总监"] == role_id
+    (tenant,) = Ledger.load(tmp_path).tenants.values()
+    assert tenant.entry("departments", "市场部") is None
+    assert tenant.entry("departments", "市场中心").owned is True

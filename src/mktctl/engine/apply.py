@@ -156,6 +156,10 @@ class Executor:
             state = kind.settings_state(resource.spec) or {}
             remote_id = extension.upsert_setting(self.tenant, action.kind, action.key, state)
             previous = ledger.entry(action.kind, action.key, "settings")
+            if action.renamed_from is not None:  # the new key holds it now; the old one goes
+                extension.delete_setting(self.tenant, action.kind, action.renamed_from)
+                previous = ledger.entry(action.kind, action.renamed_from, "settings")
+                ledger.forget(action.kind, action.renamed_from, "settings")
             owned = action.op == "create" or (previous is not None and previous.owned)
             ledger.record(action.kind, action.key, "settings", Entry(remote_id, owned, action.digest))
             return remote_id
@@ -174,6 +178,11 @@ class Executor:
         assert action.remote_id is not None
         kind.update(self.tenant, action.remote_id, resource.spec, {c.field for c in action.changes}, index)
         previous = ledger.entry(action.kind, action.key, "api")
+        if action.renamed_from is not None:
+            previous = ledger.entry(action.kind, action.renamed_from, "api")
+            ledger.forget(action.kind, action.renamed_from, "api")
+            index.forget(action.kind, action.renamed_from)
+            index.remember(action.kind, action.key, action.remote_id)
         ledger.record(action.kind, action.key, "api",
                       Entry(action.remote_id, previous.owned if previous else False, action.digest))
         return action.remote_id

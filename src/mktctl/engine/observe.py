@@ -19,6 +19,7 @@ class Observation:
     api: dict[str, dict[str, Observed]] = field(default_factory=dict)
     settings: dict[str, dict[str, Setting]] = field(default_factory=dict)
     extension_kinds: set[str] = field(default_factory=set)
+    renamed: set[tuple[str, str, str]] = field(default_factory=set)  # (kind, new key, part) found under the old key
 
     def state_digest(self) -> str:
         """Changes whenever anything a plan depends on changes on the tenant."""
@@ -29,14 +30,31 @@ class Observation:
         })
 
 
-def observe(tenant: Tenant, kinds: list[Kind]) -> Observation:
-    """Observe ``kinds`` (in dependency order: references resolve through the index as it fills)."""
+def observe(tenant: Tenant, kinds: list[Kind], renames: dict[str, dict[str, str]] | None = None) -> Observation:
+    """Observe ``kinds`` (in dependency order: references resolve through the index as it fills).
+
+    ``renames`` (kind -> old key -> new key, from ``renamed_from:``) files what the tenant has under an old
+    key under the new one, before later kinds are observed: they then refer to it by its new name too.
+    """
     from mktctl.tenant.extension import list_settings
 
     observation = Observation(extension_kinds=tenant.extension_kinds())
     for kind in kinds:
+        moves = (renames or {}).get(kind.name, {})
         if kind.has_api:
-            observation.api[kind.name] = kind.observe(tenant, observation.index)
+            found = kind.observe(tenant, observation.index)
+            for old, new in moves.items():
+                if old in found and new not in found:
+                    found[new] = found.pop(old)
+                    observation.index.forget(kind.name, old)
+                    observation.index.remember(kind.name, new, found[new].id)
+                    observation.renamed.add((kind.name, new, "api"))
+            observation.api[kind.name] = found
         if kind.name in observation.extension_kinds:
-            observation.settings[kind.name] = list_settings(tenant, kind.name)
+            settings = list_settings(tenant, kind.name)
+            for old, new in moves.items():
+                if old in settings and new not in settings:
+                    settings[new] = settings.pop(old)
+                    observation.renamed.add((kind.name, new, "settings"))
+            observation.settings[kind.name] = settings
     return observation

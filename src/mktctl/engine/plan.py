@@ -50,6 +50,7 @@ class Action:
     manual: Manual | None = None
     note: str = ""
     digest: str = ""
+    renamed_from: str | None = None
 
     @property
     def address(self) -> str:
@@ -138,6 +139,7 @@ def _action(data: dict[str, Any]) -> Action:
     manual = data.get("manual")
     return Action(op=data["op"], kind=data["kind"], key=data["key"], part=data["part"],
                   remote_id=data.get("remote_id"), note=data.get("note", ""), digest=data.get("digest", ""),
+                  renamed_from=data.get("renamed_from"),
                   changes=tuple(FieldChange(**c) for c in data.get("changes", [])),
                   manual=Manual(**{**manual, "values": [tuple(v) for v in manual["values"]]}) if manual else None)
 
@@ -157,7 +159,8 @@ def json_schema() -> dict[str, Any]:
               "properties": {"op": {"enum": list(OPS)}, "kind": {"type": "string"}, "key": {"type": "string"},
                              "part": {"enum": ["api", "settings"]}, "remote_id": {"type": ["string", "null"]},
                              "changes": {"type": "array", "items": change}, "manual": manual,
-                             "note": {"type": "string"}, "digest": {"type": "string"}}}
+                             "note": {"type": "string"}, "digest": {"type": "string"},
+                             "renamed_from": {"type": ["string", "null"]}}}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA, "title": "mktctl plan",
             "type": "object", "required": ["schema", "playbook", "tenant", "actions", "summary"],
             "properties": {"schema": {"const": SCHEMA}, "created_at": {"type": "string"},

@@ -62,11 +62,16 @@ def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger
 def _resource_actions(resource: Resource, observation: Observation, ledger: TenantLedger) -> list[Action]:
     kind, key, spec = resource.kind, resource.key, resource.spec
     actions: list[Action] = []
+    old = resource.renamed_from
     if kind.has_api:
         desired = kind.api_state(spec)
         current = observation.api.get(kind.name, {}).get(key)
         wanted = digest(desired)
-        if current is None:
+        if current is not None and (kind.name, key, "api") in observation.renamed:
+            changes = (FieldChange(kind.key_field, old, key), *_changes(current.state, desired))
+            actions.append(Action("update", kind.name, key, "api", remote_id=current.id, changes=changes,
+                                  note=f"renamed from {old}", digest=wanted, renamed_from=old))
+        elif current is None:
             actions.append(Action("create", kind.name, key, "api", changes=_changes({}, desired), digest=wanted))
         else:
             changes = _changes(current.state, desired)
@@ -81,7 +86,11 @@ def _resource_actions(resource: Resource, observation: Observation, ledger: Tena
         wanted = digest(state)
         if kind.name in observation.extension_kinds:
             setting = observation.settings.get(kind.name, {}).get(key)
-            if setting is None:
+            if setting is not None and (kind.name, key, "settings") in observation.renamed:
+                changes = (FieldChange(kind.key_field, old, key), *_changes(setting.spec, state))
+                actions.append(Action("update", kind.name, key, "settings", remote_id=setting.id,
+                                      changes=changes, note=f"renamed from {old}", digest=wanted, renamed_from=old))
+            elif setting is None:
                 actions.append(Action("create", kind.name, key, "settings", changes=_changes({}, state),
                                       digest=wanted))
             else:
@@ -131,6 +140,7 @@ def _manual(kind: Kind, key: str, state: dict[str, Any], wanted: str, ledger: Te
 def _deletes(playbook: Playbook, observation: Observation, ledger: TenantLedger, kinds: list[Kind]
              ) -> tuple[list[Action], list[str]]:
     declared = {(r.kind.name, r.key) for r in playbook.resources}
+    declared |= {(r.kind.name, r.renamed_from) for r in playbook.resources if r.renamed_from}
     actions: list[Action] = []
     for kind in reversed(kinds):
         for part in ("settings", "api"):

@@ -54,7 +54,11 @@ def open_session(directory: Path, *, tenant: str | None = None, env: str | None 
     opened = open_tenant(settings, on_call=on_call)
     try:
         kinds = kinds_in_order(KINDS)
-        observation = observe(opened, kinds)
+        renames: dict[str, dict[str, str]] = {}
+        for resource in playbook.resources:
+            if resource.renamed_from:
+                renames.setdefault(resource.kind.name, {})[resource.renamed_from] = resource.key
+        observation = observe(opened, kinds, renames)
         fingerprint = opened.fingerprint()
         ledger = Ledger.load(playbook.root)
         tenant_ledger = ledger.for_tenant(fingerprint, settings.name)

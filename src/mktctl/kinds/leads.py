@@ -187,6 +187,8 @@ class LeadPools(Kind):
     def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
         assert isinstance(spec, LeadPool)
         values = {_POOL_API[field]: getattr(spec, field) for field in changed if field in _POOL_API}
+        if "name" in changed:  # renamed_from: the pool keeps its id and its leads
+            values["name"] = spec.name
         tenant.client.call("/cgi/crm/v2/data/update", {"data": {"object_data": {
             "dataObjectApiName": POOL_OBJECT, "_id": remote_id, **values}}})
 

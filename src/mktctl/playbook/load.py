@@ -32,6 +32,7 @@ SETTINGS_KEYS = ("version", "name", "language", "variables", "include", "descrip
 _INTERPOLATION = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_INCLUDES = 200
+RENAMED_FROM = "renamed_from"  # on any item: its previous key, so that the tenant's item is renamed
 
 
 def load_playbook(directory: Path, *, env: str | None = None, variables: Mapping[str, str] | None = None,
@@ -354,6 +355,13 @@ class _Loader:
         if not isinstance(raw, dict):
             self.error(origin.mark(), f"each item of {kind.name} must be a mapping of fields")
             return None
+        raw = dict(raw)
+        renamed_from = raw.pop(RENAMED_FROM, None)
+        if renamed_from is not None and (kind.singleton or kind.job or not isinstance(renamed_from, str | int)):
+            self.error(origin.mark((RENAMED_FROM,)), f"{RENAMED_FROM} takes the item's previous "
+                       f"{kind.key_field}" if not (kind.singleton or kind.job) else
+                       f"{kind.name} items cannot be renamed")
+            return None
         try:
             spec = kind.model.model_validate({**raw, **derived})
         except ValidationError as error:
@@ -364,7 +372,8 @@ class _Loader:
             self.error(origin.mark((kind.key_field,)), f"{kind.name}: {kind.key_field} cannot come from a secret "
                        "(${env:...} or ${keyring:...}): keys are written to the ledger and shown in plans")
             return None
-        return Resource(kind=kind, key=key, spec=spec, origin=origin)
+        return Resource(kind=kind, key=key, spec=spec, origin=origin,
+                        renamed_from=str(renamed_from) if renamed_from is not None else None)
 
     def _pydantic_problems(self, kind: Kind, error: ValidationError, origin: Origin) -> None:
         for item in error.errors(include_url=False):

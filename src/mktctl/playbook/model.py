@@ -37,6 +37,7 @@ class Resource:
     key: str
     spec: Spec
     origin: Origin
+    renamed_from: str | None = None  # the key this resource had before; the tenant's item is renamed, not recreated
 
     @property
     def address(self) -> str:
