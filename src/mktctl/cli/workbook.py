@@ -1,0 +1,105 @@
+"""``mktctl workbook survey|export|import``: the spreadsheets a client fills in and signs off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mktctl.cli import options
+from mktctl.cli.context import state
+
+app = typer.Typer(help="Survey and configuration workbooks (xlsx): the client's side of a playbook.",
+                  no_args_is_help=True)
+
+LANG = typer.Option(None, "--lang", help="zh-CN or en (default: the playbook's language, else zh-CN).")
+
+
+def _generator() -> str:
+    from mktctl import __version__
+
+    return f"mktctl {__version__}"
+
+
+@app.command("survey")
+def survey(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
+    lang: str = LANG,
+    name: str = typer.Option(None, "--name", help="The client or rollout name to put on the cover."),
+) -> None:
+    """Write the pre-rollout requirements survey (guide 1.2): questions and empty tables per guide section."""
+    from rich.markup import escape
+
+    from mktctl.deliver import i18n
+    from mktctl.deliver import survey as survey_lib
+    from mktctl.engine.journal import now_iso
+
+    st = state(ctx)
+    language = i18n.resolve_lang(lang)
+    result = survey_lib.write_survey(out, lang=language, name=name or "", generated_at=now_iso(),
+                                     generator=_generator())
+    st.out.print(f"[green]✓[/green] wrote the survey {escape(str(out))} ({len(result.sheets)} sheets, {language})")
+    st.out.print(f"next: fill it in with the client, then [bold]mktctl workbook import {escape(str(out))} "
+                 "--into DIR[/bold]")
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    directory: Path = options.DIRECTORY,
+    out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
+    lang: str = LANG,
+) -> None:
+    """Write the playbook as a configuration workbook for the client to review, fill in and sign off."""
+    from rich.markup import escape
+
+    from mktctl.deliver import i18n
+    from mktctl.deliver.workbook_export import export_playbook
+    from mktctl.engine.journal import now_iso
+    from mktctl.playbook.load import load_playbook
+
+    st = state(ctx)
+    playbook, _warnings = load_playbook(options.folder(directory))
+    language = i18n.resolve_lang(lang, playbook.language)
+    result = export_playbook(playbook, out, lang=language, generated_at=now_iso(), generator=_generator())
+    st.out.print(f"[green]✓[/green] wrote {escape(str(out))}: {result.resources} resources on "
+                 f"{len(result.sheets)} sheets ({language}); playbook digest {result.digest}")
+    if result.personal_data:
+        st.info("[yellow]note[/yellow]: the workbook holds personal data (phones, emails); it is readable by "
+                "you only (mode 600): share it only with the client")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A filled-in survey or configuration workbook (.xlsx).",
+                                show_default=False),
+    into: Path = typer.Option(None, "--into", help="The playbook folder to update or create (default: the "
+                                                    "current folder)."),
+    force: bool = typer.Option(False, "--force", help="Write a new playbook over files of a folder that has no "
+                                                      "mktctl.yaml."),
+) -> None:
+    """Read a workbook back into playbook YAML, keeping the comments and order of an existing playbook."""
+    from rich.markup import escape
+
+    from mktctl.deliver.workbook_import import import_workbook
+    from mktctl.engine.journal import now_iso
+
+    st = state(ctx)
+    target = options.folder(into)
+    note = f"Written by `mktctl workbook import` from {file.name} at {now_iso()}."
+    result = import_workbook(file, target, note=note, force=force)
+    for warning in result.warnings:
+        st.err.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+    if result.unchanged:
+        st.out.print(f"[green]No changes.[/green] {escape(str(target))} already matches the workbook "
+                     f"(playbook digest {result.digest}).")
+        return
+    verb = "wrote a new playbook to" if result.created else "updated"
+    st.out.print(f"[green]✓[/green] {verb} {escape(str(target))}: {result.resources} resources; "
+                 f"playbook digest {result.digest}")
+    for path, added, changed, removed in result.files:
+        detail = "" if result.created else f" ({added} added, {changed} changed, {removed} removed)"
+        st.out.print(f"  {escape(str(path.relative_to(target)))}{detail}")
+    st.out.print(f"next: [bold]mktctl plan {escape(str(target))}[/bold]")

@@ -1,0 +1,143 @@
+"""How a playbook is laid out in a workbook, shared by the writer and the reader.
+
+* One sheet per guide family (``Kind.guide`` ``2.1.3`` belongs to family ``2.1``), in guide order, plus a
+  cover sheet (项目 / About), the role permission matrix and two hidden sheets (``_lists``: picklists,
+  ``_mktctl``: what the workbook was made from).
+* On a family sheet, one table ("block") per kind: a title row, a hidden row of field codes
+  (``kind.field``), a header row with a note on each header, then one row per item. The reader finds
+  tables by their code rows, so sheets may be renamed and columns moved or hidden.
+* Special layouts where a flat table would be poor: departments as a tree (names indented by depth, with
+  their parent), and role permissions as a matrix of modules × roles whose cells list the actions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mktctl.deliver import i18n
+from mktctl.deliver.fields import Column, columns_of
+
+if TYPE_CHECKING:
+    from mktctl.kinds.base import Kind, Spec
+
+FORMAT = "mktctl.workbook/v1"
+META_SHEET = "_mktctl"
+LISTS_SHEET = "_lists"
+PLAYBOOK = "playbook"  # the code prefix of the playbook's own settings on the cover sheet
+PLAYBOOK_FIELDS = ("name", "language", "description")
+MATRIX_KIND, MATRIX_FIELD = "roles", "permissions"
+MATRIX_CODE = f"{MATRIX_KIND}.{MATRIX_FIELD}"
+MATRIX_LABEL, MATRIX_MODULE, MATRIX_ROLE = (f"{MATRIX_CODE}@module_label", f"{MATRIX_CODE}@module",
+                                            f"{MATRIX_CODE}@role")
+NO_ACTIONS = "-"
+CODE_PATTERN = re.compile(r"^([a-z_][a-z0-9_]*)\.([A-Za-z0-9_@]+)$")
+SPARE_ROWS = 5
+SURVEY_SPARE_ROWS = 8
+
+
+@dataclass
+class Block:
+    kind: Kind
+    columns: list[Column]
+
+
+def registry() -> list[Kind]:
+    from mktctl.kinds import registry as kinds_registry
+
+    return list(kinds_registry.KINDS)
+
+
+def families(kinds: list[Kind]) -> dict[str, list[Kind]]:
+    grouped: dict[str, list[Kind]] = {}
+    for kind in kinds:
+        grouped.setdefault(i18n.family_of(kind.guide), []).append(kind)
+    return {family: grouped[family] for family in sorted(grouped, key=i18n.family_order)}
+
+
+def has_matrix(kind: Kind) -> bool:
+    return kind.name == MATRIX_KIND and MATRIX_FIELD in kind.model.model_fields
+
+
+def matrix_vocabulary() -> tuple[dict[str, str], dict[str, str]]:
+    """(modules, actions): code -> Chinese label, from the roles kind."""
+    from mktctl.kinds import roles
+
+    return dict(roles.MODULES), dict(roles.ACTIONS)
+
+
+def labels_for(kind: Kind) -> dict[str, dict[str, str]]:
+    """Chinese labels of picklist values, by field. A kind may offer its own as ``labels``."""
+    labels: dict[str, dict[str, str]] = {}
+    own = getattr(kind, "labels", None)
+    if isinstance(own, dict):
+        labels.update({str(k): dict(v) for k, v in own.items() if isinstance(v, dict)})
+    if kind.name == "roles":
+        from mktctl.kinds.roles import DATA_SCOPE_LABELS
+
+        labels.setdefault("data_scope", dict(DATA_SCOPE_LABELS))
+    return labels
+
+
+def example_specs(kind: Kind) -> list[Spec]:
+    """The kind's example, validated, as specs (empty when it has none or it does not validate alone)."""
+    from pydantic import ValidationError
+
+    from mktctl.playbook.load import ExpandError
+
+    example = kind.example()
+    if not isinstance(example, dict):
+        return []
+    specs = []
+    try:
+        for raw, _path, derived in kind.expand(example, (kind.name, 0)):
+            if isinstance(raw, dict):
+                specs.append(kind.model.model_validate({**raw, **derived}))
+    except (ValidationError, ExpandError, TypeError, ValueError):
+        return specs
+    return specs
+
+
+def reference_fields(kind: Kind, specs: list[Spec]) -> dict[str, str]:
+    """field -> the kind it names, found by asking the kind for the references of some specs."""
+    found: dict[str, str] = {}
+    for spec in [*specs, *example_specs(kind)]:
+        try:
+            references = list(kind.references(spec))
+        except (AssertionError, AttributeError, TypeError, ValueError):
+            continue
+        for reference in references:
+            if len(reference.path) == 1 and isinstance(reference.path[0], str):
+                found.setdefault(reference.path[0], reference.kind)
+    return found
+
+
+def block_for(kind: Kind, specs: list[Spec]) -> Block:
+    columns = columns_of(kind.model, key_field=None if kind.singleton else kind.key_field,
+                         labels=labels_for(kind), references=reference_fields(kind, specs))
+    if has_matrix(kind):
+        columns = [c for c in columns if c.name != MATRIX_FIELD]
+    key = [c for c in columns if c.is_key]
+    return Block(kind, key + [c for c in columns if not c.is_key])
+
+
+def title(kind: Kind, lang: str) -> str:
+    label = kind.title if lang == "zh-CN" else kind.summary
+    return f"{label} · {kind.name} · {i18n.t('guide', lang)} {kind.guide}"
+
+
+def is_title_of(text: str, kind_name: str) -> bool:
+    return f" · {kind_name} · " in text
+
+
+def code(kind_name: str, field_name: str) -> str:
+    return f"{kind_name}.{field_name}"
+
+
+def builtin_keys(kind: Kind) -> list[str]:
+    return [str(k) for k in getattr(kind, "builtin_keys", ())]
+
+
+def jsonable(spec: Spec) -> dict[str, Any]:
+    return spec.model_dump(mode="json")

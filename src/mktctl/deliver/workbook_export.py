@@ -1,0 +1,464 @@
+"""Write a playbook as a configuration workbook (xlsx) for the client, or an empty one as the survey.
+
+Written with xlsxwriter, which keeps cell types: text is written as text (never as a formula: text that a
+spreadsheet program could take for one gets the quote prefix as well), numbers as numbers. Headers carry
+notes with each field's meaning, picklists are data validation, and the workbook records the digest of
+the playbook it was made from. See :mod:`mktctl.deliver.layout` for the layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktctl.deliver import i18n, layout
+from mktctl.deliver.fields import Column, to_cell
+from mktctl.errors import DataFileError
+
+if TYPE_CHECKING:
+    from mktctl.kinds.base import Kind, Spec
+    from mktctl.playbook.model import Playbook
+
+Value = str | int | float | None
+
+
+@dataclass
+class Content:
+    """What goes into a workbook: the playbook's settings and, per kind, its items (JSON form)."""
+
+    name: str
+    language: str
+    description: str = ""
+    digest: str | None = None
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    specs: dict[str, list[Spec]] = field(default_factory=dict)
+
+    @property
+    def resources(self) -> int:
+        return sum(len(v) for v in self.items.values())
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    sheets: list[str]
+    resources: int
+    digest: str | None
+    personal_data: bool
+
+
+def content_of(playbook: Playbook) -> Content:
+    """The playbook's items, with secret references kept as references (a workbook never holds a secret)."""
+    from mktctl import secrets
+
+    content = Content(name=playbook.name, language=playbook.language,
+                      description=str(playbook.settings.get("description") or ""), digest=playbook.digest())
+    for resource in playbook.resources:
+        item = layout.jsonable(resource.spec)
+        lean = resource.spec.model_dump(mode="json", exclude_defaults=True)
+        for name in item:
+            if isinstance(item[name], dict | list) and name in lean:
+                item[name] = lean[name]  # nested values without their defaults: shorter cells, same spec
+            raw = _raw_field(resource, name)
+            if secrets.is_reference(raw):
+                item[name] = raw
+        content.items.setdefault(resource.kind.name, []).append(item)
+        content.specs.setdefault(resource.kind.name, []).append(resource.spec)
+    return content
+
+
+def _raw_field(resource: Any, name: str) -> Any:
+    for document, base in resource.origin.sources:
+        node = document.data
+        for part in (*base, name):
+            in_map = isinstance(node, dict) and isinstance(part, str) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if in_map or in_list:
+                node = node[part]
+            else:
+                node = None
+                break
+        if node is not None:
+            return node
+    return None
+
+
+def export_playbook(playbook: Playbook, out: Path, *, lang: str, generated_at: str, generator: str) -> ExportResult:
+    content = content_of(playbook)
+    return write_workbook(content, out, lang=lang, generated_at=generated_at, generator=generator, survey=None)
+
+
+def write_workbook(content: Content, out: Path, *, lang: str, generated_at: str, generator: str,
+                   survey: dict[str, list[str]] | None) -> ExportResult:
+    """Write ``content``; with ``survey`` (family -> questions) the workbook is the requirements survey."""
+    writer = _Writer(out, lang)
+    try:
+        sheets = writer.write(content, generated_at=generated_at, generator=generator, survey=survey)
+    finally:
+        writer.close()
+    personal = any(content.items.get(k.name) for k in layout.registry() if k.pii_fields)
+    if personal:
+        out.chmod(0o600)
+    return ExportResult(out, sheets, content.resources, content.digest, personal)
+
+
+class _Writer:
+    def __init__(self, path: Path, lang: str) -> None:
+        import xlsxwriter
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.lang = lang
+        self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                                    "strings_to_numbers": False})
+        self.lists_sheet: Any = None
+        self.lists: dict[tuple[str, ...], str] = {}
+        self._formats: dict[tuple[Any, ...], Any] = {}
+        self.widths: dict[int, dict[int, float]] = {}
+        self.sheet_names: list[str] = []
+
+    def close(self) -> None:
+        from xlsxwriter.exceptions import XlsxWriterException
+
+        try:
+            self.book.close()
+        except (OSError, XlsxWriterException) as error:
+            raise DataFileError(f"cannot write {self.path}: {error}", file=str(self.path)) from None
+
+    # ---- formats ------------------------------------------------------------------------------------
+
+    def fmt(self, name: str, *, indent: int = 0, quoted: bool = False) -> Any:
+        key = (name, indent, quoted)
+        if key not in self._formats:
+            base: dict[str, Any] = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
+            extra: dict[str, dict[str, Any]] = {
+                "heading": {"bold": True, "font_size": 16},
+                "title": {"bold": True, "font_size": 12, "font_color": "#1F3864", "bottom": 2,
+                          "bottom_color": "#1F3864"},
+                "code": {"font_size": 8, "font_color": "#808080"},
+                "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#9BC2E6",
+                           "text_wrap": True},
+                "key_header": {"bold": True, "bg_color": "#FCE4D6", "border": 1, "border_color": "#F4B084",
+                               "text_wrap": True},
+                "text": {"num_format": "@", "border": 1, "border_color": "#D9D9D9", "text_wrap": True},
+                "number": {"border": 1, "border_color": "#D9D9D9"},
+                "label": {"bold": True, "font_color": "#404040"},
+                "note": {"font_color": "#404040", "text_wrap": True},
+                "module": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9"},
+            }
+            options = {**base, **extra[name]}
+            if indent:
+                options["indent"] = indent
+            if quoted:
+                options["quote_prefix"] = True
+            self._formats[key] = self.book.add_format(options)
+        return self._formats[key]
+
+    # ---- cells --------------------------------------------------------------------------------------
+
+    def put(self, ws: Any, row: int, col: int, value: Value, *, style: str = "text", indent: int = 0) -> None:
+        """Write one cell by its type: text is always a string cell, never a formula."""
+        from mktctl.deliver.fields import is_dangerous
+
+        if value is None:
+            ws.write_blank(row, col, None, self.fmt(style, indent=indent))
+            self._width(ws, col, "")
+            return
+        if isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, int | float):
+            ws.write_number(row, col, value, self.fmt("number" if style == "text" else style))
+            self._width(ws, col, str(value))
+            return
+        text = str(value)
+        ws.write_string(row, col, text, self.fmt(style, indent=indent, quoted=is_dangerous(text)))
+        self._width(ws, col, text, indent)
+
+    def _width(self, ws: Any, col: int, text: str, indent: int = 0) -> None:
+        longest = max((len(line) + sum(1 for ch in line if ord(ch) > 0x2E80) for line in text.split("\n")),
+                      default=0)
+        widths = self.widths.setdefault(id(ws), {})
+        widths[col] = max(widths.get(col, 0), longest + 2 * indent)
+
+    def finish_widths(self, ws: Any, *, minimum: float = 10, maximum: float = 48) -> None:
+        for col, width in self.widths.get(id(ws), {}).items():
+            ws.set_column(col, col, max(minimum, min(maximum, width + 2)))
+
+    def list_source(self, values: list[str]) -> str | None:
+        """A reference to a range of the hidden ``_lists`` sheet holding ``values``."""
+        if not values:
+            return None
+        key = tuple(values)
+        if key not in self.lists:
+            column = len(self.lists)
+            for row, value in enumerate(values):
+                self.lists_sheet.write_string(row, column, value)
+            letter = _column_letter(column)
+            self.lists[key] = f"='{layout.LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
+        return self.lists[key]
+
+    # ---- the workbook -------------------------------------------------------------------------------
+
+    def write(self, content: Content, *, generated_at: str, generator: str,
+              survey: dict[str, list[str]] | None) -> list[str]:
+        lang = self.lang
+        kinds = layout.registry()
+        grouped = layout.families(kinds)
+        if survey is not None:
+            for family in survey:
+                grouped.setdefault(family, [])
+            grouped = {f: grouped[f] for f in sorted(grouped, key=i18n.family_order)}
+        about = self._sheet(i18n.t("about", lang))
+        family_sheets: list[tuple[Any, str, list[Kind]]] = []
+        for family, members in grouped.items():
+            ws = self._sheet(i18n.family_name(family, lang))
+            family_sheets.append((ws, family, members))
+            if any(layout.has_matrix(k) for k in members):
+                family_sheets.append((self._sheet(i18n.t("matrix", lang)), "matrix", members))
+        self.lists_sheet = self._sheet(layout.LISTS_SHEET)
+        meta = self._sheet(layout.META_SHEET)
+        self._about(about, content, generated_at=generated_at, generator=generator, survey=survey is not None)
+        spare = layout.SURVEY_SPARE_ROWS if survey is not None else layout.SPARE_ROWS
+        for ws, family, members in family_sheets:
+            if family == "matrix":
+                roles = next(k for k in members if layout.has_matrix(k))
+                self._matrix(ws, roles, content.items.get(roles.name, []), spare=3 if survey is not None else 2)
+                continue
+            row = 0
+            if survey is not None:
+                row = self._questions(ws, family, survey.get(family, []))
+            for kind in members:
+                row = self._block(ws, row, kind, content, spare)
+            self.finish_widths(ws)
+        self._meta(meta, content, generated_at=generated_at, generator=generator, survey=survey is not None)
+        self.lists_sheet.hide()
+        meta.hide()
+        about.activate()
+        self.book.set_properties({"title": content.name, "subject": i18n.t(
+            "workbook.survey" if survey is not None else "workbook.config", lang), "author": generator,
+            "comments": f"playbook digest {content.digest}" if content.digest else ""})
+        if content.digest:
+            self.book.set_custom_property("mktctl_digest", content.digest)
+        return [name for name in self.sheet_names if not name.startswith("_")]
+
+    def _sheet(self, name: str) -> Any:
+        name = _sheet_name(name, self.sheet_names)
+        self.sheet_names.append(name)
+        return self.book.add_worksheet(name)
+
+    def _about(self, ws: Any, content: Content, *, generated_at: str, generator: str, survey: bool) -> None:
+        lang = self.lang
+        ws.write_string(0, 0, i18n.t("workbook.survey" if survey else "workbook.config", lang),
+                        self.fmt("heading"))
+        row = 2
+        info = [(i18n.t("generated", lang), generated_at), (i18n.t("generated_by", lang), generator)]
+        if content.digest:
+            info.insert(0, (i18n.t("digest", lang), content.digest))
+        for label, value in info:
+            ws.write_string(row, 0, label, self.fmt("label"))
+            self.put(ws, row, 1, value, style="note")
+            row += 1
+        row += 1
+        ws.write_string(row, 0, i18n.t("project", lang) + f" · {layout.PLAYBOOK} · ", self.fmt("title"))
+        columns = [(name, i18n.t(f"playbook.{name}", lang), i18n.t(f"playbook.{name}.help", lang))
+                   for name in layout.PLAYBOOK_FIELDS]
+        for col, (name, header, help_text) in enumerate(columns):
+            ws.write_string(row + 1, col, layout.code(layout.PLAYBOOK, name), self.fmt("code"))
+            ws.write_string(row + 2, col, header, self.fmt("key_header" if name == "name" else "header"))
+            ws.write_comment(row + 2, col, help_text, {"x_scale": 2})
+        ws.set_row(row + 1, None, None, {"hidden": True})
+        values = {"name": content.name, "language": content.language, "description": content.description}
+        for col, (name, _h, _x) in enumerate(columns):
+            self.put(ws, row + 3, col, values[name] or None)
+        source = self.list_source(list(i18n.LANGUAGES))
+        ws.data_validation(row + 3, 1, row + 3, 1, {"validate": "list", "source": source})
+        row += 5
+        ws.write_string(row, 0, i18n.t("how.title", lang), self.fmt("label"))
+        for number in range(1, 6):
+            row += 1
+            ws.write_string(row, 0, f"{number}. " + i18n.t(f"how.{number}", lang), self.fmt("note"))
+        row += 2
+        ws.write_string(row, 0, i18n.t("signoff", lang), self.fmt("label"))
+        ws.write_string(row + 1, 0, i18n.t("signoff.by", lang) + ": ______________", self.fmt("note"))
+        ws.write_string(row + 2, 0, i18n.t("signoff.date", lang) + ": ______________", self.fmt("note"))
+        ws.set_column(0, 0, 28)
+        ws.set_column(1, 1, 24)
+        ws.set_column(2, 2, 40)
+
+    def _questions(self, ws: Any, family: str, questions: list[str]) -> int:
+        lang = self.lang
+        ws.write_string(0, 0, f"{family} {i18n.family_name(family, lang)} · {i18n.t('questions', lang)}",
+                        self.fmt("title"))
+        ws.write_string(1, 0, i18n.t("survey.intro", lang), self.fmt("note"))
+        ws.write_string(2, 0, i18n.t("question", lang), self.fmt("header"))
+        ws.write_string(2, 1, i18n.t("answer", lang), self.fmt("header"))
+        row = 3
+        for number, question in enumerate(questions, start=1):
+            ws.write_string(row, 0, f"{number}. {question}", self.fmt("text"))
+            ws.write_blank(row, 1, None, self.fmt("text"))
+            self._width(ws, 0, question[:40])
+            self._width(ws, 1, " " * 40)
+            row += 1
+        return row + 1
+
+    def _block(self, ws: Any, row: int, kind: Kind, content: Content, spare: int) -> int:
+        lang = self.lang
+        items = content.items.get(kind.name, [])
+        block = layout.block_for(kind, content.specs.get(kind.name, []))
+        examples = layout.example_specs(kind)
+        example = layout.jsonable(examples[0]) if examples else {}
+        ws.write_string(row, 0, layout.title(kind, lang), self.fmt("title"))
+        for col, column in enumerate(block.columns):
+            ws.write_string(row + 1, col, layout.code(kind.name, column.name), self.fmt("code"))
+            header = column.header(lang) + (" *" if column.required else "")
+            ws.write_string(row + 2, col, header, self.fmt("key_header" if column.is_key else "header"))
+            self._width(ws, col, header)
+            ws.write_comment(row + 2, col, self._note(kind, column, content, example.get(column.name)),
+                             {"x_scale": 2.4, "y_scale": 2.2})
+        ws.set_row(row + 1, None, None, {"hidden": True})
+        first = row + 3
+        depths = _department_depths(items) if kind.name == "departments" else {}
+        count = 1 if kind.singleton else len(items) + spare
+        for offset in range(count):
+            item = items[offset] if offset < len(items) else None
+            for col, column in enumerate(block.columns):
+                value = to_cell(column, item.get(column.name), lang) if item is not None else None
+                indent = depths.get(str(item.get("name")), 0) if item is not None and column.is_key else 0
+                self.put(ws, first + offset, col, value, indent=indent)
+        last = first + count - 1
+        for col, column in enumerate(block.columns):
+            self._validation(ws, first, last, col, column, content)
+        return last + 2
+
+    def _validation(self, ws: Any, first: int, last: int, col: int, column: Column, content: Content) -> None:
+        lang = self.lang
+        shape = column.shape
+        source: str | None = None
+        error_type = "stop"
+        if shape.kind == "choice":
+            values = [column.labels.get(str(o), str(o)) if lang == "zh-CN" else str(o) for o in shape.options]
+            source = self.list_source(values)
+        elif shape.kind == "bool":
+            source = self.list_source([i18n.t("yes", lang), i18n.t("no", lang)])
+        elif column.reference is not None:
+            target = next((k for k in layout.registry() if k.name == column.reference), None)
+            if target is not None:
+                keys = [*layout.builtin_keys(target)]
+                keys += [_key_text(target, item) for item in content.items.get(target.name, [])]
+                source = self.list_source([k for k in dict.fromkeys(keys) if k])
+                error_type = "warning"  # a new item may be added in the same workbook
+        if source is not None:
+            ws.data_validation(first, col, last, col, {"validate": "list", "source": source,
+                                                        "error_type": error_type})
+
+    def _note(self, kind: Kind, column: Column, content: Content, example: Any) -> str:
+        lang = self.lang
+        t = i18n.t
+        lines = [f"{column.name}: {column.description}" if column.description else column.name]
+        kind_text = t(f"type.{column.shape.kind}", lang)
+        if column.is_key:
+            kind_text += f"; {t('key', lang)}"
+        lines.append(f"{t('type', lang)}: {kind_text}")
+        lines.append(t("required", lang) if column.required else t("optional", lang))
+        if not column.required and column.default not in (None, "", [], {}) and not _missing(column.default):
+            lines.append(f"{t('default', lang)}: {to_cell(column, column.default, lang)}")
+        options = column.shape.options or (column.shape.item.options if column.shape.item else ())
+        if options:
+            shown = [f"{o} ({column.labels[str(o)]})" if str(o) in column.labels else str(o) for o in options]
+            lines.append(f"{t('options', lang)}: {', '.join(shown)}")
+        if column.reference:
+            lines.append(f"{t('references', lang)}: {column.reference}")
+        if example not in (None, "", [], {}):
+            lines.append(f"{t('example', lang)}: {to_cell(column, example, lang)}")
+        if kind.singleton:
+            lines.append(t("singleton", lang))
+        return "\n".join(lines)
+
+    def _matrix(self, ws: Any, kind: Kind, items: list[dict[str, Any]], *, spare: int) -> None:
+        lang = self.lang
+        modules, actions = layout.matrix_vocabulary()
+        ws.write_string(0, 0, i18n.t("matrix.title", lang), self.fmt("title"))
+        codes = [layout.MATRIX_LABEL, layout.MATRIX_MODULE]
+        headers = [i18n.t("matrix.module", lang), i18n.t("matrix.code", lang)]
+        roles = [str(item.get(kind.key_field)) for item in items] + [""] * spare
+        for col, text in enumerate(codes + [layout.MATRIX_ROLE] * len(roles)):
+            ws.write_string(1, col, text, self.fmt("code"))
+        ws.set_row(1, None, None, {"hidden": True})
+        legend = "\n".join(f"{code} = {label}" for code, label in actions.items())
+        for col, text in enumerate(headers + roles):
+            self.put(ws, 2, col, text or None, style="key_header" if col >= 2 else "header")
+            if col >= 2:
+                ws.write_comment(2, col, f"{i18n.t('matrix.actions', lang)}:\n{legend}\n"
+                                         f"{i18n.t('matrix.none', lang)}", {"x_scale": 1.6, "y_scale": 1.8})
+        for offset, (module, label) in enumerate(modules.items()):
+            row = 3 + offset
+            self.put(ws, row, 0, label if lang == "zh-CN" else module.replace("_", " "), style="module")
+            self.put(ws, row, 1, module, style="module")
+            for col, item in enumerate(items, start=2):
+                permissions = item.get("permissions") or {}
+                self.put(ws, row, col, _actions_text(permissions.get(module), actions, lang)
+                         if module in permissions else None)
+            for col in range(2 + len(items), 2 + len(roles)):
+                self.put(ws, row, col, None)
+        ws.freeze_panes(3, 2)
+        self.finish_widths(ws, minimum=12, maximum=40)
+
+    def _meta(self, ws: Any, content: Content, *, generated_at: str, generator: str, survey: bool) -> None:
+        rows = [("format", layout.FORMAT), ("type", "survey" if survey else "config"),
+                ("digest", content.digest or ""), ("name", content.name), ("language", self.lang),
+                ("generated_at", generated_at), ("generator", generator),
+                ("kinds", ", ".join(k.name for k in layout.registry()))]
+        for row, (key, value) in enumerate(rows):
+            ws.write_string(row, 0, key)
+            ws.write_string(row, 1, value)
+
+
+def _actions_text(actions: list[str] | None, labels: dict[str, str], lang: str) -> str:
+    if not actions:
+        return layout.NO_ACTIONS
+    if lang == "zh-CN":
+        return "、".join(labels.get(a, a) for a in actions)
+    return ", ".join(actions)
+
+
+def _department_depths(items: list[dict[str, Any]]) -> dict[str, int]:
+    parents = {str(item.get("name")): item.get("parent") for item in items}
+    depths = {}
+    for name in parents:
+        depth, walk = 0, parents.get(name)
+        while walk in parents and depth < len(parents):
+            depth, walk = depth + 1, parents[walk]
+        depths[name] = depth
+    return depths
+
+
+def _key_text(kind: Kind, item: dict[str, Any]) -> str:
+    value = item.get(kind.key_field)
+    return "" if value is None else str(value)
+
+
+def _missing(value: Any) -> bool:
+    from mktctl.deliver.fields import MISSING
+
+    return value is MISSING
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_name(name: str, taken: list[str]) -> str:
+    for bad in "[]:*?/\\":
+        name = name.replace(bad, " ")
+    name = name.strip("'")[:31] or "Sheet"
+    candidate, number = name, 2
+    while candidate.lower() in (n.lower() for n in taken):
+        suffix = f" {number}"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
