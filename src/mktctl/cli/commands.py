@@ -6,23 +6,12 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from mktctl.cli import playbook_commands, sandbox
+    from mktctl.cli import checklist, leads, playbook_commands, report, sandbox, tenant, workbook
 
     playbook_commands.register(app)
+    checklist.register(app)
+    report.register(app)
+    app.add_typer(leads.app, name="leads")
+    app.add_typer(workbook.app, name="workbook")
+    app.add_typer(tenant.app, name="tenant")
     app.add_typer(sandbox.app, name="sandbox")
-    for module_name, group in (("leads", "leads"), ("workbook", "workbook"), ("tenant", "tenant")):
-        module = _optional(module_name)
-        if module is not None:
-            app.add_typer(module.app, name=group)
-    for module_name in ("report", "checklist"):
-        module = _optional(module_name)
-        if module is not None:
-            module.register(app)
-
-
-def _optional(name: str):  # type: ignore[no-untyped-def]
-    import importlib.util
-
-    if importlib.util.find_spec(f"mktctl.cli.{name}") is None:
-        return None
-    return importlib.import_module(f"mktctl.cli.{name}")
