@@ -12,7 +12,7 @@ import pytest
 import mktctl
 from mktctl.kinds.channels import EmailChannelSpec, dns_records
 from mktctl.kinds.registry import kind
-from tests.kinds.helpers_a import PUBLIC, load, problems, registered, write_playbook
+from tests.kinds.helpers_a import PUBLIC, load, problems, write_playbook
 
 POOL = """\
 lead_pools:
@@ -369,16 +369,49 @@ def test_the_channels_apply_to_the_sandbox_and_are_manual_steps_with_qr_codes_on
     assert ("wechat_accounts/示例科技服务号", "changed") in [(s["step"], s["status"]) for s in changed]
 
 
-def test_wecom_auto_tags_name_declared_tags_once_that_kind_exists(tmp_path) -> None:
-    if not registered("tags"):
-        pytest.skip("tags is not a kind yet")
-    write_playbook(tmp_path, """\
+TAGS = """\
+tags:
+  - name: 用户来源
+    values: [企微活码, 公众号, 线下活动]
+    multiple: false
+  - name: 兴趣
+    values: [营销自动化, 数据分析]
+"""
+
+
+def test_wecom_auto_tags_are_group_and_value_of_the_declared_tags(tmp_path) -> None:
+    write_playbook(tmp_path, TAGS, """\
         wecom:
           corp_name: 示例科技
-          new_contact_tags: [企微新客]
+          new_contact_tags: [用户来原:公众号, 兴趣:营销自动画, 企微新客]
+          live_codes:
+            - {name: 展会, staff: [S001], tags: [用户来源:线下活动, 用户来源:公众号]}
         """)
 
-    assert problems(tmp_path)[0].startswith("mktctl.yaml:6:22: error: wecom 'wecom' refers to unknown tags '企微新客'")
+    assert problems(tmp_path) == [
+        "mktctl.yaml:12:22: error: wecom 'wecom' refers to unknown tags '用户来原'; did you mean '用户来源'?",
+        "mktctl.yaml:12:32: error: '营销自动画' is not a value of tag group '兴趣'; did you mean '营销自动化'?",
+        "mktctl.yaml:12:42: error: write a tag as 组:值 with a group and value of the tags section (e.g. "
+        "用户来源:企微活码), not '企微新客'",
+        "mktctl.yaml:14:51: error: tag group '用户来源' is single-choice (multiple: false): a contact cannot have "
+        "both '线下活动' and '公众号'",
+    ]
+
+
+def test_wecom_auto_tags_take_a_full_width_colon_and_are_kept_as_group_colon_value(tmp_path) -> None:
+    write_playbook(tmp_path, TAGS, """\
+        wecom:
+          corp_name: 示例科技
+          new_contact_tags: [用户来源：企微活码]
+          live_codes:
+            - {name: 展会, staff: [S001], tags: [用户来源 ： 线下活动, 兴趣:数据分析]}
+        """)
+
+    assert problems(tmp_path) == []
+    spec = load(tmp_path).find("wecom", "wecom").spec
+    assert spec.new_contact_tags == ["用户来源:企微活码"]
+    assert spec.live_codes[0].tags == ["用户来源:线下活动", "兴趣:数据分析"]
+    assert "tags" in kind("wecom").depends_on  # the tag groups exist before WeCom puts them on contacts
 
 
 # ---- fragments ---------------------------------------------------------------------------------------

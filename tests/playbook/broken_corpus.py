@@ -113,3 +113,9 @@ CASES: list[Case] = [
          ["envs/prod.yaml:1:1: error: unknown section 'usres' in an overlay; did you mean 'users'?"],
          args=("--env", "prod")),
 ]
+
+CASES.append(Case("a one-mapping section declared twice",
+                  {"mktctl.yaml": "include: [a.yaml]\nbasic_settings:\n  company: {name: 甲公司}\n",
+                   "a.yaml": "basic_settings:\n  company: {name: 乙公司}\n"},
+                  ["a.yaml:2:3: error: basic_settings is declared twice (first at mktctl.yaml:3:3); it is one "
+                   "mapping: declare it in one file"]))

@@ -96,14 +96,16 @@ def _qr(st: object, url: str) -> None:
 
 def confirm(
     ctx: typer.Context,
-    step: str = typer.Argument(..., help="The step, as `mktctl steps` names it (e.g. roles/市场经理)."),
-    directory: Path = options.DIRECTORY,
+    step: list[str] = typer.Argument(None, help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).",
+                                     show_default=False),
+    directory: Path = typer.Option(None, "--dir", "-d", help="The playbook folder (default: the current folder)."),
+    all_pending: bool = typer.Option(False, "--all-pending", help="Confirm every pending step at once."),
     by: str = typer.Option(None, "--by", help="Who did it (default: your login name)."),
     note: str = typer.Option("", "--note", help="A note to keep with the confirmation."),
     env: str = options.ENV,
     var: list[str] = options.VARS,
 ) -> None:
-    """Record that a manual step was done: who, when, and for which values."""
+    """Record that manual steps were done: who, when, and for which values."""
     from rich.markup import escape
 
     from mktctl.cli.plan_commands import _open
@@ -115,14 +117,26 @@ def confirm(
     session = _open(st, directory, env=env, var=var, prune=False, strict=False)
     try:
         manual = {a.manual.step: a for a in session.plan.actions if a.op == "manual" and a.manual}
-        action = manual.get(step)
-        if action is None:
-            hint = did_you_mean(step, manual) or (f"steps: {', '.join(list(manual)[:8])}" if manual
-                                                  else "this tenant has no manual steps for the playbook")
-            raise MktctlError(f"no manual step {step!r}", hint=hint)
-        confirmation = Confirmation(digest=action.digest, by=by or who(), at=now_iso(), note=note)
-        session.tenant_ledger.confirmations[step] = confirmation
+        if all_pending:
+            chosen = [s for s, a in manual.items() if a.manual and a.manual.status != "confirmed"]
+        elif step:
+            chosen = list(dict.fromkeys(step))
+        else:
+            raise MktctlError("name the step(s) to confirm, or pass --all-pending",
+                              hint="`mktctl steps` lists the pending steps")
+        for name in chosen:
+            if name not in manual:
+                hint = did_you_mean(name, manual) or (f"steps: {', '.join(list(manual)[:8])}" if manual
+                                                      else "this tenant has no manual steps for the playbook")
+                raise MktctlError(f"no manual step {name!r}", hint=hint)
+        confirmed_by, at = by or who(), now_iso()
+        for name in chosen:
+            session.tenant_ledger.confirmations[name] = Confirmation(digest=manual[name].digest, by=confirmed_by,
+                                                                     at=at, note=note)
         session.ledger.save()
     finally:
         session.close()
-    st.out.print(f"[green]✓[/green] confirmed {escape(step)} by {escape(confirmation.by)} at {confirmation.at}")
+    for name in chosen:
+        st.out.print(f"[green]✓[/green] confirmed {escape(name)} by {escape(confirmed_by)} at {at}")
+    if not chosen:
+        st.out.print("No manual steps pending.")

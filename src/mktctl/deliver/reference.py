@@ -261,6 +261,8 @@ def _shape(kind: Kind) -> str:
 
 
 def _channel(kind: Kind) -> str:
+    if kind.job:
+        return "a job `apply` runs once per input (public API: CRM data)"
     if kind.has_api and _settings_fields(kind):
         return "public API, plus settings (extension API on the sandbox, manual step on a real tenant)"
     if kind.has_api:
@@ -269,7 +271,9 @@ def _channel(kind: Kind) -> str:
 
 
 def _settings_fields(kind: Kind) -> set[str]:
-    return set(kind.model.model_fields) - set(kind.api_fields) - {kind.key_field}
+    from mktctl.kinds.registry import settings_fields
+
+    return settings_fields(kind)
 
 
 def _section(guide: str) -> str:

@@ -22,9 +22,10 @@ from urllib.parse import urlencode
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from mktctl.kinds.base import Finding, Kind, ManualStep, Reference, Spec
+from mktctl.kinds.audience import split_tag, tag_reference, tag_value_findings
+from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Reference, Spec
 from mktctl.kinds.basic_settings import hostname, url
-from mktctl.kinds.leads import as_texts, kind_exists, lead_field
+from mktctl.kinds.leads import as_texts, lead_field
 from mktctl.kinds.products import CONNECTOR_PLATFORMS, labelled_values, unique
 
 if TYPE_CHECKING:
@@ -393,22 +394,42 @@ class WechatAccounts(Kind):
         return {"name": "示例科技服务号", "type": "服务号", "app_id": "wx0123456789abcdef"}
 
 
+def split_or_none(text: str) -> tuple[str, str] | None:
+    """``用户来源:企微活码`` -> ``("用户来源", "企微活码")``; None for a tag not written 组:值."""
+    try:
+        return split_tag(text)
+    except ValueError:
+        return None
+
+
+def tag_texts(value: list[str]) -> list[str]:
+    """Tags as ``组:值`` (a full-width colon becomes ``:``), each once. A tag not written 组:值 is kept as it
+    is, for :meth:`Wecom.check` to report at its own position."""
+    return unique([":".join(split) if (split := split_or_none(text)) else text for text in value])
+
+
 class WecomLiveCode(Spec):
     name: str = Field(min_length=1, max_length=30, title="活码名称")
     staff: list[str] = Field(min_length=1, title="接待员工",
                              description="employee numbers of the staff who add the contacts")
     tags: list[str] = Field(default_factory=list, title="自动打标签",
-                            description="tags put on the contacts added through the code")
+                            description="tags put on the contacts added through the code, each 组:值 of the tags "
+                                        "section, e.g. 用户来源:企微活码")
     welcome_message: str = Field("", max_length=1000, title="欢迎语")
     daily_limit: int | None = Field(None, ge=1, title="每人每日添加上限")
     skip_verification: bool = Field(True, title="免验证添加")
 
     _numbers = field_validator("staff", mode="before")(as_texts)
 
-    @field_validator("staff", "tags")
+    @field_validator("staff")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         return unique(value)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return tag_texts(value)
 
 
 class WecomSpec(Spec):
@@ -417,7 +438,8 @@ class WecomSpec(Spec):
     sync_customers: bool = Field(True, title="同步企业微信客户", description="keep WeCom contacts as 企业微信客户")
     sync_groups: bool = Field(True, title="同步客户群")
     new_contact_tags: list[str] = Field(default_factory=list, title="新客户自动标签",
-                                        description="tags put on every new WeCom contact")
+                                        description="tags put on every new WeCom contact, each 组:值 of the tags "
+                                                    "section, e.g. 用户来源:企业微信")
     live_codes: list[WecomLiveCode] = Field(default_factory=list, title="渠道活码")
     authorisation_url: str | None = Field(None, title="授权链接",
                                           description="the QR authorisation link 营销通 shows, when known")
@@ -437,7 +459,34 @@ class WecomSpec(Spec):
     @field_validator("new_contact_tags")
     @classmethod
     def _tags(cls, value: list[str]) -> list[str]:
-        return unique(value)
+        return tag_texts(value)
+
+    def tag_paths(self) -> list[tuple[Path_, str]]:
+        """Every tag the connection puts on contacts, with the path of the value."""
+        found: list[tuple[Path_, str]] = [(("new_contact_tags", n), t) for n, t in enumerate(self.new_contact_tags)]
+        for position, code in enumerate(self.live_codes):
+            found += [(("live_codes", position, "tags", n), t) for n, t in enumerate(code.tags)]
+        return found
+
+
+def _single_choice_findings(spec: WecomSpec, playbook: Playbook) -> Iterable[Finding]:
+    """One list of tags may not give a contact two values of a single-choice group (multiple: false)."""
+    lists: list[tuple[Path_, list[str]]] = [(("new_contact_tags",), spec.new_contact_tags)]
+    lists += [(("live_codes", position, "tags"), code.tags) for position, code in enumerate(spec.live_codes)]
+    for path, tags in lists:
+        first: dict[str, str] = {}
+        for number, tag in enumerate(tags):
+            split = split_or_none(tag)
+            if split is None:
+                continue
+            group, value = split
+            declared = playbook.find("tags", group)
+            if declared is None or getattr(declared.spec, "multiple", True):
+                continue
+            if group in first:
+                yield Finding((*path, number), f"tag group {group!r} is single-choice (multiple: false): a contact "
+                                               f"cannot have both {first[group]!r} and {value!r}")
+            first.setdefault(group, value)
 
 
 class Wecom(Kind):
@@ -447,22 +496,18 @@ class Wecom(Kind):
     guide = "2.4.3"
     model = WecomSpec
     singleton = True
-    depends_on = ("users",)
+    depends_on = ("users", "tags")
     menu_path = "营销通 > 系统设置 > 营销插件 > 企业微信 > 连接企业微信"
     manual_who = "client 企业微信管理员 (scans the QR code)"
 
     def references(self, spec: Spec) -> Iterable[Reference]:
         assert isinstance(spec, WecomSpec)
-        tags = kind_exists("tags")
         for position, code in enumerate(spec.live_codes):
             for number, user in enumerate(code.staff):
                 yield Reference(("live_codes", position, "staff", number), "users", user)
-            if tags:
-                for number, tag in enumerate(code.tags):
-                    yield Reference(("live_codes", position, "tags", number), "tags", tag)
-        if tags:
-            for number, tag in enumerate(spec.new_contact_tags):
-                yield Reference(("new_contact_tags", number), "tags", tag)
+        for path, tag in spec.tag_paths():  # the group must be declared in tags:
+            if split_or_none(tag) is not None:
+                yield tag_reference(path, tag)
 
     def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -472,6 +517,13 @@ class Wecom(Kind):
             if code.name in names:
                 yield Finding(("live_codes", position, "name"), f"two live codes are named {code.name!r}")
             names.add(code.name)
+        for path, tag in spec.tag_paths():  # and the value one of the group's values
+            if split_or_none(tag) is None:
+                yield Finding(path, f"write a tag as 组:值 with a group and value of the tags section (e.g. "
+                                    f"用户来源:企微活码), not {tag!r}")
+            else:
+                yield from tag_value_findings(path, tag, playbook)
+        yield from _single_choice_findings(spec, playbook)
 
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
@@ -481,7 +533,8 @@ class Wecom(Kind):
                           qr_url=state.get("authorisation_url"), who=self.manual_who)
 
     def example(self) -> Any:
-        return {"corp_name": "示例科技", "live_codes": [{"name": "官网咨询", "staff": ["S001"]}]}
+        return {"corp_name": "示例科技", "new_contact_tags": ["用户来源:企业微信"],
+                "live_codes": [{"name": "官网咨询", "staff": ["S001"], "tags": ["用户来源:官网"]}]}
 
 
 # ---- website forms ---------------------------------------------------------------------------------

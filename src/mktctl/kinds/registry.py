@@ -46,6 +46,9 @@ def extension_kinds() -> dict[str, str]:
 
 
 def settings_fields(k: Kind) -> set[str]:
+    """The fields kept as a setting (extension API, or a manual step); none for a job such as an import."""
+    if k.job:
+        return set()
     return set(k.model.model_fields) - set(k.api_fields) - {k.key_field}
 
 

@@ -13,7 +13,11 @@ SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
 
 
 def channel(kind: Kind) -> str:
-    settings = set(kind.model.model_fields) - set(kind.api_fields) - {kind.key_field}
+    from mktctl.kinds.registry import settings_fields
+
+    settings = settings_fields(kind)
+    if kind.job:
+        return "a job apply runs (public API)"
     if kind.has_api and settings:
         return "public API + settings (manual on a real tenant)"
     if kind.has_api:

@@ -407,10 +407,14 @@ class _Loader:
         seen: dict[tuple[str, str], Resource] = {}
         for resource in playbook.resources:
             address = (resource.kind.name, resource.key)
-            if address in seen and not resource.kind.singleton:
+            if address in seen:
                 first = seen[address].mark()
-                self.error(resource.mark((resource.kind.key_field,)),
-                           f"duplicate {resource.kind.name} {resource.key!r} (first declared at {first})")
+                if resource.kind.singleton:
+                    self.error(resource.mark(), f"{resource.kind.name} is declared twice (first at {first}); "
+                                                "it is one mapping: declare it in one file")
+                else:
+                    self.error(resource.mark((resource.kind.key_field,)),
+                               f"duplicate {resource.kind.name} {resource.key!r} (first declared at {first})")
                 continue
             seen[address] = resource
         for resource in playbook.resources:
