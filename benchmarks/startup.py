@@ -29,7 +29,7 @@ def heavy_imports() -> list[str]:
     probe = ("import sys; from mktctl.cli.main import main; main(['--help']); "
              f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
     done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
-    return eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own probe's printed list
+    return eval(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

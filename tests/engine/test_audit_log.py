@@ -23,3 +23,10 @@ def test_apply_writes_one_audit_line_per_change_without_personal_data(tmp_path) 
     for personal in ("13900001111", "zhangsan@example.cn", "张三"):
         assert personal not in text
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_the_embedded_sandbox_data_is_readable_by_its_owner_only(tmp_path) -> None:
+    apply(write(tmp_path))
+
+    for name in ("sandbox.db", "journal.jsonl", "audit.jsonl"):
+        assert stat.S_IMODE((tmp_path / ".mktctl" / name).stat().st_mode) == 0o600, name

@@ -129,6 +129,7 @@ def test_ctrl_c_stops_after_the_current_call_with_exit_130(tmp_path, served_sand
                              capture_output=True, text=True, timeout=300, check=False)
     assert resumed.returncode == 0
     assert_tenant_has_everything_exactly_once(sandbox)
+    record_figures(tmp_path, "apply interrupted by Ctrl-C and resumed", {"exit": process.returncode})
 
 
 def done_steps(journal: Path) -> int:

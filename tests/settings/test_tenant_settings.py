@@ -95,3 +95,15 @@ def test_a_keyring_reference_without_the_keyring_package_explains_how_to_get_it(
 
     with pytest.raises(SecretError, match="keyring package is not installed"):
         resolve(tmp_path, "prod", environ={}, home=tmp_path)
+
+
+def test_the_rate_limit_of_an_environment_tenant_can_be_set_or_lifted(tmp_path) -> None:
+    default = resolve(tmp_path, None, environ=ENV, home=tmp_path)
+    custom = resolve(tmp_path, None, environ={**ENV, "MKTCTL_RATE_LIMIT": "50/10"}, home=tmp_path)
+    lifted = resolve(tmp_path, None, environ={**ENV, "MKTCTL_RATE_LIMIT": "0"}, home=tmp_path)
+
+    assert (default.rate_limit.calls, default.rate_limit.per_seconds) == (100, 20.0)
+    assert (custom.rate_limit.calls, custom.rate_limit.per_seconds) == (50, 10.0)
+    assert lifted.rate_limit is None
+    with pytest.raises(SettingsError, match="expected CALLS/SECONDS"):
+        resolve(tmp_path, None, environ={**ENV, "MKTCTL_RATE_LIMIT": "fast"}, home=tmp_path)

@@ -3,7 +3,8 @@
 Parse, call the library (:mod:`mktctl.leads`), render. pandas is imported inside the commands only, so
 ``mktctl --help`` stays fast. Exit codes: 0 done (rows rejected by the rules are not an error); 1 the
 file, the options or the tenant are wrong, or an import stopped early (run it again to continue);
-2 some rows failed (see results.xlsx, then ``--retry-failed``).
+2 some rows failed (see results.xlsx, then ``--retry-failed``). ``purge`` removes a result folder's files
+that hold personal data.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from mktctl.cli.context import State
     from mktctl.leads.check import CheckOptions
 
-app = typer.Typer(help="History leads: template, check, import, and linking to customers (guide 2.3).",
+app = typer.Typer(help="History leads: template, check, import, linking to customers (guide 2.3), and purging "
+                       "the result files.",
                   no_args_is_help=True)
 
 FileArg = Annotated[Path, typer.Argument(help="The lead file: .xlsx, .xls or .csv (UTF-8 or GBK).",
@@ -165,6 +167,27 @@ def link_command(
     failed = sum(c.get("failed", 0) for c in result.counts.values())
     if failed:
         raise typer.Exit(2)
+
+
+@app.command("purge")
+def purge_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The result folder of a check, import or link run.",
+                                      show_default=False)],
+) -> None:
+    """Remove the result files that hold personal data (rows, journal, leftovers); keep the summaries."""
+    from mktctl.leads.purge import purge
+
+    st = state(ctx)
+    result = purge(out)
+    if not result.removed:
+        st.out.print(f"nothing to remove in {_escape(str(out))}: it holds no personal data files")
+    else:
+        st.out.print(f"removed {len(result.removed)} file(s) holding personal data from {_escape(str(out))}:")
+        for path in result.removed:
+            st.out.print(f"  {_escape(path.name)}{'/' if path.name.startswith('.mktctl-leads-') else ''}")
+    if result.kept:
+        st.out.print("kept (counts only, no personal data): " + ", ".join(_escape(p.name) for p in result.kept))
 
 
 # ---- options ---------------------------------------------------------------------------------------
@@ -319,6 +342,8 @@ def _render_examples(st: State, out: Path, show_pii: bool) -> None:
 
     from rich.table import Table
 
+    from mktctl.leads.private import restore
+
     path = out / "results.csv"
     if not path.is_file():
         return
@@ -335,8 +360,8 @@ def _render_examples(st: State, out: Path, show_pii: bool) -> None:
     for name in ("row", "reason", "mobile", "email"):
         table.add_column(name)
     for row in rows:
-        table.add_row(row["source_row"], row["reason"], _mask(row["mobile_e164"], "phone", show_pii),
-                      _escape(_mask(row["email"], "email", show_pii)))
+        table.add_row(row["source_row"], row["reason"], _mask(restore(row["mobile_e164"]), "phone", show_pii),
+                      _escape(_mask(restore(row["email"]), "email", show_pii)))
     st.out.print(table)
 
 

@@ -115,8 +115,11 @@ def _unexpected(state: State, error: BaseException) -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
     text = REDACTOR.redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
-    log.write_text(text, encoding="utf-8")
-    log.chmod(0o600)
+    import os
+
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # private from the first byte
+    with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        stream.write(text)
     state.err.print(f"[red]internal error[/red]: {_escape(type(error).__name__)}: "
                     f"{_escape(REDACTOR.redact(str(error)))}")
     state.err.print(f"this is a bug in mktctl; the details are in {log}")

@@ -414,7 +414,9 @@ def render(report: Report, fmt: str) -> str:
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.filters["md"] = _markdown_cell
     template = environment.get_template("report.html.j2" if fmt == "html" else "report.md.j2")
-    return template.render(r=report, t=report.t)
+    from mktctl.secrets import REDACTOR
+
+    return REDACTOR.redact(template.render(r=report, t=report.t))  # a value from ${env:...} is a secret
 
 
 def _markdown_cell(value: Any) -> str:

@@ -93,10 +93,10 @@ class Executor:
                 except (TenantError, LookupError, JobFailed) as error:
                     journal.write("failed", **record, error=str(error), trace=list(traces))
                     self.ledger.save()
-                    raise ApplyFailed(
-                        f"{action.symbol} {action.address} failed: {error}", done=len(result.done),
-                        hint=f"{len(result.done)} of {len(steps)} steps were done and recorded; fix the cause "
-                             "and run apply again to continue") from error
+                    done = f"{len(result.done)} of {len(steps)} steps were done and recorded"
+                    cause = getattr(error, "hint", None) or "fix the cause and run apply again to continue"
+                    raise ApplyFailed(f"{action.symbol} {action.address} failed: {error}", done=len(result.done),
+                                      hint=f"{done}; {cause}") from error
                 journal.write("done", **record, id=remote_id, trace=list(traces), who=who())
                 self.ledger.save()
                 result.done.append(action)

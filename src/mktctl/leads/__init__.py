@@ -9,9 +9,11 @@ Public entry points (import them from their modules; this package imports nothin
   ``resolve_ambiguities(tenant, decisions_xlsx, out_dir, options=None, progress=None) -> LinkResult``;
 * ``mktctl.leads.spec``: ``ImportSpec`` (the playbook's ``imports:`` entries) and
   ``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None) -> ImportResult``;
-* ``mktctl.leads.template``: ``write_template(path) -> Path``.
+* ``mktctl.leads.template``: ``write_template(path) -> Path``;
+* ``mktctl.leads.purge``: ``purge(out_dir) -> PurgeResult``: remove the result files holding personal data.
 
 The data steps are pure ``DataFrame -> DataFrame`` functions: ``normalise.normalise``, ``rules.reject``,
 ``dedupe.find_duplicates`` / ``dedupe.merge_survivors``, ``link.decide``; reading is ``read.open_source``,
-the result files ``results.write_all``. Progress is reported through ``progress.Progress`` hooks.
+the result files ``results.write_all`` (mode 0600, formula-safe: ``private``). Workbooks are checked by
+``guard.check_workbook`` before they are parsed. Progress is reported through ``progress.Progress`` hooks.
 """

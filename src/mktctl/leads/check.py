@@ -25,6 +25,7 @@ from mktctl.leads.dedupe import Keep, find_duplicates, merge_survivors
 from mktctl.leads.fields import DATA_KEYS
 from mktctl.leads.mapping import ColumnMap, MappingFile, load_mapping_file, map_columns
 from mktctl.leads.normalise import FACTS, normalise
+from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.read import Chunk, SourceInfo, open_source
 from mktctl.leads.rules import DUPLICATE, REASONS, reject
@@ -113,7 +114,7 @@ def check_file(path: Path, options: CheckOptions, out_dir: Path, progress: Progr
 
     from mktctl.leads import results
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
         run = run_check(path, options, Path(work), progress)

@@ -11,12 +11,14 @@
    ``fill-empty`` writes the fields that are empty on the lead; ``overwrite`` writes every field the file
    has and the lead differs in; nothing to write is ``unchanged``. Several matches: nothing is guessed,
    the row ``failed`` with their ids (``skip`` reports it ``unchanged``);
-5. writes go in batches (default 100) over a few concurrent workers, each batch journalled and fsynced
-   (:mod:`mktctl.leads.journal`); a rerun skips what the journal says is done, and looks up before
-   creating what a crash left unknown, so no run ever creates a duplicate. ``retry_failed`` attempts only
-   the rows that failed last time (the others not yet attempted stay ``not_attempted``).
+5. writes go in batches (default 100) over a few concurrent workers, each batch's start lines journalled
+   and fsynced before its calls (:mod:`mktctl.leads.journal`), up to two batches in flight so that a call
+   waiting out a retry does not idle the other workers; a rerun skips what the journal says is done, and
+   looks up before creating what a crash left unknown, so no run ever creates a duplicate. ``retry_failed``
+   attempts only the rows that failed last time (the others not yet attempted stay ``not_attempted``).
 
-An unreachable tenant, an exhausted quota or refused credentials stop the import: the rows not yet
+One import at a time runs in a result folder (a lock file, ``import.lock``, says who holds it). An
+unreachable tenant, an exhausted quota or refused credentials stop the import: the rows not yet
 attempted are ``not_attempted`` and ``ImportResult.stopped`` says why; running the same command again
 continues. Every accepted row ends with one outcome: created, updated, unchanged, failed or not_attempted.
 """
@@ -27,7 +29,7 @@ import hashlib
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -36,6 +38,7 @@ from mktctl import errors as e
 from mktctl.leads.check import CheckOptions, CheckRun, read_accepted, run_check
 from mktctl.leads.journal import Journal, person_key
 from mktctl.leads.match import Existing, find_existing, index_records, spellings
+from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
 
 if TYPE_CHECKING:
@@ -93,17 +96,20 @@ class _Task:
     fields: dict[str, Any]
     record_id: str = ""
     specify_time: bool = False
-    lookup: tuple[str, str] = ("", "")  # mobile, email for the create's recovery
+    lookup: tuple[str, str, str, str] = ("", "", "", "")  # mobile, email, landline, name: the create's recovery
 
 
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
                  progress: Progress | None = None) -> ImportResult:
+    from mktctl.engine.lock import RunLock
     from mktctl.leads import results
 
     progress = progress or NoProgress()
     started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
+    private_dir(out_dir)
+    # one import at a time per result folder: two would both create what the journal has not recorded yet
+    with RunLock(out_dir, "import", "mktctl leads import"), \
+            tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
         run = run_check(Path(path), options.check, Path(work), progress)
         accepted = read_accepted(run)
         t0 = time.perf_counter()
@@ -223,7 +229,11 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
     rows = accepted["source_row"].to_numpy(dtype=np.int64)
     mobiles = accepted["mobile"].tolist()
     emails = accepted["email"].tolist()
-    keys = [person_key(m, em) for m, em in zip(mobiles, emails, strict=True)]
+    tels, names, companies = (accepted[c].tolist() if c in accepted.columns else [""] * n
+                              for c in ("tel", "name", "company"))
+    keys = [person_key(m, em, tel=t, name=na, company=co)
+            for m, em, t, na, co in zip(mobiles, emails, tels, names, companies, strict=True)]
+    lookups = [(m, em, t, na) for m, em, t, na in zip(mobiles, emails, tels, names, strict=True)]
     outcome = np.full(n, "not_attempted", dtype=object)
     record_id = np.full(n, "", dtype=object)
     error = np.full(n, "", dtype=object)
@@ -254,8 +264,8 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
                 fields=fields, phone_fields=("mobile",), email_fields=("email",))
         progress.advance(len(attempt))
         values = _record_fields(plan, accepted, options.timezone)
-        tasks = _tasks(attempt, keys, rows, mobiles, emails, values, existing, journal, options,
-                       outcome, record_id, error)
+        tasks = _tasks(attempt, keys, rows, lookups, values, existing, journal, options,
+                       outcome, record_id, error, lambda who: _lookup(tenant, *who))
         progress.phase("import", len(tasks))
         calls, stopped = _run_tasks(tenant, tasks, journal, options, progress, rows, outcome, record_id, error)
     frame = pd.DataFrame({"source_row": rows, "outcome": pd.Series(outcome, dtype="str"),
@@ -263,9 +273,10 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
     return frame, stopped, calls
 
 
-def _tasks(attempt: list[int], keys: list[str], rows: Any, mobiles: list[str], emails: list[str],
+def _tasks(attempt: list[int], keys: list[str], rows: Any, lookups: list[tuple[str, str, str, str]],
            values: pd.DataFrame, existing: Existing, journal: Journal, options: ImportOptions,
-           outcome: Any, record_id: Any, error: Any) -> list[_Task]:
+           outcome: Any, record_id: Any, error: Any,
+           lookup: Callable[[tuple[str, str, str, str]], str | None]) -> list[_Task]:
     columns = list(values.columns)
     matrix = values.to_numpy(dtype=object)
     tasks: list[_Task] = []
@@ -274,11 +285,18 @@ def _tasks(attempt: list[int], keys: list[str], rows: Any, mobiles: list[str], e
         specify = "create_time" in record
         if specify:
             record["create_time"] = int(record["create_time"])
-        found = sorted(existing.ids_for([mobiles[i], emails[i]]))
+        mobile, email = lookups[i][0], lookups[i][1]
+        found = sorted(existing.ids_for([mobile, email]))
         entry = journal.entries.get(keys[i])
+        if not found and not mobile and not email and entry is not None and entry.state == "start" \
+                and entry.op == "create":
+            # a landline-only person whose create a crash left unknown: the matching above cannot find
+            # them (a landline is no identity), so look them up by landline and name before creating
+            again = lookup(lookups[i])
+            found = [again] if again else []
         if not found:
             tasks.append(_Task(int(rows[i]), keys[i], "create", record, specify_time=specify,
-                               lookup=(mobiles[i], emails[i])))
+                               lookup=lookups[i]))
             continue
         if entry is not None and entry.state == "start" and entry.op == "create" and len(found) == 1:
             outcome[i], record_id[i], error[i] = "created", found[0], ""  # created before a crash
@@ -330,6 +348,25 @@ def _changes(new: dict[str, Any], old: dict[str, Any], mode: OnExisting) -> dict
     return changes
 
 
+def _lookup(tenant: Tenant, mobile: str, email: str, tel: str, name: str) -> str | None:
+    """The lead a create may have made before its answer was lost: by mobile, else by email, else (a person
+    with neither) by landline and name."""
+    client = tenant.client
+    searches: list[list[dict[str, Any]]] = []
+    if mobile:
+        searches.append([{"field_name": "mobile", "field_values": spellings(mobile), "operator": "IN"}])
+    if email:
+        searches.append([{"field_name": "email", "field_values": [email], "operator": "IN"}])
+    if not mobile and not email and tel:
+        searches.append([{"field_name": "tel", "field_values": [tel], "operator": "IN"},
+                         {"field_name": "name", "field_values": [name], "operator": "EQ"}])
+    for filters in searches:
+        found, _ = client.crm_query(LEADS, filters, limit=10, fields=["_id"])
+        if found:
+            return str(found[0]["_id"])
+    return None
+
+
 def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: ImportOptions, progress: Progress,
                rows: Any, outcome: Any, record_id: Any, error: Any) -> tuple[int, str | None]:
     import numpy as np
@@ -338,17 +375,8 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
     client = tenant.client
     calls = 0
 
-    def recover(mobile: str, email: str) -> Callable[[], str | None]:
-        def lookup() -> str | None:
-            for name, value in (("mobile", mobile), ("email", email)):
-                if value:
-                    found, _ = client.crm_query(LEADS, [{"field_name": name, "field_values": spellings(value)
-                                                         if name == "mobile" else [value], "operator": "IN"}],
-                                                limit=10, fields=["_id"])
-                    if found:
-                        return str(found[0]["_id"])
-            return None
-        return lookup
+    def recover(mobile: str, email: str, tel: str, name: str) -> Callable[[], str | None]:
+        return lambda: _lookup(tenant, mobile, email, tel, name)
 
     def work(task: _Task) -> tuple[_Task, str, str, BaseException | None]:
         try:
@@ -362,25 +390,42 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
             return task, "failed", task.record_id, failure
 
     stopped: str | None = None
+    size = max(1, options.batch_size)
+    batches = iter([tasks[start:start + size] for start in range(0, len(tasks), size)])
+    pending: set[Future[tuple[_Task, str, str, BaseException | None]]] = set()
+    unsynced = 0
     with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="mktctl-import") as pool:
-        for start in range(0, len(tasks), max(1, options.batch_size)):
-            batch = tasks[start:start + options.batch_size]
-            for task in batch:
-                journal.started(task.key, task.op, task.row)
+        try:
+            while True:
+                # keep up to two batches in flight, so that one call waiting out a retry never idles the
+                # other workers; each batch's start lines are synced before any of its calls is made
+                while stopped is None and len(pending) <= size and (batch := next(batches, None)) is not None:
+                    for task in batch:
+                        journal.started(task.key, task.op, task.row)
+                    journal.sync()
+                    pending.update(pool.submit(work, task) for task in batch)
+                if not pending:
+                    break
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task, result, new_id, failure = future.result()
+                    calls += 1
+                    i = position[task.row]
+                    if failure is None:
+                        outcome[i], record_id[i], error[i] = result, new_id, ""
+                        journal.done(task.key, result, new_id)
+                    else:
+                        outcome[i], record_id[i], error[i] = "failed", task.record_id, str(failure)
+                        journal.failed(task.key, str(failure))
+                        if isinstance(failure, _STOPPING) and stopped is None:
+                            stopped = str(failure)
+                unsynced += len(finished)
+                if unsynced >= size:
+                    journal.sync()
+                    unsynced = 0
+                progress.advance(len(finished))
+        finally:
+            for future in pending:
+                future.cancel()  # Ctrl-C or a bug: calls not yet made are not made
             journal.sync()
-            for task, result, new_id, failure in pool.map(work, batch):
-                calls += 1
-                i = position[task.row]
-                if failure is None:
-                    outcome[i], record_id[i], error[i] = result, new_id, ""
-                    journal.done(task.key, result, new_id)
-                else:
-                    outcome[i], record_id[i], error[i] = "failed", task.record_id, str(failure)
-                    journal.failed(task.key, str(failure))
-                    if isinstance(failure, _STOPPING) and stopped is None:
-                        stopped = str(failure)
-            journal.sync()
-            progress.advance(len(batch))
-            if stopped is not None:
-                break
     return calls, stopped

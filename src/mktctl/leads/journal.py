@@ -24,11 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from mktctl.leads.private import FILE_MODE, private_file
+
 JOURNAL = "journal.jsonl"
 
 
-def person_key(mobile: str, email: str) -> str:
-    """The external id of a person: stable across runs and row order."""
+def person_key(mobile: str, email: str, *, tel: str = "", name: str = "", company: str = "") -> str:
+    """The external id of a person: stable across runs and row order. A person is their mobile and email;
+    one with neither (a landline only: not an identity, so never merged with another row) is their
+    landline, name and company, so that two such people never share a key."""
+    if not mobile and not email:
+        return hashlib.sha256(f"t:{tel}|n:{name}|c:{company}".encode()).hexdigest()[:24]
     return hashlib.sha256(f"m:{mobile}|e:{email}".encode()).hexdigest()[:24]
 
 
@@ -57,6 +63,9 @@ class Journal:
                 stamp = time.strftime("%Y%m%d-%H%M%S")
                 path.replace(out_dir / f"journal-{stamp}.other-tenant.jsonl")
                 journal.entries = {}
+        if not path.exists():
+            private_file(path)
+        path.chmod(FILE_MODE)
         journal._handle = path.open("a", encoding="utf-8")
         journal._append({"t": "run", "tenant": tenant, "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **header})
         journal.sync()

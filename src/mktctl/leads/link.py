@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl import errors as e
 from mktctl.leads.match import Existing, find_existing, index_records
+from mktctl.leads.private import neutralise_frame, private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def parse_objects(text: str | None) -> tuple[str, ...]:
 def link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None = None) -> LinkResult:
     progress = progress or NoProgress()
     started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     progress.phase("leads", None)
     leads = read_leads(tenant)
     progress.advance(len(leads))
@@ -325,7 +326,7 @@ def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
 def _write_link_files(out_dir: Path, decided: pd.DataFrame, candidates: pd.DataFrame,
                       leads: pd.DataFrame) -> dict[str, Path]:
     files = {"link_results.csv": out_dir / "link_results.csv", "ambiguities.xlsx": out_dir / "ambiguities.xlsx"}
-    decided.to_csv(files["link_results.csv"], index=False, encoding="utf-8-sig")
+    _write_csv(files["link_results.csv"], decided)
     write_ambiguity_workbook(files["ambiguities.xlsx"], candidates)
     return files
 
@@ -334,7 +335,7 @@ def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
     """The sheet a person decides in: one row per candidate; an ``x`` in 选择 on the right one."""
     import xlsxwriter
 
-    tmp = path.with_suffix(".xlsx.tmp")
+    tmp = private_file(path.with_suffix(".xlsx.tmp"))
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
                                           "strings_to_urls": False})
     text = book.add_format({"num_format": "@"})
@@ -380,7 +381,7 @@ def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options:
 
     options = options or LinkOptions()
     progress = progress or NoProgress()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     sheet = read_ambiguity_workbook(decisions)
     marked = sheet[sheet["choose"].str.strip() != ""]
     rows = []
@@ -396,7 +397,7 @@ def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options:
     decided = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype="str")
     stopped = apply_links(tenant, decided, options, progress)
     path = out_dir / "resolve_results.csv"
-    decided.to_csv(path, index=False, encoding="utf-8-sig")
+    _write_csv(path, decided)
     objects = tuple(sorted(set(decided["object"]))) if len(decided) else ()
     counts = _counts(decided, objects)
     summary = {"decisions_file": str(decisions), "pairs": len(decided), "counts": counts, "stopped": stopped}
@@ -449,4 +450,9 @@ def _text(value: Any) -> str:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    private_file(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """A result CSV: mode 0600, formula-safe (see :mod:`mktctl.leads.private`)."""
+    neutralise_frame(frame).to_csv(private_file(path), index=False, encoding="utf-8-sig")

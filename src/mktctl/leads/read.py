@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.errors import DataFileError
 from mktctl.leads.fields import recognise
+from mktctl.leads.guard import check_rows, check_width, check_workbook
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,6 +42,8 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _DELIMITERS = (",", "\t", ";", "|")
 _VALIDATE_BLOCK = 16 * 1024 * 1024
+_HEAD_CHARS = 256 * 1024
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et")
 
 
 @dataclass
@@ -94,7 +98,14 @@ def open_source(path: Path, *, sheet: str | None = None, header_row: int | None 
     if sheet:
         raise DataFileError(f"{path}: --sheet {sheet!r} was given but the file is a CSV file", file=str(path),
                             hint="leave out --sheet for CSV files")
-    return _open_csv(path, header_row)
+    try:
+        return _open_csv(path, header_row)
+    except DataFileError as error:
+        if path.suffix.lower() in _WORKBOOK_SUFFIXES and "neither UTF-8 nor GBK" in error.message:
+            raise DataFileError(f"{path}: the file is neither a workbook (it does not start as an xlsx, xls or ods "
+                                "file does) nor UTF-8 or GBK text: it is damaged, or another kind of file",
+                                file=str(path), hint="open it in Excel or WPS and save it again as .xlsx") from None
+        raise
 
 
 # ---- text files ------------------------------------------------------------------------------------
@@ -141,20 +152,36 @@ def _sniff_delimiter(lines: list[str]) -> str:
 def _open_csv(path: Path, header_row: int | None) -> Source:
     encoding = detect_encoding(path)
     with path.open("r", encoding=encoding, newline="") as handle:
-        head_text = handle.read(256 * 1024)
+        head_text = handle.read(_HEAD_CHARS)
     lines = head_text.splitlines()
     delimiter = _sniff_delimiter(lines)
-    records = list(csv.reader(io.StringIO(head_text), delimiter=delimiter))[:HEADER_SCAN_ROWS]
+    reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter)  # \r alone ends a line too
+    records: list[list[str]] = []
+    ends: list[int] = []  # physical lines read up to the end of each record (a quoted cell may span lines)
+    try:
+        for record in reader:
+            records.append(record)
+            ends.append(reader.line_num)
+            if len(records) == HEADER_SCAN_ROWS:
+                break
+        more = next(reader, None) is not None or len(head_text) >= _HEAD_CHARS
+    except csv.Error as exc:  # a field longer than 128 KB, a NUL byte
+        raise DataFileError(f"{path}: cannot parse the CSV file near its start: {exc}", file=str(path)) from None
     index = _header_index(records, header_row, path)
     headers = [h.strip() for h in records[index]]  # empty trailing headers keep the file's width
     if not any(headers):
         raise DataFileError(f"{path}: no header row found", file=str(path))
+    check_width(path, len(headers), cut=len(head_text) >= _HEAD_CHARS and index == len(records) - 1)
     info = SourceInfo(path=path, format="csv", encoding=encoding, delimiter=delimiter, header_row=index + 1,
                       headers=headers)
-    return Source(info, lambda rows: _csv_chunks(info, index + 1, rows))
+    if index + 1 == len(records) and not more:  # a header and nothing after it
+        return Source(info, lambda rows: iter(()))
+    return Source(info, lambda rows: _csv_chunks(info, index + 1, ends[index], rows))
 
 
-def _csv_chunks(info: SourceInfo, skip: int, rows: int) -> Iterator[Chunk]:
+def _csv_chunks(info: SourceInfo, skip: int, skip_lines: int, rows: int) -> Iterator[Chunk]:
+    """The data rows after the ``skip`` records of title and header (``skip_lines`` physical lines: pyarrow
+    skips lines, and numbers the rows after them from there)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -164,17 +191,20 @@ def _csv_chunks(info: SourceInfo, skip: int, rows: int) -> Iterator[Chunk]:
     odd: dict[int, list[str]] = {}
 
     def handler(row: Any) -> str:
-        fields = next(csv.reader([row.text], delimiter=info.delimiter or ","), [])
+        try:
+            fields = next(csv.reader([row.text], delimiter=info.delimiter or ","), [])
+        except csv.Error:  # a field longer than 128 KB: cut at the delimiters, as the row is odd anyway
+            fields = row.text.split(info.delimiter or ",")
         if row.number is None:  # pragma: no cover - pyarrow always numbers rows when single-threaded
             return "error"
-        odd[int(row.number)] = (fields + [""] * width)[:width]
+        odd[int(row.number) - (skip_lines - skip)] = (fields + [""] * width)[:width]
         return "skip"
 
     encoding = "utf8" if info.encoding in ("utf-8", "utf-8-sig") else info.encoding
     try:
         reader = pacsv.open_csv(
             str(info.path),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, block_size=8 << 20,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_lines, block_size=8 << 20,
                                            use_threads=False, encoding=encoding or "utf8"),
             parse_options=pacsv.ParseOptions(delimiter=info.delimiter or ",", newlines_in_values=True,
                                              ignore_empty_lines=False, invalid_row_handler=handler),
@@ -186,7 +216,7 @@ def _csv_chunks(info: SourceInfo, skip: int, rows: int) -> Iterator[Chunk]:
     next_row = skip + 1  # spreadsheet row number of the next data row
     pending: list[pa.Table] = []
     pending_rows: list[np.ndarray] = []
-    count = 0
+    count = total = 0
     while True:
         try:
             batch = reader.read_next_batch()
@@ -202,6 +232,8 @@ def _csv_chunks(info: SourceInfo, skip: int, rows: int) -> Iterator[Chunk]:
         pending.append(table)
         pending_rows.append(numbers)
         count += table.num_rows
+        total += table.num_rows
+        check_rows(info.path, total)
         while count >= rows:
             whole = pa.concat_tables(pending)
             numbers_all = np.concatenate(pending_rows)
@@ -227,10 +259,10 @@ def _number_rows(count: int, start: int, odd: dict[int, list[str]]) -> tuple[Any
     if not odd or max(odd) < start:
         return numbers, [], start + count
     taken = np.asarray(sorted(n for n in odd if n >= start), dtype=np.int64)
-    # the i-th parsed row is the i-th number from start that is not taken
-    free = numbers.copy()
-    for n in taken:  # few: only the rows with too few or too many cells
-        free[free >= n] += 1
+    # the i-th parsed row is the i-th number from start that is not taken (vectorised: a file where every
+    # other row is ragged has as many taken numbers as parsed rows)
+    candidates = np.arange(start, start + count + len(taken), dtype=np.int64)
+    free = candidates[~np.isin(candidates, taken)][:count]
     last = int(free[-1]) if count else start - 1
     inserted = [int(n) for n in taken if n <= last]
     row = last + 1
@@ -270,6 +302,7 @@ def _chunk(tables: list[Any], numbers: list[Any]) -> Chunk:
 def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: str) -> Source:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    check_workbook(path, kind)
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
@@ -284,51 +317,70 @@ def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: 
         raise DataFileError(f"{path}: no sheet named {sheet!r}", file=str(path),
                             hint=did_you_mean(sheet, names) or f"its sheets are: {', '.join(names)}")
     candidates = [sheet] if sheet else names
-    chosen: tuple[str, list[list[Any]], int] | None = None
+    chosen: tuple[str, Any, list[list[Any]], int] | None = None
     best_score = -1
     for name in candidates:
-        rows = _sheet_rows(book, name, path)
+        grid = _sheet(book, name, path)
+        rows = list(itertools.islice(_sheet_rows(grid, path, name), HEADER_SCAN_ROWS))
         if not rows:
             continue
-        texts = [[_cell_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
+        texts = [[_cell_text(v) for v in row] for row in rows]
         index = _header_index(texts, header_row, path, strict=bool(sheet))
         score = sum(1 for h in texts[index] if recognise(h)) if index < len(texts) else 0
         if score > best_score:
-            chosen, best_score = (name, rows, index), score
+            chosen, best_score = (name, grid, rows, index), score
         if score >= 2:
             break
     if chosen is None:
         raise DataFileError(f"{path}: the workbook has no data" if not sheet else
                             f"{path}: sheet {sheet!r} is empty", file=str(path))
-    name, rows, index = chosen
+    name, grid, rows, index = chosen
     headers = [_cell_text(v).strip() for v in rows[index]]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         raise DataFileError(f"{path}: no header row found in sheet {name!r}", file=str(path))
+    check_width(path, len(headers))
     info = SourceInfo(path=path, format=kind, sheet=name, sheets=names, header_row=index + 1, headers=headers)
-    return Source(info, lambda chunk_rows: _workbook_chunks(info, rows, index, chunk_rows))
+    return Source(info, lambda chunk_rows: _workbook_chunks(info, grid, index, chunk_rows))
 
 
-def _sheet_rows(book: Any, name: str, path: Path) -> list[list[Any]]:
+def _sheet(book: Any, name: str, path: Path) -> Any:
     from python_calamine import CalamineError
 
     try:
-        return list(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        return book.get_sheet_by_name(name)
     except (CalamineError, ValueError) as exc:
         raise DataFileError(f"{path}: cannot read sheet {name!r}: {exc}", file=str(path)) from None
 
 
-def _workbook_chunks(info: SourceInfo, rows: list[list[Any]], index: int, chunk_rows: int) -> Iterator[Chunk]:
+def _sheet_rows(grid: Any, path: Path, name: str) -> Iterator[list[Any]]:
+    """The sheet's rows from row 1 and column A (the parser starts at the first used column)."""
+    from python_calamine import CalamineError
+
+    pad = [""] * int(grid.start[1]) if grid.start else []
+    try:
+        for row in grid.iter_rows():
+            yield pad + row if pad else row
+    except (CalamineError, ValueError) as exc:
+        raise DataFileError(f"{path}: cannot read sheet {name!r}: {exc}", file=str(path)) from None
+
+
+def _workbook_chunks(info: SourceInfo, grid: Any, index: int, chunk_rows: int) -> Iterator[Chunk]:
     import numpy as np
 
     width = len(info.headers)
-    data = rows[index + 1:]
-    for start in range(0, len(data), chunk_rows):
-        part = data[start:start + chunk_rows]
+    rows = _sheet_rows(grid, info.path, info.sheet or "")
+    first = index + 2  # spreadsheet row number of the first data row
+    for _ in itertools.islice(rows, index + 1):
+        pass
+    read = 0
+    while part := list(itertools.islice(rows, chunk_rows)):
+        read += len(part)
+        check_rows(info.path, read)
         frame = _typed_cells_to_text(part, width)
-        numbers = np.arange(index + 2 + start, index + 2 + start + len(part), dtype=np.int64)
-        yield Chunk(frame=frame, rows=numbers)
+        yield Chunk(frame=frame, rows=np.arange(first, first + len(part), dtype=np.int64))
+        first += len(part)
 
 
 def _typed_cells_to_text(rows: list[list[Any]], width: int) -> pd.DataFrame:

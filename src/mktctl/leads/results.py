@@ -7,6 +7,9 @@
   accepted rows when there are fewer than 100,000, and for an import the failed rows; every cell text;
 * ``summary.json``: counts per status, reason and outcome, the invariants, the column mapping, timings.
 
+Every file is created with mode 0600 before it is written, and text cells that a spreadsheet could run as
+a formula are neutralised in results.csv (:mod:`mktctl.leads.private`).
+
 ``write_all(run, out_dir, outcomes=None, extra=None)`` writes the three; ``outcomes`` (import only) is a
 frame of ``source_row, outcome, record_id, error`` for the accepted rows.
 """
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from mktctl.leads.arrow import frame_from_arrow
 from mktctl.leads.check import STATUSES, CheckRun
 from mktctl.leads.fields import BY_KEY, DATA_KEYS
+from mktctl.leads.private import neutralise_frame, private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.rules import DUPLICATE, REASONS
 
@@ -46,7 +50,7 @@ def write_all(run: CheckRun, out_dir: Path, *, outcomes: pd.DataFrame | None = N
     progress = progress or NoProgress()
     progress.phase("write", None)
     t0 = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     files = {"results.csv": out_dir / "results.csv", "results.xlsx": out_dir / "results.xlsx",
              "summary.json": out_dir / "summary.json"}
     outcome_counts = write_results_csv(run, files["results.csv"], outcomes)
@@ -68,7 +72,7 @@ def read_summary(out_dir: Path) -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".json.tmp")
+    tmp = private_file(path.with_suffix(".json.tmp"))
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
 
@@ -105,7 +109,7 @@ def write_results_csv(run: CheckRun, path: Path, outcomes: pd.DataFrame | None) 
 
     columns = IMPORT_COLUMNS if outcomes is not None else CHECK_COLUMNS
     counts = dict.fromkeys(OUTCOMES, 0) if outcomes is not None else None
-    tmp = path.with_suffix(".csv.tmp")
+    tmp = private_file(path.with_suffix(".csv.tmp"))
     with tmp.open("wb") as handle:
         handle.write(codecs.BOM_UTF8)
         writer = None
@@ -118,6 +122,8 @@ def write_results_csv(run: CheckRun, path: Path, outcomes: pd.DataFrame | None) 
                 accepted = frame.loc[frame["status"] == "accepted", "outcome"]
                 for name, n in accepted.value_counts().items():
                     counts[str(name)] = counts.get(str(name), 0) + int(n)
+            frame = neutralise_frame(frame, [c for c in ("mobile_e164", "email", "record_id", "error")
+                                             if c in columns])
             table = pa.table({c: pa.array(frame[c].astype("str") if c != "source_row" else frame[c],
                                           type=pa.string() if c != "source_row" else pa.int64())
                               for c in columns})
@@ -201,7 +207,7 @@ def write_results_xlsx(run: CheckRun, path: Path, summary: dict[str, Any], outco
 
     from mktctl.leads.sheetwriter import TextWorkbook, estimate_widths
 
-    tmp = path.with_suffix(".xlsx.tmp")
+    tmp = private_file(path.with_suffix(".xlsx.tmp"))
     with TextWorkbook(tmp) as book:
         book.add_rows("汇总 Summary", _summary_rows(summary), widths=[40, 80])
         rejected_columns = ["行号 source_row", "原因 reason", "说明 explanation", "姓名 name", "公司 company",

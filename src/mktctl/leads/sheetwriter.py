@@ -1,8 +1,11 @@
 """A fast, text-only xlsx writer for result workbooks of hundreds of thousands of rows.
 
 Every cell is written as an inline string (``t="inlineStr"``) in a column formatted as text (``@``), so
-nothing is reinterpreted: no formulas (``=1+1`` stays text), no numbers, no scientific notation, no
-dates. Each sheet has a bold frozen header row, an auto-filter and column widths. The sheet XML is
+nothing is reinterpreted: no formulas (``=1+1``, ``=HYPERLINK(...)``, ``@SUM(1,1)`` stay text, and a string
+cell is never evaluated by Excel, WPS or LibreOffice), no numbers, no scientific notation, no dates. Tabs
+and carriage returns are kept (``\\r`` as ``&#13;``, which XML parsers do not turn into a line feed).
+
+Each sheet has a bold frozen header row, an auto-filter and column widths. The sheet XML is
 built a batch of rows at a time with Arrow's string kernels (one vectorised concatenation per column)
 and streamed into the zip, so a million cells take about a second instead of the ten that a per-cell
 writer needs. Output is plain SpreadsheetML (ECMA-376) that Excel, WPS, LibreOffice, openpyxl and
@@ -125,7 +128,7 @@ class TextWorkbook:
                 f'<cols>{cols}</cols><sheetData>'
             ).encode())
             header = "".join(f'<c r="{column_letter(i)}1" t="inlineStr" s="2"><is><t xml:space="preserve">'
-                             f'{escape(_clip(str(c)))}</t></is></c>' for i, c in enumerate(columns))
+                             f'{escape(_clip(str(c)), {chr(13): "&#13;"})}</t></is></c>' for i, c in enumerate(columns))
             handle.write(f'<row r="1">{header}</row>'.encode())
             row = 2
             for batch in batches:
@@ -233,7 +236,8 @@ def _escape_array(values: Any) -> Any:
         values = pc.replace_substring_regex(values, _ILLEGAL, "")
     if pc.any(pc.greater(pc.utf8_length(values), MAX_CELL)).as_py():
         values = pc.utf8_slice_codeunits(values, 0, MAX_CELL)
-    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+    # "&" first; a carriage return as a character reference, or XML parsers read it as a line feed
+    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
         if pc.any(pc.match_substring(values, raw)).as_py():
             values = pc.replace_substring(values, raw, safe)
     return values

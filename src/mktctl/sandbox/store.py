@@ -8,6 +8,7 @@ in WAL mode with one writer is both simple and fast enough for the benchmarks in
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -121,6 +122,9 @@ class Store:
         self.clock = clock
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # the tenant's data (imported leads) is personal data: owner-only from the start; SQLite gives
+            # the -wal and -shm files the database file's mode
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from mktctl import errors as e
+from mktctl.secrets import REDACTOR
 from mktctl.tenant.ratelimit import RateLimiter
 
 TOKEN_PATH = "/cgi/corpAccessToken/get/V2"
@@ -119,6 +120,7 @@ class FxiaokeClient:
                     "permanentCode": self.credentials.permanent_code,
                 }, idempotent=True)
                 expires_in = float(answer.get("expiresIn") or 0)
+                REDACTOR.add(str(answer["corpAccessToken"]))  # a token is a secret too
                 self._token = _Token(
                     value=str(answer["corpAccessToken"]),
                     corp_id=str(answer["corpId"]),

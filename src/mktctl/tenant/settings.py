@@ -25,6 +25,7 @@ SANDBOX_NAME = "sandbox"
 STATE_DIR = ".mktctl"
 ENV_URL, ENV_APP_ID, ENV_APP_SECRET = "MKTCTL_TENANT_URL", "MKTCTL_APP_ID", "MKTCTL_APP_SECRET"
 ENV_PERMANENT_CODE, ENV_OPEN_USER_ID = "MKTCTL_PERMANENT_CODE", "MKTCTL_OPEN_USER_ID"
+ENV_RATE_LIMIT = "MKTCTL_RATE_LIMIT"  # CALLS/SECONDS per interface, e.g. 100/20 (the default) or 0 for none
 REAL_PLATFORM_RATE = (100, 20.0)  # calls per seconds per interface on the real platform
 _SECRET_FIELDS = ("app_secret", "permanent_code")
 _PROFILE_FIELDS = {"url", "app_id", "app_secret", "permanent_code", "open_user_id", "rate_limit", "sandbox",
@@ -95,7 +96,23 @@ def _from_environment(env: Mapping[str, str]) -> TenantSettings:
     credentials = Credentials(app_id=env[ENV_APP_ID], app_secret=env[ENV_APP_SECRET],
                               permanent_code=env[ENV_PERMANENT_CODE], open_user_id=env[ENV_OPEN_USER_ID])
     return TenantSettings(name="environment", url=env[ENV_URL].rstrip("/"), credentials=credentials,
-                          rate_limit=RateLimitSetting())
+                          rate_limit=_rate_from_text(env.get(ENV_RATE_LIMIT)))
+
+
+def _rate_from_text(text: str | None) -> RateLimitSetting | None:
+    """``MKTCTL_RATE_LIMIT``: ``CALLS/SECONDS`` (default 100/20, the real platform's), or ``0`` for none."""
+    if text is None or not text.strip():
+        return RateLimitSetting()
+    if text.strip() in ("0", "none", "off"):
+        return None
+    calls, sep, seconds = text.partition("/")
+    try:
+        setting = RateLimitSetting(calls=int(calls), per_seconds=float(seconds)) if sep else None
+    except ValueError:
+        setting = None
+    if setting is None or setting.calls < 1 or setting.per_seconds <= 0:
+        raise SettingsError(f"{ENV_RATE_LIMIT}={text!r}: expected CALLS/SECONDS such as 100/20, or 0 for no limit")
+    return setting
 
 
 def profile_files(playbook_dir: Path, home: Path | None = None) -> list[Path]:
