@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import Column, to_cell
 from mktctl.errors import DataFileError
+from mktctl.leads.sheetwriter import column_letter
 
 if TYPE_CHECKING:
     from mktctl.kinds.base import Kind, Spec
@@ -194,7 +195,7 @@ class _Writer:
             column = len(self.lists)
             for row, value in enumerate(values):
                 self.lists_sheet.write_string(row, column, value)
-            letter = _column_letter(column)
+            letter = column_letter(column)
             self.lists[key] = f"='{layout.LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
         return self.lists[key]
 
@@ -442,15 +443,6 @@ def _missing(value: Any) -> bool:
     from mktctl.deliver.fields import MISSING
 
     return value is MISSING
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:
