@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ KIND_NAMES = [k.name for k in KINDS]
 
 
 def test_docs_reference_is_up_to_date() -> None:
-    outdated = stale(DEFAULT_FOLDER, render_all())
+    outdated = stale(Path(__file__).resolve().parents[2] / DEFAULT_FOLDER, render_all())
 
     assert outdated == [], ("docs/reference/ is out of date for " + ", ".join(outdated)
                             + "; run `python -m mktctl.deliver.reference` and commit the result")

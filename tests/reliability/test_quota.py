@@ -50,7 +50,8 @@ def test_apply_stops_at_the_quota_and_continues_after_it_resets(tmp_path, served
     assert "30002" in stopped.stderr and "again" in stopped.stderr, stopped.stderr
     assert "Traceback" not in stopped.output and "internal error" not in stopped.output
     if where == "changes":
-        assert "steps were done and recorded" in stopped.stderr and "run apply again" in stopped.stderr
+        assert "steps were done and recorded" in stopped.stderr
+        assert "run the same command again after 00:00" in stopped.stderr
     refused = sandbox.faults.report()["injected"]["quota"]
     assert refused >= 1
 
