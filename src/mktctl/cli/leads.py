@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mktctl.cli.commands import group_app
 from mktctl.cli.context import playbook_dir, state
 
 if TYPE_CHECKING:
@@ -22,9 +23,7 @@ if TYPE_CHECKING:
     from mktctl.cli.context import State
     from mktctl.leads.check import CheckOptions
 
-app = typer.Typer(help="History leads: template, check, import, linking to customers (guide 2.3), and purging "
-                       "the result files.",
-                  no_args_is_help=True)
+app = group_app("leads")
 
 FileArg = Annotated[Path, typer.Argument(help="The lead file: .xlsx, .xls or .csv (UTF-8 or GBK).",
                                          show_default=False)]

@@ -16,15 +16,23 @@ from mktctl import __version__
 from mktctl.cli.context import State
 from mktctl.errors import MktctlError
 
-app = typer.Typer(
-    name="mktctl",
-    help="Roll out FxiaoKe 营销通 as code: playbooks, plan/apply, history imports, an embedded sandbox tenant.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain click help: typer.rich_utils alone would double the start-up time
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def build_app(argv: list[str] | None = None) -> typer.Typer:
+    """The ``mktctl`` app; with ``argv``, only the command group it asks for is loaded (see cli/commands.py)."""
+    from mktctl.cli import commands
+
+    app = typer.Typer(
+        name="mktctl",
+        help="Roll out FxiaoKe 营销通 as code: playbooks, plan/apply, history imports, an embedded sandbox tenant.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain click help: typer.rich_utils alone would double the start-up time
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_globals)
+    commands.register(app, argv)
+    return app
 
 
 def _version(value: bool) -> None:
@@ -33,7 +41,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _globals(
     ctx: typer.Context,
     tenant: str = typer.Option(None, "--tenant", envvar="MKTCTL_TENANT",
@@ -47,13 +54,6 @@ def _globals(
     ctx.obj = State(tenant=tenant, verbose=verbose, quiet=quiet, no_color=no_color)
 
 
-def _register() -> None:
-    from mktctl.cli import commands
-
-    commands.register(app)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     # typer ships its own copy of click; its usage errors all derive from that copy's ClickException
     click_exception = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
     state = State()
+    args = list(sys.argv[1:] if argv is None else argv)
+    app = build_app(args)
     try:
-        result = app(args=argv, prog_name="mktctl", standalone_mode=False, obj=state)
+        result = app(args=args, prog_name="mktctl", standalone_mode=False, obj=state)
         code = result if isinstance(result, int) else 0
     except typer.Abort:
         state.err.print("aborted")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mktctl.cli.commands import group_app
 from mktctl.cli.context import is_interactive, state
 from mktctl.errors import SettingsError
 
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
     from mktctl.sandbox.faults import FaultInjector
     from mktctl.sandbox.store import Corp
 
-app = typer.Typer(help="The local sandbox tenant: an emulator of the FxiaoKe open API over SQLite.",
-                  no_args_is_help=True)
+app = group_app("sandbox")
 
 DEFAULT_DATA = Path(".mktctl") / "sandbox.db"
 DEFAULT_URL = "http://127.0.0.1:8765"

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import typer
 
+from mktctl.cli.commands import group_app
 from mktctl.cli.context import state
 
-app = typer.Typer(help="Work with a tenant as it is: export it as a playbook.", no_args_is_help=True)
+app = group_app("tenant")
 
 
 @app.command("export")

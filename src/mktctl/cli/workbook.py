@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from mktctl.cli import options
+from mktctl.cli.commands import group_app
 from mktctl.cli.context import state
 
-app = typer.Typer(help="Survey and configuration workbooks (xlsx): the client's side of a playbook.",
-                  no_args_is_help=True)
+app = group_app("workbook")
 
 LANG = typer.Option(None, "--lang", help="zh-CN or en (default: the playbook's language, else zh-CN).")
 
