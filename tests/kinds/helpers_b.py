@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import mktctl
-from mktctl.errors import PlaybookError
-from mktctl.playbook.load import load_playbook
+from tests.kinds.helpers_a import problems  # noqa: F401 - shared with the other kind tests
 
 FRAGMENTS = Path(mktctl.__file__).parent / "playbooks" / "fragments"
 TENANTS = "tenants:\n  sandbox-public:\n    sandbox: {api: public}\n"
@@ -40,16 +39,6 @@ def write(folder: Path, *sections: str, **files: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return folder
-
-
-def problems(folder: Path, *, strict: bool = False) -> list[str]:
-    """What `mktctl validate` reports, loaded in process: errors first, then warnings, each in file order."""
-    try:
-        _, warnings = load_playbook(folder, strict=strict)
-        found = list(warnings)
-    except PlaybookError as error:
-        found = list(error.problems)
-    return [f"{p.mark}: {p.severity}: {p.message}".replace(f"{folder}/", "") for p in found]
 
 
 def reported(run: Any) -> list[str]:
