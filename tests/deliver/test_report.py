@@ -38,8 +38,8 @@ def with_import(folder: Path, summary: dict | str = SUMMARY, name: str = "leads-
 
 def confirmed(folder: Path) -> None:
     """A ledger as a public-API tenant leaves it: one manual step confirmed, the rest pending."""
+    from mktctl.base.digest import digest
     from mktctl.engine.planner import step_id
-    from mktctl.kinds.base import digest
 
     playbook, _warnings = load_playbook(folder)
     role = playbook.find("roles", "市场经理")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from mktctl.engine.lock import RunLock
+from mktctl.base.lock import RunLock
 from mktctl.errors import LockedError
 
 
@@ -33,7 +33,7 @@ def test_the_lock_is_released_when_the_run_ends(tmp_path) -> None:
 
 def test_a_lock_held_by_another_live_process_is_respected(tmp_path) -> None:
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from mktctl.engine.lock import RunLock\n"
+        "import sys, time; from pathlib import Path; from mktctl.base.lock import RunLock\n"
         f"lock = RunLock(Path({str(tmp_path)!r}), 'apply', 'mktctl apply'); lock.acquire()\n"
         "print('held', flush=True); time.sleep(30)")], stdout=subprocess.PIPE, text=True)
     try:

@@ -321,7 +321,7 @@ def guard_letters(number: int) -> bytes:
 
 
 def test_one_import_at_a_time_in_a_result_folder_and_no_purge_under_it(tenant: Any, tmp_path: Path) -> None:
-    from mktctl.engine.lock import RunLock
+    from mktctl.base.lock import RunLock
     from mktctl.errors import LockedError
 
     path = write_csv(tmp_path / "l.csv", [person(1)])

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mktctl.base.yamlload import load_yaml_file, load_yaml_text
 from mktctl.errors import Mark, PlaybookError
-from mktctl.playbook.yamlload import load_yaml_file, load_yaml_text
 
 # YAML allows only printable characters in a stream (no C0/C1 controls, surrogates, private use)
 PRINTABLE = st.characters(max_codepoint=0xFFFF, exclude_categories=("Cc", "Cs", "Co", "Cn", "Cf"))

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from mktctl.base.yamlload import load_yaml_file
 from mktctl.cli.init import templates
 from mktctl.kinds.registry import KINDS
 from mktctl.playbook.load import load_playbook
-from mktctl.playbook.yamlload import load_yaml_file
 from tests.conftest import Run, RunMktctl
 
 PLAYBOOKS = Path(str(resources.files("mktctl") / "playbooks"))

@@ -27,9 +27,9 @@ def checklist(
     """The rollout checklist (guide 3): configuration, tests, training and deliverables, with status and owner."""
     from rich.markup import escape
 
+    from mktctl.base.clock import now_iso
+    from mktctl.base.files import write_atomic
     from mktctl.deliver.checklist import open_checklist, to_markdown, write_xlsx
-    from mktctl.engine.journal import now_iso
-    from mktctl.engine.ledger import write_atomic
     from mktctl.errors import MktctlError
 
     st = state(ctx)

@@ -28,7 +28,7 @@ def init(
 
     from rich.markup import escape
 
-    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.base.suggest import did_you_mean
 
     st = state(ctx)
     known = templates()

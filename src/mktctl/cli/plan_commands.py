@@ -38,8 +38,8 @@ def plan(
     show_pii: bool = options.SHOW_PII,
 ) -> None:
     """Show what apply would change on the tenant, in the order it would run."""
+    from mktctl.base.files import write_atomic
     from mktctl.cli import render
-    from mktctl.engine.ledger import write_atomic
 
     st = state(ctx)
     session = _open(st, directory, env=env, var=var, prune=prune, strict=strict)
@@ -75,8 +75,8 @@ def apply(
     show_pii: bool = options.SHOW_PII,
 ) -> None:
     """Bring the tenant to what the playbook declares."""
+    from mktctl.base.lock import RunLock
     from mktctl.cli import render
-    from mktctl.engine.lock import RunLock
     from mktctl.engine.plan import Plan
     from mktctl.engine.session import check_saved_plan
     from mktctl.tenant.settings import state_dir

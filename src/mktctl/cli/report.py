@@ -37,10 +37,10 @@ def report(
     from rich.markup import escape
 
     from mktctl import __version__
+    from mktctl.base.clock import now_iso
+    from mktctl.base.files import write_atomic
     from mktctl.deliver import i18n
     from mktctl.deliver import report as report_lib
-    from mktctl.engine.journal import now_iso
-    from mktctl.engine.ledger import write_atomic
     from mktctl.playbook.load import load_playbook
 
     st = state(ctx)

@@ -28,9 +28,9 @@ def schema(
     from rich.markup import escape
     from rich.table import Table
 
+    from mktctl.base.suggest import did_you_mean
     from mktctl.kinds.registry import KINDS
     from mktctl.playbook import jsonschema
-    from mktctl.playbook.suggest import did_you_mean
 
     st = state(ctx)
     target = None

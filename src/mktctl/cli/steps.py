@@ -108,10 +108,10 @@ def confirm(
     """Record that manual steps were done: who, when, and for which values."""
     from rich.markup import escape
 
+    from mktctl.base.clock import now_iso, who
+    from mktctl.base.suggest import did_you_mean
     from mktctl.cli.plan_commands import _open
-    from mktctl.engine.journal import now_iso, who
     from mktctl.engine.ledger import Confirmation
-    from mktctl.playbook.suggest import did_you_mean
 
     st = state(ctx)
     session = _open(st, directory, env=env, var=var, prune=False, strict=False)

@@ -27,9 +27,9 @@ def export(
     after is empty."""
     from rich.markup import escape
 
+    from mktctl.base.clock import now_iso
     from mktctl.deliver import i18n, layout
     from mktctl.deliver.tenant_export import export_tenant, select_kinds
-    from mktctl.engine.journal import now_iso
     from mktctl.pii import mask_text
     from mktctl.tenant import settings as tenant_settings
     from mktctl.tenant.connect import open_tenant

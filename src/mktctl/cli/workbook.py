@@ -31,9 +31,9 @@ def survey(
     """Write the pre-rollout requirements survey (guide 1.2): questions and empty tables per guide section."""
     from rich.markup import escape
 
+    from mktctl.base.clock import now_iso
     from mktctl.deliver import i18n
     from mktctl.deliver import survey as survey_lib
-    from mktctl.engine.journal import now_iso
 
     st = state(ctx)
     language = i18n.resolve_lang(lang)
@@ -54,9 +54,9 @@ def export(
     """Write the playbook as a configuration workbook for the client to review, fill in and sign off."""
     from rich.markup import escape
 
+    from mktctl.base.clock import now_iso
     from mktctl.deliver import i18n
     from mktctl.deliver.workbook_export import export_playbook
-    from mktctl.engine.journal import now_iso
     from mktctl.playbook.load import load_playbook
 
     st = state(ctx)
@@ -83,8 +83,8 @@ def import_(
     """Read a workbook back into playbook YAML, keeping the comments and order of an existing playbook."""
     from rich.markup import escape
 
+    from mktctl.base.clock import now_iso
     from mktctl.deliver.workbook_import import import_workbook
-    from mktctl.engine.journal import now_iso
 
     st = state(ctx)
     target = options.folder(into)

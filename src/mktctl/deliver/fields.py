@@ -227,7 +227,7 @@ def from_cell(column: Column, text: str) -> Any:
 
 
 def _scalar_from_text(shape: Shape, column: Column, text: str) -> Any:
-    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.base.suggest import did_you_mean
 
     if shape.kind == "int":
         try:
@@ -278,8 +278,8 @@ def _option(shape: Shape, code: str) -> Any:
 
 def parse_structured(text: str) -> Any:
     """JSON, or YAML's flow style, read by mktctl's safe YAML loader (no tags, bounded size)."""
+    from mktctl.base.yamlload import load_yaml_text
     from mktctl.errors import PlaybookError
-    from mktctl.playbook.yamlload import load_yaml_text
 
     try:
         return json.loads(text)

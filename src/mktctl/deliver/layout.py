@@ -84,7 +84,7 @@ def example_specs(kind: Kind) -> list[Spec]:
     """The kind's example, validated, as specs (empty when it has none or it does not validate alone)."""
     from pydantic import ValidationError
 
-    from mktctl.playbook.load import ExpandError
+    from mktctl.kinds.base import ExpandError
 
     example = kind.example()
     if not isinstance(example, dict):

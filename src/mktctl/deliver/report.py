@@ -151,8 +151,8 @@ def _pick_tenant(ledger: Any, name: str | None) -> tuple[str | None, TenantLedge
 
 
 def _status(resource: Resource, ledger: TenantLedger | None) -> str:
+    from mktctl.base.digest import digest
     from mktctl.engine.planner import step_id
-    from mktctl.kinds.base import digest
 
     if ledger is None:
         return "not_applied"
@@ -251,8 +251,8 @@ def _matrix(roles: list[Resource], lang: str) -> dict[str, Any]:
 
 
 def _manual(report: Report, playbook: Playbook, ledger: TenantLedger | None) -> None:
+    from mktctl.base.digest import digest
     from mktctl.engine.planner import step_id
-    from mktctl.kinds.base import digest
 
     for resource in playbook.resources:
         kind, key = resource.kind, resource.key

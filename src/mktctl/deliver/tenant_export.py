@@ -47,7 +47,7 @@ class TenantExport:
 
 def select_kinds(names: list[str] | None, kinds: list[Kind]) -> tuple[list[Kind], list[str]]:
     """The kinds asked for, plus the kinds they depend on (a playbook must declare what it refers to)."""
-    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.base.suggest import did_you_mean
 
     by_name = {k.name: k for k in kinds}
     if not names:
@@ -166,7 +166,7 @@ def _drop_dangling(items: dict[str, list[Item]], result: TenantExport) -> None:
 
 
 def _write(target: Path, texts: dict[str, str], result: TenantExport) -> None:
-    from mktctl.engine.ledger import write_atomic
+    from mktctl.base.files import write_atomic
 
     personal = [k.name for k in layout.registry() if k.pii_fields]
     target.mkdir(parents=True, exist_ok=True)
@@ -183,9 +183,10 @@ def _write(target: Path, texts: dict[str, str], result: TenantExport) -> None:
 
 def _ledger(tenant: Tenant, target: Path, observation: Observation, result: TenantExport) -> None:
     """Record every exported resource as adopted, with the digest of the values it has now."""
-    from mktctl.engine.journal import Journal, who
+    from mktctl.base.clock import who
+    from mktctl.base.digest import digest
+    from mktctl.engine.journal import Journal
     from mktctl.engine.ledger import Entry, Ledger
-    from mktctl.kinds.base import digest
     from mktctl.playbook.load import load_playbook
     from mktctl.tenant.settings import state_dir
 

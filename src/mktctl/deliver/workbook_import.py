@@ -156,7 +156,7 @@ def _rows(kind: Kind, table: Table, decoded: _Decoded) -> list[tuple[dict[str, A
 
 def _matrix(workbook: Workbook, roles: list[tuple[dict[str, Any], dict[str, str], str]],
             decoded: _Decoded) -> None:
-    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.base.suggest import did_you_mean
 
     matrix = workbook.matrix
     assert matrix is not None
@@ -243,10 +243,10 @@ def _validate(kind: Kind, rows: list[tuple[dict[str, Any], dict[str, str], str]]
 
 def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
     """The loader's checks across resources, with cell addresses: duplicates, references, lints."""
+    from mktctl.base.suggest import did_you_mean
+    from mktctl.base.yamlload import Document
     from mktctl.errors import Mark
     from mktctl.playbook.model import Origin, Playbook, Resource
-    from mktctl.playbook.suggest import did_you_mean
-    from mktctl.playbook.yamlload import Document
 
     document = Document(file="workbook", data=None, marks={(): Mark("workbook", 1, 1)})
     resources: list[Resource] = []
@@ -366,7 +366,7 @@ def _verify(into: Path, texts: dict[Path, str]) -> Playbook:
 
 
 def _write(into: Path, texts: dict[Path, str], playbook: Playbook, result: ImportResult) -> None:
-    from mktctl.engine.ledger import write_atomic
+    from mktctl.base.files import write_atomic
 
     personal = {k.name for k in layout.registry() if k.pii_fields}
     into.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mktctl.engine.journal import Journal, unfinished_creates, who
+from mktctl.base.clock import who
+from mktctl.engine.journal import Journal, unfinished_creates
 from mktctl.engine.ledger import Entry, Ledger, TenantLedger
 from mktctl.errors import ApplyInterrupted, MktctlError, TenantError
 from mktctl.kinds.base import Index, JobFailed

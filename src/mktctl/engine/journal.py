@@ -7,32 +7,18 @@ is recognised as mktctl's own. It holds addresses and field names, never values.
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import secrets
-import socket
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mktctl.base.clock import now_iso
+from mktctl.base.files import append_synced
 from mktctl.secrets import REDACTOR
 
 JOURNAL_FILE = "journal.jsonl"
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-def who() -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return f"{user}@{socket.gethostname()}"
 
 
 class Journal:
@@ -48,16 +34,6 @@ class Journal:
         line = REDACTOR.redact(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)) + "\n"
         with self._lock:
             append_synced(self.path, line)
-
-
-def append_synced(path: Path, line: str) -> None:
-    """Append one line and fsync it: after a crash the file ends with whole lines (the last maybe cut)."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, line.encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def read(state_dir: Path) -> Iterator[dict[str, Any]]:

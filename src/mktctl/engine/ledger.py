@@ -10,12 +10,11 @@ atomically (temp file, fsync, rename) and in a fixed order so that it diffs clea
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mktctl.base.files import write_atomic
 from mktctl.errors import MktctlError
 
 LEDGER_FILE = "mktctl.lock.yaml"
@@ -89,8 +88,8 @@ class Ledger:
         path = directory / LEDGER_FILE
         if not path.is_file():
             return cls(path)
+        from mktctl.base.yamlload import load_yaml_file
         from mktctl.errors import PlaybookError
-        from mktctl.playbook.yamlload import load_yaml_file
 
         try:
             data = load_yaml_file(path, display=LEDGER_FILE).data or {}
@@ -142,18 +141,3 @@ class Ledger:
         write_atomic(self.path, _HEADER + buffer.getvalue())
 
 
-def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            Path(temp).chmod(mode)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

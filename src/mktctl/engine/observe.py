@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mktctl.kinds.base import Index, Observed, digest
+from mktctl.base.digest import digest
+from mktctl.kinds.base import Index, Observed
 
 if TYPE_CHECKING:
     from mktctl.kinds.base import Kind

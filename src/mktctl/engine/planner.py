@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mktctl.engine.journal import now_iso
+from mktctl.base.clock import now_iso
+from mktctl.base.digest import digest
 from mktctl.engine.plan import Action, FieldChange, Manual, Plan
-from mktctl.kinds.base import digest
 
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger

@@ -14,8 +14,6 @@ Kinds are stateless singletons; the engine passes everything they need.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -96,14 +94,16 @@ class Index:
         self.ids.get(kind, {}).pop(key, None)
 
 
+class ExpandError(Exception):
+    """An item a kind cannot turn into resources (a department tree with a bad branch), at ``path``."""
+
+    def __init__(self, path: Path_, message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
 class JobFailed(Exception):
     """A job kind (an import) did not finish: some of its work failed or it stopped; a rerun continues."""
-
-
-def digest(value: Any) -> str:
-    """A stable short hash of JSON-able data: the same data always gives the same digest."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class Kind:

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from mktctl.base.suggest import did_you_mean
 from mktctl.kinds.base import Finding, Kind, ManualStep, Reference, Spec
 from mktctl.kinds.products import labelled_values
-from mktctl.playbook.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from mktctl.playbook.model import Playbook, Resource

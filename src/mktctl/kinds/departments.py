@@ -113,7 +113,7 @@ class Departments(Kind):
 
 
 def _walk(item: Any, path: Path_, parent: str | None) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
-    from mktctl.playbook.load import ExpandError
+    from mktctl.kinds.base import ExpandError
 
     if not isinstance(item, dict):
         raise ExpandError(path, "each department must be a mapping with a name")

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.kinds.base import Finding, JobFailed, Kind, Reference, Spec, digest
+from mktctl.base.digest import digest
+from mktctl.kinds.base import Finding, JobFailed, Kind, Reference, Spec
 from mktctl.leads.spec import ImportSpec
 
 if TYPE_CHECKING:

@@ -296,7 +296,7 @@ _FIELD_ALIASES = {"phone": "mobile", "mobile_phone": "mobile", "cellphone": "mob
 
 
 def _field_hint(name: str) -> str:
-    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.base.suggest import did_you_mean
 
     hint = f"did you mean {_FIELD_ALIASES[name]!r}?" if name in _FIELD_ALIASES else did_you_mean(name, STANDARD_FIELDS)
     return (f"{hint}; " if hint else "") + "custom fields end with __c"

@@ -64,7 +64,7 @@ class Role(Spec):
     @field_validator("permissions")
     @classmethod
     def _matrix(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        from mktctl.playbook.suggest import did_you_mean
+        from mktctl.base.suggest import did_you_mean
 
         for module, actions in value.items():
             if module not in MODULES:

@@ -101,7 +101,7 @@ class _Task:
 
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
                  progress: Progress | None = None) -> ImportResult:
-    from mktctl.engine.lock import RunLock
+    from mktctl.base.lock import RunLock
     from mktctl.leads import results
 
     progress = progress or NoProgress()
@@ -172,7 +172,7 @@ class _Plan:
         if options.source:
             source_value = source.value_of(options.source)
             if source_value is None:
-                from mktctl.playbook.suggest import did_you_mean
+                from mktctl.base.suggest import did_you_mean
 
                 labels = [label for _, label in source.options]
                 raise e.SettingsError(f"--source {options.source!r} is not a lead source of the tenant",

@@ -103,7 +103,7 @@ def parse_objects(text: str | None) -> tuple[str, ...]:
     for part in text.split(","):
         name = aliases.get(part.strip().lower())
         if name is None:
-            from mktctl.playbook.suggest import did_you_mean
+            from mktctl.base.suggest import did_you_mean
 
             raise e.SettingsError(f"--objects: unknown object {part.strip()!r}",
                                   hint=did_you_mean(part.strip(), list(TARGETS)) or

@@ -82,8 +82,8 @@ class ColumnMap:
 
 
 def load_mapping_file(path: Path) -> MappingFile:
-    from mktctl.playbook.suggest import did_you_mean
-    from mktctl.playbook.yamlload import load_yaml_file
+    from mktctl.base.suggest import did_you_mean
+    from mktctl.base.yamlload import load_yaml_file
 
     document = load_yaml_file(path)
     data = document.data or {}
@@ -147,7 +147,7 @@ def map_columns(headers: list[str], mapping: MappingFile | None = None) -> Colum
 
 
 def _check_headers_exist(headers: list[str], mapping: MappingFile) -> None:
-    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.base.suggest import did_you_mean
 
     present = {fold_header(h) for h in headers}
     problems = []

@@ -78,7 +78,7 @@ def purge(out_dir: Path) -> PurgeResult:
         raise DataFileError(f"{out_dir}: not a lead result folder (no summary.json, link_summary.json or "
                             "journal.jsonl written by `mktctl leads`); nothing removed", file=str(out_dir),
                             hint="give the --out folder of a `mktctl leads check`, `import` or `link` run")
-    from mktctl.engine.lock import RunLock
+    from mktctl.base.lock import RunLock
 
     # never under a running import: it would write its journal and results again right after
     with RunLock(out_dir, "import", "mktctl leads purge") as lock:

@@ -312,7 +312,7 @@ def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: 
     if not names:
         raise DataFileError(f"{path}: the workbook has no sheets", file=str(path))
     if sheet is not None and sheet not in names:
-        from mktctl.playbook.suggest import did_you_mean
+        from mktctl.base.suggest import did_you_mean
 
         raise DataFileError(f"{path}: no sheet named {sheet!r}", file=str(path),
                             hint=did_you_mean(sheet, names) or f"its sheets are: {', '.join(names)}")

@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from mktctl import secrets
+from mktctl.base.suggest import did_you_mean
+from mktctl.base.yamlload import Document, load_yaml_file
 from mktctl.errors import Mark, MktctlError, PlaybookError, Problem
-from mktctl.kinds.base import Finding, Kind, model_in
+from mktctl.kinds.base import ExpandError, Finding, Kind, model_in
 from mktctl.playbook.model import Origin, Path_, Playbook, Resource
-from mktctl.playbook.suggest import did_you_mean
-from mktctl.playbook.yamlload import Document, load_yaml_file
 
 ENTRY_FILE = "mktctl.yaml"
 ENV_FOLDER = "envs"
@@ -347,7 +347,7 @@ class _Loader:
                 continue
             try:
                 items.extend(kind.expand(raw, (*path, index)))
-            except _ExpandError as error:
+            except ExpandError as error:
                 self.error(document.mark(error.path), error.message)
         return items
 
@@ -439,15 +439,6 @@ class _Loader:
 
     def _finding(self, resource: Resource, finding: Finding) -> None:
         self.error(resource.mark(finding.path), finding.message, finding.severity)
-
-
-class _ExpandError(Exception):
-    def __init__(self, path: Path_, message: str) -> None:
-        super().__init__(message)
-        self.path, self.message = path, message
-
-
-ExpandError = _ExpandError
 
 
 def _kinds() -> dict[str, Kind]:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.yamlload import Document
 from mktctl.errors import Mark
-from mktctl.playbook.yamlload import Document
 
 if TYPE_CHECKING:
     from mktctl.kinds.base import Kind, Spec
@@ -75,6 +75,6 @@ class Playbook:
         return seen
 
     def digest(self) -> str:
-        from mktctl.kinds.base import digest
+        from mktctl.base.digest import digest
 
         return digest([[r.kind.name, r.key, r.spec.model_dump(mode="json")] for r in self.resources])

@@ -25,7 +25,7 @@ def is_write(path: str) -> bool:
 
 class AuditLog:
     def __init__(self, path: Path, *, tenant: str, acting_user: str) -> None:
-        from mktctl.engine.journal import who
+        from mktctl.base.clock import who
 
         self.path = path
         self.tenant = tenant
@@ -36,7 +36,8 @@ class AuditLog:
     def __call__(self, record: CallRecord) -> None:
         if record.error_code != 0 or not is_write(record.path):
             return
-        from mktctl.engine.journal import append_synced, now_iso
+        from mktctl.base.clock import now_iso
+        from mktctl.base.files import append_synced
 
         line = {"at": now_iso(), "who": self.who, "acting_user": self.acting_user, "tenant": self.tenant,
                 "call": record.path, "target": record.target, "trace": record.trace_id,

@@ -129,7 +129,7 @@ def profile_names(playbook_dir: Path, home: Path | None = None) -> list[str]:
 
 
 def _read_profiles(path: Path) -> dict[str, Any]:
-    from mktctl.playbook.yamlload import load_yaml_file
+    from mktctl.base.yamlload import load_yaml_file
 
     document = load_yaml_file(path)
     data = document.data
@@ -148,7 +148,7 @@ def _from_profile(playbook_dir: Path, name: str, env: Mapping[str, str], home: P
         if name in profiles:
             return _profile_settings(path, name, profiles[name], playbook_dir, env)
     known = profile_names(playbook_dir, home)
-    from mktctl.playbook.suggest import did_you_mean
+    from mktctl.base.suggest import did_you_mean
 
     hint = did_you_mean(name, [*known, SANDBOX_NAME]) or (
         f"known profiles: {', '.join(known)}" if known else f"define it in {playbook_dir / PROFILE_FILE}")

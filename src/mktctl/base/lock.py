@@ -15,7 +15,7 @@ import socket
 from pathlib import Path
 from types import TracebackType
 
-from mktctl.engine.journal import now_iso, who
+from mktctl.base.clock import now_iso, who
 from mktctl.errors import LockedError
 
 
