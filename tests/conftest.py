@@ -11,6 +11,27 @@ from pathlib import Path
 
 import pytest
 
+# Variables that change what mktctl does: a test that wants one sets it itself.
+_SETTINGS_PREFIXES = ("MKTCTL_", "FXIAOKE_")
+_SETTINGS_NAMES = ("NO_COLOR", "COLUMNS", "LINES", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                   "XDG_STATE_HOME", "XDG_CACHE_HOME", "PYTHON_KEYRING_BACKEND")
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs with no mktctl settings in its environment and its own home and config folders, so
+    that nothing of the developer's machine (a tenants.yaml, an exported secret) can change a result."""
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith(_SETTINGS_PREFIXES) or name in _SETTINGS_NAMES:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    return home
+
 
 @dataclass
 class Run:
@@ -33,7 +54,7 @@ def mktctl(tmp_path: Path) -> RunMktctl:
 
     def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
             input: str | None = None, timeout: float = 120) -> Run:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("MKTCTL_")}
+        full_env = dict(os.environ)  # already isolated by the autouse fixture above
         full_env.update({"NO_COLOR": "1", "COLUMNS": "160", "PYTHONIOENCODING": "utf-8",
                          "XDG_CONFIG_HOME": str(tmp_path / ".config")})
         full_env.update(env or {})
