@@ -242,14 +242,16 @@ MY_KINDS = ("products", "basic_settings", "lead_pools", "lead_fields", "lead_cle
 
 @pytest.mark.parametrize("name", MY_KINDS)
 def test_every_kind_has_an_example_the_sandbox_accepts_and_a_manual_step(name) -> None:
-    from mktctl.kinds.registry import extension_kinds, validate_extension_spec
+    from mktctl.kinds.catalog import extension_catalog
+    from mktctl.sandbox.catalog import Catalog
 
     target = kind(name)
     spec = target.model.model_validate(target.example())
     state = target.settings_state(spec)
+    catalog = Catalog.from_dict(extension_catalog([target]))
 
-    assert name in extension_kinds()
-    validate_extension_spec(name, state)  # raises ValueError when the sandbox would refuse it
+    assert name in catalog
+    catalog.check(name, state)  # raises ValueError when the sandbox would refuse it
     step = target.manual_step(target.name if target.singleton else target.key(spec), state)
     assert step.menu_path and step.values and step.verify and step.who
     assert step.menu_path.startswith(("营销通 > ", "管理后台 > ", "纷享销客 CRM > ", "微信开放平台 "))

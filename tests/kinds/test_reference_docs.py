@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from mktctl.deliver.reference import DEFAULT_FOLDER, INDEX, render_all, stale, write
-from mktctl.kinds.registry import KINDS, settings_fields, validate_extension_spec
+from mktctl.kinds.catalog import extension_catalog
+from mktctl.kinds.registry import KINDS, settings_fields
+from mktctl.sandbox.catalog import Catalog
 
 KIND_NAMES = [k.name for k in KINDS]
+SANDBOX_CATALOG = Catalog.from_dict(extension_catalog())
 
 
 def test_docs_reference_is_up_to_date() -> None:
@@ -51,7 +54,7 @@ def test_each_example_is_valid_and_the_sandbox_accepts_its_settings(kind) -> Non
     state = kind.settings_state(spec)
 
     if state is not None:
-        validate_extension_spec(kind.name, state)  # raises ValueError when the sandbox would refuse it
+        SANDBOX_CATALOG.check(kind.name, state)  # raises ValueError when the sandbox would refuse it
 
 
 def test_types_defaults_and_options_are_readable() -> None:

@@ -60,12 +60,17 @@ def serve(
                                       "the limit answer errorCode 14001.")] = None,
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Allow a --host that is not a loopback address.")] = False,
+    catalog: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="The setting kinds the extension API keeps, with their JSON Schema (default: every "
+                             "kind of mktctl; see docs/sandbox.md).")] = None,
 ) -> None:
     """Serve the sandbox tenant over HTTP until Ctrl-C."""
     st = state(ctx)
     from mktctl.sandbox import server
+    from mktctl.sandbox.catalog import read_catalog
     from mktctl.sandbox.faults import FaultInjector
 
+    kinds = read_catalog(catalog) if catalog is not None else None
     limit = server.parse_rate_limit(rate_limit) if rate_limit else None
     hook = FaultInjector(faults) if faults else None
     warning = server.check_host(host, allow_remote=allow_remote)
@@ -80,6 +85,9 @@ def serve(
             details.append(f"faults: {hook.spec.text}")
         if limit is not None:
             details.append(f"rate limit: {limit.calls} calls / {limit.window_s:g} s per interface")
+        if kinds is not None:
+            count = len(kinds.names())
+            details.append(f"catalog: {catalog} ({count} setting kind{'' if count == 1 else 's'})")
         st.out.print("  " + "  ".join(details), markup=False)
         st.out.print(f"  credentials:        mktctl sandbox credentials --data {where}", markup=False)
         st.out.print(f"  point mktctl at it: eval $(mktctl sandbox credentials --data {where} --output env "
@@ -88,7 +96,7 @@ def serve(
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a served sandbox stops
         server.serve(data, host, port, api.value, hook, limit, allow_remote=allow_remote, on_ready=ready,
-                     log_level="info" if st.verbose else "warning", access_log=st.verbose)
+                     log_level="info" if st.verbose else "warning", access_log=st.verbose, catalog=kinds)
     if hook is not None:
         st.out.print(_fault_summary(hook), markup=False)
     st.info("sandbox stopped")

@@ -5,8 +5,6 @@ Each module below defines the kinds of one section of the guide and lists them i
 
 from __future__ import annotations
 
-from typing import Any
-
 from mktctl.kinds.base import Kind
 
 # guide section -> module: 1.1 products, 2.1 organisation and settings, 2.2 leads, 2.3 imports,
@@ -40,35 +38,8 @@ def kind(name: str) -> Kind:
     raise KeyError(name)
 
 
-def extension_kinds() -> dict[str, str]:
-    """Kind name -> one-line description, for every kind that has settings beyond the public API."""
-    return {k.name: k.summary for k in KINDS if settings_fields(k)}
-
-
 def settings_fields(k: Kind) -> set[str]:
     """The fields kept as a setting (extension API, or a manual step); none for a job such as an import."""
     if k.job:
         return set()
     return set(k.model.model_fields) - set(k.api_fields) - {k.key_field}
-
-
-def validate_extension_spec(kind_name: str, spec: dict[str, Any]) -> None:
-    """Raise ValueError when ``spec`` is not a valid setting of the kind (checked by the sandbox)."""
-    from pydantic import ValidationError
-
-    target = kind(kind_name)
-    unknown = set(spec) - settings_fields(target)
-    if unknown:
-        raise ValueError(f"unknown setting {sorted(unknown)[0]!r}")
-    try:
-        target.model.model_validate({**_placeholders(target), **spec})
-    except ValidationError as error:
-        raise ValueError(str(error.errors(include_url=False)[0]["msg"])) from None
-
-
-def _placeholders(target: Kind) -> dict[str, Any]:
-    """Values for the api fields and key, so that a settings-only spec can be validated."""
-    example = target.example()
-    if not isinstance(example, dict):
-        return {}
-    return {name: example[name] for name in [*target.api_fields, target.key_field] if name in example}
