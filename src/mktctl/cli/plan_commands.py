@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from mktctl.cli import options
-from mktctl.cli.context import State, is_interactive, state
+from mktctl.cli.context import State, is_interactive, open_playbook_session, state
 from mktctl.errors import MktctlError
 
 if TYPE_CHECKING:
@@ -38,16 +38,16 @@ def plan(
     show_pii: bool = options.SHOW_PII,
 ) -> None:
     """Show what apply would change on the tenant, in the order it would run."""
-    from mktctl.base.files import write_atomic
     from mktctl.cli import render
+    from mktctl.cli.problems import print_problems
+    from mktctl.engine.planfile import plan_json, save_plan
 
     st = state(ctx)
-    session = _open(st, directory, env=env, var=var, prune=prune, strict=strict)
-    try:
-        _warnings(st, session)
+    with open_playbook_session(st, directory, env=env, var=var, prune=prune, strict=strict) as session:
+        print_problems(st, session.warnings)
         current = session.plan
         if output is PlanOutput.json:
-            st.out.print(render.plan_json(current, show_pii=show_pii), end="", markup=False)
+            st.out.print(plan_json(current, show_pii=show_pii), end="", markup=False)
         elif output is PlanOutput.markdown:
             st.out.print(render.plan_markdown(current, show_pii=show_pii), markup=False)
         else:
@@ -55,10 +55,8 @@ def plan(
             for line in render.plan_lines(current, show_pii=show_pii):
                 st.out.print(line)
         if out is not None:
-            write_atomic(out, render.plan_json(current, show_pii=False))
+            save_plan(current, out)
             st.info(f"Saved the plan to {out}; apply it with: mktctl apply {out}")
-    finally:
-        session.close()
     if detailed_exitcode:
         raise typer.Exit(current.exit_code())
 
@@ -77,7 +75,8 @@ def apply(
     """Bring the tenant to what the playbook declares."""
     from mktctl.base.lock import RunLock
     from mktctl.cli import render
-    from mktctl.engine.plan import Plan
+    from mktctl.cli.problems import print_problems
+    from mktctl.engine.planfile import load_plan
     from mktctl.engine.session import check_saved_plan
     from mktctl.tenant.settings import state_dir
 
@@ -85,40 +84,34 @@ def apply(
     directory, saved = _targets(target, plan_file)
     saved_plan = None
     if saved is not None:
-        try:
-            saved_plan = Plan.from_json(saved.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise MktctlError(f"cannot read the plan file {saved}: {error.strerror}") from None
+        saved_plan = load_plan(saved)
         if directory is None and saved_plan.playbook.get("root"):
             directory = Path(saved_plan.playbook["root"])
         prune = saved_plan.prune
         env = saved_plan.playbook.get("env") or env
     root = options.folder(directory)
-    with RunLock(state_dir(root), "apply", "mktctl apply"):
-        session = _open(st, root, env=env, var=var, prune=prune, strict=strict)
-        try:
-            _warnings(st, session)
-            if saved_plan is not None:
-                check_saved_plan(session, saved_plan)
-            current = session.plan
-            st.info(f"Tenant: {session.tenant.settings.describe()}")
-            for line in render.plan_lines(current, show_pii=show_pii):
-                st.out.print(line)
-            if not current.changes:
-                _finish(st, current.pending_manual, created=0, updated=0, deleted=0, nothing=True)
-                return
-            if not yes and saved_plan is None:
-                if not is_interactive():
-                    raise MktctlError("refusing to apply without --yes: there is no terminal to confirm on",
-                                      hint="review `mktctl plan`, then run `mktctl apply --yes`")
-                if not typer.confirm(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?"):
-                    st.err.print("Nothing applied.")
-                    raise typer.Exit(1)
-            result = _execute(st, session)
-            _finish(st, result.skipped_manual, created=result.count("create"), updated=result.count("update"),
-                    deleted=result.count("delete"))
-        finally:
-            session.close()
+    with RunLock(state_dir(root), "apply", "mktctl apply"), \
+            open_playbook_session(st, root, env=env, var=var, prune=prune, strict=strict) as session:
+        print_problems(st, session.warnings)
+        if saved_plan is not None:
+            check_saved_plan(session, saved_plan)
+        current = session.plan
+        st.info(f"Tenant: {session.tenant.settings.describe()}")
+        for line in render.plan_lines(current, show_pii=show_pii):
+            st.out.print(line)
+        if not current.changes:
+            _finish(st, current.pending_manual, created=0, updated=0, deleted=0, nothing=True)
+            return
+        if not yes and saved_plan is None:
+            if not is_interactive():
+                raise MktctlError("refusing to apply without --yes: there is no terminal to confirm on",
+                                  hint="review `mktctl plan`, then run `mktctl apply --yes`")
+            if not typer.confirm(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?"):
+                st.err.print("Nothing applied.")
+                raise typer.Exit(1)
+        result = _execute(st, session)
+        _finish(st, result.skipped_manual, created=result.count("create"), updated=result.count("update"),
+                deleted=result.count("delete"))
 
 
 def _targets(target: Path | None, plan_file: Path | None) -> tuple[Path | None, Path | None]:
@@ -127,24 +120,6 @@ def _targets(target: Path | None, plan_file: Path | None) -> tuple[Path | None, 
     if target is not None and target.is_file():
         return None, target
     return target, None
-
-
-def _open(st: State, directory: Path | None, **kwargs: Any) -> Session:
-    from mktctl.engine.session import open_session
-
-    def on_call(record: Any) -> None:
-        st.debug(f"{record.path} → {record.error_code} ({record.seconds * 1000:.0f} ms, trace {record.trace_id})")
-
-    variables = options.parse_vars(kwargs.pop("var"))
-    return open_session(options.folder(directory), tenant=st.tenant, variables=variables, on_call=on_call, **kwargs)
-
-
-def _warnings(st: State, session: Session) -> None:
-    from rich.markup import escape
-
-    for warning in session.warnings:
-        st.err.print(f"{escape(str(warning.mark) + ': ') if warning.mark else ''}[yellow]warning[/yellow]: "
-                     f"{escape(warning.message)}")
 
 
 def _execute(st: State, session: Session) -> Any:

@@ -28,6 +28,7 @@ def export(
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso
+    from mktctl.cli.problems import print_problems
     from mktctl.deliver import i18n, layout
     from mktctl.deliver.tenant_export import export_tenant, select_kinds
     from mktctl.pii import mask_text
@@ -44,8 +45,7 @@ def export(
         result = export_tenant(tenant, target, kinds=wanted, name=name, language=i18n.resolve_lang(lang),
                                note=f"Exported by `mktctl tenant export` from tenant {settings.name} at {now_iso()}.",
                                force=force)
-    for warning in result.warnings:
-        st.err.print(f"[yellow]warning[/yellow]: {escape(warning if show_pii else mask_text(warning))}")
+    print_problems(st, [w if show_pii else mask_text(w) for w in result.warnings])
     for exported in result.kinds:
         st.out.print(f"  {escape(exported.kind)}: {exported.count} ({escape(exported.part)})")
     st.out.print(f"[green]✓[/green] exported {result.resources} resources from {escape(result.tenant)} to "

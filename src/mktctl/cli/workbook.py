@@ -84,14 +84,14 @@ def import_(
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso
+    from mktctl.cli.problems import print_problems
     from mktctl.deliver.workbook_import import import_workbook
 
     st = state(ctx)
     target = options.folder(into)
     note = f"Written by `mktctl workbook import` from {file.name} at {now_iso()}."
     result = import_workbook(file, target, note=note, force=force)
-    for warning in result.warnings:
-        st.err.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+    print_problems(st, result.warnings)
     if result.unchanged:
         st.out.print(f"[green]No changes.[/green] {escape(str(target))} already matches the workbook "
                      f"(playbook digest {result.digest}).")
