@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from mktctl.cli import options
 from mktctl.cli.context import state
 
 
 def init(
     ctx: typer.Context,
-    directory: Path = typer.Argument(Path(), help="Where to write the playbook (created if missing)."),
-    template: str = typer.Option("standard", "--template", "-t", help="Which ready playbook to start from."),
-    force: bool = typer.Option(False, "--force", help="Overwrite files that already exist."),
+    directory: Annotated[Path, typer.Argument(help="Where to write the playbook (created if missing).")] = Path(),
+    template: Annotated[str, typer.Option("--template", "-t", help="Which ready playbook to start from.")]
+    = "standard",
+    force: Annotated[bool, options.force("Overwrite files that already exist.")] = False,
 ) -> None:
     """Write a starter playbook folder (entry file mktctl.yaml, with comments on each section)."""
     from rich.markup import escape

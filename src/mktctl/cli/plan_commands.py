@@ -4,38 +4,35 @@ from __future__ import annotations
 
 import signal
 import threading
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from mktctl.cli import options
 from mktctl.cli.context import State, is_interactive, open_playbook_session, state
+from mktctl.cli.options import OutputFormat
 from mktctl.errors import MktctlError
 
 if TYPE_CHECKING:
     from mktctl.engine.session import Session
 
-
-class PlanOutput(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+PlanOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.markdown)]
 
 
 def plan(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    output: PlanOutput = typer.Option(PlanOutput.table, "--output", "-o", help="table, json or markdown."),
-    detailed_exitcode: bool = typer.Option(False, "--detailed-exitcode",
-                                           help="Exit 0 no changes, 2 changes, 3 only manual steps pending."),
-    out: Path = typer.Option(None, "--out", help="Save the plan (JSON) for `mktctl apply PLAN_FILE`."),
-    prune: bool = typer.Option(False, "--prune", help="Plan deleting what mktctl created and is no longer declared."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
-    strict: bool = options.STRICT,
-    show_pii: bool = options.SHOW_PII,
+    directory: options.Directory = None,
+    output: PlanOutput = OutputFormat.table,
+    detailed_exitcode: Annotated[bool, typer.Option(
+        "--detailed-exitcode", help="Exit 0 no changes, 2 changes, 3 only manual steps pending.")] = False,
+    out: Annotated[Path | None, options.out("Save the plan (JSON) for `mktctl apply PLAN_FILE`.")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Plan deleting what mktctl created and is no longer "
+                                                        "declared.")] = False,
+    env: options.Env = None,
+    var: options.Vars = None,
+    strict: options.Strict = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Show what apply would change on the tenant, in the order it would run."""
     from mktctl.cli import render
@@ -46,9 +43,9 @@ def plan(
     with open_playbook_session(st, directory, env=env, var=var, prune=prune, strict=strict) as session:
         print_problems(st, session.warnings)
         current = session.plan
-        if output is PlanOutput.json:
+        if output is OutputFormat.json:
             st.out.print(plan_json(current, show_pii=show_pii), end="", markup=False)
-        elif output is PlanOutput.markdown:
+        elif output is OutputFormat.markdown:
             st.out.print(render.plan_markdown(current, show_pii=show_pii), markup=False)
         else:
             st.info(f"Tenant: {session.tenant.settings.describe()}")
@@ -63,14 +60,17 @@ def plan(
 
 def apply(
     ctx: typer.Context,
-    target: Path = typer.Argument(None, help="The playbook folder, or a saved plan file.", show_default=False),
-    plan_file: Path = typer.Argument(None, help="A plan saved with `mktctl plan --out`.", show_default=False),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking (needed without a terminal)."),
-    prune: bool = typer.Option(False, "--prune", help="Delete what mktctl created and is no longer declared."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
-    strict: bool = options.STRICT,
-    show_pii: bool = options.SHOW_PII,
+    target: Annotated[Path | None, typer.Argument(help="The playbook folder, or a saved plan file.",
+                                                  show_default=False)] = None,
+    plan_file: Annotated[Path | None, typer.Argument(help="A plan saved with `mktctl plan --out`.",
+                                                     show_default=False)] = None,
+    yes: Annotated[bool, options.yes("Apply without asking (needed without a terminal).")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Delete what mktctl created and is no longer "
+                                                        "declared.")] = False,
+    env: options.Env = None,
+    var: options.Vars = None,
+    strict: options.Strict = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Bring the tenant to what the playbook declares."""
     from mktctl.base.lock import RunLock

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mktctl.cli import options
 from mktctl.cli.context import open_playbook_session, state
+from mktctl.cli.options import OutputFormat
 
 if TYPE_CHECKING:
     from mktctl.cli.context import State
     from mktctl.engine.plan import Manual
 
-
-class StepsOutput(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+StepsOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.markdown)]
 
 
 def steps(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    show_all: bool = typer.Option(False, "--all", help="Also list confirmed steps."),
-    output: StepsOutput = typer.Option(StepsOutput.table, "--output", "-o", help="table, json or markdown."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
+    directory: options.Directory = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list confirmed steps.")] = False,
+    output: StepsOutput = OutputFormat.table,
+    env: options.Env = None,
+    var: options.Vars = None,
 ) -> None:
     """List the manual steps that are pending, each with its menu path, values and how to verify."""
     from mktctl.engine.steps import manual_steps
@@ -36,12 +31,12 @@ def steps(
     st = state(ctx)
     with open_playbook_session(st, directory, env=env, var=var) as session:
         found = manual_steps(session.plan, include_confirmed=show_all)
-    if output is StepsOutput.json:
+    if output is OutputFormat.json:
         import json
         from dataclasses import asdict
 
         st.out.print(json.dumps([asdict(m) for m in found], ensure_ascii=False, indent=2), markup=False)
-    elif output is StepsOutput.markdown:
+    elif output is OutputFormat.markdown:
         st.out.print(_markdown(found), markup=False)
     else:
         _table(st, found)
@@ -96,14 +91,14 @@ def _qr(st: State, url: str) -> None:
 
 def confirm(
     ctx: typer.Context,
-    step: list[str] = typer.Argument(None, help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).",
-                                     show_default=False),
-    directory: Path = typer.Option(None, "--dir", "-d", help="The playbook folder (default: the current folder)."),
-    all_pending: bool = typer.Option(False, "--all-pending", help="Confirm every pending step at once."),
-    by: str = typer.Option(None, "--by", help="Who did it (default: your login name)."),
-    note: str = typer.Option("", "--note", help="A note to keep with the confirmation."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
+    step: Annotated[list[str] | None, typer.Argument(
+        help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).", show_default=False)] = None,
+    directory: options.DirOption = None,
+    all_pending: Annotated[bool, typer.Option("--all-pending", help="Confirm every pending step at once.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who did it (default: your login name).")] = None,
+    note: Annotated[str, typer.Option("--note", help="A note to keep with the confirmation.")] = "",
+    env: options.Env = None,
+    var: options.Vars = None,
 ) -> None:
     """Record that manual steps were done: who, when, and for which values."""
     from rich.markup import escape

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from mktctl.cli import options
 from mktctl.cli.commands import group_app
 from mktctl.cli.context import state
 
@@ -15,13 +17,15 @@ app = group_app("tenant")
 @app.command("export")
 def export(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", "-o", help="The playbook folder to write (its mktctl.tenants.yaml "
-                                                       "may hold the --tenant profile)."),
-    kinds: str = typer.Option(None, "--kinds", help="Only these kinds, comma-separated (and what they refer to)."),
-    name: str = typer.Option(None, "--name", help="The playbook's name (default: the tenant's name)."),
-    lang: str = typer.Option(None, "--lang", help="The playbook's language: zh-CN (default) or en."),
-    force: bool = typer.Option(False, "--force", help="Overwrite the playbook files of a folder that has one."),
-    show_pii: bool = typer.Option(False, "--show-pii", help="Show phone numbers and emails unmasked."),
+    out: Annotated[Path, options.out("The playbook folder to write (its mktctl.tenants.yaml may hold the --tenant "
+                                     "profile).", short=True)],
+    kinds: Annotated[str | None, typer.Option("--kinds", help="Only these kinds, comma-separated (and what they "
+                                                              "refer to).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The playbook's name (default: the tenant's name).")]
+    = None,
+    lang: Annotated[str | None, options.lang("The playbook's language: zh-CN (default) or en.")] = None,
+    force: Annotated[bool, options.force("Overwrite the playbook files of a folder that has one.")] = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Read the tenant into playbook YAML and the ledger (resources adopted, not owned); a plan right
     after is empty."""

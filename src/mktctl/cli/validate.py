@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from mktctl.cli import options
@@ -12,10 +10,10 @@ from mktctl.cli.context import state
 
 def validate(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
-    strict: bool = options.STRICT,
+    directory: options.Directory = None,
+    env: options.Env = None,
+    var: options.Vars = None,
+    strict: options.Strict = False,
 ) -> None:
     """Check the playbook: every error at once, as file:line:col: message."""
     from rich.markup import escape
