@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mktctl.cli import options
 from mktctl.cli.commands import group_app
 from mktctl.cli.context import is_interactive, state
+from mktctl.cli.options import OutputFormat
 from mktctl.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -34,12 +36,6 @@ DataOption = Annotated[Path, typer.Option("--data", metavar="FILE", help="The sa
 class Api(str, enum.Enum):
     full = "full"
     public = "public"
-
-
-class CredentialsOutput(str, enum.Enum):
-    table = "table"
-    json = "json"
-    env = "env"
 
 
 @app.command()
@@ -112,9 +108,10 @@ def _fault_summary(hook: FaultInjector) -> str:
 def credentials(
     ctx: typer.Context,
     data: DataOption = DEFAULT_DATA,
-    output: Annotated[CredentialsOutput, typer.Option(
-        "--output", "-o", help="table, json, or env (export lines for eval $(...)).")]
-    = CredentialsOutput.table,
+    output: Annotated[OutputFormat, options.output(
+        OutputFormat.table, OutputFormat.json, OutputFormat.env,
+        help="table, json, or env (export lines for eval $(...)).")]
+    = OutputFormat.table,
     url: Annotated[str, typer.Option(help="The URL the sandbox is served at (mktctl sandbox serve).")]
     = DEFAULT_URL,
 ) -> None:
@@ -135,14 +132,14 @@ def credentials(
         settings.ENV_PERMANENT_CODE: corp.permanent_code,
         settings.ENV_OPEN_USER_ID: corp.admin_open_user_id,
     }
-    if output is CredentialsOutput.env:
+    if output is OutputFormat.env:
         for name, value in values.items():
             st.out.print(f"export {name}={shlex.quote(value)};", markup=False, soft_wrap=True)
         return
     fields = {"url": url.rstrip("/"), "app_id": corp.app_id, "app_secret": corp.app_secret,
               "permanent_code": corp.permanent_code, "open_user_id": corp.admin_open_user_id,
               "corp_id": corp.corp_id, "ea": corp.ea, "corp_name": corp.name, "data": str(data.resolve())}
-    if output is CredentialsOutput.json:
+    if output is OutputFormat.json:
         st.out.print(json.dumps(fields, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
         return
     from rich.table import Table
@@ -159,7 +156,7 @@ def credentials(
 def reset(
     ctx: typer.Context,
     data: DataOption = DEFAULT_DATA,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, options.yes("Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every corp, record and setting in the sandbox; the next use gets new credentials."""
     st = state(ctx)

@@ -41,6 +41,12 @@ class Session:
     def close(self) -> None:
         self.tenant.close()
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def open_session(directory: Path, *, tenant: str | None = None, env: str | None = None,
                  variables: Mapping[str, str] | None = None, prune: bool = False, strict: bool = False,
