@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from mktctl.cli.context import State
     from mktctl.leads.check import CheckOptions
+    from mktctl.leads.summary import CheckSummary
 
 app = group_app("leads")
 
@@ -120,7 +121,7 @@ def import_command(
     with open_tenant(settings) as tenant, _progress(st) as progress:
         result = import_leads(tenant, file, options, out, progress)
     _render_check(st, result.summary, out, show_pii)
-    _render_import(st, result.summary, out, show_pii)
+    _render_import(st, result.summary)
     if result.stopped:
         st.err.print(f"[red]stopped[/red]: {_escape(result.stopped)}")
         st.err.print("[dim]hint[/dim]: run the same command again to continue where it stopped")
@@ -298,10 +299,10 @@ def _mask(value: str, kind: str, show_pii: bool) -> str:
     return mask_email(value) if kind == "email" else mask_phone(value)
 
 
-def _render_check(st: State, summary: dict[str, Any], out: Path, show_pii: bool) -> None:
+def _render_check(st: State, summary: CheckSummary, out: Path, show_pii: bool) -> None:
     from rich.table import Table
 
-    mapping = summary["mapping"]
+    mapping = summary.mapping
     table = Table(title="columns", show_edge=False, title_justify="left")
     table.add_column("field")
     table.add_column("column(s) in the file")
@@ -311,7 +312,7 @@ def _render_check(st: State, summary: dict[str, Any], out: Path, show_pii: bool)
         table.add_row("[dim]ignored[/dim]", _escape(f"{item['header']} ({item['why']})"))
     st.out.print(table)
 
-    counts, reasons = summary["counts"], summary["reasons"]
+    counts, reasons = summary.counts, summary.reasons
     result = Table(title="rows", show_edge=False, title_justify="left")
     result.add_column("status")
     result.add_column("rows", justify="right")
@@ -322,13 +323,13 @@ def _render_check(st: State, summary: dict[str, Any], out: Path, show_pii: bool)
     for reason, n in reasons.items():
         if reason != "duplicate" and n:
             result.add_row(f"  {reason}", str(n))
-    if summary.get("blank_rows_skipped"):
-        result.add_row("[dim]blank rows skipped[/dim]", str(summary["blank_rows_skipped"]))
+    if summary.blank_rows_skipped:
+        result.add_row("[dim]blank rows skipped[/dim]", str(summary.blank_rows_skipped))
     st.out.print(result)
-    notes = {k: v for k, v in summary.get("warnings", {}).items() if v}
+    notes = {k: v for k, v in summary.warnings.items() if v}
     if notes:
         st.out.print("notes: " + ", ".join(f"{k} {v}" for k, v in notes.items()))
-    if not all(summary["invariants"].values()):
+    if not all(summary.invariants.values()):
         st.err.print("[red]error[/red]: the row counts do not add up; this is a bug in mktctl")
     _render_examples(st, out, show_pii)
     st.out.print(f"results: {_escape(str(out / 'results.csv'))}, {_escape(str(out / 'results.xlsx'))}, "
@@ -364,22 +365,26 @@ def _render_examples(st: State, out: Path, show_pii: bool) -> None:
     st.out.print(table)
 
 
-def _render_import(st: State, summary: dict[str, Any], out: Path, show_pii: bool) -> None:
+def _render_import(st: State, summary: CheckSummary) -> None:
     from rich.table import Table
 
-    outcomes = summary.get("outcomes", {})
+    from mktctl.leads.summary import OUTCOMES
+
+    report = summary.imported
+    if report is None:
+        return
     table = Table(title="import", show_edge=False, title_justify="left")
     table.add_column("outcome")
     table.add_column("rows", justify="right")
-    for name, n in outcomes.items():
-        table.add_row(name, str(n))
+    for name in OUTCOMES:
+        table.add_row(name, str(report.outcomes.get(name, 0)))
     st.out.print(table)
-    info = summary.get("import", {})
-    if info.get("rows_per_second"):
-        st.out.print(f"{info['write_calls']} writes in {info['tenant_seconds']} s ({info['rows_per_second']} rows/s)")
-    if info.get("fields_not_on_tenant"):
+    if report.rows_per_second:
+        st.out.print(f"{report.write_calls} writes in {round(report.tenant_seconds, 3)} s "
+                     f"({report.rows_per_second} rows/s)")
+    if report.fields_not_on_tenant:
         st.out.print("[yellow]not written (the tenant has no such field)[/yellow]: "
-                     + ", ".join(info["fields_not_on_tenant"]))
+                     + ", ".join(report.fields_not_on_tenant))
 
 
 def _render_link(st: State, result: Any, out: Path, *, resolving: bool) -> None:

@@ -14,6 +14,7 @@ Public entry points (import them from their modules; this package imports nothin
 
 The data steps are pure ``DataFrame -> DataFrame`` functions: ``normalise.normalise``, ``rules.reject``,
 ``dedupe.find_duplicates`` / ``dedupe.merge_survivors``, ``link.decide``; reading is ``read.open_source``,
-the result files ``results.write_all`` (mode 0600, formula-safe: ``private``). Workbooks are checked by
+the result files ``results.write_all(summary, spill, out_dir)`` from what the check returned and the rows
+it left (``spill``) (mode 0600, formula-safe: ``private``). Workbooks are checked by
 ``guard.check_workbook`` before they are parsed. Progress is reported through ``progress.Progress`` hooks.
 """

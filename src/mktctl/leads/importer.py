@@ -35,11 +35,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mktctl import errors as e
-from mktctl.leads.check import CheckOptions, CheckRun, read_accepted, run_check
+from mktctl.leads import results
+from mktctl.leads.check import CheckOptions, CheckRun, run_check
 from mktctl.leads.journal import Journal, person_key
 from mktctl.leads.match import Existing, find_existing, index_records, spellings
 from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
+from mktctl.leads.spill import read_accepted
+from mktctl.leads.summary import OUTCOMES, CheckSummary, ImportReport
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,18 +77,31 @@ class ImportOptions:
                 "full_scan": self.full_scan}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportResult:
     run: CheckRun
     out_dir: Path
-    outcomes: dict[str, int]
     files: dict[str, Path]
-    summary: dict[str, Any]
-    stopped: str | None = None
+    summary: CheckSummary  # the check's, with the import's report and the timings of the result files
+
+    @property
+    def report(self) -> ImportReport:
+        assert self.summary.imported is not None  # an import's summary always has its report
+        return self.summary.imported
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        """Accepted rows per outcome: created, updated, unchanged, failed, not_attempted."""
+        return dict(self.report.outcomes)
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the import stopped early (the tenant unreachable, out of quota, ...), if it did."""
+        return self.report.stopped
 
     @property
     def failed(self) -> int:
-        return self.outcomes.get("failed", 0)
+        return self.report.outcomes.get("failed", 0)
 
 
 @dataclass
@@ -102,7 +118,6 @@ class _Task:
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
                  progress: Progress | None = None) -> ImportResult:
     from mktctl.base.lock import RunLock
-    from mktctl.leads import results
 
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -111,7 +126,7 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
     with RunLock(out_dir, "import", "mktctl leads import"), \
             tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
         run = run_check(Path(path), options.check, Path(work), progress)
-        accepted = read_accepted(run)
+        accepted = read_accepted(run.spill)
         t0 = time.perf_counter()
         plan = _Plan.prepare(tenant, options, accepted)
         journal = Journal.open(out_dir, tenant_identity(tenant), {
@@ -120,18 +135,20 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
             outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
         finally:
             journal.close()
-        elapsed = time.perf_counter() - t0
-        extra = {
-            "tenant": {"name": tenant.name, "kind": tenant.settings.describe(), "on_existing": options.on_existing},
-            "import": {**options.describe(), "stopped": stopped, "journal": str(journal.path),
-                       "tenant_seconds": round(elapsed, 3), "write_calls": calls,
-                       "rows_per_second": round(calls / elapsed, 1) if elapsed > 0 and calls else None,
-                       "fields_not_on_tenant": sorted(plan.missing_fields)},
-        }
-        files = results.write_all(run, out_dir, outcomes=outcomes, extra=extra, progress=progress, started=started)
-        summary = results.read_summary(out_dir)
-    return ImportResult(run=run, out_dir=out_dir, outcomes=dict(summary.get("outcomes", {})), files=files,
-                        summary=summary, stopped=stopped)
+        report = ImportReport(
+            outcomes=_count_outcomes(outcomes), tenant_name=tenant.name, tenant_kind=tenant.settings.describe(),
+            options=options.describe(), journal=str(journal.path), stopped=stopped,
+            tenant_seconds=time.perf_counter() - t0, write_calls=calls,
+            fields_not_on_tenant=tuple(sorted(plan.missing_fields)))
+        written = results.write_all(run.summary.with_import(report), run.spill, out_dir, outcomes=outcomes,
+                                    progress=progress, started=started)
+    return ImportResult(run=run, out_dir=out_dir, files=written.files, summary=written.summary)
+
+
+def _count_outcomes(outcomes: pd.DataFrame) -> dict[str, int]:
+    """Accepted rows per outcome (the frame has one row per accepted row)."""
+    counted = outcomes["outcome"].value_counts()
+    return {name: int(counted.get(name, 0)) for name in OUTCOMES}
 
 
 def tenant_identity(tenant: Tenant) -> str:
