@@ -9,6 +9,7 @@ import pytest
 
 from mktctl.leads import results
 from mktctl.leads.check import CheckOptions, check_file
+from mktctl.leads.rules import CleaningRules
 from tests.leads.conftest import HEADERS, person, read_results, write_csv
 
 
@@ -51,6 +52,20 @@ def test_results_csv_has_one_row_per_data_row_with_the_exact_columns(messy: Path
     assert summary.mapping["mapped"]["mobile"] == ["手机号码"]
     assert set(summary.timings) >= {"read_normalise_clean", "dedupe", "results_xlsx", "total"}
     assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == summary.as_json()
+
+
+def test_the_cleaning_rules_passed_in_reject_rows_and_summary_json_lists_them(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "l.csv", [person(1), person(2, 姓名="演示账号"), person(3, 邮箱="a@rival.cn"),
+                                          person(4, 邮箱="b@other.cn")])
+    rules = CleaningRules(competitor_domains=("rival.cn", "other.cn"), test_names=("演示",))
+
+    result = check_file(path, CheckOptions(competitor_domains=("other.cn", "x.cn")), tmp_path / "out", rules=rules)
+
+    assert [r["reason"] for r in read_results(tmp_path / "out")] == ["", "test_data", "competitor", "competitor"]
+    options = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["options"]
+    assert options == result.summary.options == {
+        "sheet": None, "mapping": None, "competitor_domains": ["other.cn", "x.cn", "rival.cn"], "keep": "first",
+        "header_row": None, "test_names": ["演示"], "test_mobiles": [], "test_email_domains": []}
 
 
 def test_results_xlsx_sheets_are_text_with_a_frozen_header(messy: Path, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from mktctl.errors import SettingsError
 from mktctl.leads.check import CheckOptions
 from mktctl.leads.importer import ImportOptions, import_leads
 from mktctl.leads.journal import person_key
+from mktctl.leads.rules import NO_RULES
 from mktctl.leads.spec import ImportSpec, default_out_dir, run_import_spec
 from tests.leads.conftest import leads_on, person, read_results, write_csv
 
@@ -186,7 +187,7 @@ def test_import_spec_runs_from_a_playbook_folder(tenant: Any, tmp_path: Path) ->
     write_csv(tmp_path / "data" / "展会.csv", [person(1), person(2, 邮箱="a@rival.cn")])
     spec = ImportSpec.model_validate({"file": "data/展会.csv", "competitor_domains": ["Rival.CN"],
                                       "source": "线下展会"})
-    result = run_import_spec(tenant, tmp_path, spec)
+    result = run_import_spec(tenant, tmp_path, spec, rules=NO_RULES)
     assert result.out_dir == default_out_dir(tmp_path, spec) == tmp_path / ".mktctl" / "imports" / "展会"
     assert result.outcomes["created"] == 1 and result.summary.reasons["competitor"] == 1
     with pytest.raises(ValueError, match="not a domain"):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from mktctl.cli.context import State
     from mktctl.leads.check import CheckOptions
+    from mktctl.leads.rules import CleaningRules
     from mktctl.leads.summary import CheckSummary
 
 app = group_app("leads")
@@ -72,9 +73,10 @@ def check_command(
     from mktctl.leads.check import check_file
 
     st = state(ctx)
-    options = _check_options(st, directory, sheet, mapping, competitor_domain, keep, header_row)
+    options = _check_options(sheet, mapping, competitor_domain, keep, header_row)
+    rules = _cleaning_rules(st, playbook_dir(directory))
     with _progress(st) as progress:
-        result = check_file(file, options, out, progress)
+        result = check_file(file, options, out, progress, rules=rules)
     _render_check(st, result.summary, out, show_pii)
 
 
@@ -113,13 +115,14 @@ def import_command(
     if on_existing not in ("skip", "fill-empty", "overwrite"):
         raise SettingsError(f"--on-existing {on_existing!r}: expected skip, fill-empty or overwrite")
     options = ImportOptions(
-        check=_check_options(st, directory, sheet, mapping, competitor_domain, keep, header_row),
+        check=_check_options(sheet, mapping, competitor_domain, keep, header_row),
         source=source, event=event, pool=pool, on_existing=on_existing,  # type: ignore[arg-type]
         retry_failed=retry_failed, workers=workers, full_scan=full_scan)
+    rules = _cleaning_rules(st, playbook_dir(directory))
     settings = resolve(playbook_dir(directory), st.tenant)
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
-        result = import_leads(tenant, file, options, out, progress)
+        result = import_leads(tenant, file, options, out, progress, rules=rules)
     _render_check(st, result.summary, out, show_pii)
     _render_import(st, result.summary)
     if result.stopped:
@@ -193,45 +196,38 @@ def purge_command(
 # ---- options ---------------------------------------------------------------------------------------
 
 
-def _check_options(st: State, directory: Path | None, sheet: str | None, mapping: Path | None,
-                   competitors: list[str] | None, keep: str, header_row: int | None) -> CheckOptions:
+def _check_options(sheet: str | None, mapping: Path | None, competitors: list[str] | None, keep: str,
+                   header_row: int | None) -> CheckOptions:
     from mktctl.errors import SettingsError
     from mktctl.leads.check import CheckOptions
 
     if keep not in ("first", "last"):
         raise SettingsError(f"--keep {keep!r}: expected first or last")
     domains = [d.strip().lower().lstrip("@") for d in competitors or [] if d.strip()]
-    rules = _playbook_rules(st, playbook_dir(directory))
     return CheckOptions(sheet=sheet, mapping=mapping, keep=keep,  # type: ignore[arg-type]
-                        header_row=header_row,
-                        competitor_domains=tuple(dict.fromkeys([*domains, *rules.get("competitor_domains", [])])),
-                        test_names=tuple(rules.get("names", [])), test_mobiles=tuple(rules.get("mobiles", [])),
-                        test_email_domains=tuple(rules.get("email_domains", [])))
+                        header_row=header_row, competitor_domains=tuple(dict.fromkeys(domains)))
 
 
-def _playbook_rules(st: State, folder: Path) -> dict[str, list[str]]:
-    """The lead cleaning rules of the playbook in ``folder`` (competitor domains, test data), if any."""
+def _cleaning_rules(st: State, folder: Path) -> CleaningRules:
+    """The lead cleaning rules of the playbook in ``folder`` (test data, competitor domains), the same that
+    ``mktctl apply`` cleans its imports with; none without a playbook, or with a warning when it is broken."""
     from mktctl.errors import PlaybookError
+    from mktctl.leads.rules import NO_RULES
 
     if not (folder / "mktctl.yaml").is_file():
-        return {}
+        return NO_RULES
+    from mktctl.kinds.imports import cleaning_rules
+
     try:
         from mktctl.playbook.load import load_playbook
 
         playbook, _ = load_playbook(folder)
     except (PlaybookError, ImportError) as error:
         st.info(f"[yellow]warning[/yellow]: the playbook's lead cleaning rules are not used: {_escape(str(error))}")
-        return {}
-    rules: dict[str, list[str]] = {}
-    for resource in playbook.of("lead_cleaning"):
-        spec = resource.spec
-        rules.setdefault("competitor_domains", []).extend(getattr(spec, "competitor_domains", []) or [])
-        test = getattr(spec, "test_data", None)
-        if test is not None:
-            for name in ("names", "mobiles", "email_domains"):
-                rules.setdefault(name, []).extend(getattr(test, name, []) or [])
-    if rules.get("competitor_domains"):
-        st.info(f"competitor domains from the playbook: {_escape(', '.join(rules['competitor_domains']))}")
+        return NO_RULES
+    rules = cleaning_rules(playbook)
+    if rules.competitor_domains:
+        st.info(f"competitor domains from the playbook: {_escape(', '.join(rules.competitor_domains))}")
     return rules
 
 

@@ -1,9 +1,10 @@
 """``leads check``: read, map, normalise, clean and dedupe a lead file, and write its result files.
 
-``check_file(path, options, out_dir, progress=None) -> CheckResult`` touches no tenant.
-``run_check(path, options, work_dir, progress=None) -> CheckRun`` is the same pipeline without the
-result files, for the importer: it returns the :class:`~mktctl.leads.summary.CheckSummary` and leaves its
-rows in Parquet files under ``work_dir`` (:mod:`mktctl.leads.spill`).
+``check_file(path, options, out_dir, progress=None, rules=NO_RULES) -> CheckResult`` touches no tenant.
+``run_check(path, options, work_dir, progress=None, rules=NO_RULES) -> CheckRun`` is the same pipeline
+without the result files, for the importer: it returns the :class:`~mktctl.leads.summary.CheckSummary`
+and leaves its rows in Parquet files under ``work_dir`` (:mod:`mktctl.leads.spill`). ``rules`` are the
+cleaning rules beyond the built-in ones (a playbook's ``lead_cleaning``), passed in by whoever runs it.
 
 Bounded memory: the file is read in chunks of ``options.chunk_rows`` rows; each chunk is normalised and
 cleaned on its own and spilled to ``rows.parquet``; only the identity keys (row, mobile, email) of the
@@ -30,7 +31,7 @@ from mktctl.leads.normalise import FACTS, normalise
 from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.read import Chunk, SourceInfo, open_source
-from mktctl.leads.rules import DUPLICATE, REASONS, reject
+from mktctl.leads.rules import DUPLICATE, NO_RULES, REASONS, CleaningRules, reject
 from mktctl.leads.spill import PARQUET, Spill
 from mktctl.leads.summary import STATUSES, CheckSummary
 
@@ -51,19 +52,18 @@ class CheckOptions:
     competitor_domains: tuple[str, ...] = ()
     keep: Keep = "first"
     header_row: int | None = None
-    # more test data, e.g. from the playbook's lead_cleaning.test_data
-    test_names: tuple[str, ...] = ()
-    test_mobiles: tuple[str, ...] = ()
-    test_email_domains: tuple[str, ...] = ()
     chunk_rows: int = 200_000
     region: str = "CN"
     threads: int = 2  # chunks normalised at once
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, rules: CleaningRules = NO_RULES) -> dict[str, Any]:
+        """The options and the cleaning rules used with them (``competitor_domains``: this check's and the
+        rules', each once), as summary.json lists them."""
+        used = rules.with_competitors(self.competitor_domains)
         return {"sheet": self.sheet, "mapping": str(self.mapping) if self.mapping else None,
-                "competitor_domains": list(self.competitor_domains), "keep": self.keep,
-                "header_row": self.header_row, "test_names": list(self.test_names),
-                "test_mobiles": list(self.test_mobiles), "test_email_domains": list(self.test_email_domains)}
+                "competitor_domains": list(used.competitor_domains), "keep": self.keep,
+                "header_row": self.header_row, "test_names": list(used.test_names),
+                "test_mobiles": list(used.test_mobiles), "test_email_domains": list(used.test_email_domains)}
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class CheckRun:
     source: SourceInfo
     columns: ColumnMap
     options: CheckOptions
+    rules: CleaningRules  # the cleaning rules used: the given ones with the options' competitor domains
     spill: Spill
     summary: CheckSummary
 
@@ -85,14 +86,15 @@ class CheckResult:
     summary: CheckSummary  # the run's, with the timings of the result files
 
 
-def check_file(path: Path, options: CheckOptions, out_dir: Path, progress: Progress | None = None) -> CheckResult:
+def check_file(path: Path, options: CheckOptions, out_dir: Path, progress: Progress | None = None, *,
+               rules: CleaningRules = NO_RULES) -> CheckResult:
     """Check ``path`` and write results.csv, results.xlsx and summary.json into ``out_dir``."""
     import tempfile
 
     private_dir(out_dir)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
-        run = run_check(path, options, Path(work), progress)
+        run = run_check(path, options, Path(work), progress, rules=rules)
         written = results.write_all(run.summary, run.spill, out_dir, progress=progress, started=started)
     return CheckResult(run=run, out_dir=out_dir, files=written.files, summary=written.summary)
 
@@ -105,13 +107,15 @@ def resolve_options(options: CheckOptions) -> tuple[CheckOptions, MappingFile | 
     return options, mapping
 
 
-def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progress | None = None) -> CheckRun:
+def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progress | None = None, *,
+              rules: CleaningRules = NO_RULES) -> CheckRun:
     import pyarrow.parquet as pq
 
     progress = progress or NoProgress()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     options, mapping = resolve_options(options)
+    used = rules.with_competitors(options.competitor_domains)
     source = open_source(Path(path), sheet=options.sheet, header_row=options.header_row)
     columns = map_columns(source.info.headers, mapping)
     _require_identity_columns(source.info, columns)
@@ -123,7 +127,7 @@ def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progr
     writer: pq.ParquetWriter | None = None
 
     def one(chunk: Chunk) -> tuple[int, pd.DataFrame, Any]:
-        frame = _pass_one(chunk.frame, chunk.rows, columns, options)
+        frame = _pass_one(chunk.frame, chunk.rows, columns, options, used)
         return len(chunk.rows), frame, _to_arrow(frame)
 
     # chunks are independent until the dedupe: normalise them on worker threads (Arrow's kernels release
@@ -171,12 +175,12 @@ def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progr
     statuses = _pass_two(spill, options.keep, order, survivor, sizes)
     timings["statuses"] = time.perf_counter() - t2
     summary = CheckSummary(
-        file=source.info.describe(), options=options.describe(),
+        file=source.info.describe(), options=options.describe(rules),
         counts={"input": input_rows, **{s: statuses.counts[s] for s in STATUSES}},
         blank_rows_skipped=blank_rows, reasons=statuses.reasons, duplicate_groups=statuses.duplicate_groups,
         warnings={**warnings, "ragged_rows": len(source.info.ragged_rows)}, mapping=columns.describe(),
         timings=timings)
-    return CheckRun(source=source.info, columns=columns, options=options, spill=spill, summary=summary)
+    return CheckRun(source=source.info, columns=columns, options=options, rules=used, spill=spill, summary=summary)
 
 
 def _require_identity_columns(source: SourceInfo, columns: ColumnMap) -> None:
@@ -192,7 +196,8 @@ def _require_identity_columns(source: SourceInfo, columns: ColumnMap) -> None:
                  "on another sheet")
 
 
-def _pass_one(chunk: pd.DataFrame, rows: np.ndarray, columns: ColumnMap, options: CheckOptions) -> pd.DataFrame:
+def _pass_one(chunk: pd.DataFrame, rows: np.ndarray, columns: ColumnMap, options: CheckOptions,
+              rules: CleaningRules) -> pd.DataFrame:
     """One chunk: blank rows out; map, normalise, reject."""
     import numpy as np
 
@@ -206,9 +211,7 @@ def _pass_one(chunk: pd.DataFrame, rows: np.ndarray, columns: ColumnMap, options
         chunk = chunk.loc[filled]
     raw = columns.fields_frame(chunk)
     frame = normalise(raw, region=options.region)
-    frame.insert(0, "reason", reject(frame, options.competitor_domains, test_names=options.test_names,
-                                     test_mobiles=options.test_mobiles,
-                                     test_email_domains=options.test_email_domains))
+    frame.insert(0, "reason", reject(frame, rules))
     frame.insert(0, "source_row", rows[filled])
     return frame.reset_index(drop=True)
 

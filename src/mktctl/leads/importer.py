@@ -1,8 +1,9 @@
 """``leads import``: check a file, match its people against the tenant's leads, create or update them.
 
-``import_leads(tenant, path, options, out_dir, progress=None) -> ImportResult``
+``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES) -> ImportResult``
 
-1. the check pipeline (:func:`mktctl.leads.check.run_check`): rejected rows and duplicates are never sent;
+1. the check pipeline (:func:`mktctl.leads.check.run_check`, with the cleaning ``rules`` the caller passes,
+   e.g. a playbook's ``lead_cleaning``): rejected rows and duplicates are never sent;
 2. the tenant's picklist options (``object/describe``), and the ids of ``--event`` (MarketingEventObj) and
    ``--pool`` (LeadsPoolObj) by name, are read; an unknown name stops the import before any write;
 3. every accepted person is looked up among the existing leads by mobile and by email, with ``IN``
@@ -41,6 +42,7 @@ from mktctl.leads.journal import Journal, person_key
 from mktctl.leads.match import Existing, find_existing, index_records, spellings
 from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
+from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spill import read_accepted
 from mktctl.leads.summary import OUTCOMES, CheckSummary, ImportReport
 
@@ -116,7 +118,7 @@ class _Task:
 
 
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
-                 progress: Progress | None = None) -> ImportResult:
+                 progress: Progress | None = None, *, rules: CleaningRules = NO_RULES) -> ImportResult:
     from mktctl.base.lock import RunLock
 
     progress = progress or NoProgress()
@@ -125,7 +127,7 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
     # one import at a time per result folder: two would both create what the journal has not recorded yet
     with RunLock(out_dir, "import", "mktctl leads import"), \
             tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
-        run = run_check(Path(path), options.check, Path(work), progress)
+        run = run_check(Path(path), options.check, Path(work), progress, rules=rules)
         accepted = read_accepted(run.spill)
         t0 = time.perf_counter()
         plan = _Plan.prepare(tenant, options, accepted)
