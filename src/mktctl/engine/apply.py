@@ -144,7 +144,7 @@ class Executor:
         ledger = self.tenant_ledger
         if kind.job:
             assert resource is not None
-            counts = kind.run(self.tenant, resource.spec, self.playbook.root)
+            counts = kind.run(self.tenant, resource.spec, self.playbook)
             summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()) if n)
             ledger.record(action.kind, action.key, "api", Entry(summary or "done", False, action.digest))
             return summary

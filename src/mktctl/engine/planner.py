@@ -47,7 +47,7 @@ def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger
     for kind in kinds:
         for resource in kind.order(playbook.of(kind.name)):
             if kind.job:
-                actions.append(_job_action(resource, ledger, playbook.root))
+                actions.append(_job_action(resource, ledger, playbook))
             else:
                 actions.extend(_resource_actions(resource, observation, ledger))
     deletes, orphans = _deletes(playbook, observation, ledger, kinds)
@@ -102,10 +102,10 @@ def _resource_actions(resource: Resource, observation: Observation, ledger: Tena
     return actions
 
 
-def _job_action(resource: Resource, ledger: TenantLedger, root: Any) -> Action:
+def _job_action(resource: Resource, ledger: TenantLedger, playbook: Playbook) -> Action:
     """A job (an import) runs until it has finished for exactly this input; then it is unchanged."""
     kind, key = resource.kind, resource.key
-    wanted = kind.job_digest(resource.spec, root)
+    wanted = kind.job_digest(resource.spec, playbook)
     entry = ledger.entry(kind.name, key)
     if entry is not None and entry.digest == wanted:
         return Action("noop", kind.name, key, "api", remote_id=entry.id, digest=wanted)

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
@@ -172,11 +170,12 @@ class Kind:
 
     # ---- jobs -------------------------------------------------------------------------------------------
 
-    def job_digest(self, spec: Spec, root: Path) -> str:
-        """What the job's result depends on; the job runs again when it changes."""
+    def job_digest(self, spec: Spec, playbook: Playbook) -> str:
+        """What the job's result depends on (its spec, files under ``playbook.root``, other sections of the
+        playbook); the job runs again when it changes."""
         raise NotImplementedError
 
-    def run(self, tenant: Tenant, spec: Spec, root: Path) -> dict[str, int]:
+    def run(self, tenant: Tenant, spec: Spec, playbook: Playbook) -> dict[str, int]:
         """Do the job; return its counts. Raise JobFailed when it did not finish."""
         raise NotImplementedError
 
