@@ -7,9 +7,9 @@ import textwrap
 from pathlib import Path
 
 from mktctl.errors import PlaybookError
+from mktctl.kinds.base import Playbook
 from mktctl.kinds.registry import KINDS
 from mktctl.playbook.load import load_playbook
-from mktctl.playbook.model import Playbook
 
 ORG = """\
 departments:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from mktctl.engine.plan import Action, Plan
-    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.kinds.base import Playbook, Resource
 
 __all__ = ["SECTIONS", "STATUSES", "Checklist", "Item", "build_checklist", "open_checklist", "to_markdown",
            "write_xlsx"]

@@ -20,7 +20,7 @@ from mktctl.errors import MktctlError
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
     from mktctl.errors import Problem
-    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.kinds.base import Playbook, Resource
 
 MAX_ROWS_PER_KIND = 200
 
@@ -180,7 +180,7 @@ def _status(resource: Resource, ledger: TenantLedger | None) -> str:
 
 
 def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None, show_pii: bool) -> dict[str, str]:
-    from mktctl.kinds.base import flatten_values
+    from mktctl.kinds.values import flatten_values
     from mktctl.pii import mask_email, mask_phone
 
     statuses: dict[str, str] = {}

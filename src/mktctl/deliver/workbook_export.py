@@ -18,8 +18,7 @@ from mktctl.errors import DataFileError
 from mktctl.leads.sheetwriter import column_letter
 
 if TYPE_CHECKING:
-    from mktctl.kinds.base import Kind, Spec
-    from mktctl.playbook.model import Playbook
+    from mktctl.kinds.base import Kind, Playbook, Spec
 
 Value = str | int | float | None
 

@@ -21,8 +21,7 @@ from mktctl.deliver.yamlwrite import ENTRY, Item, Merge, fresh
 from mktctl.errors import MktctlError, PlaybookError, Problem
 
 if TYPE_CHECKING:
-    from mktctl.kinds.base import Kind
-    from mktctl.playbook.model import Playbook
+    from mktctl.kinds.base import Kind, Playbook
 
 
 class WorkbookError(PlaybookError):
@@ -246,7 +245,7 @@ def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
     from mktctl.base.suggest import did_you_mean
     from mktctl.base.yamlload import Document
     from mktctl.errors import Mark
-    from mktctl.playbook.model import Origin, Playbook, Resource
+    from mktctl.kinds.base import Origin, Playbook, Resource
 
     document = Document(file="workbook", data=None, marks={(): Mark("workbook", 1, 1)})
     resources: list[Resource] = []

@@ -12,8 +12,7 @@ from mktctl.engine.plan import Action, FieldChange, Manual, Plan
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
     from mktctl.engine.observe import Observation
-    from mktctl.kinds.base import Kind
-    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.kinds.base import Kind, Playbook, Resource
 
 
 def kinds_in_order(kinds: list[Kind]) -> list[Kind]:

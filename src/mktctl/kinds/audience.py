@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from mktctl.kinds.base import Finding, Path_, Reference, Spec
+from mktctl.kinds.base import Finding, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.content import SettingsKind, duplicates, hint, unknown
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
 
 # ---- 营销对象 -------------------------------------------------------------------------------------------
 

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-if TYPE_CHECKING:
-    from pathlib import Path
+from mktctl.kinds.values import flatten_values
 
-    from mktctl.playbook.model import Playbook, Resource
+if TYPE_CHECKING:
+    from mktctl.base.yamlload import Document
+    from mktctl.errors import Mark
     from mktctl.tenant.connect import Tenant
 
 Path_ = tuple[str | int, ...]
@@ -107,6 +109,8 @@ class JobFailed(Exception):
 
 
 class Kind:
+    """A section of a playbook: what one kind of resource is, and how it reaches a tenant."""
+
     name: ClassVar[str]
     title: ClassVar[str]  # the platform's own words, e.g. "部门"
     summary: ClassVar[str]  # one line in English
@@ -197,47 +201,74 @@ class Kind:
                           who=self.manual_who)
 
 
-def model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside a field's annotation (``list[Step] | None`` -> ``Step``), if any."""
-    from typing import get_args
 
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = model_in(arg)
-        if found is not None:
-            return found
-    return None
+# ---- a loaded playbook: its resources, each with the kind that understands it ---------------------------
 
 
-def depth_in_chain(key: str, parent_of: dict[str, str | None]) -> int:
-    """How many links up a parent chain ``key`` is (parents outside the mapping end it; cycles are cut)."""
-    count, walk = 0, parent_of.get(key)
-    while walk in parent_of and count < len(parent_of):
-        count, walk = count + 1, parent_of[walk]
-    return count
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource's values came from: one or more (document, path) pairs, the first wins."""
+
+    sources: tuple[tuple[Document, Path_], ...]
+
+    def mark(self, sub: Path_ = (), *, key: bool = False) -> Mark:
+        for document, base in self.sources:
+            path = (*base, *sub)
+            table = document.key_marks if key else document.marks
+            if path in table:
+                return table[path]
+        document, base = self.sources[0]
+        return document.mark((*base, *sub), key=key)
 
 
-def flatten_values(state: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``[("a.b", "1"), ("c", "1, 2")]``, for manual-step tables."""
-    if isinstance(state, dict):
-        rows: list[tuple[str, str]] = []
-        for name, value in state.items():
-            rows.extend(flatten_values(value, f"{prefix}.{name}" if prefix else str(name)))
-        return rows
-    if isinstance(state, list):
-        if all(not isinstance(v, dict | list) for v in state):
-            return [(prefix, ", ".join(_text(v) for v in state))]
-        rows = []
-        for index, value in enumerate(state):
-            rows.extend(flatten_values(value, f"{prefix}[{index + 1}]"))
-        return rows
-    return [(prefix, _text(state))]
+@dataclass
+class Resource:
+    """One thing a playbook declares: its kind, natural key, validated spec and where it was written."""
+
+    kind: Kind
+    key: str
+    spec: Spec
+    origin: Origin
+    renamed_from: str | None = None  # the key this resource had before; the tenant's item is renamed, not recreated
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind.name}/{self.key}"
+
+    def mark(self, sub: Path_ = (), *, key: bool = False) -> Mark:
+        return self.origin.mark(sub, key=key)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
+@dataclass
+class Playbook:
+    """A loaded playbook: its settings and its resources, in the order they were declared."""
+
+    root: Path
+    name: str
+    language: str
+    resources: list[Resource]
+    variables: dict[str, Any] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    env: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Resource]:
+        return [r for r in self.resources if r.kind.name == kind]
+
+    def find(self, kind: str, key: str) -> Resource | None:
+        for resource in self.resources:
+            if resource.kind.name == kind and resource.key == key:
+                return resource
+        return None
+
+    def kinds(self) -> list[str]:
+        seen: list[str] = []
+        for resource in self.resources:
+            if resource.kind.name not in seen:
+                seen.append(resource.kind.name)
+        return seen
+
+    def digest(self) -> str:
+        from mktctl.base.digest import digest
+
+        return digest([[r.kind.name, r.key, r.spec.model_dump(mode="json")] for r in self.resources])

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Kind, ManualStep, Reference, Spec
+from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.products import labelled_values, unique
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
 
 Plugin = Literal["广告营销", "营销归因", "会员营销", "员工营销", "直播对接", "企业专属域名", "官网对接"]
 PLUGINS: tuple[str, ...] = get_args(Plugin)

@@ -17,19 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mktctl.kinds.audience import split_tag, tag_reference, tag_value_findings
-from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Reference, Spec
+from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.basic_settings import hostname, url
 from mktctl.kinds.leads import as_texts, lead_field
 from mktctl.kinds.products import CONNECTOR_PLATFORMS, labelled_values, unique
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
 
 Platform = Literal["百度", "巨量引擎", "腾讯广告", "搜狗", "知乎", "快手", "神马", "小红书", "Google", "LinkedIn",
                    "Facebook"]

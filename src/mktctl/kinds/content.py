@@ -16,16 +16,13 @@ Chinese labels of manual steps).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from mktctl.base.suggest import did_you_mean
-from mktctl.kinds.base import Finding, Kind, ManualStep, Reference, Spec
+from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.products import labelled_values
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
 
 # ---- shared by the settings-only kinds of guide 2.5-2.8 -------------------------------------------------
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, Index, Kind, Observed, Path_, Reference, Spec, depth_in_chain
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.values import depth_in_chain
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 WHOLE_COMPANY = "全公司"

@@ -10,15 +10,12 @@ real tenant.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from mktctl.kinds.base import Finding, ManualStep, Reference, Spec
+from mktctl.kinds.base import Finding, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.content import SettingsKind, duplicates, unknown
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
 
 # ---- 直播对接 ---------------------------------------------------------------------------------------------
 

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.base.digest import digest
-from mktctl.kinds.base import Finding, JobFailed, Kind, Reference, Spec
+from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
 from mktctl.leads.spec import ImportSpec
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 _READ_CHUNK = 1 << 20

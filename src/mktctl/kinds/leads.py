@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, ManualStep, Observed, Reference, Spec
+from mktctl.kinds.base import Finding, Index, Kind, ManualStep, Observed, Playbook, Reference, Resource, Spec
 from mktctl.kinds.basic_settings import hostname
 from mktctl.kinds.products import labelled_values, unique
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 POOL_OBJECT = "LeadsPoolObj"

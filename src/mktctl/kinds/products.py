@@ -20,14 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator
 
-from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Spec, model_in
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
+from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Playbook, Resource, Spec
+from mktctl.kinds.values import model_in
 
 Edition = Literal["标准版", "旗舰版"]
 ProductName = Literal["营销一体化应用", "行为积分", "营销通-广告营销插件", "搜狗广告线索连接器", "知乎广告线索连接器",

@@ -6,15 +6,12 @@ delivery rate below 90 %, bounce rate above 5 %, as seed 001 asks).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, ManualStep, Reference, Spec
+from mktctl.kinds.base import Finding, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.content import SettingsKind, duplicates
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
 
 AD_REPORTS_PACKAGE = "99e3cdc7-286c-4357-8d78-bcdf8d8932a4"
 _UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

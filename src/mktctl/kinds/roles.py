@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, ManualStep, Observed, Spec, flatten_values
+from mktctl.kinds.base import Finding, Index, Kind, ManualStep, Observed, Playbook, Resource, Spec
+from mktctl.kinds.values import flatten_values
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 PRESET_ROLES = ("CRM管理员",)

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, Observed, Reference, Spec, depth_in_chain
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Playbook, Reference, Resource, Spec
 from mktctl.kinds.departments import WHOLE_COMPANY, WHOLE_COMPANY_ID
+from mktctl.kinds.values import depth_in_chain
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 _MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")

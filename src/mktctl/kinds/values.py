@@ -1,0 +1,53 @@
+"""Small helpers over kinds' values: the model inside an annotation, depth in a parent chain, and values as
+the rows of a manual-step table."""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside a field's annotation (``list[Step] | None`` -> ``Step``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def depth_in_chain(key: str, parent_of: dict[str, str | None]) -> int:
+    """How many links up a parent chain ``key`` is (parents outside the mapping end it; cycles are cut)."""
+    count, walk = 0, parent_of.get(key)
+    while walk in parent_of and count < len(parent_of):
+        count, walk = count + 1, parent_of[walk]
+    return count
+
+
+def flatten_values(state: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``[("a.b", "1"), ("c", "1, 2")]``, for manual-step tables."""
+    if isinstance(state, dict):
+        rows: list[tuple[str, str]] = []
+        for name, value in state.items():
+            rows.extend(flatten_values(value, f"{prefix}.{name}" if prefix else str(name)))
+        return rows
+    if isinstance(state, list):
+        if all(not isinstance(v, dict | list) for v in state):
+            return [(prefix, ", ".join(text(v) for v in state))]
+        rows = []
+        for index, value in enumerate(state):
+            rows.extend(flatten_values(value, f"{prefix}[{index + 1}]"))
+        return rows
+    return [(prefix, text(state))]
+
+
+def text(value: Any) -> str:
+    """A value as a manual step shows it: 是/否 for booleans, — for nothing."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
