@@ -112,7 +112,7 @@ def build_checklist(playbook: Playbook, plan: Plan, *, ledger_recorded: bool = F
     return checklist
 
 
-def _config_item(resource: Resource, actions: list[Action]) -> Item:
+def _config_item(resource: Resource[Any], actions: list[Action]) -> Item:
     kind = resource.kind
     name = kind.title if kind.singleton else f"{kind.title} {resource.key}"
     changes = [a for a in actions if a.op in ("create", "update", "delete")]
@@ -139,7 +139,7 @@ def _config_item(resource: Resource, actions: list[Action]) -> Item:
 Tests = Callable[[Any, str], list[tuple[str, str]]]
 
 
-def _tests(resource: Resource) -> list[tuple[str, str]]:
+def _tests(resource: Resource[Any]) -> list[tuple[str, str]]:
     """(what to test, who) for a resource: the kind's own ``acceptance_tests`` if it has them, else ours."""
     own = getattr(resource.kind, "acceptance_tests", None)
     if callable(own):

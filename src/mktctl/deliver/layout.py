@@ -39,24 +39,24 @@ SURVEY_SPARE_ROWS = 8
 
 @dataclass
 class Block:
-    kind: Kind
+    kind: Kind[Any]
     columns: list[Column]
 
 
-def registry() -> list[Kind]:
+def registry() -> list[Kind[Any]]:
     from mktctl.kinds import registry as kinds_registry
 
     return list(kinds_registry.KINDS)
 
 
-def families(kinds: list[Kind]) -> dict[str, list[Kind]]:
-    grouped: dict[str, list[Kind]] = {}
+def families(kinds: list[Kind[Any]]) -> dict[str, list[Kind[Any]]]:
+    grouped: dict[str, list[Kind[Any]]] = {}
     for kind in kinds:
         grouped.setdefault(i18n.family_of(kind.guide), []).append(kind)
     return {family: grouped[family] for family in sorted(grouped, key=i18n.family_order)}
 
 
-def has_matrix(kind: Kind) -> bool:
+def has_matrix(kind: Kind[Any]) -> bool:
     return kind.name == MATRIX_KIND and MATRIX_FIELD in kind.model.model_fields
 
 
@@ -67,7 +67,7 @@ def matrix_vocabulary() -> tuple[dict[str, str], dict[str, str]]:
     return dict(roles.MODULES), dict(roles.ACTIONS)
 
 
-def labels_for(kind: Kind) -> dict[str, dict[str, str]]:
+def labels_for(kind: Kind[Any]) -> dict[str, dict[str, str]]:
     """Chinese labels of picklist values, by field. A kind may offer its own as ``labels``."""
     labels: dict[str, dict[str, str]] = {}
     own = getattr(kind, "labels", None)
@@ -80,7 +80,7 @@ def labels_for(kind: Kind) -> dict[str, dict[str, str]]:
     return labels
 
 
-def example_specs(kind: Kind) -> list[Spec]:
+def example_specs(kind: Kind[Any]) -> list[Spec]:
     """The kind's example, validated, as specs (empty when it has none or it does not validate alone)."""
     from pydantic import ValidationError
 
@@ -99,7 +99,7 @@ def example_specs(kind: Kind) -> list[Spec]:
     return specs
 
 
-def reference_fields(kind: Kind, specs: list[Spec]) -> dict[str, str]:
+def reference_fields(kind: Kind[Any], specs: list[Spec]) -> dict[str, str]:
     """field -> the kind it names, found by asking the kind for the references of some specs."""
     found: dict[str, str] = {}
     for spec in [*specs, *example_specs(kind)]:
@@ -113,7 +113,7 @@ def reference_fields(kind: Kind, specs: list[Spec]) -> dict[str, str]:
     return found
 
 
-def block_for(kind: Kind, specs: list[Spec]) -> Block:
+def block_for(kind: Kind[Any], specs: list[Spec]) -> Block:
     columns = columns_of(kind.model, key_field=None if kind.singleton else kind.key_field,
                          labels=labels_for(kind), references=reference_fields(kind, specs))
     if has_matrix(kind):
@@ -122,7 +122,7 @@ def block_for(kind: Kind, specs: list[Spec]) -> Block:
     return Block(kind, key + [c for c in columns if not c.is_key])
 
 
-def title(kind: Kind, lang: str) -> str:
+def title(kind: Kind[Any], lang: str) -> str:
     label = kind.title if lang == "zh-CN" else kind.summary
     return f"{label} · {kind.name} · {i18n.t('guide', lang)} {kind.guide}"
 
@@ -135,7 +135,7 @@ def code(kind_name: str, field_name: str) -> str:
     return f"{kind_name}.{field_name}"
 
 
-def builtin_keys(kind: Kind) -> list[str]:
+def builtin_keys(kind: Kind[Any]) -> list[str]:
     return [str(k) for k in getattr(kind, "builtin_keys", ())]
 
 

@@ -150,7 +150,7 @@ def _pick_tenant(ledger: Any, name: str | None) -> tuple[str | None, TenantLedge
 # ---- what was configured ----------------------------------------------------------------------------
 
 
-def _status(resource: Resource, ledger: TenantLedger | None) -> str:
+def _status(resource: Resource[Any], ledger: TenantLedger | None) -> str:
     from mktctl.base.digest import digest
     from mktctl.engine.planner import step_id
 
@@ -226,7 +226,7 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
     return statuses
 
 
-def _matrix(roles: list[Resource], lang: str) -> dict[str, Any]:
+def _matrix(roles: list[Resource[Any]], lang: str) -> dict[str, Any]:
     modules, actions = layout.matrix_vocabulary()
     names = [r.key for r in roles]
     rows = []

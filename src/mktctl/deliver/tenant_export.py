@@ -45,7 +45,7 @@ class TenantExport:
         return sum(k.count for k in self.kinds)
 
 
-def select_kinds(names: list[str] | None, kinds: list[Kind]) -> tuple[list[Kind], list[str]]:
+def select_kinds(names: list[str] | None, kinds: list[Kind[Any]]) -> tuple[list[Kind[Any]], list[str]]:
     """The kinds asked for, plus the kinds they depend on (a playbook must declare what it refers to)."""
     from mktctl.base.suggest import did_you_mean
 
@@ -102,7 +102,7 @@ def export_tenant(tenant: Tenant, target: Path, *, kinds: list[str] | None, name
     return result
 
 
-def _items(kind: Kind, observation: Observation, result: TenantExport) -> list[Item]:
+def _items(kind: Kind[Any], observation: Observation, result: TenantExport) -> list[Item]:
     from pydantic import ValidationError
 
     from mktctl.deliver.yamlwrite import compact

@@ -210,7 +210,7 @@ class _Writer:
                 grouped.setdefault(family, [])
             grouped = {f: grouped[f] for f in sorted(grouped, key=i18n.family_order)}
         about = self._sheet(i18n.t("about", lang))
-        family_sheets: list[tuple[Any, str, list[Kind]]] = []
+        family_sheets: list[tuple[Any, str, list[Kind[Any]]]] = []
         for family, members in grouped.items():
             ws = self._sheet(i18n.family_name(family, lang))
             family_sheets.append((ws, family, members))
@@ -302,7 +302,7 @@ class _Writer:
             row += 1
         return row + 1
 
-    def _block(self, ws: Any, row: int, kind: Kind, content: Content, spare: int) -> int:
+    def _block(self, ws: Any, row: int, kind: Kind[Any], content: Content, spare: int) -> int:
         lang = self.lang
         items = content.items.get(kind.name, [])
         block = layout.block_for(kind, content.specs.get(kind.name, []))
@@ -352,7 +352,7 @@ class _Writer:
             ws.data_validation(first, col, last, col, {"validate": "list", "source": source,
                                                         "error_type": error_type})
 
-    def _note(self, kind: Kind, column: Column, content: Content, example: Any) -> str:
+    def _note(self, kind: Kind[Any], column: Column, content: Content, example: Any) -> str:
         lang = self.lang
         t = i18n.t
         lines = [f"{column.name}: {column.description}" if column.description else column.name]
@@ -375,7 +375,7 @@ class _Writer:
             lines.append(t("singleton", lang))
         return "\n".join(lines)
 
-    def _matrix(self, ws: Any, kind: Kind, items: list[dict[str, Any]], *, spare: int) -> None:
+    def _matrix(self, ws: Any, kind: Kind[Any], items: list[dict[str, Any]], *, spare: int) -> None:
         lang = self.lang
         modules, actions = layout.matrix_vocabulary()
         ws.write_string(0, 0, i18n.t("matrix.title", lang), self.fmt("title"))
@@ -433,7 +433,7 @@ def _department_depths(items: list[dict[str, Any]]) -> dict[str, int]:
     return depths
 
 
-def _key_text(kind: Kind, item: dict[str, Any]) -> str:
+def _key_text(kind: Kind[Any], item: dict[str, Any]) -> str:
     value = item.get(kind.key_field)
     return "" if value is None else str(value)
 

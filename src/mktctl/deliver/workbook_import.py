@@ -124,7 +124,7 @@ def _settings(workbook: Workbook, decoded: _Decoded) -> None:
         decoded.settings[name] = cell.text if name != "language" else text
 
 
-def _rows(kind: Kind, table: Table, decoded: _Decoded) -> list[tuple[dict[str, Any], dict[str, str], str]]:
+def _rows(kind: Kind[Any], table: Table, decoded: _Decoded) -> list[tuple[dict[str, Any], dict[str, str], str]]:
     block = layout.block_for(kind, [])
     columns = {c.name: c for c in block.columns}
     for name, ref in table.code_ref.items():
@@ -215,7 +215,7 @@ def _tokens(text: str) -> list[str]:
     return [t for t in (part.strip() for part in re.split(r"[,，、;；/\s]+", text)) if t]
 
 
-def _validate(kind: Kind, rows: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded) -> None:
+def _validate(kind: Kind[Any], rows: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded) -> None:
     from pydantic import ValidationError
 
     items: list[Item] = []
@@ -240,7 +240,7 @@ def _validate(kind: Kind, rows: list[tuple[dict[str, Any], dict[str, str], str]]
     decoded.items[kind.name] = items
 
 
-def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
+def _check(decoded: _Decoded, kinds: dict[str, Kind[Any]], root: Path) -> None:
     """The loader's checks across resources, with cell addresses: duplicates, references, lints."""
     from mktctl.base.suggest import did_you_mean
     from mktctl.base.yamlload import Document
@@ -248,7 +248,7 @@ def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
     from mktctl.kinds.base import Origin, Playbook, Resource
 
     document = Document(file="workbook", data=None, marks={(): Mark("workbook", 1, 1)})
-    resources: list[Resource] = []
+    resources: list[Resource[Any]] = []
     where: dict[int, tuple[dict[str, str], str]] = {}
     for name in kinds:
         for item in decoded.items.get(name, []):
@@ -258,11 +258,11 @@ def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
             resources.append(resource)
     playbook = Playbook(root=root, name="workbook", language="zh-CN", resources=resources)
 
-    def cell(resource: Resource, path: tuple[Any, ...]) -> str:
+    def cell(resource: Resource[Any], path: tuple[Any, ...]) -> str:
         refs, row_ref = where[id(resource)]
         return refs.get(str(path[0]), row_ref) if path else row_ref
 
-    seen: dict[tuple[str, str], Resource] = {}
+    seen: dict[tuple[str, str], Resource[Any]] = {}
     for resource in resources:
         address = (resource.kind.name, resource.key)
         if address in seen and not resource.kind.singleton:

@@ -38,7 +38,7 @@ class MarketingObject(Spec):
     enabled: bool = Field(True, title="启用")
 
 
-class MarketingObjectsKind(SettingsKind):
+class MarketingObjectsKind(SettingsKind[MarketingObject]):
     name = "marketing_objects"
     title = "营销对象"
     summary = "The CRM objects 营销通 can reach: the six defaults, and custom objects for SMS or email"
@@ -49,9 +49,8 @@ class MarketingObjectsKind(SettingsKind):
     manual_who = "consultant"
     verify = "营销用户 lists {key}, and a test SMS or email can pick its records"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[MarketingObject], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, MarketingObject)
         if spec.name in DEFAULT_OBJECTS:
             expected = DEFAULT_OBJECTS[spec.name]
             if spec.api_name not in (None, expected):
@@ -71,10 +70,11 @@ class MarketingObjectsKind(SettingsKind):
         if "邮件" in spec.channels and not spec.email_field:
             yield Finding(("channels",), "邮件 needs email_field: the field holding the email address")
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[MarketingObject]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         seen: dict[str, str] = {}
         for resource in resources:
-            api_name = resource.spec.api_name  # type: ignore[attr-defined]
+            api_name = resource.spec.api_name
             if api_name and api_name in seen:
                 yield resource, Finding(("api_name",), f"{api_name} is already declared as {seen[api_name]!r}")
             elif api_name:
@@ -102,7 +102,7 @@ class IdentityRules(Spec):
     on_conflict: Literal["按对象优先级", "保留最新", "保留最早"] = Field("按对象优先级", title="字段冲突时")
 
 
-class IdentityRulesKind(SettingsKind):
+class IdentityRulesKind(SettingsKind[IdentityRules]):
     name = "identity_rules"
     title = "用户身份统一"
     summary = "OneID: the keys that merge one person's records across objects, and which record wins"
@@ -114,14 +114,12 @@ class IdentityRulesKind(SettingsKind):
     manual_who = "consultant"
     verify = "a test person with the same mobile in 销售线索 and 微信用户 shows as one 营销用户"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, IdentityRules)
+    def references(self, spec: IdentityRules) -> Iterable[Reference]:
         for index, name in enumerate(spec.master_priority):
             yield object_reference(("master_priority", index), name)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[IdentityRules], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, IdentityRules)
         for index in duplicates(spec.merge_keys):
             yield Finding(("merge_keys", index), f"merge key {spec.merge_keys[index]} is listed twice")
         for index in duplicates(spec.master_priority):
@@ -168,7 +166,7 @@ class Consent(Spec):
     records_kept_days: int = Field(1095, ge=30, title="同意记录保存天数")
 
 
-class ConsentKind(SettingsKind):
+class ConsentKind(SettingsKind[Consent]):
     name = "consent"
     title = "个人信息保护与退订"
     summary = "PIPL consent: the purposes people agree to, per channel, and how unsubscribes are handled"
@@ -179,9 +177,8 @@ class ConsentKind(SettingsKind):
     manual_who = "consultant with the client's data-protection owner"
     verify = "a test form shows the privacy policy and purposes; a test unsubscribe stops the next send"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Consent], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Consent)
         names = [p.name for p in spec.purposes]
         for index in duplicates(names):
             yield Finding(("purposes", index, "name"), f"purpose {names[index]!r} is declared twice")
@@ -278,8 +275,8 @@ def tag_value_findings(path: Path_, tag: str, playbook: Playbook) -> Iterator[Fi
     """A tag's value must be one of its group's values (a missing group is reported as a reference)."""
     group, value = split_tag(tag)
     resource = playbook.find("tags", group)
-    if resource is not None and value not in resource.spec.values:  # type: ignore[attr-defined]
-        yield Finding(path, unknown(value, resource.spec.values, f"a value of tag group {group!r}"))  # type: ignore[attr-defined]
+    if resource is not None and value not in resource.spec.values:
+        yield Finding(path, unknown(value, resource.spec.values, f"a value of tag group {group!r}"))
 
 
 def condition_findings(path: Path_, conditions: list[Condition], playbook: Playbook) -> Iterator[Finding]:
@@ -313,7 +310,7 @@ class TagGroup(Spec):
         return values
 
 
-class TagsKind(SettingsKind):
+class TagsKind(SettingsKind[TagGroup]):
     name = "tags"
     title = "标签"
     summary = "Tag groups with their values, and the rules that set them automatically"
@@ -324,16 +321,14 @@ class TagsKind(SettingsKind):
     manual_who = "consultant"
     verify = "标签管理 shows the group {key} with these values and rules"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, TagGroup)
+    def references(self, spec: TagGroup) -> Iterable[Reference]:
         for index, name in enumerate(spec.objects):
             yield object_reference(("objects", index), name)
         for index, rule in enumerate(spec.rules):
             yield from condition_references(("rules", index, "conditions"), rule.conditions)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[TagGroup], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, TagGroup)
         for index in duplicates(spec.values):
             yield Finding(("values", index), f"tag value {spec.values[index]!r} is listed twice")
         for index, rule in enumerate(spec.rules):
@@ -368,7 +363,7 @@ class Segment(Spec):
         return self
 
 
-class SegmentsKind(SettingsKind):
+class SegmentsKind(SettingsKind[Segment]):
     name = "segments"
     title = "目标人群"
     summary = "Segments (人群包) of marketing users by behaviour, fields, tags, stage or score"
@@ -379,14 +374,12 @@ class SegmentsKind(SettingsKind):
     manual_who = "consultant"
     verify = "the segment {key} shows a member count, and a known test person is in it"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Segment)
+    def references(self, spec: Segment) -> Iterable[Reference]:
         yield object_reference(("object",), spec.object)
         yield from condition_references(("conditions",), spec.conditions)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Segment], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Segment)
         yield from condition_findings(("conditions",), spec.conditions, playbook)
 
     def example(self) -> Any:
@@ -466,7 +459,7 @@ def reachable_score(spec: ScoringModel) -> tuple[float, str]:
     return total, how
 
 
-class ScoringModelsKind(SettingsKind):
+class ScoringModelsKind(SettingsKind[ScoringModel]):
     name = "scoring_models"
     title = "评分模型(行为积分)"
     summary = "Lead scoring (行为积分): behaviour and profile rules with points and caps, decay, grade thresholds"
@@ -477,9 +470,8 @@ class ScoringModelsKind(SettingsKind):
     manual_who = "client CRM admin"
     verify = "a test lead that downloads the whitepaper gets the points in its 行为积分 record"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[ScoringModel], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, ScoringModel)
         weights = [r.weight for r in spec.behaviour_rules if r.weight is not None]
         if weights and (len(weights) != len(spec.behaviour_rules) or sum(weights) != 100):
             yield Finding(("behaviour_rules",), f"the weights of the behaviour rules add up to {sum(weights)}, not 100"
@@ -506,7 +498,8 @@ class ScoringModelsKind(SettingsKind):
                               f"threshold {threshold.name!r} ({threshold.score} points) can never be reached: "
                               f"nobody can score more than {most:g} ({how})", severity="warning")
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[ScoringModel]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         for resource in resources[1:]:
             yield resource, Finding(("name",), f"行为积分 allows one scoring model for 销售线索; {resources[0].key!r} "
                                                "is already declared")
@@ -550,7 +543,7 @@ class LifecycleStage(Spec):
         return self
 
 
-class LifecycleStagesKind(SettingsKind):
+class LifecycleStagesKind(SettingsKind[LifecycleStage]):
     name = "lifecycle_stages"
     title = "生命周期阶段"
     summary = "Customer lifecycle stages (new, growth, stable, dormant) with their entry rules and strategy"
@@ -561,23 +554,21 @@ class LifecycleStagesKind(SettingsKind):
     manual_who = "consultant"
     verify = "a test customer matching the rules of {key} shows that stage"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, LifecycleStage)
+    def references(self, spec: LifecycleStage) -> Iterable[Reference]:
         yield object_reference(("object",), spec.object)
         if spec.tag:
             yield tag_reference(("tag",), spec.tag)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[LifecycleStage], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, LifecycleStage)
         if spec.tag:
             yield from tag_value_findings(("tag",), spec.tag, playbook)
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[LifecycleStage]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         seen: dict[tuple[str, int], str] = {}
         for resource in resources:
             spec = resource.spec
-            assert isinstance(spec, LifecycleStage)
             if (spec.object, spec.order) in seen:
                 yield resource, Finding(("order",), f"stage {seen[(spec.object, spec.order)]!r} of {spec.object} "
                                                     f"already has order {spec.order}")
@@ -685,7 +676,7 @@ class NurtureFlow(Spec):
     active: bool = Field(True, title="启用")
 
 
-class NurtureFlowsKind(SettingsKind):
+class NurtureFlowsKind(SettingsKind[NurtureFlow]):
     name = "nurture_flows"
     title = "营销流程"
     summary = "Automated nurture flows: a trigger, then waits, conditions, branches and email/SMS/WeChat steps"
@@ -697,8 +688,7 @@ class NurtureFlowsKind(SettingsKind):
     manual_who = "consultant"
     verify = "run {key} with a test person: each step happens in order, and unsubscribing ends it"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, NurtureFlow)
+    def references(self, spec: NurtureFlow) -> Iterable[Reference]:
         yield object_reference(("object",), spec.object)
         trigger = spec.trigger
         if trigger.segment:
@@ -717,9 +707,8 @@ class NurtureFlowsKind(SettingsKind):
             if step.condition:
                 yield from _condition_refs(("steps", index, "condition"), step.condition)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[NurtureFlow], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, NurtureFlow)
         yield from graph_findings(spec)
         yield from consent_findings(spec, playbook)
         if spec.trigger.tag:
@@ -731,7 +720,6 @@ class NurtureFlowsKind(SettingsKind):
                 yield from tag_value_findings(("steps", index, "condition", "tag"), step.condition.tag, playbook)
         model = playbook.find("scoring_models", spec.trigger.scoring_model or "")
         if model is not None and spec.trigger.score is not None:
-            assert isinstance(model.spec, ScoringModel)
             most, how = reachable_score(model.spec)
             if spec.trigger.score > most:
                 yield Finding(("trigger", "score"), f"the flow can never start: nobody scores {spec.trigger.score} in "
@@ -838,8 +826,7 @@ def consent_findings(spec: NurtureFlow, playbook: Playbook) -> Iterator[Finding]
         yield Finding(first, f"flow {spec.name!r} sends {channels} without consent: declare consent: with a purpose "
                              "for these channels and name it in purpose: (PIPL)", severity="warning")
         return
-    consent = declared[0].spec
-    assert isinstance(consent, Consent)
+    consent: Consent = declared[0].spec
     purposes = {p.name: p for p in consent.purposes}
     if spec.purpose is None:
         yield Finding(first, f"flow {spec.name!r} sends {channels} without consent: set purpose: to one of "

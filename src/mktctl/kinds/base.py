@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -108,14 +108,22 @@ class JobFailed(Exception):
     """A job kind (an import) did not finish: some of its work failed or it stopped; a rerun continues."""
 
 
-class Kind:
-    """A section of a playbook: what one kind of resource is, and how it reaches a tenant."""
+S = TypeVar("S", bound=Spec)
+
+
+class Kind(Generic[S]):
+    """A section of a playbook: what one kind of resource is, and how it reaches a tenant.
+
+    Generic over its spec: ``class Departments(Kind[Department])`` receives ``Department`` specs in every
+    method, so a kind never has to check what it was given. Code that holds kinds of every sort uses
+    ``Kind[Any]``.
+    """
 
     name: ClassVar[str]
     title: ClassVar[str]  # the platform's own words, e.g. "部门"
     summary: ClassVar[str]  # one line in English
     guide: ClassVar[str]  # the section of the implementation guide, e.g. "2.1.1"
-    model: ClassVar[type[Spec]]
+    model: type[S]  # set on the class, e.g. ``model = Department``
     key_field: ClassVar[str] = "name"
     depends_on: ClassVar[tuple[str, ...]] = ()
     singleton: ClassVar[bool] = False  # the section is one mapping, not a list
@@ -131,20 +139,20 @@ class Kind:
         """Turn one playbook item into resources: (raw data, its path, derived fields). Default: itself."""
         yield item, path, {}
 
-    def key(self, spec: Spec) -> str:
+    def key(self, spec: S) -> str:
         return str(getattr(spec, self.key_field))
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
+    def references(self, spec: S) -> Iterable[Reference]:
         return ()
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[S], playbook: Playbook) -> Iterable[Finding]:
         return ()
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[S]], playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         """Checks across every resource of this kind (cycles, duplicates of secondary keys...)."""
         return ()
 
-    def order(self, resources: list[Resource]) -> list[Resource]:
+    def order(self, resources: list[Resource[S]]) -> list[Resource[S]]:
         """The order in which resources of this kind are created (deleted in reverse)."""
         return resources
 
@@ -158,17 +166,17 @@ class Kind:
     def has_api(self) -> bool:
         return bool(self.api_fields)
 
-    def api_state(self, spec: Spec) -> dict[str, Any]:
+    def api_state(self, spec: S) -> dict[str, Any]:
         dumped = spec.model_dump(mode="json")
         return {name: dumped.get(name) for name in sorted(self.api_fields)}
 
     def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
         raise NotImplementedError
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
+    def create(self, tenant: Tenant, spec: S, index: Index) -> str:
         raise NotImplementedError
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
+    def update(self, tenant: Tenant, remote_id: str, spec: S, changed: set[str], index: Index) -> None:
         raise NotImplementedError
 
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
@@ -176,17 +184,17 @@ class Kind:
 
     # ---- jobs -------------------------------------------------------------------------------------------
 
-    def job_digest(self, spec: Spec, root: Path) -> str:
+    def job_digest(self, spec: S, root: Path) -> str:
         """What the job's result depends on; the job runs again when it changes."""
         raise NotImplementedError
 
-    def run(self, tenant: Tenant, spec: Spec, root: Path) -> dict[str, int]:
+    def run(self, tenant: Tenant, spec: S, root: Path) -> dict[str, int]:
         """Do the job; return its counts. Raise JobFailed when it did not finish."""
         raise NotImplementedError
 
     # ---- settings part ------------------------------------------------------------------------------
 
-    def settings_state(self, spec: Spec) -> dict[str, Any] | None:
+    def settings_state(self, spec: S) -> dict[str, Any] | None:
         """The fields only the extension API (or a person) can set; None when there are none."""
         dumped = spec.model_dump(mode="json")
         state = {k: v for k, v in dumped.items() if k not in self.api_fields and k != self.key_field}
@@ -222,12 +230,12 @@ class Origin:
 
 
 @dataclass
-class Resource:
+class Resource(Generic[S]):
     """One thing a playbook declares: its kind, natural key, validated spec and where it was written."""
 
-    kind: Kind
+    kind: Kind[S]
     key: str
-    spec: Spec
+    spec: S
     origin: Origin
     renamed_from: str | None = None  # the key this resource had before; the tenant's item is renamed, not recreated
 
@@ -246,16 +254,16 @@ class Playbook:
     root: Path
     name: str
     language: str
-    resources: list[Resource]
+    resources: list[Resource[Any]]
     variables: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     env: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
 
-    def of(self, kind: str) -> list[Resource]:
+    def of(self, kind: str) -> list[Resource[Any]]:
         return [r for r in self.resources if r.kind.name == kind]
 
-    def find(self, kind: str, key: str) -> Resource | None:
+    def find(self, kind: str, key: str) -> Resource[Any] | None:
         for resource in self.resources:
             if resource.kind.name == kind and resource.key == key:
                 return resource

@@ -106,7 +106,7 @@ class BasicSettingsSpec(Spec):
         return sorted(unique(value), key=PLUGINS.index)
 
 
-class BasicSettings(Kind):
+class BasicSettings(Kind[BasicSettingsSpec]):
     name = "basic_settings"
     title = "基础设置"
     summary = "What 营销通 needs before use: company details, plug-ins, own domain, lead storage, privacy"
@@ -117,14 +117,12 @@ class BasicSettings(Kind):
     menu_path = "营销通 > 系统设置 > 基础设置"
     manual_who = "consultant"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, BasicSettingsSpec)
+    def references(self, spec: BasicSettingsSpec) -> Iterable[Reference]:
         if spec.lead_storage is not None:
             yield Reference(("lead_storage", "default_pool"), "lead_pools", spec.lead_storage.default_pool)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[BasicSettingsSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, BasicSettingsSpec)
         if spec.custom_domain and "企业专属域名" not in spec.plugins:
             yield Finding(("custom_domain",), "custom_domain is set: add 企业专属域名 to plugins to switch it on",
                           severity="warning")

@@ -157,7 +157,7 @@ class AdAccount(Spec):
         return value
 
 
-class AdAccounts(Kind):
+class AdAccounts(Kind[AdAccount]):
     name = "ad_accounts"
     title = "广告账户"
     summary = "Ad platform accounts: data sync, lead push rules and field mapping, landing pages, postback"
@@ -167,8 +167,7 @@ class AdAccounts(Kind):
     menu_path = "营销通 > 广告营销 > 广告账户"
     manual_who = "client ad account admin (广告账户管理员)"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, AdAccount)
+    def references(self, spec: AdAccount) -> Iterable[Reference]:
         if spec.lead_sync is not None and spec.lead_sync.pool:
             yield Reference(("lead_sync", "pool"), "lead_pools", spec.lead_sync.pool)
         if spec.lead_sync is not None:
@@ -178,9 +177,8 @@ class AdAccounts(Kind):
         if spec.website_form:
             yield Reference(("website_form",), "website_forms", spec.website_form)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[AdAccount], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, AdAccount)
         sync = spec.lead_sync
         if sync is not None and sync.enabled and not sync.pool and _default_pool(playbook) is None:
             yield _no_pool(f"ad account {spec.name!r}", ("lead_sync",))
@@ -201,11 +199,11 @@ class AdAccounts(Kind):
             yield Finding(("platform",), f"{spec.platform}: no conversion postback (广告回传); the platform cannot "
                                          "optimise for CRM outcomes", severity="warning")
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[AdAccount]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         seen: dict[tuple[str, str], str] = {}
         for resource in resources:
             spec = resource.spec
-            assert isinstance(spec, AdAccount)
             address = (spec.platform, spec.account_id)
             if address in seen:
                 yield resource, Finding(("account_id",), f"{spec.platform} account {spec.account_id} is already "
@@ -253,7 +251,7 @@ class WechatOpenPlatformSpec(Spec):
         return sorted(unique(value))
 
 
-class WechatOpenPlatform(Kind):
+class WechatOpenPlatform(Kind[WechatOpenPlatformSpec]):
     name = "wechat_open_platform"
     title = "微信开放平台"
     summary = "The WeChat open platform that joins service account, mini program and WeCom identities"
@@ -265,14 +263,12 @@ class WechatOpenPlatform(Kind):
     manual_who = "client contact (客户方对接人)"
     pii_fields = frozenset({"login_email"})
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, WechatOpenPlatformSpec)
+    def references(self, spec: WechatOpenPlatformSpec) -> Iterable[Reference]:
         for position, name in enumerate(spec.bind):
             yield Reference(("bind", position), "wechat_accounts", name)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[WechatOpenPlatformSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, WechatOpenPlatformSpec)
         if not spec.certified:
             yield Finding(("certified",), "the open platform must be certified (企业认证, 300 元/年 to Tencent) "
                                           "before accounts can be bound; set certified: true once done",
@@ -347,7 +343,7 @@ class WechatAccount(Spec):
         return self
 
 
-class WechatAccounts(Kind):
+class WechatAccounts(Kind[WechatAccount]):
     name = "wechat_accounts"
     title = "微信账号"
     summary = "WeChat service accounts (服务号), mini programs (小程序) and channels (视频号)"
@@ -355,11 +351,11 @@ class WechatAccounts(Kind):
     model = WechatAccount
     menu_path = "营销通 > 系统设置 > 营销插件"
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[WechatAccount]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         apps: dict[str, str] = {}
         for resource in resources:
             spec = resource.spec
-            assert isinstance(spec, WechatAccount)
             if spec.app_id and spec.app_id in apps:
                 yield resource, Finding(("app_id",), f"AppID {spec.app_id} is already declared by "
                                                      f"{apps[spec.app_id]!r}")
@@ -486,7 +482,7 @@ def _single_choice_findings(spec: WecomSpec, playbook: Playbook) -> Iterable[Fin
             first.setdefault(group, value)
 
 
-class Wecom(Kind):
+class Wecom(Kind[WecomSpec]):
     name = "wecom"
     title = "企业微信"
     summary = "The WeCom connection: customer sync, live codes and auto-tagging of new contacts"
@@ -497,8 +493,7 @@ class Wecom(Kind):
     menu_path = "营销通 > 系统设置 > 营销插件 > 企业微信 > 连接企业微信"
     manual_who = "client 企业微信管理员 (scans the QR code)"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, WecomSpec)
+    def references(self, spec: WecomSpec) -> Iterable[Reference]:
         for position, code in enumerate(spec.live_codes):
             for number, user in enumerate(code.staff):
                 yield Reference(("live_codes", position, "staff", number), "users", user)
@@ -506,9 +501,8 @@ class Wecom(Kind):
             if split_or_none(tag) is not None:
                 yield tag_reference(path, tag)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[WecomSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, WecomSpec)
         names: set[str] = set()
         for position, code in enumerate(spec.live_codes):
             if code.name in names:
@@ -581,7 +575,7 @@ def _twice(targets: list[str]) -> dict[str, str]:
     raise ValueError(f"two form fields map to {sorted({t for t in targets if targets.count(t) > 1})[0]!r}")
 
 
-class WebsiteForms(Kind):
+class WebsiteForms(Kind[WebsiteFormSpec]):
     name = "website_forms"
     title = "官网表单"
     summary = "Website forms: field mapping into CRM, UTM parameters, the embed code"
@@ -591,17 +585,15 @@ class WebsiteForms(Kind):
     menu_path = "营销通 > 系统设置 > 营销插件 > 官网对接"
     manual_who = "consultant, with the client's web team"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, WebsiteFormSpec)
+    def references(self, spec: WebsiteFormSpec) -> Iterable[Reference]:
         if spec.pool:
             yield Reference(("pool",), "lead_pools", spec.pool)
         for label, target in spec.fields.items():
             if target.endswith("__c"):
                 yield Reference(("fields", label), "lead_fields", target)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[WebsiteFormSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, WebsiteFormSpec)
         if not spec.pool and _default_pool(playbook) is None:
             yield _no_pool(f"website form {spec.name!r}", ("name",))
         if not {"mobile", "email"} & set(spec.fields.values()):
@@ -672,7 +664,7 @@ class SmsChannelSpec(Spec):
         return value
 
 
-class SmsChannel(Kind):
+class SmsChannel(Kind[SmsChannelSpec]):
     name = "sms_channel"
     title = "短信通道"
     summary = "SMS: the signature and the message templates submitted for approval"
@@ -758,7 +750,7 @@ def dns_records(spec: EmailChannelSpec) -> list[tuple[str, str, str]]:
     return records
 
 
-class EmailChannel(Kind):
+class EmailChannel(Kind[EmailChannelSpec]):
     name = "email_channel"
     title = "邮件通道"
     summary = "E-mail: sender domains and the SPF, DKIM and DMARC records to set"
@@ -768,9 +760,8 @@ class EmailChannel(Kind):
     menu_path = "营销通 > 系统设置 > 邮件设置 > 发信域名"
     manual_who = "client IT (域名管理员), with the consultant"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[EmailChannelSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, EmailChannelSpec)
         if not spec.unsubscribe_link:
             yield Finding(("unsubscribe_link",), "marketing e-mail without an unsubscribe link breaks PIPL consent "
                                                  "rules and hurts delivery", severity="warning")

@@ -21,13 +21,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from mktctl.base.suggest import did_you_mean
-from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, S, Spec
 from mktctl.kinds.products import labelled_values
 
 # ---- shared by the settings-only kinds of guide 2.5-2.8 -------------------------------------------------
 
 
-class SettingsKind(Kind):
+class SettingsKind(Kind[S]):
     """A kind that only has a settings part (``api_fields`` is empty).
 
     Its manual step lists the values under the Chinese labels the platform shows (each field's ``title``, see
@@ -191,7 +191,7 @@ class ContentCenter(Spec):
 _CONTENT_SECTIONS = {"articles": "title", "posters": "title", "files": "title", "products": "name"}
 
 
-class ContentCenterKind(SettingsKind):
+class ContentCenterKind(SettingsKind[ContentCenter]):
     name = "content_center"
     title = "内容中心"
     summary = "The content centre: articles, posters, files and products, each in categories"
@@ -203,14 +203,12 @@ class ContentCenterKind(SettingsKind):
     manual_who = "consultant with the client's marketing team"
     verify = "each content type lists these groups and items, with the same titles"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, ContentCenter)
+    def references(self, spec: ContentCenter) -> Iterable[Reference]:
         if spec.reviewer_role:
             yield Reference(("reviewer_role",), "roles", spec.reviewer_role)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[ContentCenter], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, ContentCenter)
         for section, key in _CONTENT_SECTIONS.items():
             categories: list[str] = getattr(spec.categories, section)
             for index in duplicates(categories):
@@ -259,7 +257,7 @@ class MicroSite(Spec):
     share_title: str | None = Field(None, max_length=30, title="分享标题")
 
 
-class MicroSiteKind(SettingsKind):
+class MicroSiteKind(SettingsKind[MicroSite]):
     name = "micro_site"
     title = "小程序微站(数字展厅)"
     summary = "The digital showroom in the client's mini program: sections and products"
@@ -271,9 +269,8 @@ class MicroSiteKind(SettingsKind):
     manual_who = "consultant with the client's mini-program admin"
     verify = "open the 数字展厅 in the mini program: the sections and products appear in this order"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[MicroSite], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, MicroSite)
         yield from mini_program_findings("数字展厅", spec.mini_program, playbook)
         for index in duplicates(spec.sections):
             yield Finding(("sections", index), f"section {spec.sections[index]!r} is listed twice")
@@ -290,9 +287,8 @@ class MicroSiteKind(SettingsKind):
 
 
 def _content_products(playbook: Playbook) -> list[str]:
-    found = []
+    found: list[str] = []
     for resource in playbook.of("content_center"):
-        assert isinstance(resource.spec, ContentCenter)
         found.extend(p.name for p in resource.spec.products)
     return found
 
@@ -313,7 +309,7 @@ class BusinessCards(Spec):
     show_products: bool = Field(True, title="名片展示产品")
 
 
-class BusinessCardsKind(SettingsKind):
+class BusinessCardsKind(SettingsKind[BusinessCards]):
     name = "business_cards"
     title = "员工名片"
     summary = "Employee business cards in the mini program: fields, who gets one, the company intro"
@@ -325,13 +321,11 @@ class BusinessCardsKind(SettingsKind):
     manual_who = "consultant with the client's marketing admin"
     verify = "open an employee's card in the mini program: it shows these fields and the company intro"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, BusinessCards)
+    def references(self, spec: BusinessCards) -> Iterable[Reference]:
         yield from department_references("departments", spec.departments)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[BusinessCards], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, BusinessCards)
         yield from mini_program_findings("员工名片", spec.mini_program, playbook)
         for index in duplicates(spec.fields):
             yield Finding(("fields", index), f"card field {spec.fields[index]!r} is listed twice")
@@ -367,7 +361,7 @@ class MarketingAssistant(Spec):
     notifications: list[Notification] = Field(default_factory=list, title="通知配置")
 
 
-class MarketingAssistantKind(SettingsKind):
+class MarketingAssistantKind(SettingsKind[MarketingAssistant]):
     name = "marketing_assistant"
     title = "营销助手"
     summary = "The marketing assistant: the promotion workbench and who is notified of what"
@@ -379,9 +373,8 @@ class MarketingAssistantKind(SettingsKind):
     manual_who = "consultant with the client's marketing admin"
     verify = "an employee's 营销助手 shows these workbench modules; a test visit sends the notification"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[MarketingAssistant], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, MarketingAssistant)
         yield from mini_program_findings("营销助手", spec.mini_program, playbook)
         for index in duplicates(spec.workbench):
             yield Finding(("workbench", index), f"workbench module {spec.workbench[index]!r} is listed twice")
@@ -429,7 +422,7 @@ class EmployeeMarketing(Spec):
     ranking: bool = Field(True, title="推广排行榜")
 
 
-class EmployeeMarketingKind(SettingsKind):
+class EmployeeMarketingKind(SettingsKind[EmployeeMarketing]):
     name = "employee_marketing"
     title = "全员营销"
     summary = "全员营销: whose address book and which departments receive promotion tasks, and the incentives"
@@ -441,13 +434,11 @@ class EmployeeMarketingKind(SettingsKind):
     manual_who = "consultant with the client's marketing admin"
     verify = "a test promotion task reaches the employees of these departments"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, EmployeeMarketing)
+    def references(self, spec: EmployeeMarketing) -> Iterable[Reference]:
         yield from department_references("scope", spec.scope)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[EmployeeMarketing], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, EmployeeMarketing)
         for index in duplicates(i.behaviour for i in spec.incentives):
             yield Finding(("incentives", index), f"an incentive for {spec.incentives[index].behaviour} is declared "
                                                  "twice")
@@ -514,7 +505,7 @@ class MemberMarketing(Spec):
     kol: Kol | None = Field(None, title="KOL口碑体系", description="members who refer others (seed 004)")
 
 
-class MemberMarketingKind(SettingsKind):
+class MemberMarketingKind(SettingsKind[MemberMarketing]):
     name = "member_marketing"
     title = "会员营销"
     summary = "Member marketing: registration, tiers by growth value, points, and a KOL programme"
@@ -526,9 +517,8 @@ class MemberMarketingKind(SettingsKind):
     manual_who = "consultant with the client's member-operations owner"
     verify = "register a test member: it gets the first tier, and a test behaviour adds the points"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[MemberMarketing], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, MemberMarketing)
         if spec.entry == "小程序":
             yield from mini_program_findings("会员中心", spec.mini_program, playbook)
         elif spec.mini_program is not None:

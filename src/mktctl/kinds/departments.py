@@ -26,7 +26,7 @@ class Department(Spec):
     parent: str | None = Field(None, description=f"parent department's name (default: the root {WHOLE_COMPANY})")
 
 
-class Departments(Kind):
+class Departments(Kind[Department]):
     name = "departments"
     title = "部门"
     summary = "The department tree of the address book"
@@ -40,19 +40,18 @@ class Departments(Kind):
     def expand(self, item: Any, path: Path_) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
         yield from _walk(item, path, None)
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Department)
+    def references(self, spec: Department) -> Iterable[Reference]:
         if spec.parent and spec.parent != WHOLE_COMPANY:
             yield Reference(("parent",), "departments", spec.parent)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Department], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Department)
         if spec.name == WHOLE_COMPANY:
             yield Finding(("name",), f"{WHOLE_COMPANY} is the root department; declare only the ones below it")
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
-        parents = {r.key: r.spec.parent for r in resources}  # type: ignore[attr-defined]
+    def check_all(self, resources: list[Resource[Department]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
+        parents = {r.key: r.spec.parent for r in resources}
         for resource in resources:
             walk, steps = parents.get(resource.key), 0
             while walk and walk in parents and steps <= len(parents):
@@ -61,13 +60,12 @@ class Departments(Kind):
                     break
                 walk, steps = parents[walk], steps + 1
 
-    def order(self, resources: list[Resource]) -> list[Resource]:
-        parents = {r.key: r.spec.parent for r in resources}  # type: ignore[attr-defined]
+    def order(self, resources: list[Resource[Department]]) -> list[Resource[Department]]:
+        parents = {r.key: r.spec.parent for r in resources}
 
         return sorted(resources, key=lambda r: depth_in_chain(r.key, parents))
 
-    def api_state(self, spec: Spec) -> dict[str, Any]:
-        assert isinstance(spec, Department)
+    def api_state(self, spec: Department) -> dict[str, Any]:
         return {"parent": spec.parent or WHOLE_COMPANY}
 
     def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
@@ -84,8 +82,7 @@ class Departments(Kind):
             index.remember(self.name, dept["name"], str(dept["id"]))
         return observed
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
-        assert isinstance(spec, Department)
+    def create(self, tenant: Tenant, spec: Department, index: Index) -> str:
         body = {"department": {"name": spec.name, "parentId": int(_id(index, spec.parent))}}
         answer = tenant.client.call("/cgi/department/add", body, idempotent=False,
                                     recover=lambda: self._find(tenant, spec.name))
@@ -98,8 +95,7 @@ class Departments(Kind):
                 return {"departmentId": dept["id"]}
         return None
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
-        assert isinstance(spec, Department)
+    def update(self, tenant: Tenant, remote_id: str, spec: Department, changed: set[str], index: Index) -> None:
         body: dict[str, Any] = {"id": int(remote_id), "name": spec.name}
         if "parent" in changed:
             body["parentId"] = int(_id(index, spec.parent))

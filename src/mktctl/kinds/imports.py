@@ -31,7 +31,7 @@ class ImportFailed(JobFailed):
     """Some rows of an import failed; the results say which, and the next apply retries them."""
 
 
-class Imports(Kind):
+class Imports(Kind[Import]):
     name = "imports"
     title = "历史数据导入"
     summary = "Lead files to import, cleaned and deduplicated, every row accounted for"
@@ -41,14 +41,12 @@ class Imports(Kind):
     depends_on = ("lead_pools",)
     job = True
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Import)
+    def references(self, spec: Import) -> Iterable[Reference]:
         if spec.pool:
             yield Reference(("pool",), "lead_pools", spec.pool)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Import], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Import)
         for field in ("file", "mapping"):
             value = getattr(spec, field)
             if value is None:
@@ -59,23 +57,21 @@ class Imports(Kind):
             elif not path.is_file():
                 yield Finding((field,), f"{field} {value!r}: file not found")
 
-    def settings_state(self, spec: Spec) -> dict[str, Any] | None:
+    def settings_state(self, spec: Import) -> dict[str, Any] | None:
         return None  # a job: nothing is kept on the tenant as a setting
 
-    def job_digest(self, spec: Spec, root: Path) -> str:
+    def job_digest(self, spec: Import, root: Path) -> str:
         """Changes when the file's content or the import's options change."""
-        assert isinstance(spec, Import)
         content = hashlib.sha256()
         with (root / spec.file).open("rb") as stream:
             while chunk := stream.read(_READ_CHUNK):
                 content.update(chunk)
         return digest({"spec": spec.model_dump(mode="json"), "file": content.hexdigest()})
 
-    def run(self, tenant: Tenant, spec: Spec, root: Path) -> dict[str, int]:
+    def run(self, tenant: Tenant, spec: Import, root: Path) -> dict[str, int]:
         """Import the file; return the outcome counts. Raise ImportFailed when rows failed or it stopped."""
         from mktctl.leads.spec import run_import_spec
 
-        assert isinstance(spec, Import)
         result = run_import_spec(tenant, root, spec)
         counts = {k: int(v) for k, v in result.outcomes.items()}
         if result.stopped:

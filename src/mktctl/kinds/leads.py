@@ -103,7 +103,7 @@ _POOL_API = {"claim_limit": "limit_count", "recycle_after_hours": "overtime_hour
              "visible_to_members": "is_visible_to_member", "notify_on_claim": "is_choose_to_notify"}
 
 
-class LeadPools(Kind):
+class LeadPools(Kind[LeadPool]):
     name = "lead_pools"
     title = "线索池"
     summary = "Lead pools: members, admins, claim limits and recycling rules"
@@ -114,8 +114,7 @@ class LeadPools(Kind):
     menu_path = "管理后台 > 线索池管理"
     manual_who = "client CRM admin"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, LeadPool)
+    def references(self, spec: LeadPool) -> Iterable[Reference]:
         for position, user in enumerate(spec.admins):
             yield Reference(("admins", position), "users", user)
         for position, user in enumerate(spec.members.users):
@@ -126,9 +125,8 @@ class LeadPools(Kind):
         if spec.recycle_to and spec.recycle_to != spec.name:
             yield Reference(("recycle_to",), "lead_pools", spec.recycle_to)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[LeadPool], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, LeadPool)
         if not spec.admins:
             yield Finding(("name",), f"lead pool {spec.name!r} has no admin: nobody can assign or recover its "
                                      "leads; add admins", severity="warning")
@@ -138,7 +136,7 @@ class LeadPools(Kind):
 
     # the pool record: public API, CRM object LeadsPoolObj
 
-    def api_state(self, spec: Spec) -> dict[str, Any]:
+    def api_state(self, spec: LeadPool) -> dict[str, Any]:
         dumped = spec.model_dump(mode="json")
         return {name: dumped[name] for name in sorted(_POOL_API)}
 
@@ -171,8 +169,7 @@ class LeadPools(Kind):
         return {remote: getattr(spec, field) for field, remote in _POOL_API.items()
                 if getattr(spec, field) is not None}
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
-        assert isinstance(spec, LeadPool)
+    def create(self, tenant: Tenant, spec: LeadPool, index: Index) -> str:
 
         def recover() -> dict[str, Any] | None:
             found = self.observe(tenant, Index()).get(spec.name)
@@ -183,8 +180,7 @@ class LeadPools(Kind):
             idempotent=False, recover=recover)
         return str(answer["dataId"])
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
-        assert isinstance(spec, LeadPool)
+    def update(self, tenant: Tenant, remote_id: str, spec: LeadPool, changed: set[str], index: Index) -> None:
         values = {_POOL_API[field]: getattr(spec, field) for field in changed if field in _POOL_API}
         if "name" in changed:  # renamed_from: the pool keeps its id and its leads
             values["name"] = spec.name
@@ -242,7 +238,7 @@ class LeadField(Spec):
         return unique(value)
 
 
-class LeadFields(Kind):
+class LeadFields(Kind[LeadField]):
     name = "lead_fields"
     title = "线索字段"
     summary = "Standard and custom fields of 销售线索, with picklist values"
@@ -253,9 +249,8 @@ class LeadFields(Kind):
     menu_path = "管理后台 > 对象管理 > 销售线索 > 字段管理"
     manual_who = "client CRM admin"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[LeadField], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, LeadField)
         standard = STANDARD_FIELDS.get(spec.api_name)
         if standard is not None:
             if spec.type is not None and spec.type != standard:
@@ -365,7 +360,7 @@ class LeadCleaningSpec(Spec):
         return unique([hostname(v) for v in value])
 
 
-class LeadCleaning(Kind):
+class LeadCleaning(Kind[LeadCleaningSpec]):
     name = "lead_cleaning"
     title = "线索清洗"
     summary = "Lead cleaning: required fields, duplicate rules, test data and competitor domains"
@@ -376,13 +371,11 @@ class LeadCleaning(Kind):
     menu_path = "营销通 > 系统设置 > 线索设置 > 线索清洗规则"
     manual_who = "consultant"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, LeadCleaningSpec)
+    def references(self, spec: LeadCleaningSpec) -> Iterable[Reference]:
         yield from _field_references(("required_fields",), spec.required_fields)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[LeadCleaningSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, LeadCleaningSpec)
         seen: dict[tuple[str, ...], int] = {}
         for position, rule in enumerate(spec.duplicate_rules):
             match = tuple(sorted(rule.match))
@@ -464,7 +457,7 @@ class LeadAssignmentSpec(Spec):
         return unique(value)
 
 
-class LeadAssignment(Kind):
+class LeadAssignment(Kind[LeadAssignmentSpec]):
     name = "lead_assignment"
     title = "线索分配规则"
     summary = "Lead assignment rule sets by region, industry, source and score, with round robin"
@@ -474,8 +467,7 @@ class LeadAssignment(Kind):
     menu_path = "营销通 > 系统设置 > 线索设置 > 线索分配规则"
     manual_who = "consultant"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, LeadAssignmentSpec)
+    def references(self, spec: LeadAssignmentSpec) -> Iterable[Reference]:
         if spec.pool:
             yield Reference(("pool",), "lead_pools", spec.pool)
         for position, rule in enumerate(spec.rules):
@@ -484,9 +476,8 @@ class LeadAssignment(Kind):
             if rule.pool:
                 yield Reference(("rules", position, "pool"), "lead_pools", rule.pool)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[LeadAssignmentSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, LeadAssignmentSpec)
         names: set[str] = set()
         for position, rule in enumerate(spec.rules):
             if rule.name in names:
@@ -546,7 +537,7 @@ class LeadFollowUpSlaSpec(Spec):
         return self
 
 
-class LeadFollowUpSla(Kind):
+class LeadFollowUpSla(Kind[LeadFollowUpSlaSpec]):
     name = "lead_follow_up_sla"
     title = "跟进时效提醒"
     summary = "Reminders when leads or opportunities sit idle (e.g. 15 days), and recycling to the pool"
@@ -556,9 +547,8 @@ class LeadFollowUpSla(Kind):
     menu_path = "管理后台 > 业务规则 > 跟进提醒"
     manual_who = "client CRM admin"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[LeadFollowUpSlaSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, LeadFollowUpSlaSpec)
         if "企业微信" in spec.channels and not playbook.of("wecom"):
             yield Finding(("channels",), "reminding through 企业微信 needs the wecom section", severity="warning")
 
@@ -604,7 +594,7 @@ class MqlDefinitionSpec(Spec):
         return self
 
 
-class MqlDefinition(Kind):
+class MqlDefinition(Kind[MqlDefinitionSpec]):
     name = "mql_definition"
     title = "MQL定义"
     summary = "When a lead is marketing-qualified (score, fields, sources) and how it goes to sales"
@@ -615,17 +605,15 @@ class MqlDefinition(Kind):
     menu_path = "营销通 > 系统设置 > 线索设置 > MQL定义"
     manual_who = "consultant"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, MqlDefinitionSpec)
+    def references(self, spec: MqlDefinitionSpec) -> Iterable[Reference]:
         yield from _field_references(("required_fields",), spec.required_fields)
         if spec.hand_off:
             yield Reference(("hand_off",), "lead_assignment", spec.hand_off)
         if spec.scoring_model and kind_exists("scoring_models"):
             yield Reference(("scoring_model",), "scoring_models", spec.scoring_model)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[MqlDefinitionSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, MqlDefinitionSpec)
         if spec.min_score is not None and kind_exists("scoring_models") and not playbook.of("scoring_models"):
             yield Finding(("min_score",), "no scoring model is declared: every score stays 0 and no lead reaches "
                                           f"min_score {spec.min_score}; add scoring_models", severity="warning")

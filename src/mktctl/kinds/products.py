@@ -85,13 +85,13 @@ def unique(value: list[Any]) -> list[Any]:
 class Need:
     """One place in the playbook that needs something bought: a product, a gray release or accounts."""
 
-    resource: Resource
+    resource: Resource[Any]
     path: Path_
     usage: str  # what needs it, in words: "小红书 lead sync"
     product: str  # a ProductName, "营销归因", "member_accounts" or "wecom"
 
 
-class Products(Kind):
+class Products(Kind[ProductsSpec]):
     name = "products"
     title = "产品开通"
     summary = "The 营销通 edition and the products, plug-ins and accounts ordered before the rollout"
@@ -101,10 +101,10 @@ class Products(Kind):
     menu_path = "纷享销客 CRM > 订单 > 新建订单 (为客户下单产品)"
     manual_who = "FxiaoKe account manager (客户经理)"
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[ProductsSpec]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         products = resources[0]
         spec = products.spec
-        assert isinstance(spec, ProductsSpec)
         missing: set[str] = set()
         for need in needs(playbook):
             message = _missing(spec, need)
@@ -188,7 +188,7 @@ def needs(playbook: Playbook) -> Iterator[Need]:
         yield Need(resource, (), "the WeCom connection", "wecom")
 
 
-def _settings_needs(resource: Resource) -> Iterator[Need]:
+def _settings_needs(resource: Resource[Any]) -> Iterator[Need]:
     spec = resource.spec
     plugins: list[str] = list(getattr(spec, "plugins", []))
 

@@ -15,10 +15,10 @@ MODULES = ("products", "departments", "users", "roles", "role_assignments", "bas
            "channels", "content", "events", "audience", "reports", "imports")
 
 
-def _load() -> list[Kind]:
+def _load() -> list[Kind[Any]]:
     import importlib.util
 
-    kinds: list[Kind] = []
+    kinds: list[Kind[Any]] = []
     for name in MODULES:
         if importlib.util.find_spec(f"mktctl.kinds.{name}") is None:
             continue
@@ -30,10 +30,10 @@ def _load() -> list[Kind]:
     return kinds
 
 
-KINDS: list[Kind] = _load()
+KINDS: list[Kind[Any]] = _load()
 
 
-def kind(name: str) -> Kind:
+def kind(name: str) -> Kind[Any]:
     for candidate in KINDS:
         if candidate.name == name:
             return candidate
@@ -45,7 +45,7 @@ def extension_kinds() -> dict[str, str]:
     return {k.name: k.summary for k in KINDS if settings_fields(k)}
 
 
-def settings_fields(k: Kind) -> set[str]:
+def settings_fields(k: Kind[Any]) -> set[str]:
     """The fields kept as a setting (extension API, or a manual step); none for a job such as an import."""
     if k.job:
         return set()

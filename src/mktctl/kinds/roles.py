@@ -80,7 +80,7 @@ class Role(Spec):
         return {m: sorted(set(value[m]), key=list(ACTIONS).index) for m in MODULES if m in value}
 
 
-class Roles(Kind):
+class Roles(Kind[Role]):
     name = "roles"
     title = "角色"
     summary = "CRM roles: a permission matrix of modules × actions and a data scope"
@@ -91,9 +91,8 @@ class Roles(Kind):
     menu_path = "管理后台 > 权限管理 > 角色权限"
     manual_who = "client CRM admin"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Role], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Role)
         if spec.name in PRESET_ROLES:
             yield Finding(("name",), f"{spec.name} is a preset role and cannot be declared; assign it with "
                                      "role_assignments")
@@ -114,8 +113,7 @@ class Roles(Kind):
             observed[role["roleName"]] = Observed(role["roleCode"], {"description": role.get("description") or ""})
         return observed
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
-        assert isinstance(spec, Role)
+    def create(self, tenant: Tenant, spec: Role, index: Index) -> str:
 
         def recover() -> dict[str, Any] | None:
             found = self.observe(tenant, Index()).get(spec.name)
@@ -126,8 +124,7 @@ class Roles(Kind):
                                     idempotent=False, recover=recover)
         return str(answer["data"]["roleCode"])
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
-        assert isinstance(spec, Role)
+    def update(self, tenant: Tenant, remote_id: str, spec: Role, changed: set[str], index: Index) -> None:
         tenant.client.call("/cgi/crm/v2/special/roleUpdate",
                            {"data": {"roleCode": remote_id, "roleName": spec.name, "description": spec.description}})
 

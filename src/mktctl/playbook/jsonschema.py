@@ -6,13 +6,13 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 
-from mktctl.kinds.base import Kind
+from mktctl.kinds.base import Kind, Spec
 from mktctl.playbook.load import LANGUAGES
 
 SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
 
 
-def channel(kind: Kind) -> str:
+def channel(kind: Kind[Any]) -> str:
     from mktctl.kinds.registry import settings_fields
 
     settings = settings_fields(kind)
@@ -25,15 +25,15 @@ def channel(kind: Kind) -> str:
     return "settings (manual on a real tenant)"
 
 
-def item_schema(kind: Kind) -> dict[str, Any]:
-    schema = kind.model.model_json_schema(mode="validation")
+def item_schema(kind: Kind[Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = kind.model.model_json_schema(mode="validation")
     extend = getattr(kind, "extend_schema", None)
     if extend is not None:
         schema = extend(schema)
     return schema
 
 
-def kind_schema(kind: Kind) -> dict[str, Any]:
+def kind_schema(kind: Kind[Any]) -> dict[str, Any]:
     item = item_schema(kind)
     document: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
                                 "title": f"{kind.name}: {kind.summary}"}
@@ -67,9 +67,10 @@ def playbook_schema() -> dict[str, Any]:
             "properties": properties, "$defs": definitions}
 
 
-def field_rows(kind: Kind) -> list[tuple[str, str, str, str, str]]:
+def field_rows(kind: Kind[Any]) -> list[tuple[str, str, str, str, str]]:
     rows = []
-    for name, field in kind.model.model_fields.items():
+    model: type[Spec] = kind.model
+    for name, field in model.model_fields.items():
         annotation = _type_name(field.annotation)
         required = "yes" if field.is_required() else ""
         if field.default is PydanticUndefined or field.default is None:
