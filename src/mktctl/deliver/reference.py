@@ -116,7 +116,7 @@ def kind_page(kind: Kind[Any], known: set[str]) -> str:
     if _settings_fields(kind):
         lines.append(f"| manual step on a real tenant | {_md(kind.menu_path or '营销通 > 设置 > ' + kind.title)} "
                      f"(by {_md(kind.manual_who)}) |")
-    builtin = getattr(kind, "builtin_keys", ())
+    builtin = kind.builtin_keys
     if builtin:
         lines.append(f"| built in (may be referred to without declaring) | {'、'.join(builtin)} |")
     lines += ["", "## Fields", ""]

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import MISSING, CellError, from_cell
+from mktctl.deliver.workbook_read import Matrix as MatrixSheet
 from mktctl.deliver.workbook_read import Table, Workbook, read_workbook
 from mktctl.deliver.yamlwrite import ENTRY, Item, Merge, fresh
 from mktctl.errors import MktctlError, PlaybookError, Problem
 
 if TYPE_CHECKING:
-    from mktctl.kinds.base import Kind, Playbook
+    from mktctl.kinds.base import Kind, Matrix, Playbook
 
 
 class WorkbookError(PlaybookError):
@@ -95,10 +96,13 @@ def decode(workbook: Workbook, root: Path | None = None) -> _Decoded:
         if table.kind not in decoded.present:
             decoded.present.append(table.kind)
         rows.setdefault(table.kind, []).extend(_rows(kind, table, decoded))
-    if workbook.matrix is not None and "roles" in kinds and layout.has_matrix(kinds["roles"]):
-        _matrix(workbook, rows.setdefault("roles", []), decoded)
-        if "roles" not in decoded.present:
-            decoded.present.append("roles")
+    sheet = workbook.matrix
+    owner = kinds.get(sheet.kind) if sheet is not None else None
+    matrix = layout.matrix_of(owner) if owner is not None else None
+    if sheet is not None and owner is not None and matrix is not None:
+        _matrix(sheet, owner, matrix, rows.setdefault(owner.name, []), decoded)
+        if owner.name not in decoded.present:
+            decoded.present.append(owner.name)
     for name in [k for k in kinds if k in rows]:
         _validate(kinds[name], rows[name], decoded)
     _check(decoded, kinds, root or Path.cwd())
@@ -153,16 +157,15 @@ def _rows(kind: Kind[Any], table: Table, decoded: _Decoded) -> list[tuple[dict[s
     return result
 
 
-def _matrix(workbook: Workbook, roles: list[tuple[dict[str, Any], dict[str, str], str]],
-            decoded: _Decoded) -> None:
+def _matrix(matrix: MatrixSheet, kind: Kind[Any], vocabulary: Matrix,
+            roles: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded) -> None:
+    """Read the matrix sheet into the ``vocabulary.field`` of the items (roles) read from their table."""
     from mktctl.base.suggest import did_you_mean
 
-    matrix = workbook.matrix
-    assert matrix is not None
-    modules, actions = layout.matrix_vocabulary()
+    modules, actions = vocabulary.rows, vocabulary.values
     module_by_label = {label: code for code, label in modules.items()}
     action_by_label = {label: code for code, label in actions.items()}
-    by_name = {str(raw.get("name")): raw for raw, _refs, _ref in roles}
+    by_name = {str(raw.get(kind.key_field)): raw for raw, _refs, _ref in roles}
     columns: list[dict[str, Any] | None] = []
     for cell in matrix.roles:
         raw = by_name.get(cell.text)
@@ -199,11 +202,11 @@ def _matrix(workbook: Workbook, roles: list[tuple[dict[str, Any], dict[str, str]
                             f"; {hint}" if hint else f"; actions are: {', '.join(actions)}")))
                         continue
                     chosen.append(action)
-            raw.setdefault(layout.MATRIX_FIELD, {})[module] = chosen
+            raw.setdefault(vocabulary.field, {})[module] = chosen
     headers = {id(raw): cell.ref for raw, cell in zip(columns, matrix.roles, strict=True) if raw is not None}
     for raw, refs, row_ref in roles:
         if id(raw) in headers:
-            refs.setdefault(layout.MATRIX_FIELD, headers[id(raw)])
+            refs.setdefault(vocabulary.field, headers[id(raw)])
         elif matrix.roles:
             decoded.warnings.append((row_ref, f"role {raw.get('name')!r} has no column in the permission matrix "
                                               f"({matrix.sheet}); it gets no permissions"))
@@ -276,7 +279,7 @@ def _check(decoded: _Decoded, kinds: dict[str, Kind[Any]], root: Path) -> None:
             if (reference.kind, reference.key) in seen:
                 continue
             target = kinds.get(reference.kind)
-            if target is not None and reference.key in layout.builtin_keys(target):
+            if target is not None and reference.key in target.builtin_keys:
                 continue
             options = [key for (kind, key) in seen if kind == reference.kind]
             hint = did_you_mean(reference.key, options)

@@ -14,7 +14,7 @@ Kinds are stateless singletons; the engine passes everything they need.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
 
 Path_ = tuple[str | int, ...]
+CONSULTANT = "consultant (实施顾问)"  # who does most manual steps and acceptance tests
 
 
 class Spec(BaseModel):
@@ -108,6 +109,18 @@ class JobFailed(Exception):
     """A job kind (an import) did not finish: some of its work failed or it stopped; a rerun continues."""
 
 
+@dataclass(frozen=True)
+class Matrix:
+    """A field that workbooks and reports show as a grid: a row per code of ``rows``, a column per item,
+    each cell listing the codes of ``values`` chosen (a role's permissions: modules × roles, cells of actions).
+    """
+
+    field: str  # a ``dict[str, list[str]]`` field of the kind's model
+    rows: Mapping[str, str]  # row code -> the platform's label, in display order
+    values: Mapping[str, str]  # value code -> the platform's label
+    footer: str | None = None  # a field shown under the grid, one value per item (a role's data scope)
+
+
 S = TypeVar("S", bound=Spec)
 
 
@@ -132,6 +145,12 @@ class Kind(Generic[S]):
     manual_who: ClassVar[str] = "consultant"
     pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
     job: ClassVar[bool] = False  # a job (an import) runs once per digest instead of keeping a state
+    # keys the tenant always has (全公司, CRM管理员): a playbook refers to them without declaring them
+    builtin_keys: ClassVar[tuple[str, ...]] = ()
+    # for workbooks and reports: the platform's words for picklist values (field -> value -> label)
+    labels: ClassVar[Mapping[str, Mapping[str, str]]] = {}
+    tree_parent: ClassVar[str | None] = None  # the field naming an item's parent: workbooks indent by depth
+    matrix: ClassVar[Matrix | None] = None  # a field shown as a grid on a sheet of its own
 
     # ---- playbook side ----------------------------------------------------------------------------
 
@@ -159,6 +178,11 @@ class Kind(Generic[S]):
     def example(self) -> Any:
         """One example item, for the reference docs and ``mktctl schema``."""
         return None
+
+    def extend_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The JSON Schema of one item, from the model; a kind whose items are written differently (a tree
+        written with ``children:``) may say so here."""
+        return schema
 
     # ---- api part -----------------------------------------------------------------------------------
 
@@ -208,6 +232,16 @@ class Kind(Generic[S]):
                           values=flatten_values(state), verify=f"the {self.title} {key!r} shows these values",
                           who=self.manual_who)
 
+    # ---- deliverables --------------------------------------------------------------------------------
+
+    def acceptance_tests(self, spec: S, key: str) -> list[tuple[str, str]]:
+        """What to test once the resource is configured (the checklist's 3.1 system tests), and who tests it."""
+        return []
+
+    def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A tenant's values of one item as a playbook writes them: what the tenant reports and a playbook
+        leaves implied (the root department as parent) is left out."""
+        return values
 
 
 # ---- a loaded playbook: its resources, each with the kind that understands it ---------------------------

@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.products import labelled_values, unique
 
 Plugin = Literal["广告营销", "营销归因", "会员营销", "员工营销", "直播对接", "企业专属域名", "官网对接"]
@@ -142,6 +142,9 @@ class BasicSettings(Kind[BasicSettingsSpec]):
             verify += f"; a micro page opens on https://{state['custom_domain']}"
         return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state), verify=verify,
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: BasicSettingsSpec, key: str) -> list[tuple[str, str]]:
+        return [("打开一个表单或微页面: 企业名称、Logo 和隐私声明显示正确", CONSULTANT)]
 
     def example(self) -> Any:
         return {"company": {"name": "示例科技有限公司", "short_name": "示例科技", "website": "https://www.example.cn"},

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mktctl.kinds.audience import split_tag, tag_reference, tag_value_findings
-from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.basic_settings import hostname, url
 from mktctl.kinds.leads import as_texts, lead_field
 from mktctl.kinds.products import CONNECTOR_PLATFORMS, labelled_values, unique
@@ -221,6 +221,19 @@ class AdAccounts(Kind[AdAccount]):
         return ManualStep(menu_path=f"{self.menu_path} > {where} > 绑定{platform}账户",
                           values=labelled_values(self.model, state), verify=verify, who=self.manual_who)
 
+    def acceptance_tests(self, spec: AdAccount, key: str) -> list[tuple[str, str]]:
+        tests = []
+        if spec.data_sync:
+            tests.append((f"广告账户 {key}: 已同步最近30天的展现、点击、消费数据", CONSULTANT))
+        if spec.lead_sync is not None and spec.lead_sync.enabled:
+            pool = spec.lead_sync.pool or "默认线索池"
+            keywords = ", 带广告计划和关键词" if spec.lead_sync.push_plan_keyword else ""
+            tests.append((f"广告账户 {key}: {spec.platform} 推送一条测试线索, 进入{pool}{keywords}", CONSULTANT))
+        if spec.postback is not None:
+            events = "、".join(spec.postback.events)
+            tests.append((f"广告账户 {key}: 测试线索转为{events}后, {spec.platform} 收到回传转化", CONSULTANT))
+        return tests
+
     def example(self) -> Any:
         return {"name": "百度-品牌推广", "platform": "百度", "account_id": "30012345",
                 "lead_sync": {"pool": "市场线索池", "source": "百度推广",
@@ -283,6 +296,9 @@ class WechatOpenPlatform(Kind[WechatOpenPlatformSpec]):
                           verify="管理中心 lists every account bound; in 营销通 a person who follows the 服务号 "
                                  "and opens the 小程序 shows as one 微信用户",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: WechatOpenPlatformSpec, key: str) -> list[tuple[str, str]]:
+        return [("同一人关注服务号并打开小程序, 在营销通中是同一个微信用户", CONSULTANT)]
 
     def example(self) -> Any:
         return {"certified": True, "bind": ["示例科技服务号", "示例科技小程序"]}
@@ -382,6 +398,12 @@ class WechatAccounts(Kind[WechatAccount]):
         return ManualStep(menu_path=f"{self.menu_path} > {menu}",
                           values=[("名称", key), *labelled_values(self.model, state)], verify=verify,
                           qr_url=state.get("authorisation_url"), who=who)
+
+    def acceptance_tests(self, spec: WechatAccount, key: str) -> list[tuple[str, str]]:
+        test = {"服务号": f"关注服务号 {key}, 营销通生成微信用户; 群发和标签可用",
+                "小程序": f"打开小程序 {key}: 员工名片和微站正常显示",
+                "视频号": f"在微页面插入视频号 {key} 的主页和视频, 预览正常"}.get(spec.type, f"{key} 已绑定")
+        return [(test, CONSULTANT)]
 
     def example(self) -> Any:
         return {"name": "示例科技服务号", "type": "服务号", "app_id": "wx0123456789abcdef"}
@@ -523,6 +545,10 @@ class Wecom(Kind[WecomSpec]):
                                  "message",
                           qr_url=state.get("authorisation_url"), who=self.manual_who)
 
+    def acceptance_tests(self, spec: WecomSpec, key: str) -> list[tuple[str, str]]:
+        codes = [(f"扫渠道活码 {code.name} 添加好友: 自动打标签并发送欢迎语", CONSULTANT) for code in spec.live_codes]
+        return [*codes, ("企业微信客户同步到营销通", CONSULTANT)]
+
     def example(self) -> Any:
         return {"corp_name": "示例科技", "new_contact_tags": ["用户来源:企业微信"],
                 "live_codes": [{"name": "官网咨询", "staff": ["S001"], "tags": ["用户来源:官网"]}]}
@@ -617,6 +643,9 @@ class WebsiteForms(Kind[WebsiteFormSpec]):
                                  "source and the UTM parameters",
                           who=self.manual_who)
 
+    def acceptance_tests(self, spec: WebsiteFormSpec, key: str) -> list[tuple[str, str]]:
+        return [(f"官网表单 {key}: 用带UTM参数的投放地址提交, 线索进入线索池并记录来源", CONSULTANT)]
+
     def example(self) -> Any:
         return {"name": "官网-联系销售", "page_url": "https://www.example.cn/contact",
                 "fields": {"姓名": "name", "手机": "mobile", "公司": "company"},
@@ -679,6 +708,10 @@ class SmsChannel(Kind[SmsChannelSpec]):
                           verify="the signature and every template show 审核通过; a test message to your own mobile "
                                  "arrives with 【signature】",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: SmsChannelSpec, key: str) -> list[tuple[str, str]]:
+        sends = [(f"发送测试短信: {t.name}, 收到【{spec.signature}】", CONSULTANT) for t in spec.templates]
+        return sends or [(f"短信签名【{spec.signature}】审核通过", CONSULTANT)]
 
     def example(self) -> Any:
         return {"signature": "示例科技", "templates": [
@@ -774,6 +807,10 @@ class EmailChannel(Kind[EmailChannelSpec]):
                           verify="营销通 shows each sender domain as verified (SPF, DKIM 已验证); a test e-mail to an "
                                  "outside mailbox passes SPF, DKIM and DMARC in its headers",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: EmailChannelSpec, key: str) -> list[tuple[str, str]]:
+        return [(f"从 {d.from_address} 发送测试邮件: SPF、DKIM、DMARC 校验通过", "client IT (域名管理员)")
+                for d in spec.sender_domains]
 
     def example(self) -> Any:
         return {"sender_domains": [{"domain": "mail.example.cn", "from_address": "news@mail.example.cn",

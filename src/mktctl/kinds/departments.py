@@ -35,6 +35,7 @@ class Departments(Kind[Department]):
     api_fields = frozenset({"parent"})
     depends_on = ()
     builtin_keys = (WHOLE_COMPANY,)
+    tree_parent = "parent"
     menu_path = "管理后台 > 组织架构 > 部门"
 
     def expand(self, item: Any, path: Path_) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
@@ -103,6 +104,11 @@ class Departments(Kind[Department]):
 
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
         tenant.client.call("/cgi/department/setStatus", {"departmentId": int(remote_id), "status": 2})
+
+    def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("parent") == WHOLE_COMPANY:  # the default parent
+            return {k: v for k, v in values.items() if k != "parent"}
+        return values
 
     def example(self) -> Any:
         return {"name": "市场部", "children": [{"name": "市场一组"}, {"name": "市场二组"}]}

@@ -22,7 +22,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, ManualStep, Observed, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import (
+    CONSULTANT,
+    Finding,
+    Index,
+    Kind,
+    ManualStep,
+    Observed,
+    Playbook,
+    Reference,
+    Resource,
+    Spec,
+)
 from mktctl.kinds.basic_settings import hostname
 from mktctl.kinds.products import labelled_values, unique
 
@@ -198,6 +209,10 @@ class LeadPools(Kind[LeadPool]):
                           verify=f"open lead pool {key!r}: its admins, members and recycling rules match this list",
                           who=self.manual_who)
 
+    def acceptance_tests(self, spec: LeadPool, key: str) -> list[tuple[str, str]]:
+        limit = f" (上限 {spec.claim_limit})" if spec.claim_limit else ""
+        return [(f"线索池 {key}: 成员领取一条线索{limit}; 管理员分配和收回线索", CONSULTANT)]
+
     def example(self) -> Any:
         return {"name": "市场线索池", "admins": ["M001"], "members": {"departments": ["销售部"]},
                 "claim_limit": 50, "recycle_after_hours": 72, "recycle_unconverted_days": 30}
@@ -270,6 +285,9 @@ class LeadFields(Kind[LeadField]):
                           values=[("字段API名称", key), *labelled_values(self.model, state)],
                           verify=f"field {key} shows this label, type, required flag and options, in this order",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: LeadField, key: str) -> list[tuple[str, str]]:
+        return [(f"新建线索: 字段 {spec.label} ({key})" + (" 必填" if spec.required else "") + " 显示正确", CONSULTANT)]
 
     def example(self) -> Any:
         return {"api_name": "product_interest__c", "label": "意向产品", "type": "多选",
@@ -393,6 +411,9 @@ class LeadCleaning(Kind[LeadCleaningSpec]):
                                  "stored, the others are flagged as set here",
                           who=self.manual_who)
 
+    def acceptance_tests(self, spec: LeadCleaningSpec, key: str) -> list[tuple[str, str]]:
+        return [("录入重复线索、测试数据和竞品邮箱线索: 均按清洗规则处理", CONSULTANT)]
+
     def example(self) -> Any:
         return {"required_fields": ["name", "mobile"], "duplicate_rules": [{"match": ["mobile"]}],
                 "test_data": {"names": ["测试", "test"]}, "competitor_domains": ["rival.com"]}
@@ -501,6 +522,15 @@ class LeadAssignment(Kind[LeadAssignmentSpec]):
                                  "owner is notified",
                           who=self.manual_who)
 
+    def acceptance_tests(self, spec: LeadAssignmentSpec, key: str) -> list[tuple[str, str]]:
+        tests = []
+        for rule in spec.rules:
+            target = f"负责人 {'、'.join(rule.owners)}" if rule.owners else f"线索池 {rule.pool}"
+            notified = ", 负责人收到通知" if spec.notify_owner and rule.owners else ""
+            tests.append((f"分配规则集 {key} > {rule.name}: 录入一条命中该规则的测试线索, 分配给{target}{notified}",
+                          CONSULTANT))
+        return tests
+
     def example(self) -> Any:
         return {"name": "市场线索分配", "pool": "市场线索池", "rules": [
             {"name": "华东", "when": {"regions": ["上海", "江苏", "浙江"]}, "owners": ["S001"]},
@@ -558,6 +588,10 @@ class LeadFollowUpSla(Kind[LeadFollowUpSlaSpec]):
                           verify="the reminder rule is enabled with these values; a record idle for the time set "
                                  "triggers it",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: LeadFollowUpSlaSpec, key: str) -> list[tuple[str, str]]:
+        idle = f"{spec.idle_days}天" if spec.idle_days else f"{spec.idle_hours}小时"
+        return [(f"{key}: 测试{spec.object}超过{idle}未跟进, {'、'.join(spec.remind)}收到提醒", CONSULTANT)]
 
     def example(self) -> Any:
         return {"name": "商机15天未跟进提醒", "object": "商机", "idle_days": 15, "remind": ["负责人", "负责人上级"]}
@@ -622,6 +656,9 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
         return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
                           verify="a test lead meeting the definition moves to the MQL stage and is handed to sales",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: MqlDefinitionSpec, key: str) -> list[tuple[str, str]]:
+        return [(f"满足MQL定义的测试线索进入{spec.stage_label}阶段并转交销售", CONSULTANT)]
 
     def example(self) -> Any:
         return {"min_score": 60, "required_fields": ["name", "mobile", "company"], "hand_off": "市场线索分配",

@@ -125,6 +125,9 @@ class Products(Kind[ProductsSpec]):
                                  "gray releases as granted",
                           who=self.manual_who)
 
+    def acceptance_tests(self, spec: ProductsSpec, key: str) -> list[tuple[str, str]]:
+        return [(f"营销通 > 系统设置 > 营销插件: {'、'.join(spec.ordered) or spec.edition} 均已开通", self.manual_who)]
+
     def example(self) -> Any:
         return {"edition": "旗舰版", "ordered": ["营销一体化应用", "行为积分", "企业专属域名"],
                 "gray_release": ["营销归因"]}

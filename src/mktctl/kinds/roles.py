@@ -6,13 +6,13 @@ a setting of the extension API, or a manual step in 管理后台 where the tenan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, ManualStep, Observed, Playbook, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Index, Kind, ManualStep, Matrix, Observed, Playbook, Resource, Spec
 from mktctl.kinds.values import flatten_values
 
 if TYPE_CHECKING:
@@ -88,6 +88,8 @@ class Roles(Kind[Role]):
     model = Role
     api_fields = frozenset({"description"})
     builtin_keys = PRESET_ROLES
+    labels: ClassVar[Mapping[str, Mapping[str, str]]] = {"data_scope": DATA_SCOPE_LABELS}
+    matrix = Matrix("permissions", MODULES, ACTIONS, footer="data_scope")
     menu_path = "管理后台 > 权限管理 > 角色权限"
     manual_who = "client CRM admin"
 
@@ -139,6 +141,9 @@ class Roles(Kind[Role]):
         return ManualStep(menu_path=f"{self.menu_path} > {key}", values=values or flatten_values(state),
                           verify=f"open role {key!r}: the ticked functions and the data scope match this list",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: Role, key: str) -> list[tuple[str, str]]:
+        return [(f"以角色 {key} 的员工登录, 核对功能权限和数据权限", CONSULTANT)]
 
     def example(self) -> Any:
         return {"name": "市场经理", "description": "市场部负责人", "data_scope": "department_and_below",

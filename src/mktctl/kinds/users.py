@@ -161,6 +161,14 @@ class Users(Kind[User]):
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
         tenant.client.call("/cgi/user/setStatus", {"openUserId": remote_id, "status": 2})
 
+    def acceptance_tests(self, spec: User, key: str) -> list[tuple[str, str]]:
+        return [(f"员工 {key} 用手机号登录纷享销客并进入营销通", "client CRM admin")]
+
+    def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("department") == WHOLE_COMPANY:  # the default department
+            return {k: v for k, v in values.items() if k != "department"}
+        return values
+
     def example(self) -> Any:
         return {"employee_number": "E1001", "name": "张三", "mobile": "13900001111", "email": "zhangsan@example.cn",
                 "department": "市场部", "position": "市场经理"}

@@ -27,10 +27,7 @@ def channel(kind: Kind[Any]) -> str:
 
 def item_schema(kind: Kind[Any]) -> dict[str, Any]:
     schema: dict[str, Any] = kind.model.model_json_schema(mode="validation")
-    extend = getattr(kind, "extend_schema", None)
-    if extend is not None:
-        schema = extend(schema)
-    return schema
+    return kind.extend_schema(schema)
 
 
 def kind_schema(kind: Kind[Any]) -> dict[str, Any]:
