@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from mktctl.kinds.base import Finding, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import Finding, Kind, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.content import SettingsKind, duplicates, hint, unknown
 
 # ---- 营销对象 -------------------------------------------------------------------------------------------
@@ -845,5 +845,5 @@ def consent_findings(spec: NurtureFlow, playbook: Playbook) -> Iterator[Finding]
                       severity="warning")
 
 
-KINDS = [MarketingObjectsKind(), IdentityRulesKind(), ConsentKind(), TagsKind(), ScoringModelsKind(),
-         LifecycleStagesKind(), SegmentsKind(), NurtureFlowsKind()]
+KINDS: list[Kind[Any]] = [MarketingObjectsKind(), IdentityRulesKind(), ConsentKind(), TagsKind(), ScoringModelsKind(),
+                          LifecycleStagesKind(), SegmentsKind(), NurtureFlowsKind()]

@@ -817,5 +817,5 @@ class EmailChannel(Kind[EmailChannelSpec]):
                                     "from_name": "示例科技"}], "spf_include": "sendcloud.net"}
 
 
-KINDS = [AdAccounts(), WechatOpenPlatform(), WechatAccounts(), Wecom(), WebsiteForms(), SmsChannel(),
-         EmailChannel()]
+KINDS: list[Kind[Any]] = [AdAccounts(), WechatOpenPlatform(), WechatAccounts(), Wecom(), WebsiteForms(), SmsChannel(),
+                          EmailChannel()]

@@ -554,7 +554,7 @@ class MemberMarketingKind(SettingsKind[MemberMarketing]):
                 "kol": {"min_tier": "银卡会员", "min_referrals": 3, "referral_points": 200}}
 
 
-KINDS = [ContentCenterKind(), MicroSiteKind(), BusinessCardsKind(), MarketingAssistantKind(),
-         EmployeeMarketingKind(), MemberMarketingKind()]
+KINDS: list[Kind[Any]] = [ContentCenterKind(), MicroSiteKind(), BusinessCardsKind(), MarketingAssistantKind(),
+                          EmployeeMarketingKind(), MemberMarketingKind()]
 
 __all__ = ["KINDS", "SettingsKind", "department_references", "duplicates", "hint", "own_mini_programs", "unknown"]

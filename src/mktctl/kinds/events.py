@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from mktctl.kinds.base import Finding, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.content import SettingsKind, duplicates, unknown
 
 # ---- 直播对接 ---------------------------------------------------------------------------------------------
@@ -325,4 +325,5 @@ class EventSopKind(SettingsKind[EventSop]):
                           {"name": "复盘活动ROI", "phase": "活动后", "days": 7}]}
 
 
-KINDS = [LivePlatformsKind(), EventTypesKind(), EventLayoutsKind(), PageTemplatesKind(), EventSopKind()]
+KINDS: list[Kind[Any]] = [LivePlatformsKind(), EventTypesKind(), EventLayoutsKind(), PageTemplatesKind(),
+                          EventSopKind()]

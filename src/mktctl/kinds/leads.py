@@ -63,12 +63,6 @@ def as_texts(value: Any) -> Any:
     return value
 
 
-def kind_exists(kind_name: str) -> bool:
-    from mktctl.kinds.registry import KINDS
-
-    return any(k.name == kind_name for k in KINDS)
-
-
 # ---- lead pools -----------------------------------------------------------------------------------
 
 
@@ -643,12 +637,12 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
         yield from _field_references(("required_fields",), spec.required_fields)
         if spec.hand_off:
             yield Reference(("hand_off",), "lead_assignment", spec.hand_off)
-        if spec.scoring_model and kind_exists("scoring_models"):
+        if spec.scoring_model:
             yield Reference(("scoring_model",), "scoring_models", spec.scoring_model)
 
     def check(self, resource: Resource[MqlDefinitionSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        if spec.min_score is not None and kind_exists("scoring_models") and not playbook.of("scoring_models"):
+        if spec.min_score is not None and not playbook.of("scoring_models"):
             yield Finding(("min_score",), "no scoring model is declared: every score stays 0 and no lead reaches "
                                           f"min_score {spec.min_score}; add scoring_models", severity="warning")
 
@@ -665,4 +659,5 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
                 "sales_accept_hours": 24}
 
 
-KINDS = [LeadPools(), LeadFields(), LeadCleaning(), LeadAssignment(), LeadFollowUpSla(), MqlDefinition()]
+KINDS: list[Kind[Any]] = [LeadPools(), LeadFields(), LeadCleaning(), LeadAssignment(), LeadFollowUpSla(),
+                          MqlDefinition()]

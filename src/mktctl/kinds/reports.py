@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.content import SettingsKind, duplicates
 
 AD_REPORTS_PACKAGE = "99e3cdc7-286c-4357-8d78-bcdf8d8932a4"
@@ -224,4 +224,4 @@ class AlertsKind(SettingsKind[Alert]):
                 "notify_roles": ["市场经理"], "via": ["纷享消息", "邮件"]}
 
 
-KINDS = [ReportPackagesKind(), DashboardsKind(), MenusKind(), AlertsKind()]
+KINDS: list[Kind[Any]] = [ReportPackagesKind(), DashboardsKind(), MenusKind(), AlertsKind()]
