@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -10,6 +11,7 @@ from mktctl.kinds.base import Kind, Spec
 from mktctl.playbook.load import LANGUAGES
 
 SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
+_QUALIFIED = re.compile(r"\bmktctl(?:\.[a-z_]+)+\.(?=[A-Z])")  # mktctl.kinds.audience.Condition -> Condition
 
 
 def channel(kind: Kind[Any]) -> str:
@@ -84,5 +86,6 @@ def field_rows(kind: Kind[Any]) -> list[tuple[str, str, str, str, str]]:
 
 
 def _type_name(annotation: Any) -> str:
+    """``list[Condition] | None``: models by their class name, wherever in mktctl they are defined."""
     text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
-    return text or str(annotation).replace("typing.", "").replace("mktctl.kinds.", "")
+    return text or _QUALIFIED.sub("", str(annotation).replace("typing.", ""))
