@@ -9,38 +9,18 @@ A setting of the admin UI: applied through the extension API on the sandbox, a m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
-from mktctl.kinds.products import labelled_values, unique
+from mktctl.kinds.shared import hostname, unique, url
+from mktctl.kinds.values import labelled_values
 
 Plugin = Literal["广告营销", "营销归因", "会员营销", "员工营销", "直播对接", "企业专属域名", "官网对接"]
 PLUGINS: tuple[str, ...] = get_args(Plugin)
 AttributionModel = Literal["首次触点", "末次触点", "线性", "U型", "时间衰减"]
-
-_HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-
-
-def hostname(value: str) -> str:
-    """A lower-case host name such as ``mkt.example.cn``, or a ValueError that says what is wrong."""
-    value = value.strip().lower().rstrip(".")
-    if value.startswith(("http://", "https://")) or "/" in value:
-        raise ValueError(f"{value!r}: give the host name only, e.g. mkt.example.cn (no https://, no path)")
-    if not _HOSTNAME.match(value):
-        raise ValueError(f"{value!r} is not a domain name such as mkt.example.cn")
-    return value
-
-
-def url(value: str) -> str:
-    value = value.strip()
-    if not _URL.match(value):
-        raise ValueError(f"{value!r} is not a web address starting with https://")
-    return value
 
 
 class CompanyInfo(Spec):
@@ -153,4 +133,4 @@ class BasicSettings(Kind[BasicSettingsSpec]):
                 "privacy": {"policy_url": "https://www.example.cn/privacy"}}
 
 
-KINDS = [BasicSettings()]
+KINDS: list[Kind[Any]] = [BasicSettings()]

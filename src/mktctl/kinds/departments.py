@@ -143,4 +143,4 @@ def _id(index: Index, name: str | None) -> str:
     return found
 
 
-KINDS = [Departments()]
+KINDS: list[Kind[Any]] = [Departments()]

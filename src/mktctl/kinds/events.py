@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
-from mktctl.kinds.content import SettingsKind, duplicates, unknown
+from mktctl.kinds.shared import SettingsKind, duplicates, unknown
 
 # ---- 直播对接 ---------------------------------------------------------------------------------------------
 

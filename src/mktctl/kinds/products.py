@@ -11,9 +11,6 @@ time, at the place that needs it, naming what to order (guide 1.1.1):
 * attribution needs the 【营销归因】 gray-release application;
 * micro-page ad landing pages need 【企业专属域名】;
 * member marketing needs 会员营销 accounts, WeCom needs the 企微接口 or SCRM销售账号.
-
-This module also holds :func:`labelled_values`, which the kinds of guide 1.1–2.4 use to show manual
-steps with the platform's own field labels.
 """
 
 from __future__ import annotations
@@ -22,10 +19,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Playbook, Resource, Spec
-from mktctl.kinds.values import model_in
+from mktctl.kinds.shared import unique
+from mktctl.kinds.values import labelled_values
 
 Edition = Literal["标准版", "旗舰版"]
 ProductName = Literal["营销一体化应用", "行为积分", "营销通-广告营销插件", "搜狗广告线索连接器", "知乎广告线索连接器",
@@ -71,14 +69,6 @@ class ProductsSpec(Spec):
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         return sorted(unique(value))
-
-
-def unique(value: list[Any]) -> list[Any]:
-    """``value`` itself, or a ValueError naming the first item listed twice (for list validators)."""
-    duplicates = sorted({str(v) for v in value if value.count(v) > 1})
-    if duplicates:
-        raise ValueError(f"{duplicates[0]!r} is listed twice")
-    return value
 
 
 @dataclass(frozen=True)
@@ -212,43 +202,4 @@ def _settings_needs(resource: Resource[Any]) -> Iterator[Need]:
         yield Need(resource, plugin("广告营销"), "the 广告营销 plug-in", "营销通-广告营销插件")
 
 
-# ---- manual steps with the platform's labels ----------------------------------------------------------
-
-
-def labelled_values(model: type[BaseModel], state: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """``state`` as (label, value) rows, labelled with each field's Chinese ``title``; empty values left out.
-
-    Nested models become ``线索推送 > 线索池`` and lists of models ``规则[1] > 负责人``.
-    """
-    rows: list[tuple[str, str]] = []
-    for name, value in state.items():
-        if value is None or value == [] or value == {} or value == "":
-            continue
-        field = model.model_fields.get(name)
-        label = (field.title if field is not None and field.title else name)
-        label = f"{prefix} > {label}" if prefix else label
-        inner = model_in(field.annotation) if field is not None else None
-        if isinstance(value, dict) and inner is not None:
-            rows.extend(labelled_values(inner, value, label))
-        elif isinstance(value, list) and inner is not None and all(isinstance(v, dict) for v in value):
-            for position, item in enumerate(value, start=1):
-                rows.extend(labelled_values(inner, item, f"{label}[{position}]"))
-        elif isinstance(value, dict):
-            rows.append((label, "; ".join(f"{k} → {text(v)}" for k, v in value.items())))
-        elif isinstance(value, list):
-            rows.append((label, "、".join(text(v) for v in value)))
-        else:
-            rows.append((label, text(value)))
-    return rows
-
-
-def text(value: Any) -> str:
-    """A value as a manual step shows it: 是/否 for booleans, — for nothing."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-KINDS = [Products()]
+KINDS: list[Kind[Any]] = [Products()]

@@ -11,19 +11,31 @@ import re
 from typing import Any
 
 from mktctl.kinds import (
-    audience,
+    ads,
     basic_settings,
-    channels,
+    collaboration,
+    consent,
     content,
     departments,
     events,
     imports,
-    leads,
+    lead_fields,
+    lead_pools,
+    lead_rules,
+    marketing_objects,
+    members,
+    messaging,
+    nurture,
     products,
     reports,
     role_assignments,
     roles,
+    scoring,
+    segments,
+    tags,
     users,
+    web_forms,
+    wechat,
 )
 from mktctl.kinds.base import Kind
 
@@ -49,12 +61,18 @@ def checked(kinds: list[Kind[Any]]) -> list[Kind[Any]]:
     return kinds
 
 
-# guide section -> module: 1.1 products, 2.1 organisation and settings, 2.2 leads, 2.3 imports,
-# 2.4 channels, 2.5 content, 2.6 events, 2.7 audience, 2.8 reports
+# in the order of the guide: 1.1 products; 2.1 organisation and settings; 2.2 leads; 2.4 channels; 2.5 content
+# and collaboration; 2.6 events; 2.7 marketing users; 2.8 data management; and 2.3 imports, a job, last
 KINDS: list[Kind[Any]] = checked([
-    *products.KINDS, *departments.KINDS, *users.KINDS, *roles.KINDS, *role_assignments.KINDS,
-    *basic_settings.KINDS, *leads.KINDS, *channels.KINDS, *content.KINDS, *events.KINDS, *audience.KINDS,
-    *reports.KINDS, *imports.KINDS,
+    *products.KINDS,
+    *departments.KINDS, *users.KINDS, *roles.KINDS, *role_assignments.KINDS, *basic_settings.KINDS,
+    *lead_pools.KINDS, *lead_fields.KINDS, *lead_rules.KINDS,
+    *ads.KINDS, *wechat.KINDS, *web_forms.KINDS, *messaging.KINDS,
+    *content.KINDS, *collaboration.KINDS, *members.KINDS,
+    *events.KINDS,
+    *marketing_objects.KINDS, *consent.KINDS, *tags.KINDS, *scoring.KINDS, *segments.KINDS, *nurture.KINDS,
+    *reports.KINDS,
+    *imports.KINDS,
 ])
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
-from mktctl.kinds.content import SettingsKind, duplicates
+from mktctl.kinds.shared import SettingsKind, duplicates
 
 AD_REPORTS_PACKAGE = "99e3cdc7-286c-4357-8d78-bcdf8d8932a4"
 _UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

@@ -96,4 +96,4 @@ class RoleAssignments(Kind[RoleAssignment]):
         return {"role": "市场经理", "users": ["E1001"]}
 
 
-KINDS = [RoleAssignments()]
+KINDS: list[Kind[Any]] = [RoleAssignments()]

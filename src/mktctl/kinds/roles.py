@@ -151,4 +151,4 @@ class Roles(Kind[Role]):
                                 "marketing_events": ["view", "create", "edit"]}}
 
 
-KINDS = [Roles()]
+KINDS: list[Kind[Any]] = [Roles()]

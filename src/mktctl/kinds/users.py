@@ -174,4 +174,4 @@ class Users(Kind[User]):
                 "department": "市场部", "position": "市场经理"}
 
 
-KINDS = [Users()]
+KINDS: list[Kind[Any]] = [Users()]

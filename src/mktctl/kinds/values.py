@@ -1,5 +1,5 @@
 """Small helpers over kinds' values: the model inside an annotation, depth in a parent chain, and values as
-the rows of a manual-step table."""
+the rows of a manual-step table (by field name, or labelled with the platform's words)."""
 
 from __future__ import annotations
 
@@ -51,3 +51,30 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
+
+
+def labelled_values(model: type[BaseModel], state: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """``state`` as (label, value) rows, labelled with each field's Chinese ``title``; empty values left out.
+
+    Nested models become ``线索推送 > 线索池`` and lists of models ``规则[1] > 负责人``.
+    """
+    rows: list[tuple[str, str]] = []
+    for name, value in state.items():
+        if value is None or value == [] or value == {} or value == "":
+            continue
+        field = model.model_fields.get(name)
+        label = (field.title if field is not None and field.title else name)
+        label = f"{prefix} > {label}" if prefix else label
+        inner = model_in(field.annotation) if field is not None else None
+        if isinstance(value, dict) and inner is not None:
+            rows.extend(labelled_values(inner, value, label))
+        elif isinstance(value, list) and inner is not None and all(isinstance(v, dict) for v in value):
+            for position, item in enumerate(value, start=1):
+                rows.extend(labelled_values(inner, item, f"{label}[{position}]"))
+        elif isinstance(value, dict):
+            rows.append((label, "; ".join(f"{k} → {text(v)}" for k, v in value.items())))
+        elif isinstance(value, list):
+            rows.append((label, "、".join(text(v) for v in value)))
+        else:
+            rows.append((label, text(value)))
+    return rows

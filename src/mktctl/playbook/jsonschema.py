@@ -11,7 +11,7 @@ from mktctl.kinds.base import Kind, Spec
 from mktctl.playbook.load import LANGUAGES
 
 SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
-_QUALIFIED = re.compile(r"\bmktctl(?:\.[a-z_]+)+\.(?=[A-Z])")  # mktctl.kinds.audience.Condition -> Condition
+_QUALIFIED = re.compile(r"\bmktctl(?:\.[a-z_]+)+\.(?=[A-Z])")  # mktctl.kinds.tags.TagRule -> TagRule
 
 
 def channel(kind: Kind[Any]) -> str:

@@ -1,13 +1,6 @@
-"""Marketing leads (市场线索), guide 2.2: where leads land, how they are cleaned, who gets them, how fast
-they must be followed up, and when a lead counts as marketing-qualified.
+"""Lead rules, guide 2.2: how leads are cleaned, who gets them, how fast they must be followed up, and when
+a lead counts as marketing-qualified.
 
-营销通's 线索 is CRM's 销售线索: leads from every channel are stored in a lead pool (线索池) and flow
-through cleaning, assignment and conversion. The guide asks for this path to be settled before any
-channel is connected or history imported, so the channels (2.4) and imports (2.3) refer to these kinds.
-
-* ``lead_pools``: the pool itself is a CRM record (LeadsPoolObj) set through the public API; members,
-  admins and the recycling rules beyond the timeout are settings (a manual step on a real tenant).
-* ``lead_fields``: standard fields to relabel or require, custom fields (``…__c``) and picklists.
 * ``lead_cleaning``: required fields, duplicate rules, test data and competitor e-mail domains.
 * ``lead_assignment``: rule sets by region, industry, source and score; round robin; notifications.
 * ``lead_follow_up_sla``: reminders when leads or opportunities sit idle, e.g. 15 days.
@@ -16,309 +9,18 @@ channel is connected or history imported, so the channels (2.4) and imports (2.3
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from mktctl.kinds.base import (
-    CONSULTANT,
-    Finding,
-    Index,
-    Kind,
-    ManualStep,
-    Observed,
-    Playbook,
-    Reference,
-    Resource,
-    Spec,
-)
-from mktctl.kinds.basic_settings import hostname
-from mktctl.kinds.products import labelled_values, unique
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.lead_fields import field_names, field_references
+from mktctl.kinds.lead_pools import EMPLOYEE_NUMBERS
+from mktctl.kinds.shared import as_texts, hostname, unique
+from mktctl.kinds.values import labelled_values
 
-if TYPE_CHECKING:
-    from mktctl.tenant.connect import Tenant
-
-POOL_OBJECT = "LeadsPoolObj"
-
-FieldType = Literal["单行文本", "多行文本", "单选", "多选", "数字", "金额", "百分数", "日期", "日期时间", "手机",
-                    "电话", "邮箱", "网址", "布尔值"]
-PICKLIST_TYPES = ("单选", "多选")
-#: the standard fields of 销售线索 (LeadsObj) a playbook may relabel, require or give picklist values
-STANDARD_FIELDS: dict[str, str] = {
-    "name": "单行文本", "company": "单行文本", "mobile": "手机", "tel": "电话", "email": "邮箱", "url": "网址",
-    "job_title": "单行文本", "province": "单行文本", "city": "单行文本", "industry": "单选", "remark": "多行文本",
-    "source": "单选",
-}
 NotifyChannel = Literal["纷享消息", "企业微信", "短信", "邮件"]
-_API_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_EMPLOYEE_LISTS = "employee numbers (员工编号) of users"
-
-
-def as_texts(value: Any) -> Any:
-    """Employee numbers and codes written as YAML numbers are still text."""
-    if isinstance(value, list):
-        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
-    return value
-
-
-# ---- lead pools -----------------------------------------------------------------------------------
-
-
-class LeadPoolMembers(Spec):
-    departments: list[str] = Field(default_factory=list, title="部门", description="departments whose people may claim")
-    users: list[str] = Field(default_factory=list, title="员工", description=_EMPLOYEE_LISTS)
-
-    _numbers = field_validator("users", mode="before")(as_texts)
-
-    @field_validator("departments", "users")
-    @classmethod
-    def _sorted(cls, value: list[str]) -> list[str]:
-        return sorted(unique(value))
-
-
-class LeadPool(Spec):
-    name: str = Field(min_length=1, max_length=50, title="线索池名称")
-    description: str = Field("", max_length=200, title="说明")
-    admins: list[str] = Field(default_factory=list, title="线索池管理员",
-                              description=f"{_EMPLOYEE_LISTS} who manage the pool and assign from it")
-    members: LeadPoolMembers = Field(default_factory=LeadPoolMembers, title="线索池成员",
-                                     description="who may see and claim leads: departments and users")
-    claim_limit: int | None = Field(None, ge=1, title="领取上限", description="leads one member may hold from the pool")
-    recycle_after_hours: int | None = Field(None, ge=1, title="超时收回(小时)",
-                                            description="a claimed or assigned lead not followed up within this "
-                                                        "many hours goes back to the pool")
-    recycle_unconverted_days: int | None = Field(None, ge=1, title="未转换收回(天)",
-                                                 description="a lead not converted within this many days goes back")
-    recycle_to: str | None = Field(None, title="收回到",
-                                   description="the pool recycled leads go to (default: this pool)")
-    visible_to_members: bool = Field(True, title="成员可见", description="members see the leads in the pool")
-    notify_on_claim: bool = Field(False, title="领取时通知", description="notify the admins when a lead is claimed")
-
-    _numbers = field_validator("admins", mode="before")(as_texts)
-
-    @field_validator("admins")
-    @classmethod
-    def _admins(cls, value: list[str]) -> list[str]:
-        return sorted(unique(value))
-
-
-_POOL_API = {"claim_limit": "limit_count", "recycle_after_hours": "overtime_hours",
-             "visible_to_members": "is_visible_to_member", "notify_on_claim": "is_choose_to_notify"}
-
-
-class LeadPools(Kind[LeadPool]):
-    name = "lead_pools"
-    title = "线索池"
-    summary = "Lead pools: members, admins, claim limits and recycling rules"
-    guide = "2.2"
-    model = LeadPool
-    depends_on = ("departments", "users")
-    api_fields = frozenset(_POOL_API)
-    menu_path = "管理后台 > 线索池管理"
-    manual_who = "client CRM admin"
-
-    def references(self, spec: LeadPool) -> Iterable[Reference]:
-        for position, user in enumerate(spec.admins):
-            yield Reference(("admins", position), "users", user)
-        for position, user in enumerate(spec.members.users):
-            yield Reference(("members", "users", position), "users", user)
-        for position, department in enumerate(spec.members.departments):
-            if department != "全公司":
-                yield Reference(("members", "departments", position), "departments", department)
-        if spec.recycle_to and spec.recycle_to != spec.name:
-            yield Reference(("recycle_to",), "lead_pools", spec.recycle_to)
-
-    def check(self, resource: Resource[LeadPool], playbook: Playbook) -> Iterable[Finding]:
-        spec = resource.spec
-        if not spec.admins:
-            yield Finding(("name",), f"lead pool {spec.name!r} has no admin: nobody can assign or recover its "
-                                     "leads; add admins", severity="warning")
-        if not spec.members.departments and not spec.members.users:
-            yield Finding(("name",), f"lead pool {spec.name!r} has no members: nobody can claim its leads",
-                          severity="warning")
-
-    # the pool record: public API, CRM object LeadsPoolObj
-
-    def api_state(self, spec: LeadPool) -> dict[str, Any]:
-        dumped = spec.model_dump(mode="json")
-        return {name: dumped[name] for name in sorted(_POOL_API)}
-
-    def _records(self, tenant: Tenant) -> list[dict[str, Any]]:
-        records: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            answer = tenant.client.call("/cgi/crm/v2/data/query", {"data": {
-                "dataObjectApiName": POOL_OBJECT,
-                "search_query_info": {"limit": 100, "offset": offset, "filters": [],
-                                      "orders": [{"fieldName": "create_time", "isAsc": True}]}}})
-            page = (answer.get("data") or {}).get("dataList", [])
-            records.extend(page)
-            offset += 100
-            if len(page) < 100 or offset > 10000:
-                return records
-
-    def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
-        observed: dict[str, Observed] = {}
-        for record in self._records(tenant):
-            name = record.get("name")
-            if not name or name in observed:
-                continue
-            state = {field: record.get(remote) for field, remote in _POOL_API.items()}
-            observed[name] = Observed(str(record["_id"]), dict(sorted(state.items())))
-            index.remember(self.name, name, str(record["_id"]))
-        return observed
-
-    def _values(self, spec: LeadPool) -> dict[str, Any]:
-        return {remote: getattr(spec, field) for field, remote in _POOL_API.items()
-                if getattr(spec, field) is not None}
-
-    def create(self, tenant: Tenant, spec: LeadPool, index: Index) -> str:
-
-        def recover() -> dict[str, Any] | None:
-            found = self.observe(tenant, Index()).get(spec.name)
-            return {"dataId": found.id} if found else None
-
-        answer = tenant.client.call("/cgi/crm/v2/data/create", {"data": {"object_data": {
-            "dataObjectApiName": POOL_OBJECT, "name": spec.name, **self._values(spec)}}},
-            idempotent=False, recover=recover)
-        return str(answer["dataId"])
-
-    def update(self, tenant: Tenant, remote_id: str, spec: LeadPool, changed: set[str], index: Index) -> None:
-        values = {_POOL_API[field]: getattr(spec, field) for field in changed if field in _POOL_API}
-        if "name" in changed:  # renamed_from: the pool keeps its id and its leads
-            values["name"] = spec.name
-        tenant.client.call("/cgi/crm/v2/data/update", {"data": {"object_data": {
-            "dataObjectApiName": POOL_OBJECT, "_id": remote_id, **values}}})
-
-    def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
-        tenant.client.call("/cgi/crm/v2/data/invalid", {"data": {"dataObjectApiName": POOL_OBJECT,
-                                                                 "object_data_id": remote_id}})
-        tenant.client.call("/cgi/crm/v2/data/delete", {"data": {"dataObjectApiName": POOL_OBJECT,
-                                                                "idList": [remote_id]}})
-
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=f"{self.menu_path} > {key} > 编辑", values=labelled_values(self.model, state),
-                          verify=f"open lead pool {key!r}: its admins, members and recycling rules match this list",
-                          who=self.manual_who)
-
-    def acceptance_tests(self, spec: LeadPool, key: str) -> list[tuple[str, str]]:
-        limit = f" (上限 {spec.claim_limit})" if spec.claim_limit else ""
-        return [(f"线索池 {key}: 成员领取一条线索{limit}; 管理员分配和收回线索", CONSULTANT)]
-
-    def example(self) -> Any:
-        return {"name": "市场线索池", "admins": ["M001"], "members": {"departments": ["销售部"]},
-                "claim_limit": 50, "recycle_after_hours": 72, "recycle_unconverted_days": 30}
-
-
-# ---- lead fields ----------------------------------------------------------------------------------
-
-
-class LeadField(Spec):
-    api_name: str = Field(min_length=1, max_length=64, title="字段API名称",
-                          description="a standard field (name, mobile, source, ...) or a custom one ending in __c")
-    label: str = Field(min_length=1, max_length=30, title="字段名称")
-    type: FieldType | None = Field(None, title="字段类型",
-                                   description="单行文本, 单选, 多选, 数字, 日期, 手机, 邮箱, ...; fixed for "
-                                               "standard fields")
-    required: bool = Field(False, title="必填")
-    options: list[str] = Field(default_factory=list, title="选项",
-                               description="the picklist values of a 单选 or 多选 field, in order")
-    help_text: str = Field("", max_length=200, title="提示信息")
-
-    @field_validator("api_name")
-    @classmethod
-    def _api_name(cls, value: str) -> str:
-
-        base = value[:-3] if value.endswith("__c") else value
-        if not _API_NAME.match(base):
-            raise ValueError(f"{value!r}: an API name is lower-case letters, digits and _")
-        if not value.endswith("__c") and value not in STANDARD_FIELDS:
-            raise ValueError(f"{value!r} is not a standard field of 销售线索; {_field_hint(value)}")
-        return value
-
-    @field_validator("options")
-    @classmethod
-    def _options(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        kind_of = info.data.get("type")
-        if value and kind_of is not None and kind_of not in PICKLIST_TYPES:
-            raise ValueError(f"options are for 单选 and 多选 fields, not {kind_of}")
-        return unique(value)
-
-
-class LeadFields(Kind[LeadField]):
-    name = "lead_fields"
-    title = "线索字段"
-    summary = "Standard and custom fields of 销售线索, with picklist values"
-    guide = "2.2"
-    model = LeadField
-    key_field = "api_name"
-    builtin_keys = tuple(STANDARD_FIELDS)
-    menu_path = "管理后台 > 对象管理 > 销售线索 > 字段管理"
-    manual_who = "client CRM admin"
-
-    def check(self, resource: Resource[LeadField], playbook: Playbook) -> Iterable[Finding]:
-        spec = resource.spec
-        standard = STANDARD_FIELDS.get(spec.api_name)
-        if standard is not None:
-            if spec.type is not None and spec.type != standard:
-                yield Finding(("type",), f"{spec.api_name} is a standard {standard} field; its type cannot change "
-                                         "(leave type out)")
-            if spec.options and standard not in PICKLIST_TYPES:
-                yield Finding(("options",), f"options are for 单选 and 多选 fields, not {standard}")
-        elif spec.type is None:
-            yield Finding(("api_name",), f"custom field {spec.api_name}: give its type (单行文本, 单选, 多选, 数字, "
-                                         "日期, ...)")
-        elif spec.type in PICKLIST_TYPES and not spec.options:
-            yield Finding(("type",), f"custom field {spec.api_name} is a {spec.type} field: give its options")
-
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        action = "编辑" if key in STANDARD_FIELDS else "新建自定义字段"
-        return ManualStep(menu_path=f"{self.menu_path} > {action}",
-                          values=[("字段API名称", key), *labelled_values(self.model, state)],
-                          verify=f"field {key} shows this label, type, required flag and options, in this order",
-                          who=self.manual_who)
-
-    def acceptance_tests(self, spec: LeadField, key: str) -> list[tuple[str, str]]:
-        return [(f"新建线索: 字段 {spec.label} ({key})" + (" 必填" if spec.required else "") + " 显示正确", CONSULTANT)]
-
-    def example(self) -> Any:
-        return {"api_name": "product_interest__c", "label": "意向产品", "type": "多选",
-                "options": ["营销通", "销售云", "服务云"]}
-
-
-def _field_references(path: tuple[str | int, ...], names: Iterable[str]) -> Iterable[Reference]:
-    for position, name in enumerate(names):
-        if name.endswith("__c"):
-            yield Reference((*path, position), "lead_fields", name)
-
-
-#: words people write for a standard field, for did-you-mean
-_FIELD_ALIASES = {"phone": "mobile", "mobile_phone": "mobile", "cellphone": "mobile", "telephone": "tel",
-                  "mail": "email", "e_mail": "email", "company_name": "company", "title": "job_title",
-                  "position": "job_title", "website": "url", "note": "remark", "notes": "remark",
-                  "channel": "source", "lead_source": "source", "region": "province"}
-
-
-def _field_hint(name: str) -> str:
-    from mktctl.base.suggest import did_you_mean
-
-    hint = f"did you mean {_FIELD_ALIASES[name]!r}?" if name in _FIELD_ALIASES else did_you_mean(name, STANDARD_FIELDS)
-    return (f"{hint}; " if hint else "") + "custom fields end with __c"
-
-
-def lead_field(name: str) -> str:
-    """``name`` if it is a field of 销售线索 (standard, or custom ending in __c), else a ValueError."""
-    if not name.endswith("__c") and name not in STANDARD_FIELDS:
-        raise ValueError(f"{name!r} is not a field of 销售线索; {_field_hint(name)}")
-    return name
-
-
-def _field_names(value: list[str]) -> list[str]:
-    for name in value:
-        lead_field(name)
-    return unique(value)
 
 
 # ---- cleaning ------------------------------------------------------------------------------------
@@ -364,7 +66,7 @@ class LeadCleaningSpec(Spec):
     @field_validator("required_fields")
     @classmethod
     def _fields(cls, value: list[str]) -> list[str]:
-        return _field_names(value)
+        return field_names(value)
 
     @field_validator("competitor_domains")
     @classmethod
@@ -384,7 +86,7 @@ class LeadCleaning(Kind[LeadCleaningSpec]):
     manual_who = "consultant"
 
     def references(self, spec: LeadCleaningSpec) -> Iterable[Reference]:
-        yield from _field_references(("required_fields",), spec.required_fields)
+        yield from field_references(("required_fields",), spec.required_fields)
 
     def check(self, resource: Resource[LeadCleaningSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -439,7 +141,7 @@ class AssignmentRule(Spec):
     name: str = Field(min_length=1, max_length=50, title="规则名称")
     when: AssignmentCondition = Field(default_factory=AssignmentCondition, title="条件",
                                       description="all conditions must hold; no condition catches every lead")
-    owners: list[str] = Field(default_factory=list, title="负责人", description=_EMPLOYEE_LISTS)
+    owners: list[str] = Field(default_factory=list, title="负责人", description=EMPLOYEE_NUMBERS)
     method: Literal["轮流分配", "随机分配", "按负载分配"] = Field("轮流分配", title="分配方式",
                                                           description="how leads are shared among the owners")
     pool: str | None = Field(None, title="分配到线索池", description="put the leads in this pool instead of owners")
@@ -611,7 +313,7 @@ class MqlDefinitionSpec(Spec):
     @field_validator("required_fields")
     @classmethod
     def _fields(cls, value: list[str]) -> list[str]:
-        return _field_names(value)
+        return field_names(value)
 
     @model_validator(mode="after")
     def _something(self) -> MqlDefinitionSpec:
@@ -634,7 +336,7 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
     manual_who = "consultant"
 
     def references(self, spec: MqlDefinitionSpec) -> Iterable[Reference]:
-        yield from _field_references(("required_fields",), spec.required_fields)
+        yield from field_references(("required_fields",), spec.required_fields)
         if spec.hand_off:
             yield Reference(("hand_off",), "lead_assignment", spec.hand_off)
         if spec.scoring_model:
@@ -659,5 +361,4 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
                 "sales_accept_hours": 24}
 
 
-KINDS: list[Kind[Any]] = [LeadPools(), LeadFields(), LeadCleaning(), LeadAssignment(), LeadFollowUpSla(),
-                          MqlDefinition()]
+KINDS: list[Kind[Any]] = [LeadCleaning(), LeadAssignment(), LeadFollowUpSla(), MqlDefinition()]
