@@ -9,7 +9,13 @@ A kind reaches a tenant in up to two parts:
   keeps them as a setting of this kind under the natural key; against a real tenant, or the sandbox with
   ``--api public``, they become a manual step with a menu path, the values to enter and how to verify.
 
-Kinds are stateless singletons; the engine passes everything they need.
+Kinds are stateless singletons; the engine passes everything they need. What the deliverables need beyond
+that (acceptance tests, labels, a tree or a matrix layout) a kind declares through optional hooks whose
+defaults ask nothing, so the writers never test a kind's name.
+
+A loaded :class:`Playbook` is a list of :class:`Resource` (a kind, a natural key, a validated spec and where
+it was written); they live here because a resource and its kind refer to each other. The playbook loader
+builds them; this package never imports the loader.
 """
 
 from __future__ import annotations
