@@ -8,7 +8,7 @@ import json
 import pytest
 
 from mktctl.kinds.registry import kind
-from tests.kinds.helpers_a import load, problems, registered, write_playbook
+from tests.kinds.helpers_a import load, problems, write_playbook
 
 STANDARD = """\
 products:
@@ -138,8 +138,9 @@ def test_attribution_needs_the_gray_release_and_score_rules_need_behaviour_point
         "mktctl.yaml:12:14: error: mql_definition 'mql_definition': an MQL score threshold needs 【行为积分】 on "
         "旗舰版; "
         "order it in CRM and add it to products.ordered",
-    ] + (["mktctl.yaml:12:14: warning: no scoring model is declared: every score stays 0 and no lead reaches "
-          "min_score 60; add scoring_models"] if registered("scoring_models") else [])
+        "mktctl.yaml:12:14: warning: no scoring model is declared: every score stays 0 and no lead reaches "
+        "min_score 60; add scoring_models",
+    ]
 
 
 def test_wecom_needs_the_wecom_interface_or_scrm_seats(tmp_path) -> None:
@@ -178,8 +179,6 @@ def test_without_a_products_section_nothing_is_assumed(tmp_path) -> None:
                          "products.member_accounts"),
 ])
 def test_sections_of_guide_2_5_to_2_7_are_checked_against_the_products(tmp_path, section, needs) -> None:
-    if not registered(section):
-        pytest.skip(f"{section} is not a kind yet")
     target = kind(section)
     example = json.dumps(target.example() if target.singleton else [target.example()], ensure_ascii=False)
     write_playbook(tmp_path, "products:\n  edition: 旗舰版\n  ordered: [营销一体化应用]\n"

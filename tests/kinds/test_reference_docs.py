@@ -90,3 +90,14 @@ def test_the_script_checks_and_writes_a_folder(tmp_path) -> None:
     assert mended == ["retired_kind.md", "roles.md"]
     assert not (tmp_path / "retired_kind.md").exists()
     assert script("--check").returncode == 0
+
+
+def test_field_tables_name_models_by_class_wherever_the_kind_module_defines_them() -> None:
+    from mktctl.kinds.registry import kind
+    from mktctl.playbook.jsonschema import field_rows
+
+    types = {row[0]: row[1] for row in field_rows(kind("tags"))}
+    dates = {row[0]: row[1] for row in field_rows(kind("wechat_open_platform"))}
+
+    assert types["rules"] == "list[TagRule]"
+    assert dates["certified_until"] == "datetime.date | None"

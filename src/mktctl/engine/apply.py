@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from mktctl.engine.observe import Observation
     from mktctl.engine.plan import Action, Plan
-    from mktctl.playbook.model import Playbook
+    from mktctl.kinds.base import Playbook
     from mktctl.tenant.connect import Tenant
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from mktctl.errors import Problem
-    from mktctl.playbook.model import Playbook
+    from mktctl.kinds.base import Playbook
     from mktctl.tenant.connect import Tenant
 
 

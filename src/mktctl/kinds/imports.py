@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.base.digest import digest
-from mktctl.kinds.base import Finding, JobFailed, Kind, Reference, Spec
-from mktctl.kinds.leads import LeadCleaningSpec
+from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
+from mktctl.kinds.lead_rules import LeadCleaningSpec
 from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spec import ImportSpec
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 _READ_CHUNK = 1 << 20
@@ -57,7 +56,7 @@ class ImportFailed(JobFailed):
     """Some rows of an import failed; the results say which, and the next apply retries them."""
 
 
-class Imports(Kind):
+class Imports(Kind[Import]):
     name = "imports"
     title = "历史数据导入"
     summary = "Lead files to import, cleaned and deduplicated, every row accounted for"
@@ -67,14 +66,12 @@ class Imports(Kind):
     depends_on = ("lead_pools",)
     job = True
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Import)
+    def references(self, spec: Import) -> Iterable[Reference]:
         if spec.pool:
             yield Reference(("pool",), "lead_pools", spec.pool)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Import], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Import)
         for field in ("file", "mapping"):
             value = getattr(spec, field)
             if value is None:
@@ -85,12 +82,11 @@ class Imports(Kind):
             elif not path.is_file():
                 yield Finding((field,), f"{field} {value!r}: file not found")
 
-    def settings_state(self, spec: Spec) -> dict[str, Any] | None:
+    def settings_state(self, spec: Import) -> dict[str, Any] | None:
         return None  # a job: nothing is kept on the tenant as a setting
 
-    def job_digest(self, spec: Spec, playbook: Playbook) -> str:
+    def job_digest(self, spec: Import, playbook: Playbook) -> str:
         """Changes when the file's content, the import's options or the playbook's cleaning rules change."""
-        assert isinstance(spec, Import)
         content = hashlib.sha256()
         with (playbook.root / spec.file).open("rb") as stream:
             while chunk := stream.read(_READ_CHUNK):
@@ -101,12 +97,11 @@ class Imports(Kind):
             inputs["cleaning"] = rules.describe()
         return digest(inputs)
 
-    def run(self, tenant: Tenant, spec: Spec, playbook: Playbook) -> dict[str, int]:
+    def run(self, tenant: Tenant, spec: Import, playbook: Playbook) -> dict[str, int]:
         """Import the file, cleaned by the playbook's rules; return the outcome counts. Raise ImportFailed when
         rows failed or it stopped."""
         from mktctl.leads.spec import run_import_spec
 
-        assert isinstance(spec, Import)
         result = run_import_spec(tenant, playbook.root, spec, rules=cleaning_rules(playbook))
         counts = {k: int(v) for k, v in result.outcomes.items()}
         if result.stopped:
