@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import i18n
 from mktctl.deliver.fields import Column, columns_of
+from mktctl.kinds import guide
 
 if TYPE_CHECKING:
     from mktctl.kinds.base import Kind, Matrix, Spec
@@ -51,8 +52,8 @@ def registry() -> list[Kind[Any]]:
 def families(kinds: list[Kind[Any]]) -> dict[str, list[Kind[Any]]]:
     grouped: dict[str, list[Kind[Any]]] = {}
     for kind in kinds:
-        grouped.setdefault(i18n.family_of(kind.guide), []).append(kind)
-    return {family: grouped[family] for family in sorted(grouped, key=i18n.family_order)}
+        grouped.setdefault(guide.family_of(kind.guide), []).append(kind)
+    return {family: grouped[family] for family in sorted(grouped, key=guide.family_order)}
 
 
 def matrix_of(kind: Kind[Any]) -> Matrix | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import charts, i18n, imports_summary, layout, report_text
 from mktctl.errors import MktctlError
+from mktctl.kinds import guide
 
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
@@ -215,8 +216,8 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
                                         more=max(0, len(members) - MAX_ROWS_PER_KIND)))
             if matrix is not None:
                 report.matrix = _matrix(kind, matrix, members, report.lang)
-        report.families.append(FamilySection(family, i18n.family_name(family, report.lang), sections))
-        per_family.append((f"{family} {i18n.family_name(family, report.lang)}",
+        report.families.append(FamilySection(family, guide.family_name(family, report.lang), sections))
+        per_family.append((f"{family} {guide.family_name(family, report.lang)}",
                            sum(len(playbook.of(k.name)) for k in kinds), None))
     report.family_chart = charts.bars(report.t["chart.families"], per_family)
     counted = Counter(statuses.values())
@@ -386,7 +387,7 @@ def _checklist(report: Report, playbook: Playbook, statuses: dict[str, str]) -> 
              CheckItem(t["check.applied"], "done" if all_applied else "open"),
              CheckItem(t["check.manual"], "done" if manual_done else "open"),
              CheckItem(t["check.imports"], "na" if not report.imports else ("open" if failed else "done"))]
-    present = {i18n.family_of(r.kind.guide) for r in playbook.resources}
+    present = {guide.family_of(r.kind.guide) for r in playbook.resources}
     for family in ("2.1", "2.2", "2.4", "2.5", "2.6", "2.7", "2.8"):
         if family in present:
             tests.append(CheckItem(t[f"check.{family}"], "check"))

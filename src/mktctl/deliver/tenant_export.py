@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import layout
-from mktctl.deliver.yamlwrite import ENTRY, Item, fresh
 from mktctl.errors import MktctlError
+from mktctl.playbook.write import ENTRY, Item, fresh
 
 if TYPE_CHECKING:
     from mktctl.engine.observe import Observation
@@ -105,8 +105,8 @@ def export_tenant(tenant: Tenant, target: Path, *, kinds: list[str] | None, name
 def _items(kind: Kind[Any], observation: Observation, result: TenantExport) -> list[Item]:
     from pydantic import ValidationError
 
-    from mktctl.deliver.yamlwrite import compact
     from mktctl.pii import mask_text
+    from mktctl.playbook.write import compact
 
     builtin = set(kind.builtin_keys)
     api = observation.api.get(kind.name, {}) if kind.has_api else {}

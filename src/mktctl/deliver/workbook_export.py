@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import Column, to_cell
 from mktctl.errors import DataFileError
+from mktctl.kinds import guide
 from mktctl.leads.sheetwriter import column_letter
 
 if TYPE_CHECKING:
@@ -210,11 +211,11 @@ class _Writer:
         if survey is not None:
             for family in survey:
                 grouped.setdefault(family, [])
-            grouped = {f: grouped[f] for f in sorted(grouped, key=i18n.family_order)}
+            grouped = {f: grouped[f] for f in sorted(grouped, key=guide.family_order)}
         about = self._sheet(i18n.t("about", lang))
         family_sheets: list[tuple[Any, str, list[Kind[Any]]]] = []
         for family, members in grouped.items():
-            ws = self._sheet(i18n.family_name(family, lang))
+            ws = self._sheet(guide.family_name(family, lang))
             family_sheets.append((ws, family, members))
             if any(layout.has_matrix(k) for k in members):
                 family_sheets.append((self._sheet(i18n.t("matrix", lang)), "matrix", members))
@@ -291,7 +292,7 @@ class _Writer:
 
     def _questions(self, ws: Any, family: str, questions: list[str]) -> int:
         lang = self.lang
-        ws.write_string(0, 0, f"{family} {i18n.family_name(family, lang)} · {i18n.t('questions', lang)}",
+        ws.write_string(0, 0, f"{family} {guide.family_name(family, lang)} · {i18n.t('questions', lang)}",
                         self.fmt("title"))
         ws.write_string(1, 0, i18n.t("survey.intro", lang), self.fmt("note"))
         ws.write_string(2, 0, i18n.t("question", lang), self.fmt("header"))

@@ -1,7 +1,7 @@
 """Read a filled-in survey or configuration workbook back into playbook YAML.
 
 Every problem is collected and reported at once as ``sheet!cell: message``. Into a folder that already
-holds a playbook, only what changed is written (see :class:`mktctl.deliver.yamlwrite.Merge`); otherwise a
+holds a playbook, only what changed is written (see :class:`mktctl.playbook.write.Merge`); otherwise a
 new playbook is written. The result is loaded again before anything is written to the target, so an
 import never leaves a playbook that does not load.
 """
@@ -18,8 +18,9 @@ from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import MISSING, CellError, from_cell
 from mktctl.deliver.workbook_read import Matrix as MatrixSheet
 from mktctl.deliver.workbook_read import Table, Workbook, read_workbook
-from mktctl.deliver.yamlwrite import ENTRY, Item, Merge, fresh
 from mktctl.errors import MktctlError, PlaybookError, Problem
+from mktctl.playbook.merge import Merge
+from mktctl.playbook.write import ENTRY, Item, fresh
 
 if TYPE_CHECKING:
     from mktctl.kinds.base import Kind, Matrix, Playbook

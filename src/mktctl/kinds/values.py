@@ -78,3 +78,23 @@ def labelled_values(model: type[BaseModel], state: dict[str, Any], prefix: str =
         else:
             rows.append((label, text(value)))
     return rows
+
+
+def field_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON form of each field's default, for the fields that have one (required fields have none)."""
+    from pydantic import TypeAdapter
+    from pydantic_core import PydanticUndefined
+
+    defaults: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            value = info.default_factory()  # type: ignore[call-arg]
+        elif info.default is not PydanticUndefined:
+            value = info.default
+        else:
+            continue
+        try:
+            defaults[name] = TypeAdapter(Any).dump_python(value, mode="json")
+        except (TypeError, ValueError):  # pragma: no cover - a default pydantic cannot dump
+            defaults[name] = value
+    return defaults
