@@ -31,7 +31,7 @@ def test_the_examples_of_docs_library_md_run_in_order(tmp_path: Path, monkeypatc
         for number, example in enumerate(examples, 1):
             try:
                 exec(compile(example, f"docs/library.md example {number}", "exec"), namespace)
-            except Exception as error:  # noqa: BLE001 - the failure names the example that broke
+            except Exception as error:
                 raise AssertionError(f"example {number} of docs/library.md failed: {error!r}\n{example}") from error
     output = printed.getvalue()
     assert "unknown field 'nmae'" in output
