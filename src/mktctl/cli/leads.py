@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mktctl.cli import options
 from mktctl.cli.commands import group_app
 from mktctl.cli.context import playbook_dir, state
 
@@ -41,7 +42,6 @@ HeaderRowOpt = Annotated[int | None, typer.Option("--header-row", help="The head
                                                                       "found by itself.")]
 DirOpt = Annotated[Path | None, typer.Option("--dir", help="The playbook folder: its tenant and lead cleaning rules "
                                                            "(default: the current folder).")]
-ShowPiiOpt = Annotated[bool, typer.Option("--show-pii", help="Show phone numbers and emails unmasked.")]
 
 
 @app.command("template")
@@ -67,7 +67,7 @@ def check_command(
     keep: KeepOpt = "first",
     header_row: HeaderRowOpt = None,
     directory: DirOpt = None,
-    show_pii: ShowPiiOpt = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Read, clean and dedupe a lead file and write the result files; touches no tenant."""
     from mktctl.leads.check import check_file
@@ -103,7 +103,7 @@ def import_command(
     full_scan: Annotated[bool, typer.Option("--full-scan", help="Match against every existing lead instead of "
                                                                 "looking values up (finds odd spellings).")] = False,
     directory: DirOpt = None,
-    show_pii: ShowPiiOpt = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Check a lead file, then create or update its leads on the tenant, resumably."""
     from mktctl.errors import SettingsError
@@ -147,7 +147,7 @@ def link_command(
                                                                 "(finds phones stored in odd spellings).")] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Concurrent calls to the tenant.")] = 4,
     directory: DirOpt = None,
-    show_pii: ShowPiiOpt = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Link leads to existing customers, contacts and opportunities by phone or email."""
     from mktctl.leads.link import LinkOptions, link_leads, parse_objects, resolve_ambiguities
@@ -211,6 +211,7 @@ def _check_options(sheet: str | None, mapping: Path | None, competitors: list[st
 def _cleaning_rules(st: State, folder: Path) -> CleaningRules:
     """The lead cleaning rules of the playbook in ``folder`` (test data, competitor domains), the same that
     ``mktctl apply`` cleans its imports with; none without a playbook, or with a warning when it is broken."""
+    from mktctl.cli.problems import print_problems
     from mktctl.errors import PlaybookError
     from mktctl.leads.rules import NO_RULES
 
@@ -223,7 +224,7 @@ def _cleaning_rules(st: State, folder: Path) -> CleaningRules:
 
         playbook, _ = load_playbook(folder)
     except (PlaybookError, ImportError) as error:
-        st.info(f"[yellow]warning[/yellow]: the playbook's lead cleaning rules are not used: {_escape(str(error))}")
+        print_problems(st, [f"the playbook's lead cleaning rules are not used: {error}"])
         return NO_RULES
     rules = cleaning_rules(playbook)
     if rules.competitor_domains:
