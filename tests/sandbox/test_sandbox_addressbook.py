@@ -22,7 +22,7 @@ def add_user(wire: Wire, name: str, **fields: object) -> str:
 
 def test_a_new_corp_has_the_whole_company_department_and_an_admin(wire: Wire) -> None:
     departments = wire.call("/cgi/department/list")["departments"]
-    assert [(d["id"], d["name"], d["parentId"]) for d in departments] == [(WHOLE_COMPANY, "全公司", None)]
+    assert [(d["id"], d["name"], d["parentId"]) for d in departments] == [(WHOLE_COMPANY, "全公司", 0)]
     users = wire.call("/cgi/user/list", departmentId=WHOLE_COMPANY)["userList"]
     assert [(u["openUserId"], u["name"]) for u in users] == [(wire.corp.admin_open_user_id, "系统管理员")]
 

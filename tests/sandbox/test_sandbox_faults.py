@@ -156,7 +156,7 @@ def test_latency_is_added_to_every_call() -> None:
 
 def records(sandbox: ServedSandbox) -> int:
     with sandbox.store.reading() as db:
-        return int(db.execute("SELECT count(*) FROM records WHERE corp_id = ?",
+        return int(db.execute("SELECT count(*) FROM records WHERE corp_id = ? AND api_name = 'LeadsObj'",
                               (sandbox.corp.corp_id,)).fetchone()[0])
 
 
@@ -168,7 +168,8 @@ def served(factory: StartSandbox, spec: str) -> tuple[ServedSandbox, Wire]:
 
 
 def body(wire: Wire) -> dict[str, Any]:
-    return {"corpAccessToken": wire.token()["corpAccessToken"], "corpId": wire.corp.corp_id, "data": LEAD}
+    return {"corpAccessToken": wire.token()["corpAccessToken"], "corpId": wire.corp.corp_id,
+            "currentOpenUserId": wire.corp.admin_open_user_id, "data": LEAD}
 
 
 def test_5xx_is_an_http_500_before_anything_is_done(served_sandbox_factory: StartSandbox) -> None:
@@ -258,8 +259,9 @@ def test_the_embedded_sandbox_shows_a_dropped_answer_as_httpx_does(tmp_path: Any
     token = http.post(TOKEN_PATH, json={"appId": corp.app_id, "appSecret": corp.app_secret,
                                         "permanentCode": corp.permanent_code}).json()
     with pytest.raises(httpx.RemoteProtocolError):
-        http.post(CREATE, json={"corpAccessToken": token["corpAccessToken"], "corpId": corp.corp_id, "data": LEAD})
+        http.post(CREATE, json={"corpAccessToken": token["corpAccessToken"], "corpId": corp.corp_id,
+                                "currentOpenUserId": corp.admin_open_user_id, "data": LEAD})
     with store.reading() as db:
-        assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM records WHERE api_name = 'LeadsObj'").fetchone()[0] == 1
     http.close()
     store.close()
