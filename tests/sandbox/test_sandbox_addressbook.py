@@ -22,7 +22,7 @@ def add_user(wire: Wire, name: str, **fields: object) -> str:
 
 def test_a_new_corp_has_the_whole_company_department_and_an_admin(wire: Wire) -> None:
     departments = wire.call("/cgi/department/list")["departments"]
-    assert [(d["id"], d["name"], d["parentId"]) for d in departments] == [(WHOLE_COMPANY, "全公司", None)]
+    assert [(d["id"], d["name"], d["parentId"]) for d in departments] == [(WHOLE_COMPANY, "全公司", 0)]
     users = wire.call("/cgi/user/list", departmentId=WHOLE_COMPANY)["userList"]
     assert [(u["openUserId"], u["name"]) for u in users] == [(wire.corp.admin_open_user_id, "系统管理员")]
 
@@ -127,3 +127,45 @@ def test_preset_roles_cannot_be_changed(wire: Wire) -> None:
     assert wire.call("/cgi/crm/v2/special/roleDelete", {"roleCode": preset})["errorDescription"] == "预置角色不能删除"
     assert wire.call("/cgi/crm/v2/special/roleUpdate", {"roleCode": preset})["errorDescription"] == "预置角色不能修改"
     assert wire.call("/cgi/crm/v2/special/roleDelete", {"roleCode": "nope"})["errorDescription"] == "角色不存在"
+
+
+def test_the_root_department_reports_its_parent_as_0_and_parent_id_0_names_it(wire: Wire) -> None:
+    detail = wire.call("/cgi/department/detail", departmentId=WHOLE_COMPANY)["department"]
+    assert (detail["parentDepartmentId"], detail["ancestors"]) == (0, [])
+    top = wire.call("/cgi/department/add", department={"name": "顶级部门", "parentId": 0})
+    assert top["errorCode"] == 0
+    departments = {d["id"]: d for d in wire.call("/cgi/department/list")["departments"]}
+    assert departments[top["departmentId"]]["parentId"] == WHOLE_COMPANY
+    same = wire.call("/cgi/department/update", department={"id": WHOLE_COMPANY, "parentId": 0, "name": "全公司"})
+    assert same["errorCode"] == 0, "the root's own parent, sent back, is no change"
+    moved = wire.call("/cgi/department/update", department={"id": WHOLE_COMPANY, "parentId": top["departmentId"]})
+    assert moved["errorMessage"] == "the whole-company department has no parent"
+
+
+def test_get_by_mobile_answers_the_full_employee_record(wire: Wire) -> None:
+    sales = add_department(wire, "销售部")
+    open_user_id = wire.call("/cgi/user/add", user={
+        "name": "王雨", "mobile": "18100000001", "email": "wang@example.com", "position": "销售经理",
+        "mainDepartmentId": sales, "attachingDepartmentIds": [WHOLE_COMPANY], "employeeNumber": "E01"})["openUserId"]
+    [employee] = wire.call("/cgi/user/getByMobile", mobile="18100000001")["empList"]
+    assert {k: employee[k] for k in ("openUserId", "name", "mobile", "email", "position", "status",
+                                     "mainDepartmentIds", "departmentIds", "employeeNumber", "isStop")} == {
+        "openUserId": open_user_id, "name": "王雨", "mobile": "18100000001", "email": "wang@example.com",
+        "position": "销售经理", "status": 1, "mainDepartmentIds": [sales], "departmentIds": [sales, WHOLE_COMPANY],
+        "employeeNumber": "E01", "isStop": False}
+
+
+def test_batch_by_update_time_pages_the_employees_changed_in_a_window(wire: Wire) -> None:
+    for number in range(5):
+        wire.call("/cgi/user/add", user={"name": f"员工{number}", "mobile": f"1820000000{number}"})
+    first = wire.call("/cgi/user/get/batchByUpdTime", pageSize=4, pageNumber=1)
+    second = wire.call("/cgi/user/get/batchByUpdTime", pageSize=4, pageNumber=2)
+    assert (first["totalCount"], first["pageCount"], first["pageNumber"], len(first["employees"])) == (6, 2, 1, 4)
+    assert (second["pageNumber"], len(second["employees"])) == (2, 2)
+    names = [e["name"] for e in first["employees"] + second["employees"]]
+    assert names == ["系统管理员", *(f"员工{n}" for n in range(5))], "oldest change first"
+    assert first["lastChangedTime"] == max(e["createTime"] for e in first["employees"] + second["employees"])
+    later = wire.call("/cgi/user/get/batchByUpdTime", startTime=first["lastChangedTime"] + 1)
+    assert (later["totalCount"], later["employees"]) == (0, [])
+    refused = wire.call("/cgi/user/get/batchByUpdTime", pageSize=1001)
+    assert refused["errorMessage"] == "pageSize is 1 to 1000 and pageNumber starts at 1"

@@ -172,12 +172,37 @@ def test_serve_prints_how_to_use_it_and_stops_cleanly_on_ctrl_c(tmp_path: Path) 
         f"Sandbox tenant serving at {served.url}",
         f"  data: {data.resolve()}  api: full  faults: 5xx=0.5,seed=1  rate limit: 100 calls / 20 s per interface",
         f"  credentials:        mktctl sandbox credentials --data {data}",
-        f"  point mktctl at it: eval $(mktctl sandbox credentials --data {data} --output env --url {served.url})",
+        f"  point mktctl at it: eval $(mktctl sandbox credentials --data {data} --output env)",
         "Press Ctrl-C to stop.",
         f"faults injected: {statuses.count(500)} in 10 calls (5xx {statuses.count(500)})",
     ]
     assert served.stderr.strip().endswith("sandbox stopped")
     assert "Traceback" not in served.stderr
+
+
+@pytest.mark.served
+def test_credentials_find_where_the_data_file_is_served_until_the_server_stops(mktctl: RunMktctl,
+                                                                              tmp_path: Path) -> None:
+    data = tmp_path / DATA
+    record = data.with_name("sandbox.db.served.json")
+    with served_process(data) as served:
+        assert json.loads(record.read_text())["url"] == served.url
+        run = mktctl("sandbox", "credentials", "--output", "env")
+        assert run.code == 0, run.output
+        assert f"export MKTCTL_TENANT_URL={served.url};" in run.stdout.splitlines()
+        assert credentials(mktctl, "--url", "http://127.0.0.1:9999")["url"] == "http://127.0.0.1:9999", "--url wins"
+        assert served.stop() == 0
+    assert not record.exists(), "the record goes when the server stops"
+    assert credentials(mktctl)["url"] == "http://127.0.0.1:8765"
+
+
+def test_a_record_left_by_a_server_that_died_is_ignored(mktctl: RunMktctl, tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True, timeout=60)
+    (tmp_path / DATA).parent.mkdir(parents=True)
+    (tmp_path / ".mktctl" / "sandbox.db.served.json").write_text(json.dumps(
+        {"url": "http://127.0.0.1:4444", "pid": int(dead.stdout), "data": str(tmp_path / DATA)}))
+    assert credentials(mktctl)["url"] == "http://127.0.0.1:8765"
 
 
 @pytest.mark.served

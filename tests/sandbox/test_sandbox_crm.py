@@ -54,9 +54,11 @@ def test_every_emulated_object_takes_records(wire: Wire) -> None:
     ({"dataObjectApiName": "LeadsObj", "name": "x", "nickname": "y"}, "field nickname does not exist on LeadsObj"),
     ({"dataObjectApiName": "LeadsObj", "name": "x", "source": "99"}, "value '99' is not an option of source"),
     ({"dataObjectApiName": "LeadsObj", "name": 5}, "field name takes a string"),
-    ({"dataObjectApiName": "LeadsObj", "name": "x", "last_modified_time": 1},
-     "field last_modified_time is read-only"),
-    ({"dataObjectApiName": "LeadsObj", "name": "x", "created_by": ["x"]}, "field created_by is read-only"),
+    ({"dataObjectApiName": "LeadsObj", "name": "x", "record_type": "partner__c"},
+     "record type partner__c does not exist on this object"),
+    ({"dataObjectApiName": "LeadsObj", "name": "x", "object_describe_api_name": "AccountObj"},
+     "object_describe_api_name 'AccountObj' does not match dataObjectApiName LeadsObj"),
+    ({"dataObjectApiName": "MarketingEventObj", "name": "x", "budget": "lots"}, "field budget takes a number"),
     ({"dataObjectApiName": "LeadsObj", "name": "x", "account_id": "nope"},
      "account_id: AccountObj record nope not found"),
     ({"dataObjectApiName": "LeadsObj", "name": "x", "owner": ["FSUID_NOBODY"]}, "employee FSUID_NOBODY not found"),
@@ -107,10 +109,13 @@ def test_update_changes_only_the_given_fields(wire: Wire) -> None:
 
 def test_update_cannot_change_the_owner_that_takes_changeowner(wire: Wire, module_sandbox: Any) -> None:
     record_id = wire.create("LeadsObj", name="张三")
-    refused = wire.call(f"{CRM}/update", {"object_data": {"dataObjectApiName": "LeadsObj", "_id": record_id,
-                                                          "owner": [wire.corp.admin_open_user_id]}})
-    assert refused["errorMessage"] == "owner cannot be changed by update; use data/changeOwner"
     colleague = wire.call("/cgi/user/add", user={"name": "销售甲", "mobile": "13700137000"})["openUserId"]
+    refused = wire.call(f"{CRM}/update", {"object_data": {"dataObjectApiName": "LeadsObj", "_id": record_id,
+                                                          "owner": [colleague]}})
+    assert refused["errorMessage"] == "owner cannot be changed by update; use data/changeOwner"
+    sent_back = wire.call(f"{CRM}/update", {"object_data": {"dataObjectApiName": "LeadsObj", "_id": record_id,
+                                                            "owner": [wire.corp.admin_open_user_id], "name": "张三丰"}})
+    assert sent_back["errorCode"] == 0, "the unchanged owner of a record sent back whole is no change"
     answer = wire.call(f"{CRM}/changeOwner", {"dataObjectApiName": "LeadsObj",
                                               "Data": [{"objectDataId": record_id, "ownerId": [colleague]}]})
     assert answer["errorCode"] == 0

@@ -102,7 +102,9 @@ def test_the_extension_api_has_its_own_openapi_document(ext: Wire) -> None:
     assert document["info"]["version"] == "1"
     assert "`lead_scoring`, `tag_groups`" in document["info"]["description"]
     assert document["servers"][0]["url"] == EXT, "its paths are relative to the prefix"
-    assert sorted(document["paths"]) == ["/capabilities", "/settings/{kind}/delete", "/settings/{kind}/list",
+    assert sorted(document["paths"]) == ["/capabilities", "/fields/delete", "/fields/list", "/fields/upsert",
+                                         "/messages/list", "/objects/delete", "/objects/list", "/objects/upsert",
+                                         "/settings/{kind}/delete", "/settings/{kind}/list",
                                          "/settings/{kind}/upsert"]
     assert all(set(item) == {"post"} for item in document["paths"].values())
 

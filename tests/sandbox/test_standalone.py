@@ -130,7 +130,7 @@ def test_the_sandbox_serves_and_embeds_with_the_client_side_of_mktctl_refused(tm
                 "items": [["行业", {"values": ["制造", "金融"]}]]}
     assert answers["served"] == expected
     assert answers["embedded"] == expected
-    assert answers["mktctl modules"] == ["errors", "sandbox"]
+    assert answers["mktctl modules"] == ["base", "errors", "sandbox"], "the base layer writes the served record"
 
 
 CHECKS_LAZILY = """

@@ -86,8 +86,8 @@ def serve(
             details.append(f"catalog: {catalog} ({count} setting kind{'' if count == 1 else 's'})")
         st.out.print("  " + "  ".join(details), markup=False)
         st.out.print(f"  credentials:        mktctl sandbox credentials --data {where}", markup=False)
-        st.out.print(f"  point mktctl at it: eval $(mktctl sandbox credentials --data {where} --output env "
-                     f"--url {url})", markup=False, soft_wrap=True)
+        st.out.print(f"  point mktctl at it: eval $(mktctl sandbox credentials --data {where} --output env)",
+                     markup=False, soft_wrap=True)
         st.out.print("Press Ctrl-C to stop.", markup=False)
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a served sandbox stops
@@ -112,14 +112,19 @@ def credentials(
         OutputFormat.table, OutputFormat.json, OutputFormat.env,
         help="table, json, or env (export lines for eval $(...)).")]
     = OutputFormat.table,
-    url: Annotated[str, typer.Option(help="The URL the sandbox is served at (mktctl sandbox serve).")]
-    = DEFAULT_URL,
+    url: Annotated[str | None, typer.Option(
+        help="The URL the sandbox is served at (default: where `mktctl sandbox serve` on this data file is "
+             f"serving, else {DEFAULT_URL}).")] = None,
 ) -> None:
     """Show the credentials of the sandbox's corp: local test credentials, valid only against it."""
     st = state(ctx)
+    from mktctl.sandbox.served_record import read_record
     from mktctl.sandbox.store import Store
     from mktctl.tenant import settings
 
+    if url is None:
+        record = read_record(data)
+        url = record.url if record is not None else DEFAULT_URL
     store = Store(data)
     try:
         corp = store.default_corp()

@@ -2,7 +2,10 @@
 top level of the body) and CRM roles (``/cgi/crm/v2/special/*``, parameters under ``data``).
 
 Where the public sources do not give a request shape (department and user status, role add/update/
-delete), the sandbox uses the shape documented in docs/sandbox.md and marks it inferred there.
+delete), the sandbox uses the shape documented in docs/sandbox.md and marks it inferred there. The root
+department (999999, 全公司) has no parent; the platform reports its parent as 0, and a ``parentId`` of 0
+names the root. Every change is mirrored into the PersonnelObj and DepartmentObj views
+(``mktctl.sandbox.views``).
 """
 
 from __future__ import annotations
@@ -13,11 +16,15 @@ import sqlite3
 from typing import Any
 
 from mktctl.sandbox import protocol as p
+from mktctl.sandbox import views
 from mktctl.sandbox.auth import CallContext
 from mktctl.sandbox.crm import Handler
+from mktctl.sandbox.limits import MAX_IDS, bounded
 from mktctl.sandbox.store import WHOLE_COMPANY_DEPARTMENT, dumps
 
 STOPPED = 2  # setStatus: 1 = in use, 2 = stopped
+ROOT_PARENT = 0  # the platform's parent id of the root department
+MAX_PAGE_SIZE = 1000  # batchByUpdTime pageSize (default 20)
 _USER_FIELDS = ("account", "name", "fullName", "nickName", "position", "gender", "mobile", "email",
                 "mainDepartmentId", "attachingDepartmentIds", "employeeNumber", "hireDate", "birthDate",
                 "startWorkDate", "leaderId")
@@ -27,14 +34,15 @@ _USER_FIELDS = ("account", "name", "fullName", "nickName", "position", "gender",
 
 
 def _department(row: sqlite3.Row) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "parentId": row["parent_id"],
+    parent = row["parent_id"] if row["parent_id"] is not None else ROOT_PARENT
+    return {"id": row["id"], "name": row["name"], "parentId": parent,
             "isStop": bool(row["is_stop"]), "order": row["ord"], "principalId": row["principal_id"]}
 
 
 def _dept_row(db: sqlite3.Connection, ctx: CallContext, dept_id: Any) -> sqlite3.Row:
     try:
         ident = int(dept_id)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise p.SandboxError(11009, "the parameter departmentId is illegal", "部门ID不合法") from None
     row = db.execute("SELECT * FROM departments WHERE corp_id = ? AND id = ?",
                      (ctx.corp_id, ident)).fetchone()
@@ -63,11 +71,16 @@ def department_detail(ctx: CallContext) -> dict[str, Any]:
                            "ancestors": ancestors, "status": STOPPED if dept["isStop"] else 1}}
 
 
+def _parent(value: Any) -> Any:
+    """A ``parentId`` as a department id: 0 (the root's parent, as the platform reports it) is the root."""
+    return WHOLE_COMPANY_DEPARTMENT if value in (ROOT_PARENT, str(ROOT_PARENT)) else value
+
+
 def department_add(ctx: CallContext) -> dict[str, Any]:
     spec = ctx.body.get("department")
     if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"].strip():
         raise p.SandboxError(p.PARAMETER_ERROR, "department.name is required")
-    parent = spec.get("parentId", WHOLE_COMPANY_DEPARTMENT)
+    parent = _parent(spec.get("parentId", WHOLE_COMPANY_DEPARTMENT))
     with ctx.store.transaction() as db:
         parent_row = _dept_row(db, ctx, parent)
         clash = db.execute("SELECT 1 FROM departments WHERE corp_id = ? AND parent_id = ? AND name = ? AND "
@@ -80,6 +93,7 @@ def department_add(ctx: CallContext) -> dict[str, Any]:
         db.execute("INSERT INTO departments VALUES (?, ?, ?, ?, 0, ?, ?)",
                    (ctx.corp_id, dept_id, spec["name"], parent_row["id"], order,
                     spec.get("principalOpenUserId")))
+        views.sync_department(db, ctx.corp_id, dept_id, ctx.store.now_ms())
     return {"departmentId": dept_id, "order": order}
 
 
@@ -93,11 +107,12 @@ def department_update(ctx: CallContext) -> dict[str, Any]:
         raise p.SandboxError(p.PARAMETER_ERROR, "department.order must be a whole number")
     with ctx.store.transaction() as db:
         row = _dept_row(db, ctx, spec.get("id"))
-        if row["id"] == WHOLE_COMPANY_DEPARTMENT and "parentId" in spec:
+        root = row["id"] == WHOLE_COMPANY_DEPARTMENT
+        if root and "parentId" in spec and spec["parentId"] not in (ROOT_PARENT, str(ROOT_PARENT)):
             raise p.SandboxError(p.PARAMETER_ERROR, "the whole-company department has no parent")
         parent = row["parent_id"]
-        if "parentId" in spec:
-            parent = _dept_row(db, ctx, spec["parentId"])["id"]
+        if "parentId" in spec and not root:
+            parent = _dept_row(db, ctx, _parent(spec["parentId"]))["id"]
             walk = parent
             while walk is not None:  # refuse a move below itself
                 if walk == row["id"]:
@@ -109,6 +124,7 @@ def department_update(ctx: CallContext) -> dict[str, Any]:
             (spec.get("name", row["name"]), parent, spec.get("order", row["ord"]),
              spec.get("principalOpenUserId", row["principal_id"]), ctx.corp_id, row["id"]),
         )
+        views.sync_department(db, ctx.corp_id, row["id"], ctx.store.now_ms())
     return {}
 
 
@@ -132,6 +148,7 @@ def department_set_status(ctx: CallContext) -> dict[str, Any]:
                                          "部门下还有在职员工")
         db.execute("UPDATE departments SET is_stop = ? WHERE corp_id = ? AND id = ?",
                    (int(stop), ctx.corp_id, row["id"]))
+        views.sync_department(db, ctx.corp_id, row["id"], ctx.store.now_ms())
     return {}
 
 
@@ -193,13 +210,14 @@ def user_add(ctx: CallContext) -> dict[str, Any]:
     user = {k: spec[k] for k in _USER_FIELDS if k in spec}
     user.setdefault("mainDepartmentId", WHOLE_COMPANY_DEPARTMENT)
     user["isStop"] = False
-    user["createTime"] = ctx.store.now_ms()
+    user["createTime"] = user["updateTime"] = ctx.store.now_ms()
     open_user_id = "FSUID_" + secrets.token_hex(16).upper()
     with ctx.store.transaction() as db:
         _check_user(db, ctx, user, None)
         employee_id = ctx.store.next_value(db, ctx.corp_id, "employee", 1000)
         db.execute("INSERT INTO users VALUES (?, ?, ?, ?)",
                    (ctx.corp_id, open_user_id, employee_id, dumps(user)))
+        views.sync_user(db, ctx.corp_id, open_user_id)
     return {"openUserId": open_user_id}
 
 
@@ -211,9 +229,11 @@ def user_update(ctx: CallContext) -> dict[str, Any]:
         row = _user_row(db, ctx, spec.get("openUserId"))
         user = json.loads(row["data"])
         user.update({k: spec[k] for k in _USER_FIELDS if k in spec})
+        user["updateTime"] = ctx.store.now_ms()
         _check_user(db, ctx, user, row["open_user_id"])
         db.execute("UPDATE users SET data = ? WHERE corp_id = ? AND open_user_id = ?",
                    (dumps(user), ctx.corp_id, row["open_user_id"]))
+        views.sync_user(db, ctx.corp_id, row["open_user_id"])
     return {}
 
 
@@ -249,16 +269,51 @@ def user_simple_list(ctx: CallContext) -> dict[str, Any]:
                          for u in users]}
 
 
+def _employee(user: dict[str, Any]) -> dict[str, Any]:
+    """The full employee record: the user's fields with ``status`` (1 in use, 2 stopped), the main
+    department as a list (``mainDepartmentIds``), and no internal bookkeeping."""
+    record = {k: v for k, v in user.items() if k not in ("updateTime",) and v is not None}
+    main = user.get("mainDepartmentId")
+    record["mainDepartmentIds"] = [main] if main is not None else []
+    record["status"] = STOPPED if user["isStop"] else 1
+    return record
+
+
 def user_get_by_mobile(ctx: CallContext) -> dict[str, Any]:
     mobile = ctx.body.get("mobile")
     if not mobile:
         raise p.SandboxError(p.PARAMETER_ERROR, "mobile is required")
     with ctx.store.reading() as db:
         found = [u for u in _users(db, ctx) if u.get("mobile") == mobile]
-    return {"empList": [{"openUserId": u["openUserId"], "name": u["name"],
-                         "mainDepartmentIds": [u.get("mainDepartmentId")],
-                         "departmentIds": u["departmentIds"], "status": STOPPED if u["isStop"] else 1}
-                        for u in found]}
+    return {"empList": [_employee(u) for u in found]}
+
+
+def _page_number(value: Any, name: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        raise p.SandboxError(p.PARAMETER_ERROR, f"{name} must be a positive whole number")
+    return int(value)
+
+
+def user_batch_by_update_time(ctx: CallContext) -> dict[str, Any]:
+    """Employees changed within [startTime, endTime] (epoch ms, both optional), oldest change first,
+    paged by ``pageNumber`` (from 1) and ``pageSize`` (default 20, at most 1000)."""
+    size = _page_number(ctx.body.get("pageSize"), "pageSize", 20)
+    number = _page_number(ctx.body.get("pageNumber"), "pageNumber", 1)
+    if not 1 <= size <= MAX_PAGE_SIZE or number < 1:
+        raise p.SandboxError(p.PARAMETER_ERROR, f"pageSize is 1 to {MAX_PAGE_SIZE} and pageNumber starts at 1")
+    start = _page_number(ctx.body.get("startTime"), "startTime", 0)
+    end = _page_number(ctx.body.get("endTime"), "endTime", 2**63 - 1)
+    with ctx.store.reading() as db:
+        changed = [u for u in _users(db, ctx)
+                   if start <= int(u.get("updateTime") or u.get("createTime") or 0) <= end]
+    changed.sort(key=lambda u: (int(u.get("updateTime") or u.get("createTime") or 0), int(u["employeeId"])))
+    last = max((int(u.get("updateTime") or u.get("createTime") or 0) for u in changed), default=0)
+    page = changed[(number - 1) * size:number * size]
+    return {"pageNumber": number, "pageSize": size, "totalCount": len(changed),
+            "pageCount": (len(changed) + size - 1) // size, "lastChangedTime": last,
+            "employees": [_employee(u) for u in page]}
 
 
 def user_set_status(ctx: CallContext) -> dict[str, Any]:
@@ -271,8 +326,10 @@ def user_set_status(ctx: CallContext) -> dict[str, Any]:
             raise p.SandboxError(p.PARAMETER_ERROR, "the system administrator cannot be stopped")
         user = json.loads(row["data"])
         user["isStop"] = int(status) == STOPPED
+        user["updateTime"] = ctx.store.now_ms()
         db.execute("UPDATE users SET data = ? WHERE corp_id = ? AND open_user_id = ?",
                    (dumps(user), ctx.corp_id, row["open_user_id"]))
+        views.sync_user(db, ctx.corp_id, row["open_user_id"])
     return {}
 
 
@@ -335,7 +392,7 @@ def role_delete(ctx: CallContext) -> dict[str, Any]:
 def _string_list(value: Any, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise p.SandboxError(p.PARAMETER_ERROR, f"data.{name} must be a list of strings")
-    return value
+    return bounded(value, f"data.{name}", MAX_IDS)
 
 
 def batch_add_user_role(ctx: CallContext) -> dict[str, Any]:
@@ -387,6 +444,7 @@ HANDLERS: dict[str, Handler] = {
     "/cgi/user/list": user_list,
     "/cgi/user/simpleList": user_simple_list,
     "/cgi/user/getByMobile": user_get_by_mobile,
+    "/cgi/user/get/batchByUpdTime": user_batch_by_update_time,
     "/cgi/user/setStatus": user_set_status,
     "/cgi/crm/v2/special/roleGetRoleList": role_list,
     "/cgi/crm/v2/special/roleAdd": role_add,

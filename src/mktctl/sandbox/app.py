@@ -16,18 +16,19 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from mktctl.sandbox import addressbook, crm
+from mktctl.sandbox import addressbook, crm, messages, pools
 from mktctl.sandbox import protocol as p
 from mktctl.sandbox.auth import CallContext, authenticate, issue_token
 from mktctl.sandbox.catalog import Catalog, default_catalog
-from mktctl.sandbox.extension import PREFIX, DeleteRequest, Extension, ListRequest, UpsertRequest
+from mktctl.sandbox.extension import PREFIX, Extension
+from mktctl.sandbox.extension_routes import extension_app
 from mktctl.sandbox.store import Store
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -94,7 +95,8 @@ def create_app(
         raise ValueError("api must be 'full' or 'public'")
     app = FastAPI(title="mktctl sandbox tenant", docs_url=None, redoc_url=None, openapi_url=None)
     limiter = _Limiter(rate_limit, time.monotonic) if rate_limit else None
-    handlers: dict[str, crm.Handler] = {**crm.HANDLERS, **addressbook.HANDLERS}
+    handlers: dict[str, crm.Handler] = {**crm.HANDLERS, **pools.HANDLERS, **addressbook.HANDLERS,
+                                        **messages.HANDLERS}
 
     async def read_body(request: Request) -> dict[str, Any]:
         declared = request.headers.get("content-length")
@@ -133,7 +135,8 @@ def create_app(
                 if path.startswith("/oauth2.0/"):
                     answer = _current_style_token(store, answer)
             else:
-                ctx = await run_in_threadpool(authenticate, store, body, request.headers, trace)
+                ctx = await run_in_threadpool(partial(authenticate, require_user=_acts_as_employee(path)),
+                                              store, body, request.headers, trace)
                 trace = p.new_trace_id(ctx.corp.ea, ctx.open_user_id)
                 ctx.trace_id = trace
                 if limiter is not None and not limiter.allow(ctx.corp_id, path):
@@ -163,7 +166,7 @@ def create_app(
 
     if api == "full":
         extension = Extension(catalog if catalog is not None else default_catalog())
-        app.mount(PREFIX, _extension_app(extension, dispatch))
+        app.mount(PREFIX, extension_app(extension, dispatch))
 
     if faults is not None:
         async def fault_report() -> Response:
@@ -180,6 +183,12 @@ def create_app(
     app.add_api_route("/{rest:path}", unknown, methods=["POST", "GET"], include_in_schema=False)
     app.state.store = store
     return app
+
+
+def _acts_as_employee(path: str) -> bool:
+    """CRM data and the extension API act as an employee (``currentOpenUserId``, or ``x-fs-userid``): the
+    platform's CRM calls require one, the address book and messages do not (shared/reference §1.1)."""
+    return path.startswith(("/cgi/crm/", PREFIX))
 
 
 def _finite(text: str) -> float:
@@ -206,6 +215,12 @@ def _guarded(handler: Callable[[CallContext], dict[str, Any]], ctx: CallContext)
             raise
         raise p.SandboxError(p.PARAMETER_ERROR, "a parameter has a value of the wrong type (a list or an "
                                                 "object where a single value belongs)") from None
+    except sqlite3.OperationalError as exc:
+        # the bounds of mktctl.sandbox.limits keep queries under SQLite's own limits; should one still be
+        # reached, it is the request's size, answered as such
+        if not str(exc).startswith(("too many", "Expression tree is too large", "parser stack overflow")):
+            raise
+        raise p.SandboxError(p.PARAMETER_ERROR, f"the request is too large: {exc}", "请求过大") from None
 
 
 def _current_style_token(store: Store, answer: dict[str, Any]) -> dict[str, Any]:
@@ -213,65 +228,3 @@ def _current_style_token(store: Store, answer: dict[str, Any]) -> dict[str, Any]
     assert corp is not None
     return {"accessToken": answer["corpAccessToken"], "expiresIn": answer["expiresIn"],
             "openUserId": corp.corp_id, "appId": corp.app_id, "ea": corp.ea}
-
-
-def _extension_app(ext: Extension, dispatch: Callable[..., Any]) -> FastAPI:
-    sub = FastAPI(
-        title="mktctl sandbox extension API",
-        version="1",
-        description=(
-            "Marketing settings that the public FxiaoKe open API does not expose. Served only by the mktctl "
-            "sandbox; against a real tenant these settings are manual steps. Same envelope (errorCode, "
-            "errorMessage, errorDescription, traceId) and same corpAccessToken as the public API, given in "
-            "the body (corpAccessToken, corpId, currentOpenUserId) or as a Bearer header.\n\nKinds: "
-            + ", ".join(f"`{k}`" for k in ext.catalog.names())
-        ),
-        docs_url=None,
-        redoc_url=None,
-        servers=[{"url": PREFIX, "description": "the extension API's prefix on the sandbox"}],
-    )
-    models: list[type[Any]] = [ListRequest, UpsertRequest, DeleteRequest]
-
-    def body_schema(model: type[Any]) -> dict[str, Any]:
-        ref = {"$ref": f"#/components/schemas/{model.__name__}"}
-        return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref}}}}
-
-    def openapi() -> dict[str, Any]:
-        """FastAPI's document, with the request models under components (their $refs resolve there)."""
-        if sub.openapi_schema is None:
-            schema = get_openapi(title=sub.title, version=sub.version, description=sub.description,
-                                 routes=sub.routes, servers=sub.servers)
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in models:
-                definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
-                components.update(definition.pop("$defs", {}))
-                components[model.__name__] = definition
-            sub.openapi_schema = schema
-        return sub.openapi_schema
-
-    sub.openapi = openapi  # type: ignore[method-assign]
-
-    async def capabilities(request: Request) -> Response:
-        return await dispatch(request, f"{PREFIX}/capabilities", ext.capabilities)  # type: ignore[no-any-return]
-
-    async def list_settings(request: Request, kind: str) -> Response:
-        return await dispatch(  # type: ignore[no-any-return]
-            request, f"{PREFIX}/settings/{kind}/list", lambda ctx: ext.list(ctx, kind))
-
-    async def upsert_setting(request: Request, kind: str) -> Response:
-        return await dispatch(  # type: ignore[no-any-return]
-            request, f"{PREFIX}/settings/{kind}/upsert", lambda ctx: ext.upsert(ctx, kind))
-
-    async def delete_setting(request: Request, kind: str) -> Response:
-        return await dispatch(  # type: ignore[no-any-return]
-            request, f"{PREFIX}/settings/{kind}/delete", lambda ctx: ext.delete(ctx, kind))
-
-    routes: tuple[tuple[str, Callable[..., Any], str, type[Any]], ...] = (
-        ("/capabilities", capabilities, "List the kinds this sandbox has", ListRequest),
-        ("/settings/{kind}/list", list_settings, "List a kind's settings", ListRequest),
-        ("/settings/{kind}/upsert", upsert_setting, "Create or replace a setting by its key", UpsertRequest),
-        ("/settings/{kind}/delete", delete_setting, "Delete a setting by natural key", DeleteRequest),
-    )
-    for path, endpoint, summary, model in routes:
-        sub.add_api_route(path, endpoint, methods=["POST"], summary=summary, openapi_extra=body_schema(model))
-    return sub

@@ -73,9 +73,10 @@ def issue_token(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def authenticate(store: Store, body: Mapping[str, Any], headers: Mapping[str, str],
-                 trace_id: str) -> CallContext:
+                 trace_id: str, *, require_user: bool = False) -> CallContext:
     """Resolve who is calling, or raise the platform's error: 20017 when no token was sent at all,
-    20016 when the token is unknown, expired or belongs to another corp."""
+    20016 when the token is unknown, expired or belongs to another corp, 10010 when a call that acts as
+    an employee (``require_user``: CRM data) names none, 20012 when the employee does not exist."""
     bearer = headers.get("authorization", "")
     if bearer.lower().startswith("bearer "):
         token = bearer[7:].strip()
@@ -97,6 +98,10 @@ def authenticate(store: Store, body: Mapping[str, Any], headers: Mapping[str, st
     if corp_ref is not None and corp_ref != (corp.ea if by_ea else corp.corp_id) and corp_ref != corp.corp_id:
         raise p.SandboxError(p.TOKEN_INVALID, "the cropId,cropAccessToken or authorization is error")
     open_user_id = str(user_ref) if user_ref else None
+    if open_user_id is None and require_user:
+        where = "the x-fs-userid header" if by_ea else "currentOpenUserId"
+        raise p.SandboxError(p.OPEN_USER_MISSING, f"{where} is required: the acting employee of a CRM call",
+                             "缺少参数currentOpenUserId")
     if open_user_id is not None and by_ea and open_user_id.isdigit():
         open_user_id = _open_user_id_by_employee_id(store, corp.corp_id, int(open_user_id))
     if open_user_id is not None and not _user_exists(store, corp.corp_id, open_user_id):

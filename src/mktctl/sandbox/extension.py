@@ -1,10 +1,13 @@
-"""The sandbox's extension API: the marketing settings the public FxiaoKe open API does not expose
-(channel bindings, scoring, tags, SOP templates, role permission matrices, ...).
+"""The sandbox's extension API: what the public FxiaoKe open API does not expose - the marketing
+settings (channel bindings, scoring, tags, SOP templates, role permission matrices, ...), the definition
+of a tenant's custom fields and custom objects (``mktctl.sandbox.definitions``), and the messages the
+app sent (``mktctl.sandbox.messages``).
 
 It lives under its own prefix, ``/mktctl/ext/v1``, with its own OpenAPI document at
 ``/mktctl/ext/v1/openapi.json``, and speaks the same envelope and the same token as the public API.
 Each setting is stored by kind and natural key. Which kinds there are, and the JSON Schema each spec is
 checked against, come from the catalog the sandbox is handed at start (see ``mktctl.sandbox.catalog``).
+The request models below are what the OpenAPI document shows; the handlers check the bodies themselves.
 """
 
 from __future__ import annotations
@@ -51,6 +54,87 @@ class UpsertRequest(Identity):
 
 class DeleteRequest(Identity):
     data: DeleteData
+
+
+class OptionSpec(BaseModel):
+    label: str = Field(..., min_length=1, description="the option's label, e.g. 英国")
+    value: str | None = Field(None, description="the option's value as records hold it (e.g. IYWea10Fx); "
+                                                "generated when left out")
+
+
+class FieldSpec(BaseModel):
+    api_name: str | None = Field(None, description="a custom field's api name ending in __c (kept exactly, e.g. "
+                                                   "field_a1B2c__c), or a standard field's name to relabel, "
+                                                   "require or give options; generated (field_xxxxx__c) when "
+                                                   "left out")
+    label: str | None = Field(None, description="the field's label (required for a new field)")
+    type: str | None = Field(None, description="text, long_text, number, currency, percentile, date, date_time, "
+                                               "time, phone_number, email, url, select_one, select_many, "
+                                               "true_or_false, employee, department, object_reference; "
+                                               "required for a new field, fixed afterwards")
+    is_required: bool | None = Field(None, description="whether a create must give a value")
+    options: list[OptionSpec | str] | None = Field(None, description="a picklist's options, in order; a plain "
+                                                                     "text is a label")
+    target_api_name: str | None = Field(None, description="the object an object_reference field points at")
+    help_text: str | None = Field(None, description="the hint shown under the field")
+
+
+class FieldUpsertData(BaseModel):
+    objectApiName: str = Field(..., description="the object that has the field, e.g. LeadsObj or object_x7Kp2__c")
+    field: FieldSpec
+
+
+class FieldListData(BaseModel):
+    objectApiName: str
+
+
+class FieldDeleteData(BaseModel):
+    objectApiName: str
+    api_name: str
+
+
+class ObjectSpec(BaseModel):
+    api_name: str | None = Field(None, description="ending in __c (kept exactly); generated (object_xxxxx__c) "
+                                                   "when left out")
+    display_name: str = Field(..., min_length=1, description="the object's name, e.g. 渠道伙伴联系人")
+    description: str | None = None
+
+
+class ObjectUpsertData(BaseModel):
+    object: ObjectSpec
+
+
+class ObjectDeleteData(BaseModel):
+    api_name: str
+
+
+class MessageListData(BaseModel):
+    since: int | None = Field(None, description="only messages sent at or after this time (epoch ms)")
+    toUser: str | None = Field(None, description="only messages to this employee (open user id)")
+
+
+class FieldUpsertRequest(Identity):
+    data: FieldUpsertData
+
+
+class FieldListRequest(Identity):
+    data: FieldListData
+
+
+class FieldDeleteRequest(Identity):
+    data: FieldDeleteData
+
+
+class ObjectUpsertRequest(Identity):
+    data: ObjectUpsertData
+
+
+class ObjectDeleteRequest(Identity):
+    data: ObjectDeleteData
+
+
+class MessageListRequest(Identity):
+    data: MessageListData = Field(default_factory=MessageListData)
 
 
 class Setting(BaseModel):

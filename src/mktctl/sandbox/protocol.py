@@ -15,6 +15,7 @@ SUCCESS = 0
 SYSTEM_ERROR = -2
 SYSTEM_BUSY = -1
 PARAM_MISSING_APP_SECRET = 10006  # observed for any bad token-request credential and for unknown paths
+OPEN_USER_MISSING = 10010  # the global table's "missing openUserId": a CRM call without currentOpenUserId
 OFFSET_OUT_OF_RANGE = 10013
 EMPTY_BODY = 12004
 CALL_LIMIT = 14001
@@ -32,11 +33,13 @@ EMPLOYEE_NOT_FOUND = 30027
 PARAMETER_ERROR = 32000
 BODY_TOO_LARGE = 32001  # sandbox-only: the request body exceeds the sandbox's limit
 DATA_NOT_FOUND = 32002  # sandbox-only: code for "record not found" (the platform's code is not documented)
+DUPLICATE_DATA = 32003  # sandbox-only: a create the duplicate check refuses (the platform's code is not documented)
 
 DESCRIPTIONS: dict[int, str] = {
     SYSTEM_ERROR: "系统错误",
     SYSTEM_BUSY: "系统繁忙",
     PARAM_MISSING_APP_SECRET: "缺少参数或参数不合法",
+    OPEN_USER_MISSING: "缺少参数openUserId",
     OFFSET_OUT_OF_RANGE: "offset 不能超过10000",
     EMPTY_BODY: "POST 请求体为空",
     CALL_LIMIT: "接口调用超过限制",
@@ -54,6 +57,7 @@ DESCRIPTIONS: dict[int, str] = {
     PARAMETER_ERROR: "参数错误",
     BODY_TOO_LARGE: "请求体过大",
     DATA_NOT_FOUND: "数据不存在",
+    DUPLICATE_DATA: "数据重复",
 }
 
 

@@ -27,6 +27,7 @@ from mktctl.errors import SettingsError
 from mktctl.sandbox.app import MAX_BODY_BYTES, FaultHook, RateLimit, create_app
 from mktctl.sandbox.catalog import Catalog
 from mktctl.sandbox.faults import DroppedConnection, FaultInjector
+from mktctl.sandbox.served_record import remove_record, write_record
 from mktctl.sandbox.store import Corp, Store
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def _fault_hook(faults: FaultHook | str | None) -> FaultHook | None:
     return faults
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, *, listen: bool = True) -> socket.socket:
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     # proto IPPROTO_TCP, not 0: asyncio only switches Nagle off (TCP_NODELAY) on such sockets, and with
     # Nagle on every answer waits ~40 ms for the client's delayed ACK between its headers and its body
@@ -92,7 +93,8 @@ def _bind(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host.strip("[]"), port))
-        sock.listen(128)
+        if listen:
+            sock.listen(128)
     except OSError as exc:
         sock.close()
         raise SettingsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
@@ -217,7 +219,8 @@ def serve(data: Path | str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
           log_level: str = "warning", access_log: bool = False, catalog: Catalog | None = None) -> None:
     """Serve the sandbox until interrupted (Ctrl-C raises KeyboardInterrupt once uvicorn has shut down
     cleanly). ``on_ready(url, corp)`` runs once the port is listening; ``catalog`` is what the extension
-    API keeps (default: the catalog shipped with the sandbox)."""
+    API keeps (default: the catalog shipped with the sandbox). While it serves, a record beside the data
+    file says where (``mktctl.sandbox.served_record``); it is removed when the server stops."""
     import uvicorn.config
 
     check_host(host, allow_remote=allow_remote)
@@ -226,14 +229,20 @@ def serve(data: Path | str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
     try:
         corp = store.default_corp()
         app = create_app(store, api=api, rate_limit=rate_limit, faults=hook, catalog=catalog)
-        sock = _bind(host, port)
+        sock = _bind(host, port, listen=False)
         try:
             server = _uvicorn_server(app, log_level=log_level, access_log=access_log,
                                      log_config=uvicorn.config.LOGGING_CONFIG)
+            url = _url(host, int(sock.getsockname()[1]))
+            if str(data) != ":memory:":
+                write_record(data, url)  # before the port accepts calls: whoever reaches it finds the record
+            sock.listen(128)
             if on_ready is not None:
-                on_ready(_url(host, int(sock.getsockname()[1])), corp)
+                on_ready(url, corp)
             server.run(sockets=[sock])
         finally:
             sock.close()
+            if str(data) != ":memory:":
+                remove_record(data)
     finally:
         store.close()

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+from mktctl.sandbox import views
+
+SCHEMA_VERSION = 2  # 2: custom objects and fields, sent messages, address-book views
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -95,6 +97,32 @@ CREATE TABLE IF NOT EXISTS ext_settings (
 );
 CREATE TABLE IF NOT EXISTS counters (corp_id TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
     PRIMARY KEY (corp_id, name));
+CREATE TABLE IF NOT EXISTS custom_objects (
+    corp_id TEXT NOT NULL,
+    api_name TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (corp_id, api_name)
+);
+CREATE TABLE IF NOT EXISTS custom_fields (
+    corp_id TEXT NOT NULL,
+    object_api_name TEXT NOT NULL,
+    api_name TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    PRIMARY KEY (corp_id, object_api_name, api_name)
+);
+CREATE TABLE IF NOT EXISTS messages (
+    corp_id TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    sent_at INTEGER NOT NULL,
+    sender TEXT,
+    to_users TEXT NOT NULL,
+    msg_type TEXT NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (corp_id, id)
+);
 """
 
 DEFAULT_CORP_NAME = "示例科技有限公司"
@@ -133,9 +161,13 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         with self._lock:
             self._db.executescript(_SCHEMA)
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is not None and int(row["value"]) < SCHEMA_VERSION:
+                with self.transaction() as db:  # a file of an older sandbox: build what it lacks
+                    for corp_id in [r["corp_id"] for r in db.execute("SELECT corp_id FROM corps")]:
+                        views.rebuild(db, corp_id, self.now_ms())
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                             (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         with self._lock:
@@ -184,7 +216,7 @@ class Store:
             )
             admin = {"name": "系统管理员", "account": "admin", "mainDepartmentId": WHOLE_COMPANY_DEPARTMENT,
                      "departmentIds": [WHOLE_COMPANY_DEPARTMENT], "isStop": False,
-                     "createTime": self.now_ms()}
+                     "createTime": self.now_ms(), "updateTime": self.now_ms()}
             db.execute(
                 "INSERT INTO users (corp_id, open_user_id, employee_id, data) VALUES (?, ?, 1000, ?)",
                 (corp.corp_id, corp.admin_open_user_id, json.dumps(admin, ensure_ascii=False)),
@@ -197,6 +229,7 @@ class Store:
                 "INSERT INTO user_roles VALUES (?, ?, ?, 1)",
                 (corp.corp_id, corp.admin_open_user_id, "00000000000000000000000000000006"),
             )
+            views.rebuild(db, corp.corp_id, self.now_ms())
         return corp
 
     def corps(self) -> list[Corp]:
@@ -228,7 +261,7 @@ class Store:
         """Remove every corp's data; the next use creates a fresh default corp with new credentials."""
         with self.transaction() as db:
             for table in ("corps", "tokens", "departments", "users", "roles", "user_roles", "records",
-                          "ext_settings", "counters"):
+                          "ext_settings", "counters", "custom_objects", "custom_fields", "messages"):
                 db.execute(f"DELETE FROM {table}")
 
     # ---- counters ----------------------------------------------------------------------------------
