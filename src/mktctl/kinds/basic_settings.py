@@ -81,7 +81,7 @@ class Privacy(Spec):
 
 class Attribution(Spec):
     model: AttributionModel = Field("末次触点", title="归因模型",
-                                    description="首次触点, 末次触点, 线性, U型, W型 or 时间衰减 (weights: docs/testing.md)")
+                                    description="首次触点, 末次触点, 线性, U型, W型 or 时间衰减 (docs/testing.md)")
     window_days: int = Field(30, ge=1, le=365, title="归因窗口(天)",
                              description="how far back touches count towards a lead or deal")
 
