@@ -95,6 +95,12 @@ def credit(rule: AttributionRule, touches: list[Touch], converted_at: int) -> li
     return [Credit(t, w) for t, w in zip(counted, weights(rule.model, counted, converted_at), strict=True)]
 
 
+def from_rows(rows: list[dict[str, object]]) -> list[Credit]:
+    """Credits back from :meth:`Credit.as_dict` rows (as a timeline keeps them)."""
+    return [Credit(Touch(int(str(r["at"])), str(r["source"]), str(r["campaign"])), float(str(r["share"])))
+            for r in rows]
+
+
 def totals(credits: list[Credit], by: str = "source") -> dict[str, float]:
     """Shares added up per source (or per ``campaign``)."""
     result: dict[str, float] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mktctl.rules.attribution import Credit, Touch, totals
+from mktctl.rules.attribution import from_rows, totals
 from mktctl.rules.clock import DAY, label
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import Message, Reminder
@@ -106,7 +106,7 @@ def _reminder_matches(want: dict[str, Any], reminder: Reminder) -> bool:
 
 
 def _attribution(want: dict[str, float], snap: Snapshot) -> tuple[bool, str]:
-    credits = [Credit(Touch(c["at"], c["source"], c["campaign"]), c["share"]) for c in snap.attribution or []]
+    credits = from_rows(snap.attribution or [])
     by_source, by_campaign = totals(credits, "source"), totals(credits, "campaign")
     passed = snap.attribution is not None
     for name, share in want.items():

@@ -65,9 +65,25 @@ class Cleaned:
     detail: str = ""
 
 
+_CACHE: dict[tuple[Any, ...], Cleaned] = {}
+CACHE_LIMIT = 4096  # distinct small records remembered (test people repeat across runs); batches skip it
+
+
 def clean_people(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput]) -> list[Cleaned]:
     """One :class:`Cleaned` per person, in order: the fields keyed and spelt the one way, and the reason
-    a lead is rejected."""
+    a lead is rejected. Cleaning is pure, so the result for a record already seen is remembered."""
+    context = (rules, tuple(sorted(names.labels.items())), tuple(sorted(names.options.items())))
+    keys = [(context, person.is_lead, tuple(sorted(person.fields.items()))) for person in people]
+    todo = {key: person for key, person in zip(keys, people, strict=True) if key not in _CACHE}
+    fresh = dict(zip(todo, _clean(rules, names, list(todo.values())), strict=True))
+    if len(people) <= CACHE_LIMIT:
+        if len(_CACHE) + len(fresh) > CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE.update(fresh)
+    return [fresh[key] if key in fresh else _CACHE[key] for key in keys]
+
+
+def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput]) -> list[Cleaned]:
     import pandas as pd
 
     from mktctl.leads.fields import DATA_KEYS

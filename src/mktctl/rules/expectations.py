@@ -26,7 +26,7 @@ def read_expectation(reader: _Reader, raw: Any, path: Path_, ids: list[str]) -> 
         reader.error(path, "an expectation names its person (person: ID)")
     at, when = reader.moment(item, path, required=False, end=True)
     kinds = [k for k in item if k not in MOMENT_KEYS and k in EXPECT]
-    if not kinds:
+    if not kinds and all(k in EXPECT for k in item):
         reader.error(path, "an expectation needs something to check: " + ", ".join(EXPECT[3:]))
     checks = []
     for kind in kinds:
@@ -113,7 +113,7 @@ def _tag(reader: _Reader, value: Any, path: Path_) -> str | None:
         return text
     if reader.one_of(group, path, groups, "tag group") is None:
         return None
-    if reader.one_of(tag_value, path, groups[group].values, f"value of tag group {group}") is None:
+    if reader.one_of(tag_value, path, groups[group].values, f"{group} value") is None:
         return None
     return f"{group}:{tag_value}"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mktctl.rules import model as m
-from mktctl.rules.attribution import Credit, Touch
+from mktctl.rules.attribution import from_rows
 from mktctl.rules.clock import label
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import Change, PersonResult
@@ -106,6 +106,6 @@ def _attribution(snap: Snapshot, rules: Rules) -> list[str]:
     model = rules.attribution
     if snap.attribution is None:
         return [f"no conversion by {label(snap.at)}: nothing to attribute"]
-    credits = [Credit(Touch(c["at"], c["source"], c["campaign"]), c["share"]) for c in snap.attribution]
+    credits = from_rows(snap.attribution)
     shares = ", ".join(f"{label(c.touch.at)} {c.touch.name or '(no source)'} {c.share:.3f}" for c in credits)
     return [f"{model.model} over {model.window_days} days: {shares or 'no touch in the window'}"]

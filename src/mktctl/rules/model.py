@@ -37,7 +37,7 @@ class Event:
     source: str | None = None
     campaign: str | None = None
     event_type: str | None = None
-    changes: tuple[tuple[str, str], ...] = ()  # (field key, value): field changes, in the order written
+    changes: tuple[tuple[str, str], ...] = ()  # (field, value): field changes, in the order written
     follow_up: bool = False
     converted: str | None = None  # one of CONVERSIONS
     origin: str = ""  # the id of the record it came from (after identity merges: not the survivor's own)

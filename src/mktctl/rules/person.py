@@ -248,8 +248,9 @@ class _Runner:
         at = event.at
         cause = Cause("event", f"{label(at)} {_describe(event)}")
         changed = False
-        for key, value in event.changes:
-            value = rules.names.value(key, value)
+        for name, raw in event.changes:
+            key = rules.names.key(name)
+            value = rules.names.value(key, raw)
             if state.fields.get(key, "") != value:
                 state.fields[key] = value
                 state.record(at, FIELD, key, value, cause)
@@ -351,8 +352,10 @@ class _Runner:
         state.mql_at = at
         self.qualification.mql_at = at
         self.qualification.at_mql = self.facts()
+        cause = Cause("rule", "mql_definition")
+        state.record(at, MQL, mql.stage_label, True, cause, _mql_text(mql, state))
         state.fields[STAGE_FIELD] = mql.stage_label
-        state.record(at, MQL, mql.stage_label, True, Cause("rule", "mql_definition"), _mql_text(mql, state))
+        state.record(at, FIELD, STAGE_FIELD, mql.stage_label, cause)
         state.changed = True
 
     def assign(self, at: int, phase: str) -> None:
@@ -392,9 +395,11 @@ class _Runner:
         for _ in range(MAX_ROUNDS):
             current = state.signals
             state.signals = Signals()
+            before = len(state.timeline)
             flows.enter_triggered(rules, state, at, current)
-            tags.evaluate(rules.tags, state, at)
-            flows.leave_on_exits(rules, state, at)
+            if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
+                tags.evaluate(rules.tags, state, at)
+                flows.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break
 

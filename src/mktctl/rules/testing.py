@@ -108,7 +108,8 @@ def load_tests(directory: Path, rules: Rules, only: str | None = None) -> list[T
         except PlaybookError as error:
             problems.extend(error.problems)
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(sorted(problems, key=lambda p: (p.mark.file, p.mark.line, p.mark.column) if p.mark
+                                   else ("", 0, 0)))
     if only is not None:
         chosen = [c for c in cases if only in (c.name, Path(c.file).stem, Path(c.file).name)]
         if not chosen:
