@@ -61,7 +61,8 @@ def _want(reader: _Reader, kind: str, value: Any, path: Path_, ids: list[str]) -
             reader.error(path, "name the scoring model: grade: {MODEL: GRADE}")
             return _INVALID
         model = rules.mql.model if rules.mql and rules.mql.model else models[0]
-        names = [t[0] for t in rules.model(model).thresholds] if rules.model(model) else []
+        found = rules.model(model)
+        names = [t[0] for t in found.thresholds] if found is not None else []
         return {model: None if value is None else reader.one_of(value, path, names, "grade")}
     if kind in ("mql",):
         if not isinstance(value, bool):

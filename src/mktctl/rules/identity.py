@@ -191,8 +191,12 @@ def resolve(rules: IdentityRules | None, cleaning: CleaningRules, people: Sequen
     """Every record, in creation order, as a person or as an outcome."""
     identities = Identities(rules, cleaning)
     order = sorted(range(len(people)), key=lambda i: (people[i].created, i))
-    survivors, outcomes = [], []
+    survivors: list[Survivor] = []
+    outcomes: list[Outcome] = []
     for position in order:
         result = identities.add(people[position], position, cleaned[position])
-        (survivors if isinstance(result, Survivor) else outcomes).append(result)
+        if isinstance(result, Survivor):
+            survivors.append(result)
+        else:
+            outcomes.append(result)
     return survivors, outcomes

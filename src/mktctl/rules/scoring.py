@@ -129,13 +129,13 @@ def score_minute(model: ScoringModel, state: ScoreState, at: int, behaviours: Se
             delta += awarded
             ledger.append(ScoreEntry(at, model.name, "behaviour", rule.label, rule.points, awarded, rule.cap))
     if fields is not None:
-        for rule in model.profile_rules:
-            now = rule.matches(fields)
-            if now != state.profile_on[rule.index]:
-                state.profile_on[rule.index] = now
-                points = rule.points if now else -rule.points
+        for profile in model.profile_rules:
+            now = profile.matches(fields)
+            if now != state.profile_on[profile.index]:
+                state.profile_on[profile.index] = now
+                points = profile.points if now else -profile.points
                 delta += points
-                ledger.append(ScoreEntry(at, model.name, "profile", rule.label, rule.points, points))
+                ledger.append(ScoreEntry(at, model.name, "profile", profile.label, profile.points, points))
     return _settle(model, state, at, delta, ledger)
 
 

@@ -110,9 +110,9 @@ def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None
                     changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
             for tag, origin in list(state.tags.items()):
                 if origin == RULE and group_of(tag) == group.name and tag not in wanted:
-                    rule = next((r for r in group.rules if r.tag == tag), None)
-                    why = f"{rule.address} no longer holds: {rule.conditions.describe(state, now)}" if rule else \
-                        f"tags/{group.name}: no rule sets {tag}"
+                    setter = next((r for r in group.rules if r.tag == tag), None)
+                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" if setter \
+                        else f"tags/{group.name}: no rule sets {tag}"
                     changed |= remove_tag(state, now, tag, Cause("rule", why))
         if not changed:
             return

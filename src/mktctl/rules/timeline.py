@@ -4,6 +4,7 @@ flow steps and the rendered messages, each with its cause)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mktctl.rules import model as m
@@ -29,7 +30,7 @@ def _attribution(change: Change) -> str:
     return f"attribution of {change.subject}: {shares or 'no touch in the window'}"
 
 
-_SIMPLE = {
+_SIMPLE: dict[str, Callable[[Change], str]] = {
     m.CREATED: lambda c: f"created: {c.detail}",
     m.REJECTED: lambda c: f"rejected: {c.value} ({c.detail})",
     m.MERGED: lambda c: f"merged into {c.value} ({c.detail})",
@@ -63,7 +64,7 @@ _SIMPLE = {
 
 def describe(change: Change, *, cause: bool = True) -> str:
     """One change in words, with its cause: ``score 线索培育评分 0 → 5: 下载文件 +5  ← scoring_models/...``."""
-    text = _SIMPLE.get(change.kind, lambda c: f"{c.kind} {c.subject} {c.value}")(change)
+    text = _SIMPLE[change.kind](change) if change.kind in _SIMPLE else f"{change.kind} {change.subject} {change.value}"
     if cause and str(change.cause) not in text and change.kind not in (m.BEHAVIOUR, m.CREATED):
         text += f"  ← {change.cause}"
     return text

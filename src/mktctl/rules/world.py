@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
-from mktctl.rules.assignment import Assigner
+from mktctl.rules.assignment import Assigner, LeadFacts
 from mktctl.rules.cleaning import clean_people
 from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
@@ -59,12 +60,12 @@ def run_people(rules: Rules, people: Sequence[PersonInput], *, clock: Clock, unt
 def assign_all(rules: Rules, assigner: Assigner, survivors: Sequence[Survivor],
                qualified: Sequence[Qualification]) -> dict[str, list[Planned]]:
     """Every assignment, in the order the platform would make them."""
-    requests = []
-    for order, (survivor, facts) in enumerate(zip(survivors, qualified, strict=True)):
-        if survivor.lead_at is not None and facts.created is not None:
-            requests.append((survivor.lead_at, 0, order, survivor, CREATION, facts.created))
-        if facts.mql_at is not None and facts.at_mql is not None and rules.mql and rules.mql.hand_off:
-            requests.append((facts.mql_at, 1, order, survivor, HAND_OFF, facts.at_mql))
+    requests: list[tuple[int, int, int, Survivor, Literal["creation", "hand_off"], LeadFacts]] = []
+    for order, (survivor, found) in enumerate(zip(survivors, qualified, strict=True)):
+        if survivor.lead_at is not None and found.created is not None:
+            requests.append((survivor.lead_at, 0, order, survivor, CREATION, found.created))
+        if found.mql_at is not None and found.at_mql is not None and rules.mql and rules.mql.hand_off:
+            requests.append((found.mql_at, 1, order, survivor, HAND_OFF, found.at_mql))
     requests.sort(key=lambda r: r[:3])
     plans: dict[str, list[Planned]] = {}
     for at, _, _, survivor, phase, facts in requests:
