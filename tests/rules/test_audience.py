@@ -161,3 +161,26 @@ def test_interaction_and_inactivity_are_measured_at_the_evaluation(tmp_path) -> 
     assert state(world, "wang", 35).stage == "活跃期"  # 活跃期 comes before 沉睡期 (order 3 < 4)
     assert state(world, "wang", 36).stage == "沉睡期"  # the behaviours left the 30-day window
     assert kinds(world, "wang", "stage") == ["新客期", None, "活跃期", "沉睡期"]
+
+
+WECOM = """\
+tags:
+  - {name: 用户来源, values: [企业微信, 门店, 公众号]}
+  - {name: 私域活跃度, values: [活跃, 沉默], multiple: false}
+wecom:
+  corp_name: 示例科技
+  new_contact_tags: [私域活跃度:活跃]
+  live_codes:
+    - {name: 门店引流, staff: ["S1"], tags: [用户来源:门店]}
+"""
+
+
+def test_seed_004_a_new_wecom_contact_is_tagged_by_the_connection_and_its_live_code(tmp_path) -> None:
+    rules = rules_of(tmp_path, WECOM)
+
+    world = run(rules, lead("fan", event(0, behaviour="添加企业微信", content="门店引流"), object="企业微信客户",
+                            公司名称=None),
+                lead("other", event(1, behaviour="添加企业微信"), object="企业微信客户", 公司名称=None))
+
+    assert state(world, "fan", 0).tags == {"私域活跃度:活跃", "用户来源:门店"}
+    assert state(world, "other", 1).tags == {"私域活跃度:活跃"}

@@ -206,3 +206,42 @@ def test_a_schedule_enters_everyone_at_its_moments(tmp_path) -> None:
 
     entered = [c.at for c in world.people["wang"].timeline if c.kind == FLOW_ENTERED and c.subject == "每周一"]
     assert entered == [at(7, "10:00"), at(14, "10:00")]  # day 0 (a Monday) was before the person existed
+
+
+MORE_TRIGGERS = """\
+event_types:
+  - {name: 线上直播, scenario: 直播营销}
+segments:
+  - {name: 下载过, refresh: 每天, conditions: [{behaviour: 下载文件, within_days: 2}]}
+lifecycle_stages:
+  - {name: 新客期, order: 1, registered_within_days: 30}
+nurture_flows:
+  - name: 报名后
+    trigger: {type: 报名活动, event_type: 线上直播}
+    steps: [{id: 提醒, type: 通知销售}]
+  - name: 新客
+    trigger: {type: 进入生命周期阶段, stage: 新客期}
+    steps: [{id: 欢迎, type: 通知销售}]
+  - name: 人群培育
+    trigger: {type: 进入人群, segment: 下载过}
+    steps: [{id: 等着, type: 等待, days: 5}, {id: 通知, type: 通知销售}]
+    exits: [退出人群]
+"""
+
+
+def test_an_event_registration_and_a_stage_trigger_their_flows(tmp_path) -> None:
+    rules = rules_of(tmp_path, MORE_TRIGGERS)
+
+    world = run(rules, lead("wang", event(2, behaviour="报名活动", content="三月发布会", event_type="线上直播")))
+
+    entered = [(c.subject, c.at) for c in world.people["wang"].timeline if c.kind == FLOW_ENTERED]
+    assert entered == [("新客", at(1, "00:00")), ("报名后", at(2))]
+
+
+def test_leaving_the_trigger_segment_is_an_exit(tmp_path) -> None:
+    rules = rules_of(tmp_path, MORE_TRIGGERS)
+
+    world = run(rules, lead("wang", event(0, "10:00", behaviour="下载文件")))
+
+    left = [(c.value, c.at) for c in world.people["wang"].timeline if c.kind == FLOW_LEFT and c.subject == "人群培育"]
+    assert left == [("exit 退出人群: left 下载过", at(3, "00:00"))]

@@ -32,20 +32,16 @@ from typing import Literal
 
 from mktctl.rules import flows, reminders, segments, stages, tags
 from mktctl.rules.assignment import Assignment, LeadFacts
-from mktctl.rules.attribution import Touch, credit
-from mktctl.rules.clock import DAY, HOUR, Clock, label, next_boundary
-from mktctl.rules.compile import ALL_CHANNELS, Rules
+from mktctl.rules.clock import DAY, HOUR, Clock, next_boundary
+from mktctl.rules.compile import Rules
+from mktctl.rules.events import apply_event
 from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD
 from mktctl.rules.identity import Absorption, Survivor
 from mktctl.rules.model import (
     ABSORBED,
-    ATTRIBUTION,
-    BEHAVIOUR,
-    CONVERTED,
     CREATED,
     DUPLICATE,
     FIELD,
-    FOLLOW_UP,
     GRADE,
     MERGE_CANDIDATE,
     MQL,
@@ -53,7 +49,6 @@ from mktctl.rules.model import (
     OWNER,
     POOL,
     SCORE,
-    UNSUBSCRIBED,
     Cause,
     Event,
     PersonResult,
@@ -178,7 +173,7 @@ class _Runner:
         anchor = state.last_behaviour if state.last_behaviour is not None else state.lead_at
         behaviours = []
         for event in self.events.get(at, ()):
-            fields_changed |= self.apply(event)
+            fields_changed |= apply_event(rules, state, event, self.pending_tags)
             if event.behaviour is not None:
                 behaviours.append(event)
         if state.is_lead:
@@ -242,73 +237,6 @@ class _Runner:
                 state.record(absorption.at, FIELD, key, value, cause)
                 changed = True
         return changed
-
-    def apply(self, event: Event) -> bool:
-        state, rules = self.state, self.rules
-        at = event.at
-        cause = Cause("event", f"{label(at)} {_describe(event)}")
-        changed = False
-        for name, raw in event.changes:
-            key = rules.names.key(name)
-            value = rules.names.value(key, raw)
-            if state.fields.get(key, "") != value:
-                state.fields[key] = value
-                state.record(at, FIELD, key, value, cause)
-                changed = True
-        if event.behaviour is not None:
-            state.add_behaviour(event)
-            state.record(at, BEHAVIOUR, event.behaviour, event.content, cause, _describe(event))
-            if event.is_touch:
-                state.touches.append(event)
-            if event.behaviour == "提交表单" and event.content:
-                state.signals.forms.add(event.content)
-            if event.behaviour == "报名活动":
-                state.signals.event_types.update(v for v in (event.event_type, event.content) if v)
-            if event.behaviour == "退订":
-                self.unsubscribe(event, cause)
-            if event.behaviour == "添加企业微信" and rules.wecom is not None:
-                for tag in rules.wecom.new_contact_tags:
-                    self.pending_tags.append((tag, Cause("rule", "wecom/new_contact_tags")))
-                for tag in rules.wecom.live_codes.get(event.content or "", ()):
-                    self.pending_tags.append((tag, Cause("rule", f"wecom/live_codes/{event.content} tags")))
-        if event.follow_up:
-            state.last_follow_up = at
-            state.record(at, FOLLOW_UP, "follow_up", True, cause)
-            if state.is_lead and state.fields.get(STATUS_FIELD) == "未处理":
-                state.fields[STATUS_FIELD] = "已处理"
-                state.record(at, FIELD, STATUS_FIELD, "已处理", cause)
-        if event.converted is not None:
-            self.convert(event, cause)
-        state.changed |= changed
-        return changed
-
-    def unsubscribe(self, event: Event, cause: Cause) -> None:
-        state = self.state
-        channels = ALL_CHANNELS if self.rules.consent.all_channels or not event.channel else (event.channel,)
-        for channel in channels:
-            if channel not in state.unsubscribed:
-                state.unsubscribed.add(channel)
-                state.record(event.at, UNSUBSCRIBED, channel, True, cause)
-        state.changed = True
-
-    def convert(self, event: Event, cause: Cause) -> None:
-        state, kind, at = self.state, event.converted or "", event.at
-        first = kind not in state.converted
-        state.converted.setdefault(kind, at)
-        if kind == "订单":
-            state.purchases += 1
-        state.record(at, CONVERTED, kind, at, cause)
-        if state.is_lead and state.fields.get(STATUS_FIELD) != "已转换":
-            state.fields[STATUS_FIELD] = "已转换"
-            state.record(at, FIELD, STATUS_FIELD, "已转换", cause)
-        if first:
-            touches = [Touch(t.at, t.source or "", t.campaign or "", t.origin == "creation" or t.at == state.created)
-                       for t in state.touches]
-            credits = credit(self.rules.attribution, touches, at)
-            model = self.rules.attribution
-            state.record(at, ATTRIBUTION, kind, [c.as_dict() for c in credits],
-                         Cause("rule", f"basic_settings/attribution {model.model}, {model.window_days} days"))
-        state.changed = True
 
     def score(self, at: int, behaviours: list[Event], fields_changed: bool, anchor: int | None) -> None:
         """``anchor``: the last behaviour before this minute (or the lead's creation), for the decay."""
@@ -402,23 +330,6 @@ class _Runner:
                 flows.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break
-
-
-def _describe(event: Event) -> str:
-    parts = []
-    if event.behaviour:
-        parts.append(event.behaviour + (f" {event.content}" if event.content else ""))
-        if event.channel:
-            parts.append(f"channel {event.channel}")
-        if event.source or event.campaign:
-            parts.append("from " + " / ".join(v for v in (event.source, event.campaign) if v))
-    if event.changes:
-        parts.append("set " + ", ".join(f"{k}={v}" for k, v in event.changes))
-    if event.follow_up:
-        parts.append("follow-up")
-    if event.converted:
-        parts.append(f"converted to {event.converted}")
-    return "; ".join(parts) or "event"
 
 
 def _mql_text(mql: object, state: PersonState) -> str:
