@@ -111,3 +111,21 @@ def test_an_unknown_test_or_person_gets_a_suggestion(playbook: Path, mktctl: Run
 
     assert run.code == 1
     assert run.stderr.splitlines() == ["error: no test person 'wnag'", "hint: did you mean 'wang'?"]
+
+
+def test_its_help_imports_no_more_heavy_libraries_than_validates() -> None:
+    import subprocess
+    import sys
+
+    from tests.cli.test_startup import HEAVY
+
+    def heavy(command: str) -> tuple[str, set[str]]:
+        probe = (f"import sys\nfrom mktctl.cli.main import main\nmain([{command!r}, '--help'])\n"
+                 "print(','.join(sorted({m.split('.')[0] for m in sys.modules})))")
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+        return done.stdout, set(done.stdout.strip().splitlines()[-1].split(",")) & HEAVY
+
+    help_text, imported = heavy("test")
+
+    assert "--timeline" in help_text and "--output" in help_text
+    assert imported <= heavy("validate")[1]

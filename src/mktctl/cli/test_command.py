@@ -39,7 +39,10 @@ def test(
     st = state(ctx)
     folder = options.folder(directory)
     report = run_playbook_tests(folder, name)
-    record(folder, report, now_iso())
+    try:
+        record(folder, report, now_iso())
+    except OSError as error:
+        st.info(f"[yellow]warning[/yellow]: the results were not kept in .mktctl/: {error.strerror}")
     if timeline is not None:
         _timeline(st, report, timeline)
     text = _render(report, output)
