@@ -36,6 +36,11 @@ class Mql:
     def accept_name(self) -> str:
         return f"{self.stage_label}受理"
 
+    def qualifies(self, state: PersonView) -> bool:
+        if self.min_score is not None and state.scores.get(self.model or "", 0) < self.min_score:
+            return False
+        return not self.failing(state)
+
     def failing(self, state: PersonView) -> list[str]:
         """Why ``state`` is not (yet) an MQL; empty when it qualifies."""
         why = []

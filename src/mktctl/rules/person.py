@@ -275,7 +275,7 @@ class _Runner:
         state, mql = self.state, self.rules.mql
         if mql is None or state.mql_at is not None or state.lead_at is None or at < state.lead_at:
             return
-        if mql.failing(state):
+        if not mql.qualifies(state):
             return
         state.mql_at = at
         self.qualification.mql_at = at

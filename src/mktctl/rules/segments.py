@@ -31,6 +31,7 @@ class Segment:
     dynamic: bool
     refresh: str
     conditions: Conditions
+    timed: bool = False  # a behaviour window: membership can change with time alone
 
     def due(self, at: int, manual: frozenset[str]) -> bool:
         """Whether the segment is refreshed at ``at`` (``manual``: the segments a test refreshes now)."""
@@ -41,11 +42,18 @@ class Segment:
 
 
 def compile_segments(resources: list[Any], names: FieldNames) -> tuple[Segment, ...]:
-    return tuple(Segment(r.spec.name, r.spec.type == "动态人群", r.spec.refresh,
-                         compile_conditions(r.spec.conditions, names, r.spec.match)) for r in resources)
+    segments = []
+    for resource in resources:
+        conditions = compile_conditions(resource.spec.conditions, names, resource.spec.match)
+        segments.append(Segment(resource.spec.name, resource.spec.type == "动态人群", resource.spec.refresh, conditions,
+                                any(c.window is not None for c in conditions.items)))
+    return tuple(segments)
 
 
 def refresh(segments: tuple[Segment, ...], state: PersonState, at: int, manual: frozenset[str]) -> None:
+    """Refresh the segments due at ``at``. A segment without a behaviour window is not evaluated again
+    while nothing about the person has changed since its last refresh (the result could not differ)."""
+    version = len(state.timeline)
     for segment in segments:
         if not segment.due(at, manual):
             continue
@@ -53,15 +61,20 @@ def refresh(segments: tuple[Segment, ...], state: PersonState, at: int, manual: 
             continue
         if not segment.dynamic:
             state.snapshots.add(segment.name)
+        elif not segment.timed and state.refreshed.get(segment.name) == version:
+            continue
+        state.refreshed[segment.name] = version
         inside = segment.conditions.holds(state, at)
+        if inside == (segment.name in state.segments):
+            continue
         what = "snapshot" if not segment.dynamic else f"{segment.refresh} refresh"
         cause = Cause("clock", f"segments/{segment.name} {what}: {segment.conditions.describe(state, at)}")
-        if inside and segment.name not in state.segments:
+        if inside:
             state.segments.add(segment.name)
             state.record(at, SEGMENT_JOINED, segment.name, True, cause)
             state.signals.segments_joined.add(segment.name)
             state.changed = True
-        elif not inside and segment.name in state.segments:
+        else:
             state.segments.discard(segment.name)
             state.record(at, SEGMENT_LEFT, segment.name, False, cause)
             state.changed = True

@@ -40,7 +40,17 @@ class Stage:
     tag: str | None
 
     def holds(self, state: PersonView, now: int) -> bool:
-        return not self.failing(state, now)
+        if self.registered_within is not None and (now - state.created) // DAY > self.registered_within:
+            return False
+        if self.purchases_min is not None and state.purchases < self.purchases_min:
+            return False
+        if self.purchases_max is not None and state.purchases > self.purchases_max:
+            return False
+        if self.inactive_days is not None:
+            last = state.last_behaviour if state.last_behaviour is not None else state.created
+            if (now - last) // DAY < self.inactive_days:
+                return False
+        return self.interaction is None or interaction(state, now) == self.interaction
 
     def failing(self, state: PersonView, now: int) -> list[str]:
         """The conditions that do not hold at ``now``, in words."""

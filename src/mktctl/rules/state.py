@@ -47,7 +47,7 @@ class Signals:
 class PersonState:
     __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "fields",
                  "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "ledger",
-                 "mql_at", "owner", "pool", "purchases", "score_states", "scores", "segments", "signals",
+                 "mql_at", "owner", "pool", "purchases", "refreshed", "score_states", "scores", "segments", "signals",
                  "sla_sent", "snapshots", "stage", "tags", "timeline", "touches", "unsubscribed")
 
     def __init__(self, person_id: str, created: int, lead_at: int | None, pool: str | None) -> None:
@@ -67,6 +67,7 @@ class PersonState:
         self.tags: dict[str, str] = {}  # 组:值 -> rule | manual
         self.segments: set[str] = set()
         self.snapshots: set[str] = set()  # 静态人群 already taken
+        self.refreshed: dict[str, int] = {}  # segment -> the timeline's length at its last evaluation
         self.stage: str | None = None
         self.mql_at: int | None = None
         self.owner: str | None = None
