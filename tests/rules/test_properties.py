@@ -92,3 +92,4 @@ def test_every_change_is_in_time_order_and_carries_a_cause(items) -> None:
     timeline = world.people["wang"].timeline
     assert [c.at for c in timeline] == sorted(c.at for c in timeline)
     assert all(c.cause.kind and c.cause.ref for c in timeline)
+
