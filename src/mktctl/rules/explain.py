@@ -48,9 +48,11 @@ def explain(kind: str, result: PersonResult, snap: Snapshot, rules: Rules) -> li
         lines = []
         for model in rules.models:
             entries = [e for e in result.ledger if e.at <= at and e.model == model.name]
-            lines.append(f"{model.name}: {explain_score(entries)}" if len(rules.models) > 1 else explain_score(entries))
+            text = explain_score(entries)
             if kind == "grade":
-                lines.append("thresholds: " + ", ".join(f"{n} {s}" for n, s in model.thresholds))
+                text = f"score {snap.scores.get(model.name, 0)}: {text}; thresholds " + \
+                    ", ".join(f"{n} {s}" for n, s in model.thresholds)
+            lines.append(f"{model.name}: {text}" if len(rules.models) > 1 else text)
         return lines
     if kind == "mql":
         if snap.mql and snap.mql_at is not None:
