@@ -88,18 +88,18 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    info = result.summary["import"]
+    info = result.report
     creates = first_calls.get("/cgi/crm/v2/data/create", 0)
     queries = first_calls.get("/cgi/crm/v2/data/query", 0)
     per_second = REAL_CALLS / REAL_WINDOW_S
     real_s = creates / per_second + queries / per_second
-    print(f"rows in the file: {result.summary['counts']['input']:,}; accepted {result.outcomes}", file=sys.stderr)
+    print(f"rows in the file: {result.summary.counts['input']:,}; accepted {result.outcomes}", file=sys.stderr)
     print(f"calls: {first_calls}", file=sys.stderr)
     print("| import | rows | workers | wall (whole command) | tenant phase | rows/s | calls | "
           "same job at 100 calls/20 s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| served sandbox, first run | {result.outcomes['created']:,} created | {args.workers} | {first:.0f} s | "
-          f"{info['tenant_seconds']:.0f} s | {info['rows_per_second']:.0f} | {creates:,} create + {queries:,} query | "
+          f"{info.tenant_seconds:.0f} s | {info.rows_per_second:.0f} | {creates:,} create + {queries:,} query | "
           f"{real_s / 3600:.1f} h ({creates / per_second / 3600:.1f} h of creates) |")
     print(f"| same command again (journal) | {again.outcomes['created']:,} created, 0 written | {args.workers} | "
           f"{second:.0f} s | | | {sum(calls.values())} | |")

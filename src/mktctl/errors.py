@@ -7,6 +7,7 @@ user errors exit 1, unexpected errors exit 3, Ctrl-C exits 130.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -130,6 +131,33 @@ class PlanError(MktctlError):
 
 class StalePlanError(PlanError):
     """A saved plan was made against a tenant state that has changed since."""
+
+
+class PlanFileError(PlanError):
+    """A plan file cannot be read, written, or is not a plan (``file`` is its path)."""
+
+    def __init__(self, message: str, *, file: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.file = file
+
+
+class UnknownNameError(MktctlError):
+    """A name that is none of the known ones (a manual step, a starter template). ``known`` lists them; the
+    hint suggests the closest."""
+
+    def __init__(self, message: str, *, name: str, known: Sequence[str], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.name = name
+        self.known = tuple(known)
+
+
+class WouldOverwriteError(MktctlError):
+    """Writing into ``folder`` would replace files that are already there (``files``, relative to it)."""
+
+    def __init__(self, message: str, *, folder: str, files: Sequence[str], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.folder = folder
+        self.files = tuple(files)
 
 
 class LockedError(MktctlError):

@@ -4,8 +4,8 @@ Fixtures (register them in a folder's conftest.py with
 ``from tests.helpers.served import served_sandbox, served_sandbox_factory  # noqa: F401``):
 
 - ``served_sandbox_factory(**options)`` starts a sandbox in a background thread on a free loopback port
-  (options as ``mktctl.sandbox.server.serve_in_thread``: ``faults=``, ``rate_limit=``, ``api=``, ``clock=``,
-  ...); every sandbox it started is stopped when the test ends.
+  (options as ``mktctl.sandbox.server.serve_in_thread``: ``faults=``, ``rate_limit=``, ``api=``, ``catalog=``,
+  ``clock=``, ...); every sandbox it started is stopped when the test ends.
 - ``served_sandbox``: one such sandbox with the defaults.
 
 Plain helpers: ``Wire`` makes raw JSON calls as any HTTP client would; ``client_for`` builds mktctl's own

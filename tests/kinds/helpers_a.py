@@ -7,9 +7,8 @@ import textwrap
 from pathlib import Path
 
 from mktctl.errors import PlaybookError
-from mktctl.kinds.registry import KINDS
+from mktctl.kinds.base import Playbook
 from mktctl.playbook.load import load_playbook
-from mktctl.playbook.model import Playbook
 
 ORG = """\
 departments:
@@ -50,7 +49,3 @@ def problems(folder: Path, *, strict: bool = False) -> list[str]:
 def load(folder: Path) -> Playbook:
     playbook, _ = load_playbook(folder)
     return playbook
-
-
-def registered(name: str) -> bool:
-    return any(k.name == name for k in KINDS)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import mktctl
-from mktctl.kinds.channels import EmailChannelSpec, dns_records
+from mktctl.kinds.messaging import EmailChannelSpec, dns_records
 from mktctl.kinds.registry import kind
 from tests.kinds.helpers_a import PUBLIC, load, problems, write_playbook
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from mktctl.engine.session import execute, open_session
-from tests.kinds.helpers_a import PUBLIC, problems, registered, write_playbook
+from tests.kinds.helpers_a import PUBLIC, problems, write_playbook
 
 POOLS = """\
 lead_pools:
@@ -289,9 +289,7 @@ def test_the_lead_rules_apply_to_the_sandbox_and_are_manual_steps_on_a_public_ap
     assert ("lead_pools/市场线索池", "changed") in [(s["step"], s["status"]) for s in changed]
 
 
-def test_mql_by_score_names_the_scoring_model_when_that_kind_exists(tmp_path) -> None:
-    if not registered("scoring_models"):
-        pytest.skip("scoring_models is not a kind yet")
+def test_mql_by_score_names_the_scoring_model(tmp_path) -> None:
     write_playbook(tmp_path, """\
         mql_definition:
           min_score: 60

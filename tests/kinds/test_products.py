@@ -8,7 +8,7 @@ import json
 import pytest
 
 from mktctl.kinds.registry import kind
-from tests.kinds.helpers_a import load, problems, registered, write_playbook
+from tests.kinds.helpers_a import load, problems, write_playbook
 
 STANDARD = """\
 products:
@@ -138,8 +138,9 @@ def test_attribution_needs_the_gray_release_and_score_rules_need_behaviour_point
         "mktctl.yaml:12:14: error: mql_definition 'mql_definition': an MQL score threshold needs 【行为积分】 on "
         "旗舰版; "
         "order it in CRM and add it to products.ordered",
-    ] + (["mktctl.yaml:12:14: warning: no scoring model is declared: every score stays 0 and no lead reaches "
-          "min_score 60; add scoring_models"] if registered("scoring_models") else [])
+        "mktctl.yaml:12:14: warning: no scoring model is declared: every score stays 0 and no lead reaches "
+        "min_score 60; add scoring_models",
+    ]
 
 
 def test_wecom_needs_the_wecom_interface_or_scrm_seats(tmp_path) -> None:
@@ -178,8 +179,6 @@ def test_without_a_products_section_nothing_is_assumed(tmp_path) -> None:
                          "products.member_accounts"),
 ])
 def test_sections_of_guide_2_5_to_2_7_are_checked_against_the_products(tmp_path, section, needs) -> None:
-    if not registered(section):
-        pytest.skip(f"{section} is not a kind yet")
     target = kind(section)
     example = json.dumps(target.example() if target.singleton else [target.example()], ensure_ascii=False)
     write_playbook(tmp_path, "products:\n  edition: 旗舰版\n  ordered: [营销一体化应用]\n"
@@ -242,14 +241,16 @@ MY_KINDS = ("products", "basic_settings", "lead_pools", "lead_fields", "lead_cle
 
 @pytest.mark.parametrize("name", MY_KINDS)
 def test_every_kind_has_an_example_the_sandbox_accepts_and_a_manual_step(name) -> None:
-    from mktctl.kinds.registry import extension_kinds, validate_extension_spec
+    from mktctl.kinds.catalog import extension_catalog
+    from mktctl.sandbox.catalog import Catalog
 
     target = kind(name)
     spec = target.model.model_validate(target.example())
     state = target.settings_state(spec)
+    catalog = Catalog.from_dict(extension_catalog([target]))
 
-    assert name in extension_kinds()
-    validate_extension_spec(name, state)  # raises ValueError when the sandbox would refuse it
+    assert name in catalog
+    catalog.check(name, state)  # raises ValueError when the sandbox would refuse it
     step = target.manual_step(target.name if target.singleton else target.key(spec), state)
     assert step.menu_path and step.values and step.verify and step.who
     assert step.menu_path.startswith(("营销通 > ", "管理后台 > ", "纷享销客 CRM > ", "微信开放平台 "))

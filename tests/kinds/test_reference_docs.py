@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from mktctl.deliver.reference import DEFAULT_FOLDER, INDEX, render_all, stale, write
-from mktctl.kinds.registry import KINDS, settings_fields, validate_extension_spec
+from mktctl.kinds.catalog import extension_catalog
+from mktctl.kinds.registry import KINDS, settings_fields
+from mktctl.sandbox.catalog import Catalog
 
 KIND_NAMES = [k.name for k in KINDS]
+SANDBOX_CATALOG = Catalog.from_dict(extension_catalog())
 
 
 def test_docs_reference_is_up_to_date() -> None:
@@ -51,7 +54,7 @@ def test_each_example_is_valid_and_the_sandbox_accepts_its_settings(kind) -> Non
     state = kind.settings_state(spec)
 
     if state is not None:
-        validate_extension_spec(kind.name, state)  # raises ValueError when the sandbox would refuse it
+        SANDBOX_CATALOG.check(kind.name, state)  # raises ValueError when the sandbox would refuse it
 
 
 def test_types_defaults_and_options_are_readable() -> None:
@@ -87,3 +90,14 @@ def test_the_script_checks_and_writes_a_folder(tmp_path) -> None:
     assert mended == ["retired_kind.md", "roles.md"]
     assert not (tmp_path / "retired_kind.md").exists()
     assert script("--check").returncode == 0
+
+
+def test_field_tables_name_models_by_class_wherever_the_kind_module_defines_them() -> None:
+    from mktctl.kinds.registry import kind
+    from mktctl.playbook.jsonschema import field_rows
+
+    types = {row[0]: row[1] for row in field_rows(kind("tags"))}
+    dates = {row[0]: row[1] for row in field_rows(kind("wechat_open_platform"))}
+
+    assert types["rules"] == "list[TagRule]"
+    assert dates["certified_until"] == "datetime.date | None"

@@ -9,6 +9,7 @@ import pytest
 
 from mktctl.leads import results
 from mktctl.leads.check import CheckOptions, check_file
+from mktctl.leads.rules import CleaningRules
 from tests.leads.conftest import HEADERS, person, read_results, write_csv
 
 
@@ -42,15 +43,29 @@ def test_results_csv_has_one_row_per_data_row_with_the_exact_columns(messy: Path
         ("9", "duplicate", "duplicate", "2"), ("10", "accepted", "", "")]
     assert rows[1]["mobile_e164"] == "+8615900000001" and rows[6]["email"] == "p1@corp.cn"
     summary = result.summary
-    assert summary["counts"] == {"input": 8, "accepted": 2, "duplicate": 2, "rejected": 4}
-    assert summary["blank_rows_skipped"] == 1
-    assert summary["reasons"] == {"missing_required": 1, "test_data": 1, "competitor": 1, "invalid_contact": 1,
-                                  "duplicate": 2}
-    assert summary["invariants"] == {"input = accepted + duplicate + rejected": True}
-    assert summary["duplicate_groups"] == 1
-    assert summary["mapping"]["mapped"]["mobile"] == ["手机号码"]
-    assert set(summary["timings_s"]) >= {"read_normalise_clean", "dedupe", "results_xlsx", "total"}
-    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == summary
+    assert summary.counts == {"input": 8, "accepted": 2, "duplicate": 2, "rejected": 4}
+    assert summary.blank_rows_skipped == 1
+    assert summary.reasons == {"missing_required": 1, "test_data": 1, "competitor": 1, "invalid_contact": 1,
+                               "duplicate": 2}
+    assert summary.invariants == {"input = accepted + duplicate + rejected": True}
+    assert summary.duplicate_groups == 1
+    assert summary.mapping["mapped"]["mobile"] == ["手机号码"]
+    assert set(summary.timings) >= {"read_normalise_clean", "dedupe", "results_xlsx", "total"}
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == summary.as_json()
+
+
+def test_the_cleaning_rules_passed_in_reject_rows_and_summary_json_lists_them(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "l.csv", [person(1), person(2, 姓名="演示账号"), person(3, 邮箱="a@rival.cn"),
+                                          person(4, 邮箱="b@other.cn")])
+    rules = CleaningRules(competitor_domains=("rival.cn", "other.cn"), test_names=("演示",))
+
+    result = check_file(path, CheckOptions(competitor_domains=("other.cn", "x.cn")), tmp_path / "out", rules=rules)
+
+    assert [r["reason"] for r in read_results(tmp_path / "out")] == ["", "test_data", "competitor", "competitor"]
+    options = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["options"]
+    assert options == result.summary.options == {
+        "sheet": None, "mapping": None, "competitor_domains": ["other.cn", "x.cn", "rival.cn"], "keep": "first",
+        "header_row": None, "test_names": ["演示"], "test_mobiles": [], "test_email_domains": []}
 
 
 def test_results_xlsx_sheets_are_text_with_a_frozen_header(messy: Path, tmp_path: Path) -> None:
@@ -110,7 +125,7 @@ def test_keep_last(messy: Path, tmp_path: Path) -> None:
 def test_a_file_with_a_header_and_no_rows(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "l.csv", [])
     result = check_file(path, CheckOptions(), tmp_path / "out")
-    assert result.summary["counts"] == {"input": 0, "accepted": 0, "duplicate": 0, "rejected": 0}
+    assert result.summary.counts == {"input": 0, "accepted": 0, "duplicate": 0, "rejected": 0}
     assert (tmp_path / "out" / "results.csv").read_text(encoding="utf-8-sig").strip() == \
         "source_row,status,reason,duplicate_of,mobile_e164,email"
 
@@ -137,9 +152,9 @@ def test_the_template_is_read_by_check(tmp_path: Path) -> None:
                   "2024-05-01", "", ""])
     book.save(path)
     result = check_file(path, CheckOptions(), tmp_path / "out")
-    assert result.summary["mapping"]["ignored"] == []
-    assert set(result.summary["mapping"]["mapped"]) == {
+    assert result.summary.mapping["ignored"] == []
+    assert set(result.summary.mapping["mapped"]) == {
         "name", "company", "mobile", "tel", "email", "province", "city", "industry", "job_title", "source",
         "create_time", "remark", "url"}
-    assert result.summary["counts"]["accepted"] == 1
+    assert result.summary.counts["accepted"] == 1
     assert HEADERS[0] == "姓名"

@@ -12,6 +12,7 @@ from mktctl.errors import SettingsError
 from mktctl.leads.check import CheckOptions
 from mktctl.leads.importer import ImportOptions, import_leads
 from mktctl.leads.journal import person_key
+from mktctl.leads.rules import NO_RULES
 from mktctl.leads.spec import ImportSpec, default_out_dir, run_import_spec
 from tests.leads.conftest import leads_on, person, read_results, write_csv
 
@@ -25,8 +26,8 @@ def test_import_creates_accepted_rows_and_a_rerun_changes_nothing(tenant: Any, t
     out = tmp_path / "out"
     first = run(tenant, path, out, source="线下展会")
     assert first.outcomes == {"created": 2, "updated": 0, "unchanged": 0, "failed": 0, "not_attempted": 0}
-    assert first.summary["invariants"] == {"input = accepted + duplicate + rejected": True,
-                                           "accepted = created + updated + unchanged + failed + not_attempted": True}
+    assert first.summary.invariants == {"input = accepted + duplicate + rejected": True,
+                                         "accepted = created + updated + unchanged + failed + not_attempted": True}
     rows = read_results(out)
     assert list(rows[0]) == ["source_row", "status", "reason", "duplicate_of", "mobile_e164", "email", "outcome",
                              "record_id", "error"]
@@ -41,7 +42,7 @@ def test_import_creates_accepted_rows_and_a_rerun_changes_nothing(tenant: Any, t
         "客户1", "p1@corp.cn", "广东省", "广州市", "8")
     second = run(tenant, path, out, source="线下展会")
     assert second.outcomes["created"] == 2  # what the journal says was done
-    assert second.summary["import"]["write_calls"] == 0
+    assert second.report.write_calls == 0
     assert len(leads_on(tenant)) == 2
 
 
@@ -174,7 +175,7 @@ def test_an_unreachable_tenant_stops_the_import_and_a_rerun_completes_it(tmp_pat
         result = import_leads(tenant, path, ImportOptions(batch_size=2, workers=1), out)
         assert result.stopped and "no answer" in result.stopped
         assert result.outcomes["created"] == 3 and result.outcomes["not_attempted"] >= 1
-        assert result.summary["invariants"]["accepted = created + updated + unchanged + failed + not_attempted"]
+        assert result.summary.invariants["accepted = created + updated + unchanged + failed + not_attempted"]
         tenant.client.crm_create = original  # type: ignore[method-assign]
         done = import_leads(tenant, path, ImportOptions(), out)
         assert done.outcomes["created"] == 7 and done.stopped is None
@@ -186,9 +187,9 @@ def test_import_spec_runs_from_a_playbook_folder(tenant: Any, tmp_path: Path) ->
     write_csv(tmp_path / "data" / "展会.csv", [person(1), person(2, 邮箱="a@rival.cn")])
     spec = ImportSpec.model_validate({"file": "data/展会.csv", "competitor_domains": ["Rival.CN"],
                                       "source": "线下展会"})
-    result = run_import_spec(tenant, tmp_path, spec)
+    result = run_import_spec(tenant, tmp_path, spec, rules=NO_RULES)
     assert result.out_dir == default_out_dir(tmp_path, spec) == tmp_path / ".mktctl" / "imports" / "展会"
-    assert result.outcomes["created"] == 1 and result.summary["reasons"]["competitor"] == 1
+    assert result.outcomes["created"] == 1 and result.summary.reasons["competitor"] == 1
     with pytest.raises(ValueError, match="not a domain"):
         ImportSpec.model_validate({"file": "x.csv", "competitor_domains": ["rival"]})
     with pytest.raises(ValueError):

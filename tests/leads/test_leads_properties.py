@@ -41,7 +41,7 @@ def test_every_data_row_appears_exactly_once(rows: list[tuple[str, str, str, str
         seen = [int(r["source_row"]) for r in read_results(Path(folder) / "out")]
     data_rows = [i + 2 for i, r in enumerate(rows) if any(r)]
     assert seen == data_rows
-    counts = result.summary["counts"]
+    counts = result.summary.counts
     assert counts["input"] == len(data_rows) == counts["accepted"] + counts["duplicate"] + counts["rejected"]
 
 

@@ -8,13 +8,13 @@ import pytest
 
 from mktctl.leads.dedupe import find_duplicates, merge_survivors
 from mktctl.leads.normalise import normalise
-from mktctl.leads.rules import reject
+from mktctl.leads.rules import CleaningRules, reject
 
 
 def reasons(rows: list[dict[str, str]], competitors: tuple[str, ...] = ("rival.cn",),
             **extra: tuple[str, ...]) -> list[str]:
     frame = pd.DataFrame(rows, dtype="str").fillna("")
-    return reject(normalise(frame), competitors, **extra).tolist()
+    return reject(normalise(frame), CleaningRules(competitor_domains=competitors, **extra)).tolist()
 
 
 BASE = {"name": "张三", "company": "示例科技", "mobile": "13912345670", "email": "zs@corp.cn", "tel": ""}

@@ -85,7 +85,7 @@ def test_error_messages_in_results_csv_are_formula_safe(tenant: Any, tmp_path: P
     run = run_check(path, ImportOptions().check, tmp_path / "work")
     outcomes = pd.DataFrame({"source_row": [2, 3], "outcome": ["failed", "failed"], "record_id": ["", ""],
                              "error": [PAYLOADS[0], "@SUM(1,1) is not a name"]})
-    results.write_results_csv(run, tmp_path / "results.csv", outcomes)
+    results.write_results_csv(run.spill, tmp_path / "results.csv", outcomes)
     rows = read_results(tmp_path)
     assert [r["error"] for r in rows] == ["'" + PAYLOADS[0], "'@SUM(1,1) is not a name"]
     assert rows[0]["mobile_e164"] == "+8615900000001"  # a plain number stays as it is

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from mktctl.base.yamlload import load_yaml_file
-from mktctl.cli.init import templates
 from mktctl.kinds.registry import KINDS
 from mktctl.playbook.load import load_playbook
+from mktctl.playbook.starter import templates
 from tests.conftest import Run, RunMktctl
 
 PLAYBOOKS = Path(str(resources.files("mktctl") / "playbooks"))

@@ -34,7 +34,7 @@ def test_every_fault_is_documented(key: str) -> None:
 
 
 @pytest.mark.parametrize("option", ["--host", "--port", "--data FILE", "--api full\\|public", "--faults SPEC",
-                                    "--rate-limit CALLS/SECONDS", "--allow-remote"])
+                                    "--rate-limit CALLS/SECONDS", "--allow-remote", "--catalog FILE"])
 def test_every_serve_option_is_documented(option: str) -> None:
     assert f"| `{option}` |" in DOC
 

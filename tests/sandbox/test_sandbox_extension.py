@@ -9,24 +9,25 @@ from typing import Any
 
 import pytest
 
-from mktctl.kinds.registry import extension_kinds
+from mktctl.kinds.catalog import extension_catalog
+from mktctl.sandbox.catalog import Catalog
 from mktctl.sandbox.server import ServedSandbox
 from mktctl.tenant.connect import Tenant
 from mktctl.tenant.settings import TenantSettings
 from tests.helpers.served import StartSandbox, Wire, client_for
 
 EXT = "/mktctl/ext/v1"
-KINDS = {"tag_groups": "标签组", "lead_scoring": "线索评分规则"}
-
-
-def check_spec(kind: str, spec: dict[str, Any]) -> None:
-    if kind == "lead_scoring" and not isinstance(spec.get("threshold"), int):
-        raise ValueError("threshold must be a whole number")
+KINDS = Catalog.from_dict({"kinds": {
+    "tag_groups": {"summary": "标签组", "schema": {"type": "object", "properties": {
+        "tags": {"type": "array", "items": {"type": "string"}}}}},
+    "lead_scoring": {"summary": "线索评分规则", "schema": {"type": "object", "properties": {
+        "threshold": {"type": "integer"}}}},
+}})
 
 
 @pytest.fixture
 def sandbox(served_sandbox_factory: StartSandbox) -> ServedSandbox:
-    return served_sandbox_factory(extension_kinds=KINDS, spec_validator=check_spec)
+    return served_sandbox_factory(catalog=KINDS)
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_capabilities_list_the_kinds(ext: Wire) -> None:
 
 def test_a_served_sandbox_offers_the_kinds_of_mktctls_registry(served_sandbox: ServedSandbox) -> None:
     wire = Wire(served_sandbox.url, served_sandbox.corp)
-    assert wire.call(f"{EXT}/capabilities", {})["data"]["kinds"] == sorted(extension_kinds())
+    assert wire.call(f"{EXT}/capabilities", {})["data"]["kinds"] == sorted(extension_catalog()["kinds"])
     wire.close()
 
 
@@ -66,7 +67,7 @@ def test_a_setting_is_upserted_by_its_natural_key_listed_and_deleted(ext: Wire) 
 @pytest.mark.parametrize(("path", "data", "message"), [
     ("settings/badges/list", {}, "unknown setting kind 'badges'"),
     ("settings/lead_scoring/upsert", {"key": "默认", "spec": {"threshold": "high"}},
-     "lead_scoring 默认: threshold must be a whole number"),
+     "lead_scoring 默认: threshold: 'high' is not of type 'integer'"),
 ])
 def test_unknown_kinds_and_invalid_specs_are_refused(ext: Wire, path: str, data: dict[str, Any],
                                                      message: str) -> None:
@@ -136,7 +137,7 @@ def test_the_public_api_has_no_openapi_document_of_its_own(ext: Wire) -> None:
 
 
 def test_with_api_public_there_is_no_extension_prefix(served_sandbox_factory: StartSandbox) -> None:
-    sandbox = served_sandbox_factory(api="public", extension_kinds=KINDS)
+    sandbox = served_sandbox_factory(api="public", catalog=KINDS)
     wire = Wire(sandbox.url, sandbox.corp)
     assert wire.http.post(f"{EXT}/capabilities", json={}).status_code == 404
     assert wire.http.get(f"{EXT}/openapi.json").status_code == 404
@@ -150,7 +151,7 @@ def test_with_api_public_there_is_no_extension_prefix(served_sandbox_factory: St
 
 def test_mktctls_tenant_sees_the_extension_kinds(sandbox: ServedSandbox) -> None:
     tenant = Tenant(TenantSettings(name="full", url=sandbox.url), client_for(sandbox))
-    assert tenant.extension_kinds() == set(KINDS)
+    assert tenant.extension_kinds() == set(KINDS.names())
     tenant.close()
 
 

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from mktctl.cli import options
 from mktctl.cli.context import state
+from mktctl.cli.options import OutputFormat
 
-
-class ChecklistOutput(str, Enum):
-    markdown = "markdown"
-    xlsx = "xlsx"
+ChecklistOutput = Annotated[OutputFormat, options.output(OutputFormat.markdown, OutputFormat.xlsx)]
 
 
 def checklist(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    output: ChecklistOutput = typer.Option(ChecklistOutput.markdown, "--output", "-o", help="markdown or xlsx."),
-    out: Path = typer.Option(None, "--out", help="Write to this file (xlsx default: checklist.xlsx)."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
+    directory: options.Directory = None,
+    output: ChecklistOutput = OutputFormat.markdown,
+    out: Annotated[Path | None, options.out("Write to this file (xlsx default: checklist.xlsx).")] = None,
+    env: options.Env = None,
+    var: options.Vars = None,
 ) -> None:
     """The rollout checklist (guide 3): configuration, tests, training and deliverables, with status and owner."""
     from rich.markup import escape
@@ -35,7 +33,7 @@ def checklist(
     st = state(ctx)
     result = open_checklist(options.folder(directory), tenant=st.tenant, env=env,
                             variables=options.parse_vars(var), generated_at=now_iso())
-    if output is ChecklistOutput.xlsx:
+    if output is OutputFormat.xlsx:
         target = out or Path("checklist.xlsx")
         try:
             write_xlsx(result, target)

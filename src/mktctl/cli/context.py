@@ -1,4 +1,4 @@
-"""What every command shares: the global options, the consoles, and the rendering of errors.
+"""What every command shares: the global options, the consoles, and opening a playbook's session.
 
 Only the CLI prints. Every line goes through the redactor, so a secret value resolved anywhere in the
 process can never reach the terminal.
@@ -18,6 +18,8 @@ from mktctl.secrets import REDACTOR
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from mktctl.engine.session import Session
 
 
 @dataclass
@@ -92,6 +94,20 @@ def state(ctx: typer.Context) -> State:
         obj = State()
         ctx.find_root().obj = obj
     return obj
+
+
+def open_playbook_session(st: State, directory: Path | None, *, env: str | None = None,
+                          var: list[str] | None = None, prune: bool = False, strict: bool = False) -> Session:
+    """Load the playbook in ``directory``, open the tenant of the global ``--tenant`` and plan; with
+    ``--verbose``, each call to the tenant is shown."""
+    from mktctl.cli.options import folder, parse_vars
+    from mktctl.engine.session import open_session
+
+    def on_call(record: Any) -> None:
+        st.debug(f"{record.path} → {record.error_code} ({record.seconds * 1000:.0f} ms, trace {record.trace_id})")
+
+    return open_session(folder(directory), tenant=st.tenant, env=env, variables=parse_vars(var), prune=prune,
+                        strict=strict, on_call=on_call)
 
 
 def playbook_dir(directory: Path | None) -> Path:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from mktctl.cli.context import State
     from mktctl.leads.check import CheckOptions
+    from mktctl.leads.rules import CleaningRules
+    from mktctl.leads.summary import CheckSummary
 
 app = group_app("leads")
 
@@ -71,9 +73,10 @@ def check_command(
     from mktctl.leads.check import check_file
 
     st = state(ctx)
-    options = _check_options(st, directory, sheet, mapping, competitor_domain, keep, header_row)
+    options = _check_options(sheet, mapping, competitor_domain, keep, header_row)
+    rules = _cleaning_rules(st, playbook_dir(directory))
     with _progress(st) as progress:
-        result = check_file(file, options, out, progress)
+        result = check_file(file, options, out, progress, rules=rules)
     _render_check(st, result.summary, out, show_pii)
 
 
@@ -112,15 +115,16 @@ def import_command(
     if on_existing not in ("skip", "fill-empty", "overwrite"):
         raise SettingsError(f"--on-existing {on_existing!r}: expected skip, fill-empty or overwrite")
     options = ImportOptions(
-        check=_check_options(st, directory, sheet, mapping, competitor_domain, keep, header_row),
+        check=_check_options(sheet, mapping, competitor_domain, keep, header_row),
         source=source, event=event, pool=pool, on_existing=on_existing,  # type: ignore[arg-type]
         retry_failed=retry_failed, workers=workers, full_scan=full_scan)
+    rules = _cleaning_rules(st, playbook_dir(directory))
     settings = resolve(playbook_dir(directory), st.tenant)
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
-        result = import_leads(tenant, file, options, out, progress)
+        result = import_leads(tenant, file, options, out, progress, rules=rules)
     _render_check(st, result.summary, out, show_pii)
-    _render_import(st, result.summary, out, show_pii)
+    _render_import(st, result.summary)
     if result.stopped:
         st.err.print(f"[red]stopped[/red]: {_escape(result.stopped)}")
         st.err.print("[dim]hint[/dim]: run the same command again to continue where it stopped")
@@ -192,45 +196,38 @@ def purge_command(
 # ---- options ---------------------------------------------------------------------------------------
 
 
-def _check_options(st: State, directory: Path | None, sheet: str | None, mapping: Path | None,
-                   competitors: list[str] | None, keep: str, header_row: int | None) -> CheckOptions:
+def _check_options(sheet: str | None, mapping: Path | None, competitors: list[str] | None, keep: str,
+                   header_row: int | None) -> CheckOptions:
     from mktctl.errors import SettingsError
     from mktctl.leads.check import CheckOptions
 
     if keep not in ("first", "last"):
         raise SettingsError(f"--keep {keep!r}: expected first or last")
     domains = [d.strip().lower().lstrip("@") for d in competitors or [] if d.strip()]
-    rules = _playbook_rules(st, playbook_dir(directory))
     return CheckOptions(sheet=sheet, mapping=mapping, keep=keep,  # type: ignore[arg-type]
-                        header_row=header_row,
-                        competitor_domains=tuple(dict.fromkeys([*domains, *rules.get("competitor_domains", [])])),
-                        test_names=tuple(rules.get("names", [])), test_mobiles=tuple(rules.get("mobiles", [])),
-                        test_email_domains=tuple(rules.get("email_domains", [])))
+                        header_row=header_row, competitor_domains=tuple(dict.fromkeys(domains)))
 
 
-def _playbook_rules(st: State, folder: Path) -> dict[str, list[str]]:
-    """The lead cleaning rules of the playbook in ``folder`` (competitor domains, test data), if any."""
+def _cleaning_rules(st: State, folder: Path) -> CleaningRules:
+    """The lead cleaning rules of the playbook in ``folder`` (test data, competitor domains), the same that
+    ``mktctl apply`` cleans its imports with; none without a playbook, or with a warning when it is broken."""
     from mktctl.errors import PlaybookError
+    from mktctl.leads.rules import NO_RULES
 
     if not (folder / "mktctl.yaml").is_file():
-        return {}
+        return NO_RULES
+    from mktctl.kinds.imports import cleaning_rules
+
     try:
         from mktctl.playbook.load import load_playbook
 
         playbook, _ = load_playbook(folder)
     except (PlaybookError, ImportError) as error:
         st.info(f"[yellow]warning[/yellow]: the playbook's lead cleaning rules are not used: {_escape(str(error))}")
-        return {}
-    rules: dict[str, list[str]] = {}
-    for resource in playbook.of("lead_cleaning"):
-        spec = resource.spec
-        rules.setdefault("competitor_domains", []).extend(getattr(spec, "competitor_domains", []) or [])
-        test = getattr(spec, "test_data", None)
-        if test is not None:
-            for name in ("names", "mobiles", "email_domains"):
-                rules.setdefault(name, []).extend(getattr(test, name, []) or [])
-    if rules.get("competitor_domains"):
-        st.info(f"competitor domains from the playbook: {_escape(', '.join(rules['competitor_domains']))}")
+        return NO_RULES
+    rules = cleaning_rules(playbook)
+    if rules.competitor_domains:
+        st.info(f"competitor domains from the playbook: {_escape(', '.join(rules.competitor_domains))}")
     return rules
 
 
@@ -298,10 +295,10 @@ def _mask(value: str, kind: str, show_pii: bool) -> str:
     return mask_email(value) if kind == "email" else mask_phone(value)
 
 
-def _render_check(st: State, summary: dict[str, Any], out: Path, show_pii: bool) -> None:
+def _render_check(st: State, summary: CheckSummary, out: Path, show_pii: bool) -> None:
     from rich.table import Table
 
-    mapping = summary["mapping"]
+    mapping = summary.mapping
     table = Table(title="columns", show_edge=False, title_justify="left")
     table.add_column("field")
     table.add_column("column(s) in the file")
@@ -311,7 +308,7 @@ def _render_check(st: State, summary: dict[str, Any], out: Path, show_pii: bool)
         table.add_row("[dim]ignored[/dim]", _escape(f"{item['header']} ({item['why']})"))
     st.out.print(table)
 
-    counts, reasons = summary["counts"], summary["reasons"]
+    counts, reasons = summary.counts, summary.reasons
     result = Table(title="rows", show_edge=False, title_justify="left")
     result.add_column("status")
     result.add_column("rows", justify="right")
@@ -322,13 +319,13 @@ def _render_check(st: State, summary: dict[str, Any], out: Path, show_pii: bool)
     for reason, n in reasons.items():
         if reason != "duplicate" and n:
             result.add_row(f"  {reason}", str(n))
-    if summary.get("blank_rows_skipped"):
-        result.add_row("[dim]blank rows skipped[/dim]", str(summary["blank_rows_skipped"]))
+    if summary.blank_rows_skipped:
+        result.add_row("[dim]blank rows skipped[/dim]", str(summary.blank_rows_skipped))
     st.out.print(result)
-    notes = {k: v for k, v in summary.get("warnings", {}).items() if v}
+    notes = {k: v for k, v in summary.warnings.items() if v}
     if notes:
         st.out.print("notes: " + ", ".join(f"{k} {v}" for k, v in notes.items()))
-    if not all(summary["invariants"].values()):
+    if not all(summary.invariants.values()):
         st.err.print("[red]error[/red]: the row counts do not add up; this is a bug in mktctl")
     _render_examples(st, out, show_pii)
     st.out.print(f"results: {_escape(str(out / 'results.csv'))}, {_escape(str(out / 'results.xlsx'))}, "
@@ -364,22 +361,26 @@ def _render_examples(st: State, out: Path, show_pii: bool) -> None:
     st.out.print(table)
 
 
-def _render_import(st: State, summary: dict[str, Any], out: Path, show_pii: bool) -> None:
+def _render_import(st: State, summary: CheckSummary) -> None:
     from rich.table import Table
 
-    outcomes = summary.get("outcomes", {})
+    from mktctl.leads.summary import OUTCOMES
+
+    report = summary.imported
+    if report is None:
+        return
     table = Table(title="import", show_edge=False, title_justify="left")
     table.add_column("outcome")
     table.add_column("rows", justify="right")
-    for name, n in outcomes.items():
-        table.add_row(name, str(n))
+    for name in OUTCOMES:
+        table.add_row(name, str(report.outcomes.get(name, 0)))
     st.out.print(table)
-    info = summary.get("import", {})
-    if info.get("rows_per_second"):
-        st.out.print(f"{info['write_calls']} writes in {info['tenant_seconds']} s ({info['rows_per_second']} rows/s)")
-    if info.get("fields_not_on_tenant"):
+    if report.rows_per_second:
+        st.out.print(f"{report.write_calls} writes in {round(report.tenant_seconds, 3)} s "
+                     f"({report.rows_per_second} rows/s)")
+    if report.fields_not_on_tenant:
         st.out.print("[yellow]not written (the tenant has no such field)[/yellow]: "
-                     + ", ".join(info["fields_not_on_tenant"]))
+                     + ", ".join(report.fields_not_on_tenant))
 
 
 def _render_link(st: State, result: Any, out: Path, *, resolving: bool) -> None:

@@ -54,8 +54,6 @@ def _globals(
     ctx.obj = State(tenant=tenant, verbose=verbose, quiet=quiet, no_color=no_color)
 
 
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script calls ``sys.exit`` with it)."""
     # typer ships its own copy of click; its usage errors all derive from that copy's ClickException
@@ -76,28 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         error.show()
         code = error.exit_code
     except MktctlError as error:
-        render_error(state, error)
+        from mktctl.cli.problems import print_error
+
+        print_error(state, error)
         code = error.exit_code
     except Exception as error:  # noqa: BLE001 - the one place that turns a bug into a log file and exit 3
         code = _unexpected(state, error)
     sys.stdout.flush()
     return code
-
-
-def render_error(state: State, error: MktctlError) -> None:
-    from mktctl.errors import PlaybookError
-
-    if isinstance(error, PlaybookError):
-        for problem in error.problems:
-            label = "[red]error[/red]" if problem.severity == "error" else "[yellow]warning[/yellow]"
-            state.err.print(f"{_escape(str(problem.mark) + ': ') if problem.mark else ''}{label}: "
-                            f"{_escape(problem.message)}")
-        errors = sum(1 for p in error.problems if p.severity == "error")
-        state.err.print(f"{errors} error{'s' if errors != 1 else ''} found")
-        return
-    state.err.print(f"[red]error[/red]: {_escape(str(error))}")
-    if error.hint:
-        state.err.print(f"[dim]hint[/dim]: {_escape(error.hint)}")
 
 
 def _escape(text: str) -> str:

@@ -4,80 +4,79 @@ from __future__ import annotations
 
 import signal
 import threading
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from mktctl.cli import options
-from mktctl.cli.context import State, is_interactive, state
+from mktctl.cli.context import State, is_interactive, open_playbook_session, state
+from mktctl.cli.options import OutputFormat
 from mktctl.errors import MktctlError
 
 if TYPE_CHECKING:
     from mktctl.engine.session import Session
 
-
-class PlanOutput(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+PlanOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.markdown)]
 
 
 def plan(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    output: PlanOutput = typer.Option(PlanOutput.table, "--output", "-o", help="table, json or markdown."),
-    detailed_exitcode: bool = typer.Option(False, "--detailed-exitcode",
-                                           help="Exit 0 no changes, 2 changes, 3 only manual steps pending."),
-    out: Path = typer.Option(None, "--out", help="Save the plan (JSON) for `mktctl apply PLAN_FILE`."),
-    prune: bool = typer.Option(False, "--prune", help="Plan deleting what mktctl created and is no longer declared."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
-    strict: bool = options.STRICT,
-    show_pii: bool = options.SHOW_PII,
+    directory: options.Directory = None,
+    output: PlanOutput = OutputFormat.table,
+    detailed_exitcode: Annotated[bool, typer.Option(
+        "--detailed-exitcode", help="Exit 0 no changes, 2 changes, 3 only manual steps pending.")] = False,
+    out: Annotated[Path | None, options.out("Save the plan (JSON) for `mktctl apply PLAN_FILE`.")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Plan deleting what mktctl created and is no longer "
+                                                        "declared.")] = False,
+    env: options.Env = None,
+    var: options.Vars = None,
+    strict: options.Strict = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Show what apply would change on the tenant, in the order it would run."""
-    from mktctl.base.files import write_atomic
     from mktctl.cli import render
+    from mktctl.cli.problems import print_problems
+    from mktctl.engine.planfile import plan_json, save_plan
 
     st = state(ctx)
-    session = _open(st, directory, env=env, var=var, prune=prune, strict=strict)
-    try:
-        _warnings(st, session)
+    with open_playbook_session(st, directory, env=env, var=var, prune=prune, strict=strict) as session:
+        print_problems(st, session.warnings)
         current = session.plan
-        if output is PlanOutput.json:
-            st.out.print(render.plan_json(current, show_pii=show_pii), end="", markup=False)
-        elif output is PlanOutput.markdown:
+        if output is OutputFormat.json:
+            st.out.print(plan_json(current, show_pii=show_pii), end="", markup=False)
+        elif output is OutputFormat.markdown:
             st.out.print(render.plan_markdown(current, show_pii=show_pii), markup=False)
         else:
             st.info(f"Tenant: {session.tenant.settings.describe()}")
             for line in render.plan_lines(current, show_pii=show_pii):
                 st.out.print(line)
         if out is not None:
-            write_atomic(out, render.plan_json(current, show_pii=False))
+            save_plan(current, out)
             st.info(f"Saved the plan to {out}; apply it with: mktctl apply {out}")
-    finally:
-        session.close()
     if detailed_exitcode:
         raise typer.Exit(current.exit_code())
 
 
 def apply(
     ctx: typer.Context,
-    target: Path = typer.Argument(None, help="The playbook folder, or a saved plan file.", show_default=False),
-    plan_file: Path = typer.Argument(None, help="A plan saved with `mktctl plan --out`.", show_default=False),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking (needed without a terminal)."),
-    prune: bool = typer.Option(False, "--prune", help="Delete what mktctl created and is no longer declared."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
-    strict: bool = options.STRICT,
-    show_pii: bool = options.SHOW_PII,
+    target: Annotated[Path | None, typer.Argument(help="The playbook folder, or a saved plan file.",
+                                                  show_default=False)] = None,
+    plan_file: Annotated[Path | None, typer.Argument(help="A plan saved with `mktctl plan --out`.",
+                                                     show_default=False)] = None,
+    yes: Annotated[bool, options.yes("Apply without asking (needed without a terminal).")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Delete what mktctl created and is no longer "
+                                                        "declared.")] = False,
+    env: options.Env = None,
+    var: options.Vars = None,
+    strict: options.Strict = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Bring the tenant to what the playbook declares."""
     from mktctl.base.lock import RunLock
     from mktctl.cli import render
-    from mktctl.engine.plan import Plan
+    from mktctl.cli.problems import print_problems
+    from mktctl.engine.planfile import load_plan
     from mktctl.engine.session import check_saved_plan
     from mktctl.tenant.settings import state_dir
 
@@ -85,40 +84,34 @@ def apply(
     directory, saved = _targets(target, plan_file)
     saved_plan = None
     if saved is not None:
-        try:
-            saved_plan = Plan.from_json(saved.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise MktctlError(f"cannot read the plan file {saved}: {error.strerror}") from None
+        saved_plan = load_plan(saved)
         if directory is None and saved_plan.playbook.get("root"):
             directory = Path(saved_plan.playbook["root"])
         prune = saved_plan.prune
         env = saved_plan.playbook.get("env") or env
     root = options.folder(directory)
-    with RunLock(state_dir(root), "apply", "mktctl apply"):
-        session = _open(st, root, env=env, var=var, prune=prune, strict=strict)
-        try:
-            _warnings(st, session)
-            if saved_plan is not None:
-                check_saved_plan(session, saved_plan)
-            current = session.plan
-            st.info(f"Tenant: {session.tenant.settings.describe()}")
-            for line in render.plan_lines(current, show_pii=show_pii):
-                st.out.print(line)
-            if not current.changes:
-                _finish(st, current.pending_manual, created=0, updated=0, deleted=0, nothing=True)
-                return
-            if not yes and saved_plan is None:
-                if not is_interactive():
-                    raise MktctlError("refusing to apply without --yes: there is no terminal to confirm on",
-                                      hint="review `mktctl plan`, then run `mktctl apply --yes`")
-                if not typer.confirm(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?"):
-                    st.err.print("Nothing applied.")
-                    raise typer.Exit(1)
-            result = _execute(st, session)
-            _finish(st, result.skipped_manual, created=result.count("create"), updated=result.count("update"),
-                    deleted=result.count("delete"))
-        finally:
-            session.close()
+    with RunLock(state_dir(root), "apply", "mktctl apply"), \
+            open_playbook_session(st, root, env=env, var=var, prune=prune, strict=strict) as session:
+        print_problems(st, session.warnings)
+        if saved_plan is not None:
+            check_saved_plan(session, saved_plan)
+        current = session.plan
+        st.info(f"Tenant: {session.tenant.settings.describe()}")
+        for line in render.plan_lines(current, show_pii=show_pii):
+            st.out.print(line)
+        if not current.changes:
+            _finish(st, current.pending_manual, created=0, updated=0, deleted=0, nothing=True)
+            return
+        if not yes and saved_plan is None:
+            if not is_interactive():
+                raise MktctlError("refusing to apply without --yes: there is no terminal to confirm on",
+                                  hint="review `mktctl plan`, then run `mktctl apply --yes`")
+            if not typer.confirm(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?"):
+                st.err.print("Nothing applied.")
+                raise typer.Exit(1)
+        result = _execute(st, session)
+        _finish(st, result.skipped_manual, created=result.count("create"), updated=result.count("update"),
+                deleted=result.count("delete"))
 
 
 def _targets(target: Path | None, plan_file: Path | None) -> tuple[Path | None, Path | None]:
@@ -127,24 +120,6 @@ def _targets(target: Path | None, plan_file: Path | None) -> tuple[Path | None, 
     if target is not None and target.is_file():
         return None, target
     return target, None
-
-
-def _open(st: State, directory: Path | None, **kwargs: Any) -> Session:
-    from mktctl.engine.session import open_session
-
-    def on_call(record: Any) -> None:
-        st.debug(f"{record.path} → {record.error_code} ({record.seconds * 1000:.0f} ms, trace {record.trace_id})")
-
-    variables = options.parse_vars(kwargs.pop("var"))
-    return open_session(options.folder(directory), tenant=st.tenant, variables=variables, on_call=on_call, **kwargs)
-
-
-def _warnings(st: State, session: Session) -> None:
-    from rich.markup import escape
-
-    for warning in session.warnings:
-        st.err.print(f"{escape(str(warning.mark) + ': ') if warning.mark else ''}[yellow]warning[/yellow]: "
-                     f"{escape(warning.message)}")
 
 
 def _execute(st: State, session: Session) -> Any:

@@ -1,4 +1,5 @@
-"""Plans and values as text: the terminal table, Markdown and JSON, with personal data masked."""
+"""Plans as text for a terminal and as Markdown, with personal data masked. (A plan as JSON is
+:func:`mktctl.engine.planfile.plan_json`.)"""
 
 from __future__ import annotations
 
@@ -7,39 +8,9 @@ from collections import Counter
 from typing import Any
 
 from mktctl.engine.plan import Action, Plan
-from mktctl.pii import mask_email, mask_phone
+from mktctl.engine.planfile import is_personal, mask_value
 
 _STYLE = {"create": "green", "update": "yellow", "delete": "red", "manual": "magenta", "noop": "dim"}
-
-
-def masked_plan_dict(plan: Plan, *, show_pii: bool) -> dict[str, Any]:
-    data = plan.to_dict()
-    if not show_pii:
-        for action in data["actions"]:
-            for change in action["changes"]:
-                if _is_pii(action["kind"], change["field"]):
-                    change["before"] = _mask(change["field"], change["before"])
-                    change["after"] = _mask(change["field"], change["after"])
-    return data
-
-
-def plan_json(plan: Plan, *, show_pii: bool = False) -> str:
-    """The plan as JSON, personal data masked and secret values redacted (also for saved plan files)."""
-    from mktctl.secrets import REDACTOR
-
-    return REDACTOR.redact(json.dumps(masked_plan_dict(plan, show_pii=show_pii), ensure_ascii=False, indent=2)) + "\n"
-
-
-def _is_pii(kind: str, field: str) -> bool:
-    from mktctl.kinds.registry import KINDS
-
-    return any(k.name == kind and field in k.pii_fields for k in KINDS)
-
-
-def _mask(field: str, value: Any) -> Any:
-    if value in (None, ""):
-        return value
-    return mask_email(str(value)) if "mail" in field else mask_phone(str(value))
 
 
 def value_text(value: Any) -> str:
@@ -54,8 +25,8 @@ def _change_lines(action: Action, show_pii: bool) -> list[tuple[str, str, str]]:
     lines = []
     for change in action.changes:
         before, after = change.before, change.after
-        if not show_pii and _is_pii(action.kind, change.field):
-            before, after = _mask(change.field, before), _mask(change.field, after)
+        if not show_pii and is_personal(action.kind, change.field):
+            before, after = mask_value(change.field, before), mask_value(change.field, after)
         lines.append((change.field, value_text(before), value_text(after)))
     return lines
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from mktctl.cli import options
 from mktctl.cli.context import state
+from mktctl.cli.options import OutputFormat
 
-
-class ReportFormat(str, Enum):
-    html = "html"
-    markdown = "markdown"
+ReportFormat = Annotated[OutputFormat | None, options.output(
+    OutputFormat.html, OutputFormat.markdown, flags=("--format", "-f"),
+    help="html (default; or from --out's suffix) or markdown.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -22,15 +22,15 @@ def register(app: typer.Typer) -> None:
 
 def report(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    out: Path = typer.Option(None, "--out", "-o", help="The file to write (default: report.html or report.md in "
-                                                        "the playbook folder)."),
-    fmt: ReportFormat = typer.Option(None, "--format", "-f", help="html (default; or from --out's suffix) or "
-                                                                  "markdown."),
-    lang: str = typer.Option(None, "--lang", help="zh-CN or en (default: the playbook's language)."),
-    imports: list[Path] = typer.Option(None, "--imports", help="A folder (or summary.json) of lead import results "
-                                                               "to include; repeatable. .mktctl/ is always read."),
-    show_pii: bool = options.SHOW_PII,
+    directory: options.Directory = None,
+    out: Annotated[Path | None, options.out("The file to write (default: report.html or report.md in the playbook "
+                                            "folder).", short=True)] = None,
+    fmt: ReportFormat = None,
+    lang: Annotated[str | None, options.lang("zh-CN or en (default: the playbook's language).")] = None,
+    imports: Annotated[list[Path] | None, typer.Option(
+        "--imports", help="A folder (or summary.json) of lead import results to include; repeatable. .mktctl/ is "
+                          "always read.")] = None,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Write the delivery report: what was configured, manual steps and who confirmed them, import results
     with charts, open issues and the checklist of guide section 3. Reads files only, no tenant."""

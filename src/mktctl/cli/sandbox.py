@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mktctl.cli import options
 from mktctl.cli.commands import group_app
 from mktctl.cli.context import is_interactive, state
+from mktctl.cli.options import OutputFormat
 from mktctl.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -34,12 +36,6 @@ DataOption = Annotated[Path, typer.Option("--data", metavar="FILE", help="The sa
 class Api(str, enum.Enum):
     full = "full"
     public = "public"
-
-
-class CredentialsOutput(str, enum.Enum):
-    table = "table"
-    json = "json"
-    env = "env"
 
 
 @app.command()
@@ -60,12 +56,17 @@ def serve(
                                       "the limit answer errorCode 14001.")] = None,
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Allow a --host that is not a loopback address.")] = False,
+    catalog: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="The setting kinds the extension API keeps, with their JSON Schema (default: every "
+                             "kind of mktctl; see docs/sandbox.md).")] = None,
 ) -> None:
     """Serve the sandbox tenant over HTTP until Ctrl-C."""
     st = state(ctx)
     from mktctl.sandbox import server
+    from mktctl.sandbox.catalog import read_catalog
     from mktctl.sandbox.faults import FaultInjector
 
+    kinds = read_catalog(catalog) if catalog is not None else None
     limit = server.parse_rate_limit(rate_limit) if rate_limit else None
     hook = FaultInjector(faults) if faults else None
     warning = server.check_host(host, allow_remote=allow_remote)
@@ -80,6 +81,9 @@ def serve(
             details.append(f"faults: {hook.spec.text}")
         if limit is not None:
             details.append(f"rate limit: {limit.calls} calls / {limit.window_s:g} s per interface")
+        if kinds is not None:
+            count = len(kinds.names())
+            details.append(f"catalog: {catalog} ({count} setting kind{'' if count == 1 else 's'})")
         st.out.print("  " + "  ".join(details), markup=False)
         st.out.print(f"  credentials:        mktctl sandbox credentials --data {where}", markup=False)
         st.out.print(f"  point mktctl at it: eval $(mktctl sandbox credentials --data {where} --output env "
@@ -88,7 +92,7 @@ def serve(
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a served sandbox stops
         server.serve(data, host, port, api.value, hook, limit, allow_remote=allow_remote, on_ready=ready,
-                     log_level="info" if st.verbose else "warning", access_log=st.verbose)
+                     log_level="info" if st.verbose else "warning", access_log=st.verbose, catalog=kinds)
     if hook is not None:
         st.out.print(_fault_summary(hook), markup=False)
     st.info("sandbox stopped")
@@ -104,9 +108,10 @@ def _fault_summary(hook: FaultInjector) -> str:
 def credentials(
     ctx: typer.Context,
     data: DataOption = DEFAULT_DATA,
-    output: Annotated[CredentialsOutput, typer.Option(
-        "--output", "-o", help="table, json, or env (export lines for eval $(...)).")]
-    = CredentialsOutput.table,
+    output: Annotated[OutputFormat, options.output(
+        OutputFormat.table, OutputFormat.json, OutputFormat.env,
+        help="table, json, or env (export lines for eval $(...)).")]
+    = OutputFormat.table,
     url: Annotated[str, typer.Option(help="The URL the sandbox is served at (mktctl sandbox serve).")]
     = DEFAULT_URL,
 ) -> None:
@@ -127,14 +132,14 @@ def credentials(
         settings.ENV_PERMANENT_CODE: corp.permanent_code,
         settings.ENV_OPEN_USER_ID: corp.admin_open_user_id,
     }
-    if output is CredentialsOutput.env:
+    if output is OutputFormat.env:
         for name, value in values.items():
             st.out.print(f"export {name}={shlex.quote(value)};", markup=False, soft_wrap=True)
         return
     fields = {"url": url.rstrip("/"), "app_id": corp.app_id, "app_secret": corp.app_secret,
               "permanent_code": corp.permanent_code, "open_user_id": corp.admin_open_user_id,
               "corp_id": corp.corp_id, "ea": corp.ea, "corp_name": corp.name, "data": str(data.resolve())}
-    if output is CredentialsOutput.json:
+    if output is OutputFormat.json:
         st.out.print(json.dumps(fields, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
         return
     from rich.table import Table
@@ -151,7 +156,7 @@ def credentials(
 def reset(
     ctx: typer.Context,
     data: DataOption = DEFAULT_DATA,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, options.yes("Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every corp, record and setting in the sandbox; the next use gets new credentials."""
     st = state(ctx)

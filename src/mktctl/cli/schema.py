@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from mktctl.cli import options
 from mktctl.cli.context import state
-from mktctl.errors import MktctlError
+from mktctl.cli.options import OutputFormat
+from mktctl.errors import UnknownNameError
 
-
-class SchemaOutput(str, Enum):
-    table = "table"
-    json = "json"
+SchemaOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json,
+                                                      help="table, or json for the JSON Schema.")]
 
 
 def schema(
     ctx: typer.Context,
-    kind: str = typer.Argument(None, help="One kind's fields (default: the list of kinds).", show_default=False),
-    output: SchemaOutput = typer.Option(SchemaOutput.table, "--output", "-o",
-                                        help="table, or json for the JSON Schema."),
-    out: Path = typer.Option(None, "--out", help="Write the JSON Schema to this file (for editors)."),
+    kind: Annotated[str | None, typer.Argument(help="One kind's fields (default: the list of kinds).",
+                                               show_default=False)] = None,
+    output: SchemaOutput = OutputFormat.table,
+    out: Annotated[Path | None, options.out("Write the JSON Schema to this file (for editors).")] = None,
 ) -> None:
     """List the kinds and their fields, or write the JSON Schema of the playbook format."""
     from rich.markup import escape
@@ -38,8 +38,9 @@ def schema(
         target = next((k for k in KINDS if k.name == kind), None)
         if target is None:
             hint = did_you_mean(kind, [k.name for k in KINDS])
-            raise MktctlError(f"unknown kind {kind!r}", hint=hint or "run `mktctl schema` to list the kinds")
-    if output is SchemaOutput.json or out is not None:
+            raise UnknownNameError(f"unknown kind {kind!r}", name=kind, known=[k.name for k in KINDS],
+                                   hint=hint or "run `mktctl schema` to list the kinds")
+    if output is OutputFormat.json or out is not None:
         document = jsonschema.kind_schema(target) if target else jsonschema.playbook_schema()
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         if out is not None:

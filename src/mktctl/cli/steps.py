@@ -2,64 +2,62 @@
 
 from __future__ import annotations
 
-import json
-from enum import Enum
-from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mktctl.cli import options
-from mktctl.cli.context import state
-from mktctl.errors import MktctlError
+from mktctl.cli.context import open_playbook_session, state
+from mktctl.cli.options import OutputFormat
 
+if TYPE_CHECKING:
+    from mktctl.cli.context import State
+    from mktctl.engine.plan import Manual
 
-class StepsOutput(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+StepsOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.markdown)]
 
 
 def steps(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    show_all: bool = typer.Option(False, "--all", help="Also list confirmed steps."),
-    output: StepsOutput = typer.Option(StepsOutput.table, "--output", "-o", help="table, json or markdown."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
+    directory: options.Directory = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list confirmed steps.")] = False,
+    output: StepsOutput = OutputFormat.table,
+    env: options.Env = None,
+    var: options.Vars = None,
 ) -> None:
     """List the manual steps that are pending, each with its menu path, values and how to verify."""
-    from rich.markup import escape
-
-    from mktctl.cli.plan_commands import _open
+    from mktctl.engine.steps import manual_steps
 
     st = state(ctx)
-    session = _open(st, directory, env=env, var=var, prune=False, strict=False)
-    try:
-        actions = [a for a in session.plan.actions if a.op == "manual" and a.manual
-                   and (show_all or a.manual.status != "confirmed")]
-    finally:
-        session.close()
-    if output is StepsOutput.json:
+    with open_playbook_session(st, directory, env=env, var=var) as session:
+        found = manual_steps(session.plan, include_confirmed=show_all)
+    if output is OutputFormat.json:
+        import json
         from dataclasses import asdict
 
-        st.out.print(json.dumps([asdict(a.manual) for a in actions if a.manual], ensure_ascii=False, indent=2),
-                     markup=False)
-        return
-    if output is StepsOutput.markdown:
-        lines = ["# Manual steps", ""]
-        for a in actions:
-            assert a.manual is not None
-            lines += [f"## {a.manual.step} ({a.manual.status})", "", f"**{a.manual.menu_path}** — {a.manual.who}",
-                      ""] + [f"- {label}: {value}" for label, value in a.manual.values] + [
-                      "", f"Verify: {a.manual.verify}", ""]
-        st.out.print("\n".join(lines), markup=False)
-        return
-    if not actions:
+        st.out.print(json.dumps([asdict(m) for m in found], ensure_ascii=False, indent=2), markup=False)
+    elif output is OutputFormat.markdown:
+        st.out.print(_markdown(found), markup=False)
+    else:
+        _table(st, found)
+
+
+def _markdown(found: list[Manual]) -> str:
+    lines = ["# Manual steps", ""]
+    for m in found:
+        lines += [f"## {m.step} ({m.status})", "", f"**{m.menu_path}** — {m.who}", ""]
+        lines += [f"- {label}: {value}" for label, value in m.values]
+        lines += ["", f"Verify: {m.verify}", ""]
+    return "\n".join(lines)
+
+
+def _table(st: State, found: list[Manual]) -> None:
+    from rich.markup import escape
+
+    if not found:
         st.out.print("[green]No manual steps pending.[/green]")
         return
-    for a in actions:
-        m = a.manual
-        assert m is not None
+    for m in found:
         confirmed = f"confirmed by {m.confirmed_by or ''} at {m.confirmed_at or ''}"
         status = {"pending": "[magenta]pending[/magenta]",
                   "changed": "[yellow]values changed since confirmed[/yellow]",
@@ -73,14 +71,11 @@ def steps(
             _qr(st, m.qr_url)
         if m.status != "confirmed":
             st.out.print(f"    [dim]done? mktctl confirm {escape(m.step)} --by NAME[/dim]")
-    pending = sum(1 for a in actions if a.manual and a.manual.status != "confirmed")
+    pending = sum(1 for m in found if m.status != "confirmed")
     st.out.print(f"[bold]{pending} manual step(s) pending.[/bold]")
 
 
-def _qr(st: object, url: str) -> None:
-    from mktctl.cli.context import State
-
-    assert isinstance(st, State)
+def _qr(st: State, url: str) -> None:
     try:
         import segno
     except ImportError:  # pragma: no cover - segno is a dependency; a broken install still gets the URL
@@ -96,47 +91,30 @@ def _qr(st: object, url: str) -> None:
 
 def confirm(
     ctx: typer.Context,
-    step: list[str] = typer.Argument(None, help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).",
-                                     show_default=False),
-    directory: Path = typer.Option(None, "--dir", "-d", help="The playbook folder (default: the current folder)."),
-    all_pending: bool = typer.Option(False, "--all-pending", help="Confirm every pending step at once."),
-    by: str = typer.Option(None, "--by", help="Who did it (default: your login name)."),
-    note: str = typer.Option("", "--note", help="A note to keep with the confirmation."),
-    env: str = options.ENV,
-    var: list[str] = options.VARS,
+    step: Annotated[list[str] | None, typer.Argument(
+        help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).", show_default=False)] = None,
+    directory: options.DirOption = None,
+    all_pending: Annotated[bool, typer.Option("--all-pending", help="Confirm every pending step at once.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who did it (default: your login name).")] = None,
+    note: Annotated[str, typer.Option("--note", help="A note to keep with the confirmation.")] = "",
+    env: options.Env = None,
+    var: options.Vars = None,
 ) -> None:
     """Record that manual steps were done: who, when, and for which values."""
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso, who
-    from mktctl.base.suggest import did_you_mean
-    from mktctl.cli.plan_commands import _open
-    from mktctl.engine.ledger import Confirmation
+    from mktctl.engine.steps import ALL_PENDING, confirm_steps
+    from mktctl.errors import SettingsError
 
     st = state(ctx)
-    session = _open(st, directory, env=env, var=var, prune=False, strict=False)
-    try:
-        manual = {a.manual.step: a for a in session.plan.actions if a.op == "manual" and a.manual}
-        if all_pending:
-            chosen = [s for s, a in manual.items() if a.manual and a.manual.status != "confirmed"]
-        elif step:
-            chosen = list(dict.fromkeys(step))
-        else:
-            raise MktctlError("name the step(s) to confirm, or pass --all-pending",
-                              hint="`mktctl steps` lists the pending steps")
-        for name in chosen:
-            if name not in manual:
-                hint = did_you_mean(name, manual) or (f"steps: {', '.join(list(manual)[:8])}" if manual
-                                                      else "this tenant has no manual steps for the playbook")
-                raise MktctlError(f"no manual step {name!r}", hint=hint)
-        confirmed_by, at = by or who(), now_iso()
-        for name in chosen:
-            session.tenant_ledger.confirmations[name] = Confirmation(digest=manual[name].digest, by=confirmed_by,
-                                                                     at=at, note=note)
-        session.ledger.save()
-    finally:
-        session.close()
-    for name in chosen:
-        st.out.print(f"[green]✓[/green] confirmed {escape(name)} by {escape(confirmed_by)} at {at}")
-    if not chosen:
+    if not all_pending and not step:
+        raise SettingsError("name the step(s) to confirm, or pass --all-pending",
+                            hint="`mktctl steps` lists the pending steps")
+    with open_playbook_session(st, directory, env=env, var=var) as session:
+        made = confirm_steps(session, ALL_PENDING if all_pending else step or [], by=by or who(), at=now_iso(),
+                             note=note)
+    for name, confirmation in made.items():
+        st.out.print(f"[green]✓[/green] confirmed {escape(name)} by {escape(confirmation.by)} at {confirmation.at}")
+    if not made:
         st.out.print("No manual steps pending.")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from mktctl.cli import options
 from mktctl.cli.commands import group_app
 from mktctl.cli.context import state
 
@@ -15,19 +17,22 @@ app = group_app("tenant")
 @app.command("export")
 def export(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", "-o", help="The playbook folder to write (its mktctl.tenants.yaml "
-                                                       "may hold the --tenant profile)."),
-    kinds: str = typer.Option(None, "--kinds", help="Only these kinds, comma-separated (and what they refer to)."),
-    name: str = typer.Option(None, "--name", help="The playbook's name (default: the tenant's name)."),
-    lang: str = typer.Option(None, "--lang", help="The playbook's language: zh-CN (default) or en."),
-    force: bool = typer.Option(False, "--force", help="Overwrite the playbook files of a folder that has one."),
-    show_pii: bool = typer.Option(False, "--show-pii", help="Show phone numbers and emails unmasked."),
+    out: Annotated[Path, options.out("The playbook folder to write (its mktctl.tenants.yaml may hold the --tenant "
+                                     "profile).", short=True)],
+    kinds: Annotated[str | None, typer.Option("--kinds", help="Only these kinds, comma-separated (and what they "
+                                                              "refer to).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The playbook's name (default: the tenant's name).")]
+    = None,
+    lang: Annotated[str | None, options.lang("The playbook's language: zh-CN (default) or en.")] = None,
+    force: Annotated[bool, options.force("Overwrite the playbook files of a folder that has one.")] = False,
+    show_pii: options.ShowPii = False,
 ) -> None:
     """Read the tenant into playbook YAML and the ledger (resources adopted, not owned); a plan right
     after is empty."""
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso
+    from mktctl.cli.problems import print_problems
     from mktctl.deliver import i18n, layout
     from mktctl.deliver.tenant_export import export_tenant, select_kinds
     from mktctl.pii import mask_text
@@ -44,8 +49,7 @@ def export(
         result = export_tenant(tenant, target, kinds=wanted, name=name, language=i18n.resolve_lang(lang),
                                note=f"Exported by `mktctl tenant export` from tenant {settings.name} at {now_iso()}.",
                                force=force)
-    for warning in result.warnings:
-        st.err.print(f"[yellow]warning[/yellow]: {escape(warning if show_pii else mask_text(warning))}")
+    print_problems(st, [w if show_pii else mask_text(w) for w in result.warnings])
     for exported in result.kinds:
         st.out.print(f"  {escape(exported.kind)}: {exported.count} ({escape(exported.part)})")
     st.out.print(f"[green]✓[/green] exported {result.resources} resources from {escape(result.tenant)} to "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,7 +13,8 @@ from mktctl.cli.context import state
 
 app = group_app("workbook")
 
-LANG = typer.Option(None, "--lang", help="zh-CN or en (default: the playbook's language, else zh-CN).")
+Lang = Annotated[str | None, options.lang("zh-CN or en (default: the playbook's language, else zh-CN).")]
+WorkbookOut = Annotated[Path, options.out("The workbook to write (.xlsx).", short=True)]
 
 
 def _generator() -> str:
@@ -24,9 +26,10 @@ def _generator() -> str:
 @app.command("survey")
 def survey(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
-    lang: str = LANG,
-    name: str = typer.Option(None, "--name", help="The client or rollout name to put on the cover."),
+    out: WorkbookOut,
+    lang: Lang = None,
+    name: Annotated[str | None, typer.Option("--name", help="The client or rollout name to put on the cover.")]
+    = None,
 ) -> None:
     """Write the pre-rollout requirements survey (guide 1.2): questions and empty tables per guide section."""
     from rich.markup import escape
@@ -47,9 +50,9 @@ def survey(
 @app.command("export")
 def export(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
-    lang: str = LANG,
+    out: WorkbookOut,
+    directory: options.Directory = None,
+    lang: Lang = None,
 ) -> None:
     """Write the playbook as a configuration workbook for the client to review, fill in and sign off."""
     from rich.markup import escape
@@ -73,25 +76,25 @@ def export(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="A filled-in survey or configuration workbook (.xlsx).",
-                                show_default=False),
-    into: Path = typer.Option(None, "--into", help="The playbook folder to update or create (default: the "
-                                                    "current folder)."),
-    force: bool = typer.Option(False, "--force", help="Write a new playbook over files of a folder that has no "
-                                                      "mktctl.yaml."),
+    file: Annotated[Path, typer.Argument(help="A filled-in survey or configuration workbook (.xlsx).",
+                                         show_default=False)],
+    into: Annotated[Path | None, typer.Option("--into", help="The playbook folder to update or create (default: "
+                                                             "the current folder).")] = None,
+    force: Annotated[bool, options.force("Write a new playbook over files of a folder that has no mktctl.yaml.")]
+    = False,
 ) -> None:
     """Read a workbook back into playbook YAML, keeping the comments and order of an existing playbook."""
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso
+    from mktctl.cli.problems import print_problems
     from mktctl.deliver.workbook_import import import_workbook
 
     st = state(ctx)
     target = options.folder(into)
     note = f"Written by `mktctl workbook import` from {file.name} at {now_iso()}."
     result = import_workbook(file, target, note=note, force=force)
-    for warning in result.warnings:
-        st.err.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+    print_problems(st, result.warnings)
     if result.unchanged:
         st.out.print(f"[green]No changes.[/green] {escape(str(target))} already matches the workbook "
                      f"(playbook digest {result.digest}).")

@@ -14,23 +14,24 @@ never a formula).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from mktctl.kinds.base import CONSULTANT
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from mktctl.engine.plan import Action, Plan
-    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.kinds.base import Playbook, Resource
 
 __all__ = ["SECTIONS", "STATUSES", "Checklist", "Item", "build_checklist", "open_checklist", "to_markdown",
            "write_xlsx"]
 
 STATUSES = ("done", "pending", "manual")
 SECTIONS = ("config", "test", "training", "delivery")
-CONSULTANT = "consultant (实施顾问)"
 APPLY = "consultant (mktctl apply)"
 _HEADINGS = {
     "config": ("配置 (实施指南 1.1–2.8)", "Configuration (guide 1.1–2.8)"),
@@ -103,7 +104,7 @@ def build_checklist(playbook: Playbook, plan: Plan, *, ledger_recorded: bool = F
         checklist.items.append(item)
     for resource in playbook.resources:
         ready = status_of.get(resource.address) == "done"
-        for text, owner in _tests(resource):
+        for text, owner in resource.kind.acceptance_tests(resource.spec, resource.key):
             checklist.items.append(Item("test", text, "manual" if ready else "pending", owner,
                                         guide=resource.kind.guide, address=resource.address,
                                         detail="" if ready else "after its configuration is done"))
@@ -112,7 +113,7 @@ def build_checklist(playbook: Playbook, plan: Plan, *, ledger_recorded: bool = F
     return checklist
 
 
-def _config_item(resource: Resource, actions: list[Action]) -> Item:
+def _config_item(resource: Resource[Any], actions: list[Action]) -> Item:
     kind = resource.kind
     name = kind.title if kind.singleton else f"{kind.title} {resource.key}"
     changes = [a for a in actions if a.op in ("create", "update", "delete")]
@@ -134,81 +135,8 @@ def _config_item(resource: Resource, actions: list[Action]) -> Item:
                 guide=kind.guide, detail=detail, address=resource.address)
 
 
-# ---- 3.1 tests, by kind ------------------------------------------------------------------------------
-
-Tests = Callable[[Any, str], list[tuple[str, str]]]
-
-
-def _tests(resource: Resource) -> list[tuple[str, str]]:
-    """(what to test, who) for a resource: the kind's own ``acceptance_tests`` if it has them, else ours."""
-    own = getattr(resource.kind, "acceptance_tests", None)
-    if callable(own):
-        return [(str(text), str(who)) for text, who in own(resource.spec)]
-    maker = _TESTS.get(resource.kind.name)
-    return maker(resource.spec, resource.key) if maker is not None else []
-
-
 def _names(values: Iterable[Any]) -> str:
     return "、".join(str(v) for v in values)
-
-
-def _rule_tests(spec: Any, key: str) -> list[tuple[str, str]]:
-    tests = []
-    for rule in spec.rules:
-        target = f"负责人 {_names(rule.owners)}" if rule.owners else f"线索池 {rule.pool}"
-        tests.append((f"分配规则集 {key} > {rule.name}: 录入一条命中该规则的测试线索, 分配给{target}"
-                      + (", 负责人收到通知" if spec.notify_owner and rule.owners else ""), CONSULTANT))
-    return tests
-
-
-def _ad_tests(spec: Any, key: str) -> list[tuple[str, str]]:
-    tests = []
-    if spec.data_sync:
-        tests.append((f"广告账户 {key}: 已同步最近30天的展现、点击、消费数据", CONSULTANT))
-    if spec.lead_sync is not None and spec.lead_sync.enabled:
-        pool = spec.lead_sync.pool or "默认线索池"
-        tests.append((f"广告账户 {key}: {spec.platform} 推送一条测试线索, 进入{pool}"
-                      + (", 带广告计划和关键词" if spec.lead_sync.push_plan_keyword else ""), CONSULTANT))
-    if spec.postback is not None:
-        tests.append((f"广告账户 {key}: 测试线索转为{_names(spec.postback.events)}后, {spec.platform} 收到回传转化",
-                      CONSULTANT))
-    return tests
-
-
-def _wechat_tests(spec: Any, key: str) -> list[tuple[str, str]]:
-    text = {"服务号": f"关注服务号 {key}, 营销通生成微信用户; 群发和标签可用",
-            "小程序": f"打开小程序 {key}: 员工名片和微站正常显示",
-            "视频号": f"在微页面插入视频号 {key} 的主页和视频, 预览正常"}
-    return [(text.get(spec.type, f"{key} 已绑定"), CONSULTANT)]
-
-
-_TESTS: dict[str, Tests] = {
-    "products": lambda s, k: [(f"营销通 > 系统设置 > 营销插件: {_names(s.ordered) or s.edition} 均已开通",
-                               "FxiaoKe account manager (客户经理)")],
-    "users": lambda s, k: [(f"员工 {k} 用手机号登录纷享销客并进入营销通", "client CRM admin")],
-    "roles": lambda s, k: [(f"以角色 {k} 的员工登录, 核对功能权限和数据权限", CONSULTANT)],
-    "basic_settings": lambda s, k: [("打开一个表单或微页面: 企业名称、Logo 和隐私声明显示正确", CONSULTANT)],
-    "lead_pools": lambda s, k: [(f"线索池 {k}: 成员领取一条线索" + (f" (上限 {s.claim_limit})" if s.claim_limit else "")
-                                 + "; 管理员分配和收回线索", CONSULTANT)],
-    "lead_fields": lambda s, k: [(f"新建线索: 字段 {s.label} ({k})" + (" 必填" if s.required else "") + " 显示正确",
-                                  CONSULTANT)],
-    "lead_cleaning": lambda s, k: [("录入重复线索、测试数据和竞品邮箱线索: 均按清洗规则处理", CONSULTANT)],
-    "lead_assignment": _rule_tests,
-    "lead_follow_up_sla": lambda s, k: [(f"{k}: 测试{s.object}超过{s.idle_days or s.idle_hours}"
-                                         f"{'天' if s.idle_days else '小时'}未跟进, {_names(s.remind)}收到提醒",
-                                         CONSULTANT)],
-    "mql_definition": lambda s, k: [(f"满足MQL定义的测试线索进入{s.stage_label}阶段并转交销售", CONSULTANT)],
-    "ad_accounts": _ad_tests,
-    "wechat_open_platform": lambda s, k: [("同一人关注服务号并打开小程序, 在营销通中是同一个微信用户", CONSULTANT)],
-    "wechat_accounts": _wechat_tests,
-    "wecom": lambda s, k: [(f"扫渠道活码 {c.name} 添加好友: 自动打标签并发送欢迎语", CONSULTANT) for c in s.live_codes]
-    + [("企业微信客户同步到营销通", CONSULTANT)],
-    "website_forms": lambda s, k: [(f"官网表单 {k}: 用带UTM参数的投放地址提交, 线索进入线索池并记录来源", CONSULTANT)],
-    "sms_channel": lambda s, k: [(f"发送测试短信: {t.name}, 收到【{s.signature}】", CONSULTANT) for t in s.templates]
-    or [(f"短信签名【{s.signature}】审核通过", CONSULTANT)],
-    "email_channel": lambda s, k: [(f"从 {d.from_address} 发送测试邮件: SPF、DKIM、DMARC 校验通过",
-                                    "client IT (域名管理员)") for d in s.sender_domains],
-}
 
 
 # ---- 3.2 training and 3.4 deliverables ----------------------------------------------------------------

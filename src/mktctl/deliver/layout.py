@@ -6,8 +6,9 @@
 * On a family sheet, one table ("block") per kind: a title row, a hidden row of field codes
   (``kind.field``), a header row with a note on each header, then one row per item. The reader finds
   tables by their code rows, so sheets may be renamed and columns moved or hidden.
-* Special layouts where a flat table would be poor: departments as a tree (names indented by depth, with
-  their parent), and role permissions as a matrix of modules × roles whose cells list the actions.
+* Special layouts where a flat table would be poor, as the kind declares them: a tree (``Kind.tree_parent``:
+  departments' names indented by depth, with their parent), and a matrix (``Kind.matrix``: role permissions
+  as modules × roles whose cells list the actions).
 """
 
 from __future__ import annotations
@@ -20,17 +21,15 @@ from mktctl.deliver import i18n
 from mktctl.deliver.fields import Column, columns_of
 
 if TYPE_CHECKING:
-    from mktctl.kinds.base import Kind, Spec
+    from mktctl.kinds.base import Kind, Matrix, Spec
 
 FORMAT = "mktctl.workbook/v1"
 META_SHEET = "_mktctl"
 LISTS_SHEET = "_lists"
 PLAYBOOK = "playbook"  # the code prefix of the playbook's own settings on the cover sheet
 PLAYBOOK_FIELDS = ("name", "language", "description")
-MATRIX_KIND, MATRIX_FIELD = "roles", "permissions"
-MATRIX_CODE = f"{MATRIX_KIND}.{MATRIX_FIELD}"
-MATRIX_LABEL, MATRIX_MODULE, MATRIX_ROLE = (f"{MATRIX_CODE}@module_label", f"{MATRIX_CODE}@module",
-                                            f"{MATRIX_CODE}@role")
+# the code row of a matrix sheet: ``roles.permissions@module_label``, ``...@module``, then ``...@role`` per item
+MATRIX_ROW_LABEL, MATRIX_ROW, MATRIX_ITEM = "module_label", "module", "role"
 NO_ACTIONS = "-"
 CODE_PATTERN = re.compile(r"^([a-z_][a-z0-9_]*)\.([A-Za-z0-9_@]+)$")
 SPARE_ROWS = 5
@@ -39,48 +38,55 @@ SURVEY_SPARE_ROWS = 8
 
 @dataclass
 class Block:
-    kind: Kind
+    kind: Kind[Any]
     columns: list[Column]
 
 
-def registry() -> list[Kind]:
+def registry() -> list[Kind[Any]]:
     from mktctl.kinds import registry as kinds_registry
 
     return list(kinds_registry.KINDS)
 
 
-def families(kinds: list[Kind]) -> dict[str, list[Kind]]:
-    grouped: dict[str, list[Kind]] = {}
+def families(kinds: list[Kind[Any]]) -> dict[str, list[Kind[Any]]]:
+    grouped: dict[str, list[Kind[Any]]] = {}
     for kind in kinds:
         grouped.setdefault(i18n.family_of(kind.guide), []).append(kind)
     return {family: grouped[family] for family in sorted(grouped, key=i18n.family_order)}
 
 
-def has_matrix(kind: Kind) -> bool:
-    return kind.name == MATRIX_KIND and MATRIX_FIELD in kind.model.model_fields
+def matrix_of(kind: Kind[Any]) -> Matrix | None:
+    """The field the kind shows as a grid on a sheet of its own, if it declares one its model has."""
+    matrix = kind.matrix
+    return matrix if matrix is not None and matrix.field in kind.model.model_fields else None
 
 
-def matrix_vocabulary() -> tuple[dict[str, str], dict[str, str]]:
-    """(modules, actions): code -> Chinese label, from the roles kind."""
-    from mktctl.kinds import roles
-
-    return dict(roles.MODULES), dict(roles.ACTIONS)
+def has_matrix(kind: Kind[Any]) -> bool:
+    return matrix_of(kind) is not None
 
 
-def labels_for(kind: Kind) -> dict[str, dict[str, str]]:
-    """Chinese labels of picklist values, by field. A kind may offer its own as ``labels``."""
-    labels: dict[str, dict[str, str]] = {}
-    own = getattr(kind, "labels", None)
-    if isinstance(own, dict):
-        labels.update({str(k): dict(v) for k, v in own.items() if isinstance(v, dict)})
-    if kind.name == "roles":
-        from mktctl.kinds.roles import DATA_SCOPE_LABELS
-
-        labels.setdefault("data_scope", dict(DATA_SCOPE_LABELS))
-    return labels
+def matrix_codes(kind: Kind[Any], matrix: Matrix) -> tuple[str, str, str]:
+    """The codes of a matrix sheet's columns: the row label, the row code, and an item's column."""
+    base = code(kind.name, matrix.field)
+    return f"{base}@{MATRIX_ROW_LABEL}", f"{base}@{MATRIX_ROW}", f"{base}@{MATRIX_ITEM}"
 
 
-def example_specs(kind: Kind) -> list[Spec]:
+def labels_for(kind: Kind[Any]) -> dict[str, dict[str, str]]:
+    """Chinese labels of picklist values, by field, as the kind declares them."""
+    return {str(name): dict(values) for name, values in kind.labels.items()}
+
+
+def tree_depths(kind: Kind[Any], items: list[dict[str, Any]]) -> dict[str, int]:
+    """Key -> depth in the tree of ``items`` (by the kind's ``tree_parent``); empty for a kind without one."""
+    from mktctl.kinds.values import depth_in_chain
+
+    if kind.tree_parent is None:
+        return {}
+    parents = {str(item.get(kind.key_field)): item.get(kind.tree_parent) for item in items}
+    return {key: depth_in_chain(key, parents) for key in parents}
+
+
+def example_specs(kind: Kind[Any]) -> list[Spec]:
     """The kind's example, validated, as specs (empty when it has none or it does not validate alone)."""
     from pydantic import ValidationError
 
@@ -99,7 +105,7 @@ def example_specs(kind: Kind) -> list[Spec]:
     return specs
 
 
-def reference_fields(kind: Kind, specs: list[Spec]) -> dict[str, str]:
+def reference_fields(kind: Kind[Any], specs: list[Spec]) -> dict[str, str]:
     """field -> the kind it names, found by asking the kind for the references of some specs."""
     found: dict[str, str] = {}
     for spec in [*specs, *example_specs(kind)]:
@@ -113,16 +119,17 @@ def reference_fields(kind: Kind, specs: list[Spec]) -> dict[str, str]:
     return found
 
 
-def block_for(kind: Kind, specs: list[Spec]) -> Block:
+def block_for(kind: Kind[Any], specs: list[Spec]) -> Block:
     columns = columns_of(kind.model, key_field=None if kind.singleton else kind.key_field,
                          labels=labels_for(kind), references=reference_fields(kind, specs))
-    if has_matrix(kind):
-        columns = [c for c in columns if c.name != MATRIX_FIELD]
+    matrix = matrix_of(kind)
+    if matrix is not None:
+        columns = [c for c in columns if c.name != matrix.field]
     key = [c for c in columns if c.is_key]
     return Block(kind, key + [c for c in columns if not c.is_key])
 
 
-def title(kind: Kind, lang: str) -> str:
+def title(kind: Kind[Any], lang: str) -> str:
     label = kind.title if lang == "zh-CN" else kind.summary
     return f"{label} · {kind.name} · {i18n.t('guide', lang)} {kind.guide}"
 
@@ -133,10 +140,6 @@ def is_title_of(text: str, kind_name: str) -> bool:
 
 def code(kind_name: str, field_name: str) -> str:
     return f"{kind_name}.{field_name}"
-
-
-def builtin_keys(kind: Kind) -> list[str]:
-    return [str(k) for k in getattr(kind, "builtin_keys", ())]
 
 
 def jsonable(spec: Spec) -> dict[str, Any]:

@@ -44,7 +44,7 @@ GUIDE_SECTIONS = {
 }
 
 
-def render_all(kinds: Sequence[Kind] | None = None) -> dict[str, str]:
+def render_all(kinds: Sequence[Kind[Any]] | None = None) -> dict[str, str]:
     """File name -> Markdown text, for every kind and the index."""
     if kinds is None:
         from mktctl.kinds.registry import KINDS
@@ -86,11 +86,11 @@ def write(folder: Path, pages: dict[str, str]) -> list[str]:
 # ---- pages ------------------------------------------------------------------------------------------
 
 
-def index_page(kinds: Sequence[Kind]) -> str:
+def index_page(kinds: Sequence[Kind[Any]]) -> str:
     lines = [GENERATED, "", "# Playbook reference", "",
              "One section of a playbook per kind, in the order of the implementation guide (实施指南). "
              "`mktctl schema KIND` shows the same fields in the terminal.", ""]
-    by_section: dict[str, list[Kind]] = {}
+    by_section: dict[str, list[Kind[Any]]] = {}
     for kind in kinds:
         by_section.setdefault(_section(kind.guide), []).append(kind)
     for section, members in by_section.items():
@@ -103,7 +103,7 @@ def index_page(kinds: Sequence[Kind]) -> str:
     return "\n".join(lines)
 
 
-def kind_page(kind: Kind, known: set[str]) -> str:
+def kind_page(kind: Kind[Any], known: set[str]) -> str:
     depends = [f"[`{d}`]({d}.md)" for d in kind.depends_on if d in known]
     lines = [GENERATED, "", f"# `{kind.name}` — {kind.title}", "", _md(kind.summary) + ".", "",
              "| | |", "|---|---|",
@@ -116,7 +116,7 @@ def kind_page(kind: Kind, known: set[str]) -> str:
     if _settings_fields(kind):
         lines.append(f"| manual step on a real tenant | {_md(kind.menu_path or '营销通 > 设置 > ' + kind.title)} "
                      f"(by {_md(kind.manual_who)}) |")
-    builtin = getattr(kind, "builtin_keys", ())
+    builtin = kind.builtin_keys
     if builtin:
         lines.append(f"| built in (may be referred to without declaring) | {'、'.join(builtin)} |")
     lines += ["", "## Fields", ""]
@@ -131,7 +131,7 @@ def kind_page(kind: Kind, known: set[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _manual_section(kind: Kind, example: Any) -> list[str]:
+def _manual_section(kind: Kind[Any], example: Any) -> list[str]:
     if not _settings_fields(kind):
         return []
     raw, _, derived = next(iter(kind.expand(example, (kind.name,))))
@@ -254,13 +254,13 @@ def _yaml(data: Any) -> str:
     return buffer.getvalue()
 
 
-def _shape(kind: Kind) -> str:
+def _shape(kind: Kind[Any]) -> str:
     if kind.singleton:
         return f"`{kind.name}:` one mapping of settings"
     return f"`{kind.name}:` a list of items, each named by `{kind.key_field}`"
 
 
-def _channel(kind: Kind) -> str:
+def _channel(kind: Kind[Any]) -> str:
     if kind.job:
         return "a job `apply` runs once per input (public API: CRM data)"
     if kind.has_api and _settings_fields(kind):
@@ -270,7 +270,7 @@ def _channel(kind: Kind) -> str:
     return "settings (extension API on the sandbox, manual step on a real tenant)"
 
 
-def _settings_fields(kind: Kind) -> set[str]:
+def _settings_fields(kind: Kind[Any]) -> set[str]:
     from mktctl.kinds.registry import settings_fields
 
     return settings_fields(kind)

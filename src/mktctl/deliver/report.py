@@ -20,7 +20,7 @@ from mktctl.errors import MktctlError
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
     from mktctl.errors import Problem
-    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.kinds.base import Kind, Matrix, Playbook, Resource
 
 MAX_ROWS_PER_KIND = 200
 
@@ -150,7 +150,7 @@ def _pick_tenant(ledger: Any, name: str | None) -> tuple[str | None, TenantLedge
 # ---- what was configured ----------------------------------------------------------------------------
 
 
-def _status(resource: Resource, ledger: TenantLedger | None) -> str:
+def _status(resource: Resource[Any], ledger: TenantLedger | None) -> str:
     from mktctl.base.digest import digest
     from mktctl.engine.planner import step_id
 
@@ -180,7 +180,7 @@ def _status(resource: Resource, ledger: TenantLedger | None) -> str:
 
 
 def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None, show_pii: bool) -> dict[str, str]:
-    from mktctl.kinds.base import flatten_values
+    from mktctl.kinds.values import flatten_values
     from mktctl.pii import mask_email, mask_phone
 
     statuses: dict[str, str] = {}
@@ -191,13 +191,14 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
         for kind in kinds:
             rows = []
             members = playbook.of(kind.name)
+            matrix = layout.matrix_of(kind)
             for resource in members[:MAX_ROWS_PER_KIND]:
                 status = _status(resource, ledger)
                 statuses[resource.address] = status
                 values = resource.spec.model_dump(mode="json")
                 values.pop(kind.key_field, None)
-                if layout.has_matrix(kind):
-                    values.pop(layout.MATRIX_FIELD, None)
+                if matrix is not None:
+                    values.pop(matrix.field, None)
                 for name in kind.pii_fields:
                     if values.get(name) and show_pii:
                         report.personal_data = True
@@ -212,8 +213,8 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
                 statuses[resource.address] = _status(resource, ledger)
             sections.append(KindSection(kind.name, kind.title, kind.summary, kind.guide, rows,
                                         more=max(0, len(members) - MAX_ROWS_PER_KIND)))
-            if layout.has_matrix(kind):
-                report.matrix = _matrix(playbook.of(kind.name), report.lang)
+            if matrix is not None:
+                report.matrix = _matrix(kind, matrix, members, report.lang)
         report.families.append(FamilySection(family, i18n.family_name(family, report.lang), sections))
         per_family.append((f"{family} {i18n.family_name(family, report.lang)}",
                            sum(len(playbook.of(k.name)) for k in kinds), None))
@@ -226,25 +227,25 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
     return statuses
 
 
-def _matrix(roles: list[Resource], lang: str) -> dict[str, Any]:
-    modules, actions = layout.matrix_vocabulary()
+def _matrix(kind: Kind[Any], matrix: Matrix, roles: list[Resource[Any]], lang: str) -> dict[str, Any]:
+    """The kind's matrix (role permissions: modules × roles) with the footer (data scope) under it."""
+    modules, actions = matrix.rows, matrix.values
     names = [r.key for r in roles]
     rows = []
     for module, label in modules.items():
         cells = []
         for role in roles:
-            permissions = getattr(role.spec, layout.MATRIX_FIELD, {}) or {}
+            permissions = getattr(role.spec, matrix.field, {}) or {}
             chosen = permissions.get(module)
             cells.append("" if chosen is None else ("、" if lang == "zh-CN" else ", ").join(
                 actions.get(a, a) if lang == "zh-CN" else a for a in chosen) or "—")
         if any(cells):
             rows.append((label if lang == "zh-CN" else module.replace("_", " "), cells))
-    scopes = [str(getattr(r.spec, "data_scope", "")) for r in roles]
-    if lang == "zh-CN":
-        from mktctl.kinds.roles import DATA_SCOPE_LABELS
-
-        scopes = [DATA_SCOPE_LABELS.get(s, s) for s in scopes]
-    return {"roles": names, "rows": rows, "scopes": scopes}
+    scopes = [str(getattr(r.spec, matrix.footer, "")) for r in roles] if matrix.footer else []
+    if lang == "zh-CN" and matrix.footer:
+        labels = kind.labels.get(matrix.footer, {})
+        scopes = [labels.get(s, s) for s in scopes]
+    return {"kind": kind.name, "roles": names, "rows": rows, "scopes": scopes}
 
 
 # ---- manual steps, runs, imports --------------------------------------------------------------------

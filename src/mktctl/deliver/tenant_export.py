@@ -45,7 +45,7 @@ class TenantExport:
         return sum(k.count for k in self.kinds)
 
 
-def select_kinds(names: list[str] | None, kinds: list[Kind]) -> tuple[list[Kind], list[str]]:
+def select_kinds(names: list[str] | None, kinds: list[Kind[Any]]) -> tuple[list[Kind[Any]], list[str]]:
     """The kinds asked for, plus the kinds they depend on (a playbook must declare what it refers to)."""
     from mktctl.base.suggest import did_you_mean
 
@@ -102,13 +102,13 @@ def export_tenant(tenant: Tenant, target: Path, *, kinds: list[str] | None, name
     return result
 
 
-def _items(kind: Kind, observation: Observation, result: TenantExport) -> list[Item]:
+def _items(kind: Kind[Any], observation: Observation, result: TenantExport) -> list[Item]:
     from pydantic import ValidationError
 
     from mktctl.deliver.yamlwrite import compact
     from mktctl.pii import mask_text
 
-    builtin = set(layout.builtin_keys(kind))
+    builtin = set(kind.builtin_keys)
     api = observation.api.get(kind.name, {}) if kind.has_api else {}
     settings = observation.settings.get(kind.name, {})
     keys = list(api) + [k for k in settings if k not in api]
@@ -122,10 +122,7 @@ def _items(kind: Kind, observation: Observation, result: TenantExport) -> list[I
         if key in settings:
             raw.update(settings[key].spec)
         raw = {k: v for k, v in raw.items() if v not in (None, "", [], {}) and k in kind.model.model_fields}
-        if kind.name == "departments" and raw.get("parent") == "全公司":
-            raw.pop("parent")
-        if kind.name == "users" and raw.get("department") == "全公司":
-            raw.pop("department")
+        raw = kind.playbook_values(raw)
         try:
             spec = kind.model.model_validate(raw)
         except ValidationError as error:
@@ -150,7 +147,7 @@ def _drop_dangling(items: dict[str, list[Item]], result: TenantExport) -> None:
             keep = []
             for item in members:
                 missing = [r for r in item.kind.references(item.spec) if (r.kind, r.key) not in declared
-                           and r.key not in layout.builtin_keys(kinds[r.kind])]
+                           and r.key not in kinds[r.kind].builtin_keys]
                 if missing:
                     result.warnings.append(f"{name}/{item.key}: left out, it refers to {missing[0].kind} "
                                            f"{missing[0].key!r}, which was not exported")

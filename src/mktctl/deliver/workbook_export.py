@@ -18,8 +18,9 @@ from mktctl.errors import DataFileError
 from mktctl.leads.sheetwriter import column_letter
 
 if TYPE_CHECKING:
-    from mktctl.kinds.base import Kind, Spec
-    from mktctl.playbook.model import Playbook
+    from collections.abc import Mapping
+
+    from mktctl.kinds.base import Kind, Matrix, Playbook, Spec
 
 Value = str | int | float | None
 
@@ -211,7 +212,7 @@ class _Writer:
                 grouped.setdefault(family, [])
             grouped = {f: grouped[f] for f in sorted(grouped, key=i18n.family_order)}
         about = self._sheet(i18n.t("about", lang))
-        family_sheets: list[tuple[Any, str, list[Kind]]] = []
+        family_sheets: list[tuple[Any, str, list[Kind[Any]]]] = []
         for family, members in grouped.items():
             ws = self._sheet(i18n.family_name(family, lang))
             family_sheets.append((ws, family, members))
@@ -223,8 +224,9 @@ class _Writer:
         spare = layout.SURVEY_SPARE_ROWS if survey is not None else layout.SPARE_ROWS
         for ws, family, members in family_sheets:
             if family == "matrix":
-                roles = next(k for k in members if layout.has_matrix(k))
-                self._matrix(ws, roles, content.items.get(roles.name, []), spare=3 if survey is not None else 2)
+                owner, matrix = next((k, m) for k in members if (m := layout.matrix_of(k)) is not None)
+                self._matrix(ws, owner, matrix, content.items.get(owner.name, []),
+                             spare=3 if survey is not None else 2)
                 continue
             row = 0
             if survey is not None:
@@ -303,7 +305,7 @@ class _Writer:
             row += 1
         return row + 1
 
-    def _block(self, ws: Any, row: int, kind: Kind, content: Content, spare: int) -> int:
+    def _block(self, ws: Any, row: int, kind: Kind[Any], content: Content, spare: int) -> int:
         lang = self.lang
         items = content.items.get(kind.name, [])
         block = layout.block_for(kind, content.specs.get(kind.name, []))
@@ -319,13 +321,13 @@ class _Writer:
                              {"x_scale": 2.4, "y_scale": 2.2})
         ws.set_row(row + 1, None, None, {"hidden": True})
         first = row + 3
-        depths = _department_depths(items) if kind.name == "departments" else {}
+        depths = layout.tree_depths(kind, items)
         count = 1 if kind.singleton else len(items) + spare
         for offset in range(count):
             item = items[offset] if offset < len(items) else None
             for col, column in enumerate(block.columns):
                 value = to_cell(column, item.get(column.name), lang) if item is not None else None
-                indent = depths.get(str(item.get("name")), 0) if item is not None and column.is_key else 0
+                indent = depths.get(str(item.get(kind.key_field)), 0) if item is not None and column.is_key else 0
                 self.put(ws, first + offset, col, value, indent=indent)
         last = first + count - 1
         for col, column in enumerate(block.columns):
@@ -345,7 +347,7 @@ class _Writer:
         elif column.reference is not None:
             target = next((k for k in layout.registry() if k.name == column.reference), None)
             if target is not None:
-                keys = [*layout.builtin_keys(target)]
+                keys = list(target.builtin_keys)
                 keys += [_key_text(target, item) for item in content.items.get(target.name, [])]
                 source = self.list_source([k for k in dict.fromkeys(keys) if k])
                 error_type = "warning"  # a new item may be added in the same workbook
@@ -353,7 +355,7 @@ class _Writer:
             ws.data_validation(first, col, last, col, {"validate": "list", "source": source,
                                                         "error_type": error_type})
 
-    def _note(self, kind: Kind, column: Column, content: Content, example: Any) -> str:
+    def _note(self, kind: Kind[Any], column: Column, content: Content, example: Any) -> str:
         lang = self.lang
         t = i18n.t
         lines = [f"{column.name}: {column.description}" if column.description else column.name]
@@ -376,18 +378,19 @@ class _Writer:
             lines.append(t("singleton", lang))
         return "\n".join(lines)
 
-    def _matrix(self, ws: Any, kind: Kind, items: list[dict[str, Any]], *, spare: int) -> None:
+    def _matrix(self, ws: Any, kind: Kind[Any], matrix: Matrix, items: list[dict[str, Any]], *, spare: int) -> None:
         lang = self.lang
-        modules, actions = layout.matrix_vocabulary()
+        modules, actions = matrix.rows, matrix.values
         ws.write_string(0, 0, i18n.t("matrix.title", lang), self.fmt("title"))
-        codes = [layout.MATRIX_LABEL, layout.MATRIX_MODULE]
+        label_code, row_code, item_code = layout.matrix_codes(kind, matrix)
+        codes = [label_code, row_code]
         headers = [i18n.t("matrix.module", lang), i18n.t("matrix.code", lang)]
-        roles = [str(item.get(kind.key_field)) for item in items] + [""] * spare
-        for col, text in enumerate(codes + [layout.MATRIX_ROLE] * len(roles)):
+        keys = [str(item.get(kind.key_field)) for item in items] + [""] * spare
+        for col, text in enumerate(codes + [item_code] * len(keys)):
             ws.write_string(1, col, text, self.fmt("code"))
         ws.set_row(1, None, None, {"hidden": True})
         legend = "\n".join(f"{code} = {label}" for code, label in actions.items())
-        for col, text in enumerate(headers + roles):
+        for col, text in enumerate(headers + keys):
             self.put(ws, 2, col, text or None, style="key_header" if col >= 2 else "header")
             if col >= 2:
                 ws.write_comment(2, col, f"{i18n.t('matrix.actions', lang)}:\n{legend}\n"
@@ -397,10 +400,10 @@ class _Writer:
             self.put(ws, row, 0, label if lang == "zh-CN" else module.replace("_", " "), style="module")
             self.put(ws, row, 1, module, style="module")
             for col, item in enumerate(items, start=2):
-                permissions = item.get("permissions") or {}
-                self.put(ws, row, col, _actions_text(permissions.get(module), actions, lang)
-                         if module in permissions else None)
-            for col in range(2 + len(items), 2 + len(roles)):
+                chosen = item.get(matrix.field) or {}
+                self.put(ws, row, col, _actions_text(chosen.get(module), actions, lang)
+                         if module in chosen else None)
+            for col in range(2 + len(items), 2 + len(keys)):
                 self.put(ws, row, col, None)
         ws.freeze_panes(3, 2)
         self.finish_widths(ws, minimum=12, maximum=40)
@@ -415,7 +418,7 @@ class _Writer:
             ws.write_string(row, 1, value)
 
 
-def _actions_text(actions: list[str] | None, labels: dict[str, str], lang: str) -> str:
+def _actions_text(actions: list[str] | None, labels: Mapping[str, str], lang: str) -> str:
     if not actions:
         return layout.NO_ACTIONS
     if lang == "zh-CN":
@@ -423,18 +426,7 @@ def _actions_text(actions: list[str] | None, labels: dict[str, str], lang: str) 
     return ", ".join(actions)
 
 
-def _department_depths(items: list[dict[str, Any]]) -> dict[str, int]:
-    parents = {str(item.get("name")): item.get("parent") for item in items}
-    depths = {}
-    for name in parents:
-        depth, walk = 0, parents.get(name)
-        while walk in parents and depth < len(parents):
-            depth, walk = depth + 1, parents[walk]
-        depths[name] = depth
-    return depths
-
-
-def _key_text(kind: Kind, item: dict[str, Any]) -> str:
+def _key_text(kind: Kind[Any], item: dict[str, Any]) -> str:
     value = item.get(kind.key_field)
     return "" if value is None else str(value)
 

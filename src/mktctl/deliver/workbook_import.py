@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import MISSING, CellError, from_cell
+from mktctl.deliver.workbook_read import Matrix as MatrixSheet
 from mktctl.deliver.workbook_read import Table, Workbook, read_workbook
 from mktctl.deliver.yamlwrite import ENTRY, Item, Merge, fresh
 from mktctl.errors import MktctlError, PlaybookError, Problem
 
 if TYPE_CHECKING:
-    from mktctl.kinds.base import Kind
-    from mktctl.playbook.model import Playbook
+    from mktctl.kinds.base import Kind, Matrix, Playbook
 
 
 class WorkbookError(PlaybookError):
@@ -96,10 +96,13 @@ def decode(workbook: Workbook, root: Path | None = None) -> _Decoded:
         if table.kind not in decoded.present:
             decoded.present.append(table.kind)
         rows.setdefault(table.kind, []).extend(_rows(kind, table, decoded))
-    if workbook.matrix is not None and "roles" in kinds and layout.has_matrix(kinds["roles"]):
-        _matrix(workbook, rows.setdefault("roles", []), decoded)
-        if "roles" not in decoded.present:
-            decoded.present.append("roles")
+    sheet = workbook.matrix
+    owner = kinds.get(sheet.kind) if sheet is not None else None
+    matrix = layout.matrix_of(owner) if owner is not None else None
+    if sheet is not None and owner is not None and matrix is not None:
+        _matrix(sheet, owner, matrix, rows.setdefault(owner.name, []), decoded)
+        if owner.name not in decoded.present:
+            decoded.present.append(owner.name)
     for name in [k for k in kinds if k in rows]:
         _validate(kinds[name], rows[name], decoded)
     _check(decoded, kinds, root or Path.cwd())
@@ -125,7 +128,7 @@ def _settings(workbook: Workbook, decoded: _Decoded) -> None:
         decoded.settings[name] = cell.text if name != "language" else text
 
 
-def _rows(kind: Kind, table: Table, decoded: _Decoded) -> list[tuple[dict[str, Any], dict[str, str], str]]:
+def _rows(kind: Kind[Any], table: Table, decoded: _Decoded) -> list[tuple[dict[str, Any], dict[str, str], str]]:
     block = layout.block_for(kind, [])
     columns = {c.name: c for c in block.columns}
     for name, ref in table.code_ref.items():
@@ -154,16 +157,15 @@ def _rows(kind: Kind, table: Table, decoded: _Decoded) -> list[tuple[dict[str, A
     return result
 
 
-def _matrix(workbook: Workbook, roles: list[tuple[dict[str, Any], dict[str, str], str]],
-            decoded: _Decoded) -> None:
+def _matrix(matrix: MatrixSheet, kind: Kind[Any], vocabulary: Matrix,
+            roles: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded) -> None:
+    """Read the matrix sheet into the ``vocabulary.field`` of the items (roles) read from their table."""
     from mktctl.base.suggest import did_you_mean
 
-    matrix = workbook.matrix
-    assert matrix is not None
-    modules, actions = layout.matrix_vocabulary()
+    modules, actions = vocabulary.rows, vocabulary.values
     module_by_label = {label: code for code, label in modules.items()}
     action_by_label = {label: code for code, label in actions.items()}
-    by_name = {str(raw.get("name")): raw for raw, _refs, _ref in roles}
+    by_name = {str(raw.get(kind.key_field)): raw for raw, _refs, _ref in roles}
     columns: list[dict[str, Any] | None] = []
     for cell in matrix.roles:
         raw = by_name.get(cell.text)
@@ -200,11 +202,11 @@ def _matrix(workbook: Workbook, roles: list[tuple[dict[str, Any], dict[str, str]
                             f"; {hint}" if hint else f"; actions are: {', '.join(actions)}")))
                         continue
                     chosen.append(action)
-            raw.setdefault(layout.MATRIX_FIELD, {})[module] = chosen
+            raw.setdefault(vocabulary.field, {})[module] = chosen
     headers = {id(raw): cell.ref for raw, cell in zip(columns, matrix.roles, strict=True) if raw is not None}
     for raw, refs, row_ref in roles:
         if id(raw) in headers:
-            refs.setdefault(layout.MATRIX_FIELD, headers[id(raw)])
+            refs.setdefault(vocabulary.field, headers[id(raw)])
         elif matrix.roles:
             decoded.warnings.append((row_ref, f"role {raw.get('name')!r} has no column in the permission matrix "
                                               f"({matrix.sheet}); it gets no permissions"))
@@ -216,7 +218,7 @@ def _tokens(text: str) -> list[str]:
     return [t for t in (part.strip() for part in re.split(r"[,，、;；/\s]+", text)) if t]
 
 
-def _validate(kind: Kind, rows: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded) -> None:
+def _validate(kind: Kind[Any], rows: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded) -> None:
     from pydantic import ValidationError
 
     items: list[Item] = []
@@ -241,15 +243,15 @@ def _validate(kind: Kind, rows: list[tuple[dict[str, Any], dict[str, str], str]]
     decoded.items[kind.name] = items
 
 
-def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
+def _check(decoded: _Decoded, kinds: dict[str, Kind[Any]], root: Path) -> None:
     """The loader's checks across resources, with cell addresses: duplicates, references, lints."""
     from mktctl.base.suggest import did_you_mean
     from mktctl.base.yamlload import Document
     from mktctl.errors import Mark
-    from mktctl.playbook.model import Origin, Playbook, Resource
+    from mktctl.kinds.base import Origin, Playbook, Resource
 
     document = Document(file="workbook", data=None, marks={(): Mark("workbook", 1, 1)})
-    resources: list[Resource] = []
+    resources: list[Resource[Any]] = []
     where: dict[int, tuple[dict[str, str], str]] = {}
     for name in kinds:
         for item in decoded.items.get(name, []):
@@ -259,11 +261,11 @@ def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
             resources.append(resource)
     playbook = Playbook(root=root, name="workbook", language="zh-CN", resources=resources)
 
-    def cell(resource: Resource, path: tuple[Any, ...]) -> str:
+    def cell(resource: Resource[Any], path: tuple[Any, ...]) -> str:
         refs, row_ref = where[id(resource)]
         return refs.get(str(path[0]), row_ref) if path else row_ref
 
-    seen: dict[tuple[str, str], Resource] = {}
+    seen: dict[tuple[str, str], Resource[Any]] = {}
     for resource in resources:
         address = (resource.kind.name, resource.key)
         if address in seen and not resource.kind.singleton:
@@ -277,7 +279,7 @@ def _check(decoded: _Decoded, kinds: dict[str, Kind], root: Path) -> None:
             if (reference.kind, reference.key) in seen:
                 continue
             target = kinds.get(reference.kind)
-            if target is not None and reference.key in layout.builtin_keys(target):
+            if target is not None and reference.key in target.builtin_keys:
                 continue
             options = [key for (kind, key) in seen if kind == reference.kind]
             hint = did_you_mean(reference.key, options)

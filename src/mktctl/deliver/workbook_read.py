@@ -10,11 +10,16 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import layout
 from mktctl.deliver.fields import cell_text
 from mktctl.errors import DataFileError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mktctl.kinds.base import Kind
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -42,9 +47,12 @@ class Table:
 
 @dataclass
 class Matrix:
+    """A kind's matrix sheet (see ``Kind.matrix``): role permissions, modules × roles."""
+
+    kind: str
     sheet: str
-    roles: list[Text] = field(default_factory=list)  # header cells naming roles, in column order
-    rows: list[tuple[Text, list[Text]]] = field(default_factory=list)  # (module cell, one cell per role)
+    roles: list[Text] = field(default_factory=list)  # header cells naming items (roles), in column order
+    rows: list[tuple[Text, list[Text]]] = field(default_factory=list)  # (module cell, one cell per item)
 
 
 @dataclass
@@ -68,7 +76,7 @@ class Workbook:
 def read_workbook(path: Path) -> Workbook:
     book = _open(path)
     result = Workbook(path)
-    known = {k.name for k in layout.registry()}
+    known = {k.name: k for k in layout.registry()}
     try:
         for ws in book.worksheets:
             if ws.title == layout.META_SHEET:
@@ -130,7 +138,7 @@ def _grid(ws: Any, result: Workbook) -> list[list[Text]]:
     return grid
 
 
-def _code_of(text: str, known: set[str]) -> tuple[str, str] | None:
+def _code_of(text: str, known: Mapping[str, Kind[Any]]) -> tuple[str, str] | None:
     match = layout.CODE_PATTERN.match(text.strip())
     if match is None:
         return None
@@ -140,7 +148,7 @@ def _code_of(text: str, known: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def _read_sheet(ws: Any, result: Workbook, known: set[str]) -> None:
+def _read_sheet(ws: Any, result: Workbook, known: Mapping[str, Kind[Any]]) -> None:
     grid = _grid(ws, result)
     code_rows: list[tuple[int, str, dict[int, str]]] = []  # (row index, owner, column -> field)
     for index, line in enumerate(grid):
@@ -164,10 +172,11 @@ def _read_sheet(ws: Any, result: Workbook, known: set[str]) -> None:
             texts = [c.text for c in last if c.text.strip()]
             if len(texts) == 1 and layout.is_title_of(texts[0], following):
                 body = body[:-1]
+        matrix = layout.matrix_of(known[owner]) if owner in known else None
         if owner == layout.PLAYBOOK:
             _settings(grid, header, columns, result)
-        elif owner == layout.MATRIX_KIND and any(name.startswith("permissions@") for name in columns.values()):
-            _matrix(ws.title, grid, header, body, columns, result)
+        elif matrix is not None and any(name.startswith(f"{matrix.field}@") for name in columns.values()):
+            _matrix(Matrix(kind=owner, sheet=ws.title), matrix.field, grid, header, body, columns, result)
         else:
             _table(ws.title, grid, index, body, owner, columns, result)
 
@@ -199,12 +208,12 @@ def _table(sheet: str, grid: list[list[Text]], index: int, body: list[int], kind
     result.tables.append(table)
 
 
-def _matrix(sheet: str, grid: list[list[Text]], header: int, body: list[int], columns: dict[int, str],
-            result: Workbook) -> None:
-    matrix = Matrix(sheet=sheet)
-    module_col = next((c for c, n in columns.items() if n == "permissions@module"), None)
-    label_col = next((c for c, n in columns.items() if n == "permissions@module_label"), None)
-    role_cols = [c for c, n in sorted(columns.items()) if n == "permissions@role"]
+def _matrix(matrix: Matrix, name: str, grid: list[list[Text]], header: int, body: list[int],
+            columns: dict[int, str], result: Workbook) -> None:
+    sheet = matrix.sheet
+    module_col = next((c for c, n in columns.items() if n == f"{name}@{layout.MATRIX_ROW}"), None)
+    label_col = next((c for c, n in columns.items() if n == f"{name}@{layout.MATRIX_ROW_LABEL}"), None)
+    role_cols = [c for c, n in sorted(columns.items()) if n == f"{name}@{layout.MATRIX_ITEM}"]
     role_cells = [_at(grid, header, col, sheet) for col in role_cols]
     used = [(col, cell) for col, cell in zip(role_cols, role_cells, strict=True) if cell.text.strip()]
     matrix.roles = [cell for _col, cell in used]

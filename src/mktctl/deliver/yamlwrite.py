@@ -17,8 +17,7 @@ from mktctl.deliver import i18n
 from mktctl.deliver.fields import MISSING, columns_of
 
 if TYPE_CHECKING:
-    from mktctl.kinds.base import Kind, Spec
-    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.kinds.base import Kind, Playbook, Resource, Spec
 
 FAMILY_FILES = {"1.1": "products.yaml", "2.1": "organisation.yaml", "2.2": "leads.yaml", "2.3": "imports.yaml",
                 "2.4": "channels.yaml", "2.5": "content.yaml", "2.6": "events.yaml", "2.7": "audience.yaml",

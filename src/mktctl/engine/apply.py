@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from mktctl.engine.observe import Observation
     from mktctl.engine.plan import Action, Plan
-    from mktctl.playbook.model import Playbook
+    from mktctl.kinds.base import Playbook
     from mktctl.tenant.connect import Tenant
 
 
@@ -144,7 +144,7 @@ class Executor:
         ledger = self.tenant_ledger
         if kind.job:
             assert resource is not None
-            counts = kind.run(self.tenant, resource.spec, self.playbook.root)
+            counts = kind.run(self.tenant, resource.spec, self.playbook)
             summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()) if n)
             ledger.record(action.kind, action.key, "api", Entry(summary or "done", False, action.digest))
             return summary

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mktctl.base.digest import digest
 from mktctl.kinds.base import Index, Observed
@@ -31,7 +31,7 @@ class Observation:
         })
 
 
-def observe(tenant: Tenant, kinds: list[Kind], renames: dict[str, dict[str, str]] | None = None) -> Observation:
+def observe(tenant: Tenant, kinds: list[Kind[Any]], renames: dict[str, dict[str, str]] | None = None) -> Observation:
     """Observe ``kinds`` (in dependency order: references resolve through the index as it fills).
 
     ``renames`` (kind -> old key -> new key, from ``renamed_from:``) files what the tenant has under an old

@@ -12,19 +12,18 @@ from mktctl.engine.plan import Action, FieldChange, Manual, Plan
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
     from mktctl.engine.observe import Observation
-    from mktctl.kinds.base import Kind
-    from mktctl.playbook.model import Playbook, Resource
+    from mktctl.kinds.base import Kind, Playbook, Resource
 
 
-def kinds_in_order(kinds: list[Kind]) -> list[Kind]:
+def kinds_in_order(kinds: list[Kind[Any]]) -> list[Kind[Any]]:
     """Topological order by ``depends_on``, keeping the registry order among equals."""
     from mktctl.errors import PlanError
 
     names = {k.name: k for k in kinds}
-    done: list[Kind] = []
+    done: list[Kind[Any]] = []
     visiting: set[str] = set()
 
-    def visit(kind: Kind) -> None:
+    def visit(kind: Kind[Any]) -> None:
         if kind in done:
             return
         if kind.name in visiting:
@@ -42,12 +41,12 @@ def kinds_in_order(kinds: list[Kind]) -> list[Kind]:
 
 
 def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger, *, tenant: dict[str, Any],
-              kinds: list[Kind], prune: bool = False) -> Plan:
+              kinds: list[Kind[Any]], prune: bool = False) -> Plan:
     actions: list[Action] = []
     for kind in kinds:
         for resource in kind.order(playbook.of(kind.name)):
             if kind.job:
-                actions.append(_job_action(resource, ledger, playbook.root))
+                actions.append(_job_action(resource, ledger, playbook))
             else:
                 actions.extend(_resource_actions(resource, observation, ledger))
     deletes, orphans = _deletes(playbook, observation, ledger, kinds)
@@ -59,7 +58,7 @@ def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger
                 orphans=[] if prune else orphans, created_at=now_iso())
 
 
-def _resource_actions(resource: Resource, observation: Observation, ledger: TenantLedger) -> list[Action]:
+def _resource_actions(resource: Resource[Any], observation: Observation, ledger: TenantLedger) -> list[Action]:
     kind, key, spec = resource.kind, resource.key, resource.spec
     actions: list[Action] = []
     old = resource.renamed_from
@@ -102,10 +101,10 @@ def _resource_actions(resource: Resource, observation: Observation, ledger: Tena
     return actions
 
 
-def _job_action(resource: Resource, ledger: TenantLedger, root: Any) -> Action:
+def _job_action(resource: Resource[Any], ledger: TenantLedger, playbook: Playbook) -> Action:
     """A job (an import) runs until it has finished for exactly this input; then it is unchanged."""
     kind, key = resource.kind, resource.key
-    wanted = kind.job_digest(resource.spec, root)
+    wanted = kind.job_digest(resource.spec, playbook)
     entry = ledger.entry(kind.name, key)
     if entry is not None and entry.digest == wanted:
         return Action("noop", kind.name, key, "api", remote_id=entry.id, digest=wanted)
@@ -119,7 +118,7 @@ def step_id(kind: str, key: str) -> str:
     return f"{kind}/{key}"
 
 
-def _manual(kind: Kind, key: str, state: dict[str, Any], wanted: str, ledger: TenantLedger) -> Action:
+def _manual(kind: Kind[Any], key: str, state: dict[str, Any], wanted: str, ledger: TenantLedger) -> Action:
     step = kind.manual_step(key, state)
     sid = step_id(kind.name, key)
     confirmation = ledger.confirmations.get(sid)
@@ -137,7 +136,7 @@ def _manual(kind: Kind, key: str, state: dict[str, Any], wanted: str, ledger: Te
     return Action("manual", kind.name, key, "settings", manual=manual, note=note, digest=wanted)
 
 
-def _deletes(playbook: Playbook, observation: Observation, ledger: TenantLedger, kinds: list[Kind]
+def _deletes(playbook: Playbook, observation: Observation, ledger: TenantLedger, kinds: list[Kind[Any]]
              ) -> tuple[list[Action], list[str]]:
     declared = {(r.kind.name, r.key) for r in playbook.resources}
     declared |= {(r.kind.name, r.renamed_from) for r in playbook.resources if r.renamed_from}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from mktctl.errors import Problem
-    from mktctl.playbook.model import Playbook
+    from mktctl.kinds.base import Playbook
     from mktctl.tenant.connect import Tenant
 
 
@@ -40,6 +40,12 @@ class Session:
 
     def close(self) -> None:
         self.tenant.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def open_session(directory: Path, *, tenant: str | None = None, env: str | None = None,

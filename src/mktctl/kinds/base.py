@@ -9,24 +9,33 @@ A kind reaches a tenant in up to two parts:
   keeps them as a setting of this kind under the natural key; against a real tenant, or the sandbox with
   ``--api public``, they become a manual step with a menu path, the values to enter and how to verify.
 
-Kinds are stateless singletons; the engine passes everything they need.
+Kinds are stateless singletons; the engine passes everything they need. What the deliverables need beyond
+that (acceptance tests, labels, a tree or a matrix layout) a kind declares through optional hooks whose
+defaults ask nothing, so the writers never test a kind's name.
+
+A loaded :class:`Playbook` is a list of :class:`Resource` (a kind, a natural key, a validated spec and where
+it was written); they live here because a resource and its kind refer to each other. The playbook loader
+builds them; this package never imports the loader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-if TYPE_CHECKING:
-    from pathlib import Path
+from mktctl.kinds.values import flatten_values
 
-    from mktctl.playbook.model import Playbook, Resource
+if TYPE_CHECKING:
+    from mktctl.base.yamlload import Document
+    from mktctl.errors import Mark
     from mktctl.tenant.connect import Tenant
 
 Path_ = tuple[str | int, ...]
+CONSULTANT = "consultant (实施顾问)"  # who does most manual steps and acceptance tests
 
 
 class Spec(BaseModel):
@@ -106,12 +115,34 @@ class JobFailed(Exception):
     """A job kind (an import) did not finish: some of its work failed or it stopped; a rerun continues."""
 
 
-class Kind:
+@dataclass(frozen=True)
+class Matrix:
+    """A field that workbooks and reports show as a grid: a row per code of ``rows``, a column per item,
+    each cell listing the codes of ``values`` chosen (a role's permissions: modules × roles, cells of actions).
+    """
+
+    field: str  # a ``dict[str, list[str]]`` field of the kind's model
+    rows: Mapping[str, str]  # row code -> the platform's label, in display order
+    values: Mapping[str, str]  # value code -> the platform's label
+    footer: str | None = None  # a field shown under the grid, one value per item (a role's data scope)
+
+
+S = TypeVar("S", bound=Spec)
+
+
+class Kind(Generic[S]):
+    """A section of a playbook: what one kind of resource is, and how it reaches a tenant.
+
+    Generic over its spec: ``class Departments(Kind[Department])`` receives ``Department`` specs in every
+    method, so a kind never has to check what it was given. Code that holds kinds of every sort uses
+    ``Kind[Any]``.
+    """
+
     name: ClassVar[str]
     title: ClassVar[str]  # the platform's own words, e.g. "部门"
     summary: ClassVar[str]  # one line in English
     guide: ClassVar[str]  # the section of the implementation guide, e.g. "2.1.1"
-    model: ClassVar[type[Spec]]
+    model: type[S]  # set on the class, e.g. ``model = Department``
     key_field: ClassVar[str] = "name"
     depends_on: ClassVar[tuple[str, ...]] = ()
     singleton: ClassVar[bool] = False  # the section is one mapping, not a list
@@ -120,6 +151,12 @@ class Kind:
     manual_who: ClassVar[str] = "consultant"
     pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
     job: ClassVar[bool] = False  # a job (an import) runs once per digest instead of keeping a state
+    # keys the tenant always has (全公司, CRM管理员): a playbook refers to them without declaring them
+    builtin_keys: ClassVar[tuple[str, ...]] = ()
+    # for workbooks and reports: the platform's words for picklist values (field -> value -> label)
+    labels: ClassVar[Mapping[str, Mapping[str, str]]] = {}
+    tree_parent: ClassVar[str | None] = None  # the field naming an item's parent: workbooks indent by depth
+    matrix: ClassVar[Matrix | None] = None  # a field shown as a grid on a sheet of its own
 
     # ---- playbook side ----------------------------------------------------------------------------
 
@@ -127,20 +164,20 @@ class Kind:
         """Turn one playbook item into resources: (raw data, its path, derived fields). Default: itself."""
         yield item, path, {}
 
-    def key(self, spec: Spec) -> str:
+    def key(self, spec: S) -> str:
         return str(getattr(spec, self.key_field))
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
+    def references(self, spec: S) -> Iterable[Reference]:
         return ()
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[S], playbook: Playbook) -> Iterable[Finding]:
         return ()
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[S]], playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         """Checks across every resource of this kind (cycles, duplicates of secondary keys...)."""
         return ()
 
-    def order(self, resources: list[Resource]) -> list[Resource]:
+    def order(self, resources: list[Resource[S]]) -> list[Resource[S]]:
         """The order in which resources of this kind are created (deleted in reverse)."""
         return resources
 
@@ -148,23 +185,28 @@ class Kind:
         """One example item, for the reference docs and ``mktctl schema``."""
         return None
 
+    def extend_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The JSON Schema of one item, from the model; a kind whose items are written differently (a tree
+        written with ``children:``) may say so here."""
+        return schema
+
     # ---- api part -----------------------------------------------------------------------------------
 
     @property
     def has_api(self) -> bool:
         return bool(self.api_fields)
 
-    def api_state(self, spec: Spec) -> dict[str, Any]:
+    def api_state(self, spec: S) -> dict[str, Any]:
         dumped = spec.model_dump(mode="json")
         return {name: dumped.get(name) for name in sorted(self.api_fields)}
 
     def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
         raise NotImplementedError
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
+    def create(self, tenant: Tenant, spec: S, index: Index) -> str:
         raise NotImplementedError
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
+    def update(self, tenant: Tenant, remote_id: str, spec: S, changed: set[str], index: Index) -> None:
         raise NotImplementedError
 
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
@@ -172,17 +214,18 @@ class Kind:
 
     # ---- jobs -------------------------------------------------------------------------------------------
 
-    def job_digest(self, spec: Spec, root: Path) -> str:
-        """What the job's result depends on; the job runs again when it changes."""
+    def job_digest(self, spec: S, playbook: Playbook) -> str:
+        """What the job's result depends on (its spec, files under ``playbook.root``, other sections of the
+        playbook); the job runs again when it changes."""
         raise NotImplementedError
 
-    def run(self, tenant: Tenant, spec: Spec, root: Path) -> dict[str, int]:
+    def run(self, tenant: Tenant, spec: S, playbook: Playbook) -> dict[str, int]:
         """Do the job; return its counts. Raise JobFailed when it did not finish."""
         raise NotImplementedError
 
     # ---- settings part ------------------------------------------------------------------------------
 
-    def settings_state(self, spec: Spec) -> dict[str, Any] | None:
+    def settings_state(self, spec: S) -> dict[str, Any] | None:
         """The fields only the extension API (or a person) can set; None when there are none."""
         dumped = spec.model_dump(mode="json")
         state = {k: v for k, v in dumped.items() if k not in self.api_fields and k != self.key_field}
@@ -196,48 +239,85 @@ class Kind:
                           values=flatten_values(state), verify=f"the {self.title} {key!r} shows these values",
                           who=self.manual_who)
 
+    # ---- deliverables --------------------------------------------------------------------------------
 
-def model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside a field's annotation (``list[Step] | None`` -> ``Step``), if any."""
-    from typing import get_args
+    def acceptance_tests(self, spec: S, key: str) -> list[tuple[str, str]]:
+        """What to test once the resource is configured (the checklist's 3.1 system tests), and who tests it."""
+        return []
 
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = model_in(arg)
-        if found is not None:
-            return found
-    return None
+    def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A tenant's values of one item as a playbook writes them: what the tenant reports and a playbook
+        leaves implied (the root department as parent) is left out."""
+        return values
 
 
-def depth_in_chain(key: str, parent_of: dict[str, str | None]) -> int:
-    """How many links up a parent chain ``key`` is (parents outside the mapping end it; cycles are cut)."""
-    count, walk = 0, parent_of.get(key)
-    while walk in parent_of and count < len(parent_of):
-        count, walk = count + 1, parent_of[walk]
-    return count
+# ---- a loaded playbook: its resources, each with the kind that understands it ---------------------------
 
 
-def flatten_values(state: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``[("a.b", "1"), ("c", "1, 2")]``, for manual-step tables."""
-    if isinstance(state, dict):
-        rows: list[tuple[str, str]] = []
-        for name, value in state.items():
-            rows.extend(flatten_values(value, f"{prefix}.{name}" if prefix else str(name)))
-        return rows
-    if isinstance(state, list):
-        if all(not isinstance(v, dict | list) for v in state):
-            return [(prefix, ", ".join(_text(v) for v in state))]
-        rows = []
-        for index, value in enumerate(state):
-            rows.extend(flatten_values(value, f"{prefix}[{index + 1}]"))
-        return rows
-    return [(prefix, _text(state))]
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource's values came from: one or more (document, path) pairs, the first wins."""
+
+    sources: tuple[tuple[Document, Path_], ...]
+
+    def mark(self, sub: Path_ = (), *, key: bool = False) -> Mark:
+        for document, base in self.sources:
+            path = (*base, *sub)
+            table = document.key_marks if key else document.marks
+            if path in table:
+                return table[path]
+        document, base = self.sources[0]
+        return document.mark((*base, *sub), key=key)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
+@dataclass
+class Resource(Generic[S]):
+    """One thing a playbook declares: its kind, natural key, validated spec and where it was written."""
+
+    kind: Kind[S]
+    key: str
+    spec: S
+    origin: Origin
+    renamed_from: str | None = None  # the key this resource had before; the tenant's item is renamed, not recreated
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind.name}/{self.key}"
+
+    def mark(self, sub: Path_ = (), *, key: bool = False) -> Mark:
+        return self.origin.mark(sub, key=key)
+
+
+@dataclass
+class Playbook:
+    """A loaded playbook: its settings and its resources, in the order they were declared."""
+
+    root: Path
+    name: str
+    language: str
+    resources: list[Resource[Any]]
+    variables: dict[str, Any] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    env: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Resource[Any]]:
+        return [r for r in self.resources if r.kind.name == kind]
+
+    def find(self, kind: str, key: str) -> Resource[Any] | None:
+        for resource in self.resources:
+            if resource.kind.name == kind and resource.key == key:
+                return resource
+        return None
+
+    def kinds(self) -> list[str]:
+        seen: list[str] = []
+        for resource in self.resources:
+            if resource.kind.name not in seen:
+                seen.append(resource.kind.name)
+        return seen
+
+    def digest(self) -> str:
+        from mktctl.base.digest import digest
+
+        return digest([[r.kind.name, r.key, r.spec.model_dump(mode="json")] for r in self.resources])

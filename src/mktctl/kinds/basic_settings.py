@@ -9,41 +9,18 @@ A setting of the admin UI: applied through the extension API on the sandbox, a m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Kind, ManualStep, Reference, Spec
-from mktctl.kinds.products import labelled_values, unique
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.shared import hostname, unique, url
+from mktctl.kinds.values import labelled_values
 
 Plugin = Literal["广告营销", "营销归因", "会员营销", "员工营销", "直播对接", "企业专属域名", "官网对接"]
 PLUGINS: tuple[str, ...] = get_args(Plugin)
 AttributionModel = Literal["首次触点", "末次触点", "线性", "U型", "W型", "时间衰减"]
-
-_HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-
-
-def hostname(value: str) -> str:
-    """A lower-case host name such as ``mkt.example.cn``, or a ValueError that says what is wrong."""
-    value = value.strip().lower().rstrip(".")
-    if value.startswith(("http://", "https://")) or "/" in value:
-        raise ValueError(f"{value!r}: give the host name only, e.g. mkt.example.cn (no https://, no path)")
-    if not _HOSTNAME.match(value):
-        raise ValueError(f"{value!r} is not a domain name such as mkt.example.cn")
-    return value
-
-
-def url(value: str) -> str:
-    value = value.strip()
-    if not _URL.match(value):
-        raise ValueError(f"{value!r} is not a web address starting with https://")
-    return value
 
 
 class CompanyInfo(Spec):
@@ -109,7 +86,7 @@ class BasicSettingsSpec(Spec):
         return sorted(unique(value), key=PLUGINS.index)
 
 
-class BasicSettings(Kind):
+class BasicSettings(Kind[BasicSettingsSpec]):
     name = "basic_settings"
     title = "基础设置"
     summary = "What 营销通 needs before use: company details, plug-ins, own domain, lead storage, privacy"
@@ -120,14 +97,12 @@ class BasicSettings(Kind):
     menu_path = "营销通 > 系统设置 > 基础设置"
     manual_who = "consultant"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, BasicSettingsSpec)
+    def references(self, spec: BasicSettingsSpec) -> Iterable[Reference]:
         if spec.lead_storage is not None:
             yield Reference(("lead_storage", "default_pool"), "lead_pools", spec.lead_storage.default_pool)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[BasicSettingsSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, BasicSettingsSpec)
         if spec.custom_domain and "企业专属域名" not in spec.plugins:
             yield Finding(("custom_domain",), "custom_domain is set: add 企业专属域名 to plugins to switch it on",
                           severity="warning")
@@ -148,6 +123,9 @@ class BasicSettings(Kind):
         return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state), verify=verify,
                           who=self.manual_who)
 
+    def acceptance_tests(self, spec: BasicSettingsSpec, key: str) -> list[tuple[str, str]]:
+        return [("打开一个表单或微页面: 企业名称、Logo 和隐私声明显示正确", CONSULTANT)]
+
     def example(self) -> Any:
         return {"company": {"name": "示例科技有限公司", "short_name": "示例科技", "website": "https://www.example.cn"},
                 "plugins": ["广告营销", "企业专属域名", "官网对接"], "custom_domain": "mkt.example.cn",
@@ -155,4 +133,4 @@ class BasicSettings(Kind):
                 "privacy": {"policy_url": "https://www.example.cn/privacy"}}
 
 
-KINDS = [BasicSettings()]
+KINDS: list[Kind[Any]] = [BasicSettings()]

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, Index, Kind, Observed, Path_, Reference, Spec, depth_in_chain
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.values import depth_in_chain
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 WHOLE_COMPANY = "全公司"
@@ -26,7 +26,7 @@ class Department(Spec):
     parent: str | None = Field(None, description=f"parent department's name (default: the root {WHOLE_COMPANY})")
 
 
-class Departments(Kind):
+class Departments(Kind[Department]):
     name = "departments"
     title = "部门"
     summary = "The department tree of the address book"
@@ -35,24 +35,24 @@ class Departments(Kind):
     api_fields = frozenset({"parent"})
     depends_on = ()
     builtin_keys = (WHOLE_COMPANY,)
+    tree_parent = "parent"
     menu_path = "管理后台 > 组织架构 > 部门"
 
     def expand(self, item: Any, path: Path_) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
         yield from _walk(item, path, None)
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Department)
+    def references(self, spec: Department) -> Iterable[Reference]:
         if spec.parent and spec.parent != WHOLE_COMPANY:
             yield Reference(("parent",), "departments", spec.parent)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Department], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Department)
         if spec.name == WHOLE_COMPANY:
             yield Finding(("name",), f"{WHOLE_COMPANY} is the root department; declare only the ones below it")
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
-        parents = {r.key: r.spec.parent for r in resources}  # type: ignore[attr-defined]
+    def check_all(self, resources: list[Resource[Department]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
+        parents = {r.key: r.spec.parent for r in resources}
         for resource in resources:
             walk, steps = parents.get(resource.key), 0
             while walk and walk in parents and steps <= len(parents):
@@ -61,13 +61,12 @@ class Departments(Kind):
                     break
                 walk, steps = parents[walk], steps + 1
 
-    def order(self, resources: list[Resource]) -> list[Resource]:
-        parents = {r.key: r.spec.parent for r in resources}  # type: ignore[attr-defined]
+    def order(self, resources: list[Resource[Department]]) -> list[Resource[Department]]:
+        parents = {r.key: r.spec.parent for r in resources}
 
         return sorted(resources, key=lambda r: depth_in_chain(r.key, parents))
 
-    def api_state(self, spec: Spec) -> dict[str, Any]:
-        assert isinstance(spec, Department)
+    def api_state(self, spec: Department) -> dict[str, Any]:
         return {"parent": spec.parent or WHOLE_COMPANY}
 
     def observe(self, tenant: Tenant, index: Index) -> dict[str, Observed]:
@@ -84,8 +83,7 @@ class Departments(Kind):
             index.remember(self.name, dept["name"], str(dept["id"]))
         return observed
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
-        assert isinstance(spec, Department)
+    def create(self, tenant: Tenant, spec: Department, index: Index) -> str:
         body = {"department": {"name": spec.name, "parentId": int(_id(index, spec.parent))}}
         answer = tenant.client.call("/cgi/department/add", body, idempotent=False,
                                     recover=lambda: self._find(tenant, spec.name))
@@ -98,8 +96,7 @@ class Departments(Kind):
                 return {"departmentId": dept["id"]}
         return None
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
-        assert isinstance(spec, Department)
+    def update(self, tenant: Tenant, remote_id: str, spec: Department, changed: set[str], index: Index) -> None:
         body: dict[str, Any] = {"id": int(remote_id), "name": spec.name}
         if "parent" in changed:
             body["parentId"] = int(_id(index, spec.parent))
@@ -107,6 +104,11 @@ class Departments(Kind):
 
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
         tenant.client.call("/cgi/department/setStatus", {"departmentId": int(remote_id), "status": 2})
+
+    def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("parent") == WHOLE_COMPANY:  # the default parent
+            return {k: v for k, v in values.items() if k != "parent"}
+        return values
 
     def example(self) -> Any:
         return {"name": "市场部", "children": [{"name": "市场一组"}, {"name": "市场二组"}]}
@@ -141,4 +143,4 @@ def _id(index: Index, name: str | None) -> str:
     return found
 
 
-KINDS = [Departments()]
+KINDS: list[Kind[Any]] = [Departments()]

@@ -10,15 +10,12 @@ real tenant.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from mktctl.kinds.base import Finding, ManualStep, Reference, Spec
-from mktctl.kinds.content import SettingsKind, duplicates, unknown
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
+from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.shared import SettingsKind, duplicates, unknown
 
 # ---- 直播对接 ---------------------------------------------------------------------------------------------
 
@@ -38,7 +35,7 @@ class LivePlatform(Spec):
     default: bool = Field(False, title="默认直播平台", description="new 直播营销 events use this platform")
 
 
-class LivePlatformsKind(SettingsKind):
+class LivePlatformsKind(SettingsKind[LivePlatform]):
     name = "live_platforms"
     title = "直播对接"
     summary = "Live-streaming platforms bound to 营销通 (保利威, 微吼, 小鹅通, 目睹)"
@@ -49,8 +46,9 @@ class LivePlatformsKind(SettingsKind):
     manual_who = "client admin of the live platform"
     verify = "the binding of {key} shows 已绑定, and a test live event lists its viewers after it ends"
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
-        defaults = [r for r in resources if r.spec.default]  # type: ignore[attr-defined]
+    def check_all(self, resources: list[Resource[LivePlatform]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
+        defaults = [r for r in resources if r.spec.default]
         for resource in defaults[1:]:
             yield resource, Finding(("default",), f"only one live platform can be the default; "
                                                   f"{defaults[0].key} already is")
@@ -82,7 +80,7 @@ class EventType(Spec):
     enabled: bool = Field(True, title="启用")
 
 
-class EventTypesKind(SettingsKind):
+class EventTypesKind(SettingsKind[EventType]):
     name = "event_types"
     title = "市场活动类型"
     summary = "Event types, each mapped to a marketing scenario (活动营销, 直播营销, 会议营销)"
@@ -94,14 +92,12 @@ class EventTypesKind(SettingsKind):
     manual_who = "consultant"
     verify = "a new 市场活动 of type {key} opens in its marketing scenario"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, EventType)
+    def references(self, spec: EventType) -> Iterable[Reference]:
         if spec.live_platform:
             yield Reference(("live_platform",), "live_platforms", spec.live_platform)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[EventType], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, EventType)
         if spec.name in SCENARIOS:
             if spec.scenario not in (None, spec.name):
                 yield Finding(("scenario",), f"{spec.name} is a scenario itself; remove scenario:")
@@ -142,7 +138,7 @@ class EventLayout(Spec):
     fields: list[LayoutField] = Field(min_length=1, title="布局字段", description="the new-record form, in order")
 
 
-class EventLayoutsKind(SettingsKind):
+class EventLayoutsKind(SettingsKind[EventLayout]):
     name = "event_layouts"
     title = "市场活动新建布局"
     summary = "The fields of the new-record form of 市场活动, per event type"
@@ -154,13 +150,11 @@ class EventLayoutsKind(SettingsKind):
     manual_who = "client CRM admin"
     verify = "新建 a 市场活动 of type {key}: the form shows these fields in this order, required ones marked"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, EventLayout)
+    def references(self, spec: EventLayout) -> Iterable[Reference]:
         yield event_type_reference(("event_type",), spec.event_type)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[EventLayout], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, EventLayout)
         names = [f.field for f in spec.fields]
         for index in duplicates(names):
             yield Finding(("fields", index, "field"), f"field {names[index]!r} is in the layout twice")
@@ -228,7 +222,7 @@ class PageTemplate(Spec):
         return self
 
 
-class PageTemplatesKind(SettingsKind):
+class PageTemplatesKind(SettingsKind[PageTemplate]):
     name = "page_templates"
     title = "微页面模版"
     summary = "Micro-page templates of events: landing pages, registration forms and check-in pages"
@@ -239,14 +233,12 @@ class PageTemplatesKind(SettingsKind):
     manual_who = "consultant"
     verify = "the template {key} is listed when creating a micro page for an event of these types"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, PageTemplate)
+    def references(self, spec: PageTemplate) -> Iterable[Reference]:
         for index, name in enumerate(spec.event_types):
             yield event_type_reference(("event_types", index), name)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[PageTemplate], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, PageTemplate)
         labels = [f.label for f in spec.fields]
         for index in duplicates(labels):
             yield Finding(("fields", index, "label"), f"form field {labels[index]!r} is declared twice")
@@ -286,7 +278,7 @@ class EventSop(Spec):
     tasks: list[SopTask] = Field(min_length=1, title="SOP任务")
 
 
-class EventSopKind(SettingsKind):
+class EventSopKind(SettingsKind[EventSop]):
     name = "event_sop"
     title = "营销场景默认SOP"
     summary = "The default SOP of an event type: tasks before, during and after, with offsets and owners"
@@ -298,16 +290,14 @@ class EventSopKind(SettingsKind):
     manual_who = "consultant"
     verify = "a new 市场活动 of type {key} gets these SOP tasks with these due dates and owners"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, EventSop)
+    def references(self, spec: EventSop) -> Iterable[Reference]:
         yield event_type_reference(("event_type",), spec.event_type)
         for index, task in enumerate(spec.tasks):
             if task.owner not in BUILTIN_OWNERS:
                 yield Reference(("tasks", index, "owner"), "roles", task.owner)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[EventSop], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, EventSop)
         names = [t.name for t in spec.tasks]
         for index in duplicates(names):
             yield Finding(("tasks", index, "name"), f"task {names[index]!r} is declared twice")
@@ -335,4 +325,5 @@ class EventSopKind(SettingsKind):
                           {"name": "复盘活动ROI", "phase": "活动后", "days": 7}]}
 
 
-KINDS = [LivePlatformsKind(), EventTypesKind(), EventLayoutsKind(), PageTemplatesKind(), EventSopKind()]
+KINDS: list[Kind[Any]] = [LivePlatformsKind(), EventTypesKind(), EventLayoutsKind(), PageTemplatesKind(),
+                          EventSopKind()]

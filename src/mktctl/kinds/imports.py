@@ -4,6 +4,10 @@ An import is a job, not a setting: the plan shows ``+ imports/FILE`` until the f
 these options, has been imported to the tenant completely; then it is unchanged. Changing the file or the
 options plans it again (a rerun matches existing leads, so nothing is doubled). The rows, their outcomes
 and the journal that lets a killed run resume live in ``.mktctl/imports/<file>/`` (see docs/leads.md).
+
+The playbook's ``lead_cleaning`` (test names, mobiles and email domains; competitor domains) cleans every
+import, as it does ``mktctl leads check`` and ``import``: :func:`cleaning_rules` builds the rules from a
+loaded playbook, for this kind and for the command line alike, and a change of them plans the imports again.
 """
 
 from __future__ import annotations
@@ -14,14 +18,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.base.digest import digest
-from mktctl.kinds.base import Finding, JobFailed, Kind, Reference, Spec
+from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
+from mktctl.kinds.lead_rules import LeadCleaningSpec
+from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spec import ImportSpec
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 _READ_CHUNK = 1 << 20
+
+
+def cleaning_rules(playbook: Playbook) -> CleaningRules:
+    """The lead cleaning rules that the playbook's ``lead_cleaning`` adds to the built-in ones: its test data
+    (names, mobiles, email domains) and competitor domains. No ``lead_cleaning``: no rules."""
+    competitors: list[str] = []
+    names: list[str] = []
+    mobiles: list[str] = []
+    email_domains: list[str] = []
+    for resource in playbook.of("lead_cleaning"):
+        spec = resource.spec
+        assert isinstance(spec, LeadCleaningSpec)
+        competitors.extend(spec.competitor_domains)
+        if spec.test_data is not None:
+            names.extend(spec.test_data.names)
+            mobiles.extend(spec.test_data.mobiles)
+            email_domains.extend(spec.test_data.email_domains)
+    return CleaningRules(competitor_domains=tuple(dict.fromkeys(competitors)), test_names=tuple(names),
+                         test_mobiles=tuple(mobiles), test_email_domains=tuple(email_domains))
 
 
 class Import(ImportSpec, Spec):  # type: ignore[misc]
@@ -32,7 +56,7 @@ class ImportFailed(JobFailed):
     """Some rows of an import failed; the results say which, and the next apply retries them."""
 
 
-class Imports(Kind):
+class Imports(Kind[Import]):
     name = "imports"
     title = "历史数据导入"
     summary = "Lead files to import, cleaned and deduplicated, every row accounted for"
@@ -42,14 +66,12 @@ class Imports(Kind):
     depends_on = ("lead_pools",)
     job = True
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Import)
+    def references(self, spec: Import) -> Iterable[Reference]:
         if spec.pool:
             yield Reference(("pool",), "lead_pools", spec.pool)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Import], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Import)
         for field in ("file", "mapping"):
             value = getattr(spec, field)
             if value is None:
@@ -60,24 +82,27 @@ class Imports(Kind):
             elif not path.is_file():
                 yield Finding((field,), f"{field} {value!r}: file not found")
 
-    def settings_state(self, spec: Spec) -> dict[str, Any] | None:
+    def settings_state(self, spec: Import) -> dict[str, Any] | None:
         return None  # a job: nothing is kept on the tenant as a setting
 
-    def job_digest(self, spec: Spec, root: Path) -> str:
-        """Changes when the file's content or the import's options change."""
-        assert isinstance(spec, Import)
+    def job_digest(self, spec: Import, playbook: Playbook) -> str:
+        """Changes when the file's content, the import's options or the playbook's cleaning rules change."""
         content = hashlib.sha256()
-        with (root / spec.file).open("rb") as stream:
+        with (playbook.root / spec.file).open("rb") as stream:
             while chunk := stream.read(_READ_CHUNK):
                 content.update(chunk)
-        return digest({"spec": spec.model_dump(mode="json"), "file": content.hexdigest()})
+        inputs: dict[str, Any] = {"spec": spec.model_dump(mode="json"), "file": content.hexdigest()}
+        rules = cleaning_rules(playbook)
+        if rules != NO_RULES:  # without lead_cleaning, the digest of an import is what it always was
+            inputs["cleaning"] = rules.describe()
+        return digest(inputs)
 
-    def run(self, tenant: Tenant, spec: Spec, root: Path) -> dict[str, int]:
-        """Import the file; return the outcome counts. Raise ImportFailed when rows failed or it stopped."""
+    def run(self, tenant: Tenant, spec: Import, playbook: Playbook) -> dict[str, int]:
+        """Import the file, cleaned by the playbook's rules; return the outcome counts. Raise ImportFailed when
+        rows failed or it stopped."""
         from mktctl.leads.spec import run_import_spec
 
-        assert isinstance(spec, Import)
-        result = run_import_spec(tenant, root, spec)
+        result = run_import_spec(tenant, playbook.root, spec, rules=cleaning_rules(playbook))
         counts = {k: int(v) for k, v in result.outcomes.items()}
         if result.stopped:
             raise ImportFailed(f"the import of {spec.file} stopped: {result.stopped}")

@@ -11,23 +11,19 @@ time, at the place that needs it, naming what to order (guide 1.1.1):
 * attribution needs the 【营销归因】 gray-release application;
 * micro-page ad landing pages need 【企业专属域名】;
 * member marketing needs 会员营销 accounts, WeCom needs the 企微接口 or SCRM销售账号.
-
-This module also holds :func:`labelled_values`, which the kinds of guide 1.1–2.4 use to show manual
-steps with the platform's own field labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Spec, model_in
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
+from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Playbook, Resource, Spec
+from mktctl.kinds.shared import unique
+from mktctl.kinds.values import labelled_values
 
 Edition = Literal["标准版", "旗舰版"]
 ProductName = Literal["营销一体化应用", "行为积分", "营销通-广告营销插件", "搜狗广告线索连接器", "知乎广告线索连接器",
@@ -75,25 +71,17 @@ class ProductsSpec(Spec):
         return sorted(unique(value))
 
 
-def unique(value: list[Any]) -> list[Any]:
-    """``value`` itself, or a ValueError naming the first item listed twice (for list validators)."""
-    duplicates = sorted({str(v) for v in value if value.count(v) > 1})
-    if duplicates:
-        raise ValueError(f"{duplicates[0]!r} is listed twice")
-    return value
-
-
 @dataclass(frozen=True)
 class Need:
     """One place in the playbook that needs something bought: a product, a gray release or accounts."""
 
-    resource: Resource
+    resource: Resource[Any]
     path: Path_
     usage: str  # what needs it, in words: "小红书 lead sync"
     product: str  # a ProductName, "营销归因", "member_accounts" or "wecom"
 
 
-class Products(Kind):
+class Products(Kind[ProductsSpec]):
     name = "products"
     title = "产品开通"
     summary = "The 营销通 edition and the products, plug-ins and accounts ordered before the rollout"
@@ -103,10 +91,10 @@ class Products(Kind):
     menu_path = "纷享销客 CRM > 订单 > 新建订单 (为客户下单产品)"
     manual_who = "FxiaoKe account manager (客户经理)"
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[ProductsSpec]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         products = resources[0]
         spec = products.spec
-        assert isinstance(spec, ProductsSpec)
         missing: set[str] = set()
         for need in needs(playbook):
             message = _missing(spec, need)
@@ -126,6 +114,9 @@ class Products(Kind):
                           verify="营销通 > 系统设置 > 营销插件 shows every ordered product as opened (已开通), and the "
                                  "gray releases as granted",
                           who=self.manual_who)
+
+    def acceptance_tests(self, spec: ProductsSpec, key: str) -> list[tuple[str, str]]:
+        return [(f"营销通 > 系统设置 > 营销插件: {'、'.join(spec.ordered) or spec.edition} 均已开通", self.manual_who)]
 
     def example(self) -> Any:
         return {"edition": "旗舰版", "ordered": ["营销一体化应用", "行为积分", "企业专属域名"],
@@ -190,7 +181,7 @@ def needs(playbook: Playbook) -> Iterator[Need]:
         yield Need(resource, (), "the WeCom connection", "wecom")
 
 
-def _settings_needs(resource: Resource) -> Iterator[Need]:
+def _settings_needs(resource: Resource[Any]) -> Iterator[Need]:
     spec = resource.spec
     plugins: list[str] = list(getattr(spec, "plugins", []))
 
@@ -211,43 +202,4 @@ def _settings_needs(resource: Resource) -> Iterator[Need]:
         yield Need(resource, plugin("广告营销"), "the 广告营销 plug-in", "营销通-广告营销插件")
 
 
-# ---- manual steps with the platform's labels ----------------------------------------------------------
-
-
-def labelled_values(model: type[BaseModel], state: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """``state`` as (label, value) rows, labelled with each field's Chinese ``title``; empty values left out.
-
-    Nested models become ``线索推送 > 线索池`` and lists of models ``规则[1] > 负责人``.
-    """
-    rows: list[tuple[str, str]] = []
-    for name, value in state.items():
-        if value is None or value == [] or value == {} or value == "":
-            continue
-        field = model.model_fields.get(name)
-        label = (field.title if field is not None and field.title else name)
-        label = f"{prefix} > {label}" if prefix else label
-        inner = model_in(field.annotation) if field is not None else None
-        if isinstance(value, dict) and inner is not None:
-            rows.extend(labelled_values(inner, value, label))
-        elif isinstance(value, list) and inner is not None and all(isinstance(v, dict) for v in value):
-            for position, item in enumerate(value, start=1):
-                rows.extend(labelled_values(inner, item, f"{label}[{position}]"))
-        elif isinstance(value, dict):
-            rows.append((label, "; ".join(f"{k} → {text(v)}" for k, v in value.items())))
-        elif isinstance(value, list):
-            rows.append((label, "、".join(text(v) for v in value)))
-        else:
-            rows.append((label, text(value)))
-    return rows
-
-
-def text(value: Any) -> str:
-    """A value as a manual step shows it: 是/否 for booleans, — for nothing."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-KINDS = [Products()]
+KINDS: list[Kind[Any]] = [Products()]

@@ -6,15 +6,12 @@ delivery rate below 90 %, bounce rate above 5 %, as seed 001 asks).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, ManualStep, Reference, Spec
-from mktctl.kinds.content import SettingsKind, duplicates
-
-if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
+from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
+from mktctl.kinds.shared import SettingsKind, duplicates
 
 AD_REPORTS_PACKAGE = "99e3cdc7-286c-4357-8d78-bcdf8d8932a4"
 _UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -34,7 +31,7 @@ class ReportPackage(Spec):
     description: str = Field("", max_length=200, title="说明")
 
 
-class ReportPackagesKind(SettingsKind):
+class ReportPackagesKind(SettingsKind[ReportPackage]):
     name = "report_packages"
     title = "报表配置包"
     summary = "Report packages installed by their code, e.g. the ad reports of guide 2.4.1"
@@ -44,17 +41,17 @@ class ReportPackagesKind(SettingsKind):
     manual_who = "client CRM admin"
     verify = "配置包 lists {key} as installed, and its reports appear under 报表"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[ReportPackage], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, ReportPackage)
         if spec.code == AD_REPORTS_PACKAGE and not playbook.of("ad_accounts"):
             yield Finding(("code",), "the ad report package shows data of bound ad accounts, and none is declared "
                                      "(ad_accounts:)", severity="warning")
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[ReportPackage]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         seen: dict[str, str] = {}
         for resource in resources:
-            code = resource.spec.code  # type: ignore[attr-defined]
+            code = resource.spec.code
             if code in seen:
                 yield resource, Finding(("code",), f"package code {code} is already installed as {seen[code]!r}")
             seen.setdefault(code, resource.key)
@@ -89,7 +86,7 @@ class Dashboard(Spec):
     widgets: list[Widget] = Field(min_length=1, title="报表组件", description="in the order they are shown")
 
 
-class DashboardsKind(SettingsKind):
+class DashboardsKind(SettingsKind[Dashboard]):
     name = "dashboards"
     title = "首页与数据驾驶舱"
     summary = "Report boards on the CRM home page and in the data cockpit, per role"
@@ -100,16 +97,14 @@ class DashboardsKind(SettingsKind):
     manual_who = "client CRM admin"
     verify = "log in as a user of these roles: {key} shows these reports in this order"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Dashboard)
+    def references(self, spec: Dashboard) -> Iterable[Reference]:
         yield from role_references("roles", spec.roles)
         for index, widget in enumerate(spec.widgets):
             if widget.package:
                 yield Reference(("widgets", index, "package"), "report_packages", widget.package)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Dashboard], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Dashboard)
         reports = [w.report for w in spec.widgets]
         for index in duplicates(reports):
             yield Finding(("widgets", index, "report"), f"report {reports[index]!r} is on the board twice")
@@ -142,7 +137,7 @@ class Menu(Spec):
     home: str | None = Field(None, title="默认首页", description="a dashboards item placed on the CRM首页")
 
 
-class MenusKind(SettingsKind):
+class MenusKind(SettingsKind[Menu]):
     name = "menus"
     title = "CRM菜单栏"
     summary = "The CRM menu bar of a role, e.g. the marketing head's, and its default home board"
@@ -153,26 +148,24 @@ class MenusKind(SettingsKind):
     manual_who = "client CRM admin"
     verify = "log in as a user of these roles: the menu bar shows these items in this order"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Menu)
+    def references(self, spec: Menu) -> Iterable[Reference]:
         yield from role_references("roles", spec.roles)
         if spec.home:
             yield Reference(("home",), "dashboards", spec.home)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Menu], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Menu)
         for index in duplicates(spec.items):
             yield Finding(("items", index), f"menu item {spec.items[index]!r} is listed twice")
         board = playbook.find("dashboards", spec.home) if spec.home else None
-        if board is not None and board.spec.place != "CRM首页":  # type: ignore[attr-defined]
+        if board is not None and board.spec.place != "CRM首页":
             yield Finding(("home",), f"the home board must be on the CRM首页, and {spec.home!r} is in the "
-                                     f"{board.spec.place}")  # type: ignore[attr-defined]
+                                     f"{board.spec.place}")
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
+    def check_all(self, resources: list[Resource[Menu]], playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
         owner: dict[str, str] = {}
         for resource in resources:
-            for index, role in enumerate(resource.spec.roles):  # type: ignore[attr-defined]
+            for index, role in enumerate(resource.spec.roles):
                 if role in owner and owner[role] != resource.key:
                     yield resource, Finding(("roles", index), f"role {role!r} already has the menu {owner[role]!r}")
                 owner.setdefault(role, resource.key)
@@ -203,7 +196,7 @@ class Alert(Spec):
                                                                   min_length=1, title="通知方式")
 
 
-class AlertsKind(SettingsKind):
+class AlertsKind(SettingsKind[Alert]):
     name = "alerts"
     title = "监控预警"
     summary = "Alerts on marketing metrics, e.g. email delivery rate below 90 % or bounce rate above 5 %"
@@ -214,13 +207,11 @@ class AlertsKind(SettingsKind):
     manual_who = "consultant"
     verify = "the alert {key} is enabled; a test send below the threshold notifies these roles"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, Alert)
+    def references(self, spec: Alert) -> Iterable[Reference]:
         yield from role_references("notify_roles", spec.notify_roles)
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Alert], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Alert)
         if spec.metric in RATE_METRICS and spec.threshold > 100:
             yield Finding(("threshold",), f"{spec.metric} is a percentage: the threshold is 0 to 100")
         expected = "低于" if spec.metric in GOOD_METRICS else "高于"
@@ -233,4 +224,4 @@ class AlertsKind(SettingsKind):
                 "notify_roles": ["市场经理"], "via": ["纷享消息", "邮件"]}
 
 
-KINDS = [ReportPackagesKind(), DashboardsKind(), MenusKind(), AlertsKind()]
+KINDS: list[Kind[Any]] = [ReportPackagesKind(), DashboardsKind(), MenusKind(), AlertsKind()]

@@ -33,7 +33,7 @@ class RoleAssignment(Spec):
         return sorted(value)
 
 
-class RoleAssignments(Kind):
+class RoleAssignments(Kind[RoleAssignment]):
     name = "role_assignments"
     title = "角色分配"
     summary = "Which users hold each role"
@@ -44,8 +44,7 @@ class RoleAssignments(Kind):
     api_fields = frozenset({"users"})
     menu_path = "管理后台 > 权限管理 > 角色权限 > 添加员工"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, RoleAssignment)
+    def references(self, spec: RoleAssignment) -> Iterable[Reference]:
         yield Reference(("role",), "roles", spec.role)
         for position, user in enumerate(spec.users):
             yield Reference(("users", position), "users", user)
@@ -69,15 +68,13 @@ class RoleAssignments(Kind):
     def _ids(self, index: Index, numbers: Iterable[str]) -> list[str]:
         return [found for n in numbers if (found := index.id_of("users", n)) is not None]
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
-        assert isinstance(spec, RoleAssignment)
+    def create(self, tenant: Tenant, spec: RoleAssignment, index: Index) -> str:
         code = index.id_of("roles", spec.role)
         tenant.client.call("/cgi/crm/v2/special/batchAddUserRole",
                            {"data": {"userIds": self._ids(index, spec.users), "roleCodes": [code]}})
         return str(code)
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
-        assert isinstance(spec, RoleAssignment)
+    def update(self, tenant: Tenant, remote_id: str, spec: RoleAssignment, changed: set[str], index: Index) -> None:
         current = self.observe(tenant, index).get(spec.role)
         held = set(current.state["users"]) if current else set()
         wanted = set(spec.users)
@@ -99,4 +96,4 @@ class RoleAssignments(Kind):
         return {"role": "市场经理", "users": ["E1001"]}
 
 
-KINDS = [RoleAssignments()]
+KINDS: list[Kind[Any]] = [RoleAssignments()]

@@ -6,16 +6,16 @@ a setting of the extension API, or a manual step in 管理后台 where the tenan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, ManualStep, Observed, Spec, flatten_values
+from mktctl.kinds.base import CONSULTANT, Finding, Index, Kind, ManualStep, Matrix, Observed, Playbook, Resource, Spec
+from mktctl.kinds.values import flatten_values
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 PRESET_ROLES = ("CRM管理员",)
@@ -80,7 +80,7 @@ class Role(Spec):
         return {m: sorted(set(value[m]), key=list(ACTIONS).index) for m in MODULES if m in value}
 
 
-class Roles(Kind):
+class Roles(Kind[Role]):
     name = "roles"
     title = "角色"
     summary = "CRM roles: a permission matrix of modules × actions and a data scope"
@@ -88,12 +88,13 @@ class Roles(Kind):
     model = Role
     api_fields = frozenset({"description"})
     builtin_keys = PRESET_ROLES
+    labels: ClassVar[Mapping[str, Mapping[str, str]]] = {"data_scope": DATA_SCOPE_LABELS}
+    matrix = Matrix("permissions", MODULES, ACTIONS, footer="data_scope")
     menu_path = "管理后台 > 权限管理 > 角色权限"
     manual_who = "client CRM admin"
 
-    def check(self, resource: Resource, playbook: Playbook) -> Iterable[Finding]:
+    def check(self, resource: Resource[Role], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
-        assert isinstance(spec, Role)
         if spec.name in PRESET_ROLES:
             yield Finding(("name",), f"{spec.name} is a preset role and cannot be declared; assign it with "
                                      "role_assignments")
@@ -114,8 +115,7 @@ class Roles(Kind):
             observed[role["roleName"]] = Observed(role["roleCode"], {"description": role.get("description") or ""})
         return observed
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
-        assert isinstance(spec, Role)
+    def create(self, tenant: Tenant, spec: Role, index: Index) -> str:
 
         def recover() -> dict[str, Any] | None:
             found = self.observe(tenant, Index()).get(spec.name)
@@ -126,8 +126,7 @@ class Roles(Kind):
                                     idempotent=False, recover=recover)
         return str(answer["data"]["roleCode"])
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
-        assert isinstance(spec, Role)
+    def update(self, tenant: Tenant, remote_id: str, spec: Role, changed: set[str], index: Index) -> None:
         tenant.client.call("/cgi/crm/v2/special/roleUpdate",
                            {"data": {"roleCode": remote_id, "roleName": spec.name, "description": spec.description}})
 
@@ -143,10 +142,13 @@ class Roles(Kind):
                           verify=f"open role {key!r}: the ticked functions and the data scope match this list",
                           who=self.manual_who)
 
+    def acceptance_tests(self, spec: Role, key: str) -> list[tuple[str, str]]:
+        return [(f"以角色 {key} 的员工登录, 核对功能权限和数据权限", CONSULTANT)]
+
     def example(self) -> Any:
         return {"name": "市场经理", "description": "市场部负责人", "data_scope": "department_and_below",
                 "permissions": {"leads": ["view", "create", "edit", "assign", "export"],
                                 "marketing_events": ["view", "create", "edit"]}}
 
 
-KINDS = [Roles()]
+KINDS: list[Kind[Any]] = [Roles()]

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Index, Kind, Observed, Reference, Spec, depth_in_chain
+from mktctl.kinds.base import Finding, Index, Kind, Observed, Playbook, Reference, Resource, Spec
 from mktctl.kinds.departments import WHOLE_COMPANY, WHOLE_COMPANY_ID
+from mktctl.kinds.values import depth_in_chain
 
 if TYPE_CHECKING:
-    from mktctl.playbook.model import Playbook, Resource
     from mktctl.tenant.connect import Tenant
 
 _MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -60,7 +60,7 @@ class User(Spec):
         return value
 
 
-class Users(Kind):
+class Users(Kind[User]):
     name = "users"
     title = "员工"
     summary = "Employees with accounts: department, leader, contact details"
@@ -72,19 +72,17 @@ class Users(Kind):
     pii_fields = frozenset({"mobile", "email"})
     menu_path = "管理后台 > 组织架构 > 员工"
 
-    def references(self, spec: Spec) -> Iterable[Reference]:
-        assert isinstance(spec, User)
+    def references(self, spec: User) -> Iterable[Reference]:
         if spec.department != WHOLE_COMPANY:
             yield Reference(("department",), "departments", spec.department)
         if spec.leader:
             yield Reference(("leader",), "users", spec.leader)
 
-    def check_all(self, resources: list[Resource], playbook: Playbook) -> Iterable[tuple[Resource, Finding]]:
-        leaders = {r.key: r.spec.leader for r in resources}  # type: ignore[attr-defined]
-        mobiles: dict[str, Resource] = {}
+    def check_all(self, resources: list[Resource[User]], playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
+        leaders = {r.key: r.spec.leader for r in resources}
+        mobiles: dict[str, Resource[User]] = {}
         for resource in resources:
             spec = resource.spec
-            assert isinstance(spec, User)
             if spec.leader == resource.key:
                 yield resource, Finding(("leader",), f"user {resource.key!r} cannot be their own leader")
             else:
@@ -100,8 +98,8 @@ class Users(Kind):
                                                      f"{mobiles[spec.mobile].key!r}; a mobile is one login")
             mobiles.setdefault(spec.mobile, resource)
 
-    def order(self, resources: list[Resource]) -> list[Resource]:
-        leaders = {r.key: r.spec.leader for r in resources}  # type: ignore[attr-defined]
+    def order(self, resources: list[Resource[User]]) -> list[Resource[User]]:
+        leaders = {r.key: r.spec.leader for r in resources}
 
         return sorted(resources, key=lambda r: depth_in_chain(r.key, leaders))
 
@@ -139,8 +137,7 @@ class Users(Kind):
         body["leaderId"] = (index.id_of("users", spec.leader) if spec.leader else None) or ""
         return body
 
-    def create(self, tenant: Tenant, spec: Spec, index: Index) -> str:
-        assert isinstance(spec, User)
+    def create(self, tenant: Tenant, spec: User, index: Index) -> str:
         stopped = next((u for u in self._all(tenant) if str(u.get("employeeNumber")) == spec.employee_number
                         and u.get("isStop")), None)
         if stopped is not None:  # a user stopped earlier comes back: enable, then bring up to date
@@ -158,16 +155,23 @@ class Users(Kind):
                                     recover=recover)
         return str(answer["openUserId"])
 
-    def update(self, tenant: Tenant, remote_id: str, spec: Spec, changed: set[str], index: Index) -> None:
-        assert isinstance(spec, User)
+    def update(self, tenant: Tenant, remote_id: str, spec: User, changed: set[str], index: Index) -> None:
         tenant.client.call("/cgi/user/update", {"user": {"openUserId": remote_id, **self._body(spec, index)}})
 
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
         tenant.client.call("/cgi/user/setStatus", {"openUserId": remote_id, "status": 2})
+
+    def acceptance_tests(self, spec: User, key: str) -> list[tuple[str, str]]:
+        return [(f"员工 {key} 用手机号登录纷享销客并进入营销通", "client CRM admin")]
+
+    def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("department") == WHOLE_COMPANY:  # the default department
+            return {k: v for k, v in values.items() if k != "department"}
+        return values
 
     def example(self) -> Any:
         return {"employee_number": "E1001", "name": "张三", "mobile": "13900001111", "email": "zhangsan@example.cn",
                 "department": "市场部", "position": "市场经理"}
 
 
-KINDS = [Users()]
+KINDS: list[Kind[Any]] = [Users()]

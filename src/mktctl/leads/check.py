@@ -1,8 +1,10 @@
 """``leads check``: read, map, normalise, clean and dedupe a lead file, and write its result files.
 
-``check_file(path, options, out_dir, progress=None) -> CheckResult`` touches no tenant.
-``run_check(path, options, work_dir, progress=None) -> CheckRun`` is the same pipeline without the
-result files, for the importer: it leaves its rows in Parquet files under ``work_dir``.
+``check_file(path, options, out_dir, progress=None, rules=NO_RULES) -> CheckResult`` touches no tenant.
+``run_check(path, options, work_dir, progress=None, rules=NO_RULES) -> CheckRun`` is the same pipeline
+without the result files, for the importer: it returns the :class:`~mktctl.leads.summary.CheckSummary`
+and leaves its rows in Parquet files under ``work_dir`` (:mod:`mktctl.leads.spill`). ``rules`` are the
+cleaning rules beyond the built-in ones (a playbook's ``lead_cleaning``), passed in by whoever runs it.
 
 Bounded memory: the file is read in chunks of ``options.chunk_rows`` rows; each chunk is normalised and
 cleaned on its own and spilled to ``rows.parquet``; only the identity keys (row, mobile, email) of the
@@ -16,10 +18,11 @@ from __future__ import annotations
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.leads import results
 from mktctl.leads.arrow import frame_from_arrow
 from mktctl.leads.dedupe import Keep, find_duplicates, merge_survivors
 from mktctl.leads.fields import DATA_KEYS
@@ -28,14 +31,14 @@ from mktctl.leads.normalise import FACTS, normalise
 from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.read import Chunk, SourceInfo, open_source
-from mktctl.leads.rules import DUPLICATE, REASONS, reject
+from mktctl.leads.rules import DUPLICATE, NO_RULES, REASONS, CleaningRules, reject
+from mktctl.leads.spill import PARQUET, Spill
+from mktctl.leads.summary import STATUSES, CheckSummary
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-STATUSES = ("accepted", "duplicate", "rejected")
-_PARQUET: dict[str, Any] = {"compression": "none", "use_dictionary": False}  # a spill: fast, not small
 WARNING_FACTS = ("mobile_invalid", "tel_invalid", "email_invalid", "create_time_invalid", "region_unknown",
                  "industry_unknown", "source_unknown")
 BOOL_COLUMNS = ("mobile_dummy", "tel_dummy", *WARNING_FACTS)
@@ -49,78 +52,51 @@ class CheckOptions:
     competitor_domains: tuple[str, ...] = ()
     keep: Keep = "first"
     header_row: int | None = None
-    # more test data, e.g. from the playbook's lead_cleaning.test_data
-    test_names: tuple[str, ...] = ()
-    test_mobiles: tuple[str, ...] = ()
-    test_email_domains: tuple[str, ...] = ()
     chunk_rows: int = 200_000
     region: str = "CN"
     threads: int = 2  # chunks normalised at once
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, rules: CleaningRules = NO_RULES) -> dict[str, Any]:
+        """The options and the cleaning rules used with them (``competitor_domains``: this check's and the
+        rules', each once), as summary.json lists them."""
+        used = rules.with_competitors(self.competitor_domains)
         return {"sheet": self.sheet, "mapping": str(self.mapping) if self.mapping else None,
-                "competitor_domains": list(self.competitor_domains), "keep": self.keep,
-                "header_row": self.header_row, "test_names": list(self.test_names),
-                "test_mobiles": list(self.test_mobiles), "test_email_domains": list(self.test_email_domains)}
+                "competitor_domains": list(used.competitor_domains), "keep": self.keep,
+                "header_row": self.header_row, "test_names": list(used.test_names),
+                "test_mobiles": list(used.test_mobiles), "test_email_domains": list(used.test_email_domains)}
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckRun:
-    """What the pipeline found, and where its rows are (Parquet files under ``work_dir``)."""
+    """What the pipeline found (its summary), and where its rows are (:class:`~mktctl.leads.spill.Spill`)."""
 
     source: SourceInfo
     columns: ColumnMap
     options: CheckOptions
-    work_dir: Path
-    input_rows: int = 0
-    blank_rows: int = 0
-    counts: dict[str, int] = field(default_factory=dict)  # per status
-    reasons: dict[str, int] = field(default_factory=dict)  # per reason, with "duplicate"
-    duplicate_groups: int = 0
-    warnings: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def rows_file(self) -> Path:
-        return self.work_dir / "rows.parquet"
-
-    @property
-    def status_file(self) -> Path:
-        return self.work_dir / "status.parquet"
-
-    @property
-    def accepted_file(self) -> Path:
-        return self.work_dir / "accepted.parquet"
-
-    @property
-    def groups_file(self) -> Path:
-        return self.work_dir / "groups.parquet"
-
-    def invariant_holds(self) -> bool:
-        return self.input_rows == sum(self.counts.get(s, 0) for s in STATUSES)
+    rules: CleaningRules  # the cleaning rules used: the given ones with the options' competitor domains
+    spill: Spill
+    summary: CheckSummary
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckResult:
     run: CheckRun
     out_dir: Path
-    files: dict[str, Path] = field(default_factory=dict)
-    summary: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Path]
+    summary: CheckSummary  # the run's, with the timings of the result files
 
 
-def check_file(path: Path, options: CheckOptions, out_dir: Path, progress: Progress | None = None) -> CheckResult:
+def check_file(path: Path, options: CheckOptions, out_dir: Path, progress: Progress | None = None, *,
+               rules: CleaningRules = NO_RULES) -> CheckResult:
     """Check ``path`` and write results.csv, results.xlsx and summary.json into ``out_dir``."""
     import tempfile
-
-    from mktctl.leads import results
 
     private_dir(out_dir)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
-        run = run_check(path, options, Path(work), progress)
-        files = results.write_all(run, out_dir, progress=progress, started=started)
-        summary = results.read_summary(out_dir)
-    return CheckResult(run=run, out_dir=out_dir, files=files, summary=summary)
+        run = run_check(path, options, Path(work), progress, rules=rules)
+        written = results.write_all(run.summary, run.spill, out_dir, progress=progress, started=started)
+    return CheckResult(run=run, out_dir=out_dir, files=written.files, summary=written.summary)
 
 
 def resolve_options(options: CheckOptions) -> tuple[CheckOptions, MappingFile | None]:
@@ -131,24 +107,27 @@ def resolve_options(options: CheckOptions) -> tuple[CheckOptions, MappingFile | 
     return options, mapping
 
 
-def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progress | None = None) -> CheckRun:
+def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progress | None = None, *,
+              rules: CleaningRules = NO_RULES) -> CheckRun:
     import pyarrow.parquet as pq
 
     progress = progress or NoProgress()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     options, mapping = resolve_options(options)
+    used = rules.with_competitors(options.competitor_domains)
     source = open_source(Path(path), sheet=options.sheet, header_row=options.header_row)
     columns = map_columns(source.info.headers, mapping)
-    run = CheckRun(source=source.info, columns=columns, options=options, work_dir=work_dir)
-    _require_identity_columns(run)
+    _require_identity_columns(source.info, columns)
+    spill = Spill(work_dir, batch_rows=options.chunk_rows)
     progress.phase("read", None)
     keys: list[pd.DataFrame] = []
     warnings = dict.fromkeys(WARNING_FACTS, 0)
+    input_rows = blank_rows = 0
     writer: pq.ParquetWriter | None = None
 
     def one(chunk: Chunk) -> tuple[int, pd.DataFrame, Any]:
-        frame = _pass_one(chunk.frame, chunk.rows, columns, options)
+        frame = _pass_one(chunk.frame, chunk.rows, columns, options, used)
         return len(chunk.rows), frame, _to_arrow(frame)
 
     # chunks are independent until the dedupe: normalise them on worker threads (Arrow's kernels release
@@ -165,22 +144,21 @@ def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progr
             if not pending:
                 break
             read, frame, table = pending.popleft().result()
-            run.blank_rows += read - len(frame)
-            run.input_rows += len(frame)
+            blank_rows += read - len(frame)
+            input_rows += len(frame)
             for fact in WARNING_FACTS:
                 warnings[fact] += int(frame[fact].sum())
             if writer is None:
-                writer = pq.ParquetWriter(str(run.rows_file), table.schema, **_PARQUET)
+                writer = pq.ParquetWriter(str(spill.rows_file), table.schema, **PARQUET)
             writer.write_table(table)
             kept = frame["reason"] == ""
             keys.append(frame.loc[kept, ["source_row", "mobile", "email"]])
             progress.advance(read)
     if writer is None:
         table = _to_arrow(_pass_one_empty())
-        writer = pq.ParquetWriter(str(run.rows_file), table.schema, **_PARQUET)
+        writer = pq.ParquetWriter(str(spill.rows_file), table.schema, **PARQUET)
         writer.write_table(table)
     writer.close()
-    run.warnings = {**warnings, "ragged_rows": len(source.info.ragged_rows)}
     timings["read_normalise_clean"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -194,26 +172,32 @@ def run_check(path: Path, options: CheckOptions, work_dir: Path, progress: Progr
     timings["dedupe"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    _pass_two(run, order, survivor, sizes)
+    statuses = _pass_two(spill, options.keep, order, survivor, sizes)
     timings["statuses"] = time.perf_counter() - t2
-    run.timings = timings
-    return run
+    summary = CheckSummary(
+        file=source.info.describe(), options=options.describe(rules),
+        counts={"input": input_rows, **{s: statuses.counts[s] for s in STATUSES}},
+        blank_rows_skipped=blank_rows, reasons=statuses.reasons, duplicate_groups=statuses.duplicate_groups,
+        warnings={**warnings, "ragged_rows": len(source.info.ragged_rows)}, mapping=columns.describe(),
+        timings=timings)
+    return CheckRun(source=source.info, columns=columns, options=options, rules=used, spill=spill, summary=summary)
 
 
-def _require_identity_columns(run: CheckRun) -> None:
+def _require_identity_columns(source: SourceInfo, columns: ColumnMap) -> None:
     from mktctl.errors import DataFileError
 
-    mapped = run.columns.mapped
+    mapped = columns.mapped
     if not ({"name", "company"} & set(mapped)) and not ({"mobile", "email", "tel", "contact"} & set(mapped)):
-        headers = ", ".join(h for h in run.source.headers if h) or "(none)"
+        headers = ", ".join(h for h in source.headers if h) or "(none)"
         raise DataFileError(
-            f"{run.source.path}: no lead columns recognised in row {run.source.header_row} (headers: {headers})",
-            file=str(run.source.path),
+            f"{source.path}: no lead columns recognised in row {source.header_row} (headers: {headers})",
+            file=str(source.path),
             hint="give a mapping file with --mapping MAP.yaml (see docs/leads.md), or --sheet if the leads are "
                  "on another sheet")
 
 
-def _pass_one(chunk: pd.DataFrame, rows: np.ndarray, columns: ColumnMap, options: CheckOptions) -> pd.DataFrame:
+def _pass_one(chunk: pd.DataFrame, rows: np.ndarray, columns: ColumnMap, options: CheckOptions,
+              rules: CleaningRules) -> pd.DataFrame:
     """One chunk: blank rows out; map, normalise, reject."""
     import numpy as np
 
@@ -227,9 +211,7 @@ def _pass_one(chunk: pd.DataFrame, rows: np.ndarray, columns: ColumnMap, options
         chunk = chunk.loc[filled]
     raw = columns.fields_frame(chunk)
     frame = normalise(raw, region=options.region)
-    frame.insert(0, "reason", reject(frame, options.competitor_domains, test_names=options.test_names,
-                                     test_mobiles=options.test_mobiles,
-                                     test_email_domains=options.test_email_domains))
+    frame.insert(0, "reason", reject(frame, rules))
     frame.insert(0, "source_row", rows[filled])
     return frame.reset_index(drop=True)
 
@@ -272,7 +254,14 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _pass_two(run: CheckRun, order: np.ndarray, survivor: np.ndarray, sizes: np.ndarray) -> None:
+@dataclass(frozen=True)
+class _Statuses:
+    counts: dict[str, int]  # per status
+    reasons: dict[str, int]  # per reason, with "duplicate"
+    duplicate_groups: int
+
+
+def _pass_two(spill: Spill, keep: Keep, order: np.ndarray, survivor: np.ndarray, sizes: np.ndarray) -> _Statuses:
     """Statuses for every row, accepted rows with merged fields, and the duplicate groups."""
     import numpy as np
     import pandas as pd
@@ -287,8 +276,9 @@ def _pass_two(run: CheckRun, order: np.ndarray, survivor: np.ndarray, sizes: np.
     status_writer = accepted_writer = None
     members: list[pd.DataFrame] = []
     fields = list(DATA_KEYS)
-    parquet = pq.ParquetFile(str(run.rows_file))
-    for batch in parquet.iter_batches(batch_size=run.options.chunk_rows, columns=["source_row", "reason", *fields]):
+    duplicate_groups = 0
+    parquet = pq.ParquetFile(str(spill.rows_file))
+    for batch in parquet.iter_batches(batch_size=spill.batch_rows, columns=["source_row", "reason", *fields]):
         rows = batch.column("source_row").to_numpy()
         reason = batch.column("reason")
         kept = pc.equal(reason, "").to_numpy(zero_copy_only=False)
@@ -312,7 +302,7 @@ def _pass_two(run: CheckRun, order: np.ndarray, survivor: np.ndarray, sizes: np.
             "mobile_e164": batch.column("mobile"), "email": batch.column("email"),
         })
         if status_writer is None:
-            status_writer = pq.ParquetWriter(str(run.status_file), status_table.schema, **_PARQUET)
+            status_writer = pq.ParquetWriter(str(spill.status_file), status_table.schema, **PARQUET)
         status_writer.write_table(status_table)
         grouped = kept & (their_size > 1)
         if grouped.any():
@@ -323,35 +313,34 @@ def _pass_two(run: CheckRun, order: np.ndarray, survivor: np.ndarray, sizes: np.
         single = pa.Table.from_batches([batch.filter(pa.array(kept & (their_size <= 1)))])
         single = single.select(["source_row", *fields]).append_column(
             "group_size", pa.array(np.ones(single.num_rows, dtype=np.int64)))
-        accepted_writer = _write(accepted_writer, run.accepted_file, single)
+        accepted_writer = _write(accepted_writer, spill.accepted_file, single)
     if status_writer is not None:
         status_writer.close()
     group_table = None
     if members:
         grouped_rows = pd.concat(members, ignore_index=True)
-        merged = merge_survivors(grouped_rows, fields, run.options.keep).reset_index()
+        merged = merge_survivors(grouped_rows, fields, keep).reset_index()
         merged = merged.rename(columns={"survivor": "source_row"})
         sizes_by_survivor = grouped_rows.groupby("survivor").size()
         merged_sizes = sizes_by_survivor.reindex(merged["source_row"]).to_numpy()
-        accepted_writer = _write(accepted_writer, run.accepted_file, _accepted_arrow(merged, merged_sizes))
-        run.duplicate_groups = len(merged)
+        accepted_writer = _write(accepted_writer, spill.accepted_file, _accepted_arrow(merged, merged_sizes))
+        duplicate_groups = len(merged)
         group_table = grouped_rows.sort_values(["survivor", "order"], kind="stable")
     if accepted_writer is None:
-        accepted_writer = _write(None, run.accepted_file, _accepted_arrow(
+        accepted_writer = _write(None, spill.accepted_file, _accepted_arrow(
             pd.DataFrame({"source_row": pd.Series([], dtype="int64"),
                           **{f: pd.Series([], dtype="str") for f in fields}}), 1))
     accepted_writer.close()
     groups = group_table if group_table is not None else pd.DataFrame(
         {"order": pd.Series([], dtype="int64"), "survivor": pd.Series([], dtype="int64"),
          **{f: pd.Series([], dtype="str") for f in fields}})
-    pq.write_table(pa.Table.from_pandas(groups, preserve_index=False), str(run.groups_file))
+    pq.write_table(pa.Table.from_pandas(groups, preserve_index=False), str(spill.groups_file))
     if status_writer is None:  # an input without data rows
         pq.write_table(pa.table({"source_row": pa.array([], pa.int64()), "status": pa.array([], pa.string()),
                                  "reason": pa.array([], pa.string()), "duplicate_of": pa.array([], pa.int64()),
                                  "mobile_e164": pa.array([], pa.string()), "email": pa.array([], pa.string())}),
-                       str(run.status_file))
-    run.counts = counts
-    run.reasons = reasons
+                       str(spill.status_file))
+    return _Statuses(counts=counts, reasons=reasons, duplicate_groups=duplicate_groups)
 
 
 def _accepted_arrow(frame: pd.DataFrame, group_size: Any) -> Any:
@@ -370,15 +359,7 @@ def _write(writer: Any, path: Path, table: Any) -> Any:
     import pyarrow.parquet as pq
 
     if writer is None:
-        writer = pq.ParquetWriter(str(path), table.schema, **_PARQUET)
+        writer = pq.ParquetWriter(str(path), table.schema, **PARQUET)
     if table.num_rows:
         writer.write_table(table)
     return writer
-
-
-def read_accepted(run: CheckRun) -> pd.DataFrame:
-    """The accepted rows (merged survivors), in file order."""
-    import pyarrow.parquet as pq
-
-    frame = frame_from_arrow(pq.read_table(str(run.accepted_file)))
-    return frame.sort_values("source_row", kind="stable").reset_index(drop=True)

@@ -1,8 +1,9 @@
 """``leads import``: check a file, match its people against the tenant's leads, create or update them.
 
-``import_leads(tenant, path, options, out_dir, progress=None) -> ImportResult``
+``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES) -> ImportResult``
 
-1. the check pipeline (:func:`mktctl.leads.check.run_check`): rejected rows and duplicates are never sent;
+1. the check pipeline (:func:`mktctl.leads.check.run_check`, with the cleaning ``rules`` the caller passes,
+   e.g. a playbook's ``lead_cleaning``): rejected rows and duplicates are never sent;
 2. the tenant's picklist options (``object/describe``), and the ids of ``--event`` (MarketingEventObj) and
    ``--pool`` (LeadsPoolObj) by name, are read; an unknown name stops the import before any write;
 3. every accepted person is looked up among the existing leads by mobile and by email, with ``IN``
@@ -35,11 +36,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mktctl import errors as e
-from mktctl.leads.check import CheckOptions, CheckRun, read_accepted, run_check
+from mktctl.leads import results
+from mktctl.leads.check import CheckOptions, CheckRun, run_check
 from mktctl.leads.journal import Journal, person_key
 from mktctl.leads.match import Existing, find_existing, index_records, spellings
 from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
+from mktctl.leads.rules import NO_RULES, CleaningRules
+from mktctl.leads.spill import read_accepted
+from mktctl.leads.summary import OUTCOMES, CheckSummary, ImportReport
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,18 +79,31 @@ class ImportOptions:
                 "full_scan": self.full_scan}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportResult:
     run: CheckRun
     out_dir: Path
-    outcomes: dict[str, int]
     files: dict[str, Path]
-    summary: dict[str, Any]
-    stopped: str | None = None
+    summary: CheckSummary  # the check's, with the import's report and the timings of the result files
+
+    @property
+    def report(self) -> ImportReport:
+        assert self.summary.imported is not None  # an import's summary always has its report
+        return self.summary.imported
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        """Accepted rows per outcome: created, updated, unchanged, failed, not_attempted."""
+        return dict(self.report.outcomes)
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the import stopped early (the tenant unreachable, out of quota, ...), if it did."""
+        return self.report.stopped
 
     @property
     def failed(self) -> int:
-        return self.outcomes.get("failed", 0)
+        return self.report.outcomes.get("failed", 0)
 
 
 @dataclass
@@ -100,9 +118,8 @@ class _Task:
 
 
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
-                 progress: Progress | None = None) -> ImportResult:
+                 progress: Progress | None = None, *, rules: CleaningRules = NO_RULES) -> ImportResult:
     from mktctl.base.lock import RunLock
-    from mktctl.leads import results
 
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -110,8 +127,8 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
     # one import at a time per result folder: two would both create what the journal has not recorded yet
     with RunLock(out_dir, "import", "mktctl leads import"), \
             tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
-        run = run_check(Path(path), options.check, Path(work), progress)
-        accepted = read_accepted(run)
+        run = run_check(Path(path), options.check, Path(work), progress, rules=rules)
+        accepted = read_accepted(run.spill)
         t0 = time.perf_counter()
         plan = _Plan.prepare(tenant, options, accepted)
         journal = Journal.open(out_dir, tenant_identity(tenant), {
@@ -120,18 +137,20 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
             outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
         finally:
             journal.close()
-        elapsed = time.perf_counter() - t0
-        extra = {
-            "tenant": {"name": tenant.name, "kind": tenant.settings.describe(), "on_existing": options.on_existing},
-            "import": {**options.describe(), "stopped": stopped, "journal": str(journal.path),
-                       "tenant_seconds": round(elapsed, 3), "write_calls": calls,
-                       "rows_per_second": round(calls / elapsed, 1) if elapsed > 0 and calls else None,
-                       "fields_not_on_tenant": sorted(plan.missing_fields)},
-        }
-        files = results.write_all(run, out_dir, outcomes=outcomes, extra=extra, progress=progress, started=started)
-        summary = results.read_summary(out_dir)
-    return ImportResult(run=run, out_dir=out_dir, outcomes=dict(summary.get("outcomes", {})), files=files,
-                        summary=summary, stopped=stopped)
+        report = ImportReport(
+            outcomes=_count_outcomes(outcomes), tenant_name=tenant.name, tenant_kind=tenant.settings.describe(),
+            options=options.describe(), journal=str(journal.path), stopped=stopped,
+            tenant_seconds=time.perf_counter() - t0, write_calls=calls,
+            fields_not_on_tenant=tuple(sorted(plan.missing_fields)))
+        written = results.write_all(run.summary.with_import(report), run.spill, out_dir, outcomes=outcomes,
+                                    progress=progress, started=started)
+    return ImportResult(run=run, out_dir=out_dir, files=written.files, summary=written.summary)
+
+
+def _count_outcomes(outcomes: pd.DataFrame) -> dict[str, int]:
+    """Accepted rows per outcome (the frame has one row per accepted row)."""
+    counted = outcomes["outcome"].value_counts()
+    return {name: int(counted.get(name, 0)) for name in OUTCOMES}
 
 
 def tenant_identity(tenant: Tenant) -> str:

@@ -10,30 +10,32 @@
 Every file is created with mode 0600 before it is written, and text cells that a spreadsheet could run as
 a formula are neutralised in results.csv (:mod:`mktctl.leads.private`).
 
-``write_all(run, out_dir, outcomes=None, extra=None)`` writes the three; ``outcomes`` (import only) is a
-frame of ``source_row, outcome, record_id, error`` for the accepted rows.
+``write_all(summary, spill, out_dir, outcomes=None) -> ResultFiles`` writes the three from what the check
+(and the import) returned: the :class:`~mktctl.leads.summary.CheckSummary` and the rows it left in
+``spill``; ``outcomes`` (import only) is a frame of ``source_row, outcome, record_id, error`` for the
+accepted rows. It returns the files and the summary with the timings of writing them, as summary.json has it.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.leads.arrow import frame_from_arrow
-from mktctl.leads.check import STATUSES, CheckRun
 from mktctl.leads.fields import BY_KEY, DATA_KEYS
 from mktctl.leads.private import neutralise_frame, private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
-from mktctl.leads.rules import DUPLICATE, REASONS
+from mktctl.leads.spill import Spill, read_accepted
+from mktctl.leads.summary import CheckSummary
 
 if TYPE_CHECKING:
     import pandas as pd
 
 CHECK_COLUMNS = ("source_row", "status", "reason", "duplicate_of", "mobile_e164", "email")
 IMPORT_COLUMNS = (*CHECK_COLUMNS, "outcome", "record_id", "error")
-OUTCOMES = ("created", "updated", "unchanged", "failed", "not_attempted")
 ACCEPTED_SHEET_LIMIT = 100_000
 REASON_TEXT = {
     "missing_required": "姓名或公司为空 name or company is empty",
@@ -44,31 +46,31 @@ REASON_TEXT = {
 }
 
 
-def write_all(run: CheckRun, out_dir: Path, *, outcomes: pd.DataFrame | None = None,
-              extra: dict[str, Any] | None = None, progress: Progress | None = None,
-              started: float | None = None) -> dict[str, Path]:
+@dataclass(frozen=True)
+class ResultFiles:
+    files: dict[str, Path]  # results.csv, results.xlsx, summary.json
+    summary: CheckSummary  # what summary.json holds: the given summary with the timings of writing
+
+
+def write_all(summary: CheckSummary, spill: Spill, out_dir: Path, *, outcomes: pd.DataFrame | None = None,
+              progress: Progress | None = None, started: float | None = None) -> ResultFiles:
+    """``started``: when the whole run started (``time.perf_counter()``), for the ``total`` timing."""
     progress = progress or NoProgress()
     progress.phase("write", None)
     t0 = time.perf_counter()
     private_dir(out_dir)
     files = {"results.csv": out_dir / "results.csv", "results.xlsx": out_dir / "results.xlsx",
              "summary.json": out_dir / "summary.json"}
-    outcome_counts = write_results_csv(run, files["results.csv"], outcomes)
-    timings = dict(run.timings)
-    timings["results_csv"] = time.perf_counter() - t0
-    summary = build_summary(run, outcome_counts, extra)
+    write_results_csv(spill, files["results.csv"], outcomes)
+    timings = {"results_csv": time.perf_counter() - t0}
     t1 = time.perf_counter()
-    write_results_xlsx(run, files["results.xlsx"], summary, outcomes)
+    write_results_xlsx(spill, files["results.xlsx"], summary, outcomes)
     timings["results_xlsx"] = time.perf_counter() - t1
     if started is not None:
         timings["total"] = time.perf_counter() - started
-    summary["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
-    _write_json(files["summary.json"], summary)
-    return files
-
-
-def read_summary(out_dir: Path) -> dict[str, Any]:
-    return dict(json.loads((out_dir / "summary.json").read_text(encoding="utf-8")))
+    summary = summary.with_timings(timings)
+    _write_json(files["summary.json"], summary.as_json())
+    return ResultFiles(files=files, summary=summary)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -80,10 +82,10 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 # ---- results.csv -----------------------------------------------------------------------------------
 
 
-def _status_batches(run: CheckRun) -> Any:
+def _status_batches(spill: Spill) -> Any:
     import pyarrow.parquet as pq
 
-    return pq.ParquetFile(str(run.status_file)).iter_batches(batch_size=max(run.options.chunk_rows, 50_000))
+    return pq.ParquetFile(str(spill.status_file)).iter_batches(batch_size=max(spill.batch_rows, 50_000))
 
 
 def _with_outcomes(frame: pd.DataFrame, outcomes: pd.DataFrame | None) -> pd.DataFrame:
@@ -101,27 +103,22 @@ def _with_outcomes(frame: pd.DataFrame, outcomes: pd.DataFrame | None) -> pd.Dat
     return joined
 
 
-def write_results_csv(run: CheckRun, path: Path, outcomes: pd.DataFrame | None) -> dict[str, int] | None:
+def write_results_csv(spill: Spill, path: Path, outcomes: pd.DataFrame | None) -> None:
     import codecs
 
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     columns = IMPORT_COLUMNS if outcomes is not None else CHECK_COLUMNS
-    counts = dict.fromkeys(OUTCOMES, 0) if outcomes is not None else None
     tmp = private_file(path.with_suffix(".csv.tmp"))
     with tmp.open("wb") as handle:
         handle.write(codecs.BOM_UTF8)
         writer = None
-        for batch in _status_batches(run):
+        for batch in _status_batches(spill):
             frame = frame_from_arrow(pa.Table.from_batches([batch]))
             frame = _with_outcomes(frame, outcomes)
             frame["duplicate_of"] = frame["duplicate_of"].astype("int64").astype("str").where(
                 frame["status"] == "duplicate", "")
-            if counts is not None:
-                accepted = frame.loc[frame["status"] == "accepted", "outcome"]
-                for name, n in accepted.value_counts().items():
-                    counts[str(name)] = counts.get(str(name), 0) + int(n)
             frame = neutralise_frame(frame, [c for c in ("mobile_e164", "email", "record_id", "error")
                                              if c in columns])
             table = pa.table({c: pa.array(frame[c].astype("str") if c != "source_row" else frame[c],
@@ -136,35 +133,6 @@ def write_results_csv(run: CheckRun, path: Path, outcomes: pd.DataFrame | None) 
         else:
             writer.close()
     tmp.replace(path)
-    return counts
-
-
-# ---- summary ---------------------------------------------------------------------------------------
-
-
-def build_summary(run: CheckRun, outcome_counts: dict[str, int] | None, extra: dict[str, Any] | None) -> dict[str, Any]:
-    counts = {"input": run.input_rows, **{s: run.counts.get(s, 0) for s in STATUSES}}
-    invariants: dict[str, Any] = {
-        "input = accepted + duplicate + rejected": run.input_rows == sum(counts[s] for s in STATUSES),
-    }
-    summary: dict[str, Any] = {
-        "file": run.source.describe(),
-        "options": run.options.describe(),
-        "counts": counts,
-        "blank_rows_skipped": run.blank_rows,
-        "reasons": {r: run.reasons.get(r, 0) for r in (*REASONS, DUPLICATE)},
-        "duplicate_groups": run.duplicate_groups,
-        "warnings": dict(run.warnings),
-        "mapping": run.columns.describe(),
-    }
-    if outcome_counts is not None:
-        summary["outcomes"] = {o: outcome_counts.get(o, 0) for o in OUTCOMES}
-        invariants["accepted = created + updated + unchanged + failed + not_attempted"] = (
-            counts["accepted"] == sum(summary["outcomes"].values()))
-    summary["invariants"] = invariants
-    if extra:
-        summary.update(extra)
-    return summary
 
 
 # ---- results.xlsx ----------------------------------------------------------------------------------
@@ -202,38 +170,37 @@ def _summary_rows(summary: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def write_results_xlsx(run: CheckRun, path: Path, summary: dict[str, Any], outcomes: pd.DataFrame | None) -> None:
+def write_results_xlsx(spill: Spill, path: Path, summary: CheckSummary, outcomes: pd.DataFrame | None) -> None:
     import pyarrow.parquet as pq
 
     from mktctl.leads.sheetwriter import TextWorkbook, estimate_widths
 
     tmp = private_file(path.with_suffix(".xlsx.tmp"))
     with TextWorkbook(tmp) as book:
-        book.add_rows("汇总 Summary", _summary_rows(summary), widths=[40, 80])
+        book.add_rows("汇总 Summary", _summary_rows(summary.as_json()), widths=[40, 80])
         rejected_columns = ["行号 source_row", "原因 reason", "说明 explanation", "姓名 name", "公司 company",
                             "手机 mobile (raw)", "座机 landline (raw)", "邮箱 email (raw)"]
-        rejected = list(_rejected_batches(run))
+        rejected = list(_rejected_batches(spill))
         sample = rejected[0].head(2000) if rejected else None
         widths = estimate_widths(rejected_columns, sample) if sample is not None else None
         book.add_sheet("拒绝 Rejected", rejected_columns, rejected, widths=widths)
-        groups = frame_from_arrow(pq.read_table(str(run.groups_file)))
+        groups = frame_from_arrow(pq.read_table(str(spill.groups_file)))
         book.add_sheet("重复 Duplicates", *_group_sheet(groups, outcomes))
         if outcomes is not None:
-            book.add_sheet("失败 Failed", *_failed_sheet(run, outcomes))
-        accepted_count = run.counts.get("accepted", 0)
-        if accepted_count < ACCEPTED_SHEET_LIMIT:
-            book.add_sheet("通过 Accepted", *_accepted_sheet(run, outcomes))
+            book.add_sheet("失败 Failed", *_failed_sheet(spill, outcomes))
+        if summary.counts.get("accepted", 0) < ACCEPTED_SHEET_LIMIT:
+            book.add_sheet("通过 Accepted", *_accepted_sheet(spill, outcomes))
     tmp.replace(path)
 
 
-def _rejected_batches(run: CheckRun) -> Any:
+def _rejected_batches(spill: Spill) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     columns = ["source_row", "reason", "name", "company", "raw_mobile", "raw_tel", "raw_email"]
-    parquet = pq.ParquetFile(str(run.rows_file))
-    for batch in parquet.iter_batches(batch_size=run.options.chunk_rows, columns=columns):
+    parquet = pq.ParquetFile(str(spill.rows_file))
+    for batch in parquet.iter_batches(batch_size=spill.batch_rows, columns=columns):
         batch = batch.filter(pc.not_equal(batch.column("reason"), ""))
         if not batch.num_rows:
             continue
@@ -260,13 +227,12 @@ def _group_sheet(groups: pd.DataFrame, outcomes: pd.DataFrame | None) -> tuple[l
     return columns, [frame], estimate_widths(columns, frame.head(2000))
 
 
-def _failed_sheet(run: CheckRun, outcomes: pd.DataFrame) -> tuple[list[str], list[pd.DataFrame], Any]:
-    from mktctl.leads.check import read_accepted
+def _failed_sheet(spill: Spill, outcomes: pd.DataFrame) -> tuple[list[str], list[pd.DataFrame], Any]:
     from mktctl.leads.sheetwriter import estimate_widths
 
     columns = ["行号 source_row", "姓名 name", "公司 company", "手机 mobile", "邮箱 email", "错误 error"]
     failed = outcomes[outcomes["outcome"] == "failed"]
-    accepted = read_accepted(run).set_index("source_row")
+    accepted = read_accepted(spill).set_index("source_row")
     frame = accepted.reindex(failed["source_row"].to_numpy())[["name", "company", "mobile", "email"]].reset_index()
     frame["error"] = failed["error"].to_numpy()
     frame["source_row"] = frame["source_row"].astype("str")
@@ -274,11 +240,10 @@ def _failed_sheet(run: CheckRun, outcomes: pd.DataFrame) -> tuple[list[str], lis
     return columns, [frame], estimate_widths(columns, frame.head(2000))
 
 
-def _accepted_sheet(run: CheckRun, outcomes: pd.DataFrame | None) -> tuple[list[str], list[pd.DataFrame], Any]:
-    from mktctl.leads.check import read_accepted
+def _accepted_sheet(spill: Spill, outcomes: pd.DataFrame | None) -> tuple[list[str], list[pd.DataFrame], Any]:
     from mktctl.leads.sheetwriter import estimate_widths
 
-    accepted = read_accepted(run)
+    accepted = read_accepted(spill)
     columns = ["行号 source_row"] + [f"{BY_KEY[k].label} {k}" for k in DATA_KEYS] + ["合并行数 group_size"]
     frame = accepted[["source_row", *DATA_KEYS, "group_size"]].copy()
     if outcomes is not None:

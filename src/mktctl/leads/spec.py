@@ -13,8 +13,10 @@
         pool: 华东线索池                    # optional: LeadsPoolObj name
         on_existing: skip                 # skip | fill-empty | overwrite
 
-``run_import_spec(tenant, playbook_dir, spec, out_dir, progress=None) -> ImportResult`` runs it
-with :func:`mktctl.leads.importer.import_leads`; ``default_out_dir(playbook_dir, spec)`` is where
+``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None, *, rules) -> ImportResult`` runs
+it with :func:`mktctl.leads.importer.import_leads` and the playbook's cleaning rules, which the caller
+builds from the playbook (:func:`mktctl.kinds.imports.cleaning_rules`) and must pass: an entry's own
+``competitor_domains`` add to them. ``default_out_dir(playbook_dir, spec)`` is where
 its result files and journal live when the caller has no better place
 (``.mktctl/imports/<file stem>``), so that a second ``apply`` resumes rather than repeats.
 """
@@ -29,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from mktctl.leads.check import CheckOptions
 from mktctl.leads.importer import ImportOptions, ImportResult, import_leads
 from mktctl.leads.progress import Progress
+from mktctl.leads.rules import CleaningRules
 
 if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
@@ -86,6 +89,6 @@ def default_out_dir(playbook_dir: Path, spec: ImportSpec) -> Path:
 
 
 def run_import_spec(tenant: Tenant, playbook_dir: Path, spec: ImportSpec, out_dir: Path | None = None,
-                    progress: Progress | None = None) -> ImportResult:
+                    progress: Progress | None = None, *, rules: CleaningRules) -> ImportResult:
     out = out_dir if out_dir is not None else default_out_dir(playbook_dir, spec)
-    return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out, progress)
+    return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out, progress, rules=rules)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 
-from mktctl.kinds.base import Kind
+from mktctl.kinds.base import Kind, Spec
 from mktctl.playbook.load import LANGUAGES
 
 SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
+_QUALIFIED = re.compile(r"\bmktctl(?:\.[a-z_]+)+\.(?=[A-Z])")  # mktctl.kinds.tags.TagRule -> TagRule
 
 
-def channel(kind: Kind) -> str:
+def channel(kind: Kind[Any]) -> str:
     from mktctl.kinds.registry import settings_fields
 
     settings = settings_fields(kind)
@@ -25,15 +27,12 @@ def channel(kind: Kind) -> str:
     return "settings (manual on a real tenant)"
 
 
-def item_schema(kind: Kind) -> dict[str, Any]:
-    schema = kind.model.model_json_schema(mode="validation")
-    extend = getattr(kind, "extend_schema", None)
-    if extend is not None:
-        schema = extend(schema)
-    return schema
+def item_schema(kind: Kind[Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = kind.model.model_json_schema(mode="validation")
+    return kind.extend_schema(schema)
 
 
-def kind_schema(kind: Kind) -> dict[str, Any]:
+def kind_schema(kind: Kind[Any]) -> dict[str, Any]:
     item = item_schema(kind)
     document: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
                                 "title": f"{kind.name}: {kind.summary}"}
@@ -67,9 +66,10 @@ def playbook_schema() -> dict[str, Any]:
             "properties": properties, "$defs": definitions}
 
 
-def field_rows(kind: Kind) -> list[tuple[str, str, str, str, str]]:
+def field_rows(kind: Kind[Any]) -> list[tuple[str, str, str, str, str]]:
     rows = []
-    for name, field in kind.model.model_fields.items():
+    model: type[Spec] = kind.model
+    for name, field in model.model_fields.items():
         annotation = _type_name(field.annotation)
         required = "yes" if field.is_required() else ""
         if field.default is PydanticUndefined or field.default is None:
@@ -86,5 +86,6 @@ def field_rows(kind: Kind) -> list[tuple[str, str, str, str, str]]:
 
 
 def _type_name(annotation: Any) -> str:
+    """``list[Condition] | None``: models by their class name, wherever in mktctl they are defined."""
     text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
-    return text or str(annotation).replace("typing.", "").replace("mktctl.kinds.", "")
+    return text or _QUALIFIED.sub("", str(annotation).replace("typing.", ""))

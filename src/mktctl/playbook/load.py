@@ -22,8 +22,8 @@ from mktctl import secrets
 from mktctl.base.suggest import did_you_mean
 from mktctl.base.yamlload import Document, load_yaml_file
 from mktctl.errors import Mark, MktctlError, PlaybookError, Problem
-from mktctl.kinds.base import ExpandError, Finding, Kind, model_in
-from mktctl.playbook.model import Origin, Path_, Playbook, Resource
+from mktctl.kinds.base import ExpandError, Finding, Kind, Origin, Path_, Playbook, Resource
+from mktctl.kinds.values import model_in
 
 ENTRY_FILE = "mktctl.yaml"
 ENV_FOLDER = "envs"

@@ -26,14 +26,8 @@ from starlette.concurrency import run_in_threadpool
 from mktctl.sandbox import addressbook, crm
 from mktctl.sandbox import protocol as p
 from mktctl.sandbox.auth import CallContext, authenticate, issue_token
-from mktctl.sandbox.extension import (
-    PREFIX,
-    DeleteRequest,
-    Extension,
-    ListRequest,
-    SpecValidator,
-    UpsertRequest,
-)
+from mktctl.sandbox.catalog import Catalog, default_catalog
+from mktctl.sandbox.extension import PREFIX, DeleteRequest, Extension, ListRequest, UpsertRequest
 from mktctl.sandbox.store import Store
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -88,13 +82,13 @@ def create_app(
     rate_limit: RateLimit | None = None,
     faults: FaultHook | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
-    extension_kinds: dict[str, str] | None = None,
-    spec_validator: SpecValidator | None = None,
+    catalog: Catalog | None = None,
 ) -> FastAPI:
     """Build the sandbox app over ``store``.
 
     ``api="public"`` serves only what the public FxiaoKe open API has (no extension prefix), so that
-    every extension kind becomes a manual step, as against a real tenant.
+    every extension kind becomes a manual step, as against a real tenant. ``catalog`` is what the
+    extension API keeps (default: the catalog shipped with the sandbox, every setting kind of mktctl).
     """
     if api not in ("full", "public"):
         raise ValueError("api must be 'full' or 'public'")
@@ -168,7 +162,8 @@ def create_app(
         route(path, handler)
 
     if api == "full":
-        app.mount(PREFIX, _extension_app(Extension(extension_kinds or {}, spec_validator), dispatch))
+        extension = Extension(catalog if catalog is not None else default_catalog())
+        app.mount(PREFIX, _extension_app(extension, dispatch))
 
     if faults is not None:
         async def fault_report() -> Response:
@@ -229,7 +224,7 @@ def _extension_app(ext: Extension, dispatch: Callable[..., Any]) -> FastAPI:
             "sandbox; against a real tenant these settings are manual steps. Same envelope (errorCode, "
             "errorMessage, errorDescription, traceId) and same corpAccessToken as the public API, given in "
             "the body (corpAccessToken, corpId, currentOpenUserId) or as a Bearer header.\n\nKinds: "
-            + ", ".join(f"`{k}`" for k in sorted(ext.kinds))
+            + ", ".join(f"`{k}`" for k in ext.catalog.names())
         ),
         docs_url=None,
         redoc_url=None,

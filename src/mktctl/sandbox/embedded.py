@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from mktctl.sandbox.app import create_app
+from mktctl.sandbox.catalog import Catalog
 from mktctl.sandbox.faults import DroppedConnection
 from mktctl.sandbox.store import Corp, Store
 
@@ -57,12 +58,10 @@ class EmbeddedTransport(httpx.BaseTransport):
 class EmbeddedSandbox:
     """A sandbox tenant living in this process over a SQLite file; ``http`` talks to it."""
 
-    def __init__(self, data: Path | str, *, api: str = "full") -> None:
-        from mktctl.sandbox.setup import app_options
-
+    def __init__(self, data: Path | str, *, api: str = "full", catalog: Catalog | None = None) -> None:
         self.store = Store(data)
         self.corp: Corp = self.store.default_corp()
-        self.app = create_app(self.store, api=api, **app_options())
+        self.app = create_app(self.store, api=api, catalog=catalog)
         self.http = httpx.Client(transport=EmbeddedTransport(self.app), base_url=BASE_URL, timeout=30.0)
 
     def close(self) -> None:

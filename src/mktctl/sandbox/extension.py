@@ -3,26 +3,23 @@
 
 It lives under its own prefix, ``/mktctl/ext/v1``, with its own OpenAPI document at
 ``/mktctl/ext/v1/openapi.json``, and speaks the same envelope and the same token as the public API.
-Each setting is stored by kind and natural key; its spec is checked against the same pydantic model
-that validates playbooks, so the sandbox refuses what a real tenant would refuse.
+Each setting is stored by kind and natural key. Which kinds there are, and the JSON Schema each spec is
+checked against, come from the catalog the sandbox is handed at start (see ``mktctl.sandbox.catalog``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from mktctl.sandbox import protocol as p
 from mktctl.sandbox.auth import CallContext
+from mktctl.sandbox.catalog import Catalog
 from mktctl.sandbox.store import dumps
 
 PREFIX = "/mktctl/ext/v1"
-
-SpecValidator = Callable[[str, dict[str, Any]], None]
-"""Checks a spec for a kind; raises ValueError with a message when the spec is not acceptable."""
 
 
 class Identity(BaseModel):
@@ -64,19 +61,18 @@ class Setting(BaseModel):
 
 
 class Extension:
-    """Handlers of the extension API for a fixed set of kinds."""
+    """Handlers of the extension API for the setting kinds of a catalog."""
 
-    def __init__(self, kinds: dict[str, str], validator: SpecValidator | None = None) -> None:
-        self.kinds = dict(kinds)  # kind name -> one-line description
-        self.validator = validator
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
 
     def _kind(self, kind: str) -> str:
-        if kind not in self.kinds:
+        if kind not in self.catalog:
             raise p.SandboxError(p.PARAMETER_ERROR, f"unknown setting kind {kind!r}", "未知的设置类型")
         return kind
 
     def capabilities(self, ctx: CallContext) -> dict[str, Any]:
-        return {"data": {"version": 1, "kinds": sorted(self.kinds)}}
+        return {"data": {"version": 1, "kinds": self.catalog.names()}}
 
     def list(self, ctx: CallContext, kind: str) -> dict[str, Any]:
         self._kind(kind)
@@ -93,11 +89,10 @@ class Extension:
             data = UpsertData.model_validate(ctx.data)
         except ValueError as exc:
             raise p.SandboxError(p.PARAMETER_ERROR, f"data must have key and spec: {exc}") from None
-        if self.validator is not None:
-            try:
-                self.validator(kind, data.spec)
-            except ValueError as exc:
-                raise p.SandboxError(p.PARAMETER_ERROR, f"{kind} {data.key}: {exc}", "配置不合法") from None
+        try:
+            self.catalog.check(kind, data.spec)
+        except ValueError as exc:
+            raise p.SandboxError(p.PARAMETER_ERROR, f"{kind} {data.key}: {exc}", "配置不合法") from None
         now = ctx.store.now_ms()
         with ctx.store.transaction() as db:
             row = db.execute("SELECT id FROM ext_settings WHERE corp_id = ? AND kind = ? AND key = ?",

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.errors import SettingsError
 from mktctl.sandbox.app import MAX_BODY_BYTES, FaultHook, RateLimit, create_app
+from mktctl.sandbox.catalog import Catalog
 from mktctl.sandbox.faults import DroppedConnection, FaultInjector
 from mktctl.sandbox.store import Corp, Store
 
@@ -143,21 +144,15 @@ class ServedSandbox:
         allow_remote: bool = False,
         clock: Callable[[], float] | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
-        extension_kinds: dict[str, str] | None = None,
-        spec_validator: Callable[[str, dict[str, Any]], None] | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.warning = check_host(host, allow_remote=allow_remote)
         self.host, self._port = host, port
         self.faults = _fault_hook(faults)
         self.store = Store(data, clock=clock) if clock is not None else Store(data)
         self.corp: Corp = self.store.default_corp()
-        options: dict[str, Any] = _app_options()
-        if extension_kinds is not None:
-            options["extension_kinds"] = extension_kinds
-        if spec_validator is not None:
-            options["spec_validator"] = spec_validator
         self.app = create_app(self.store, api=api, rate_limit=rate_limit, faults=self.faults,
-                              max_body_bytes=max_body_bytes, **options)
+                              max_body_bytes=max_body_bytes, catalog=catalog)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -208,18 +203,21 @@ class ServedSandbox:
 
 
 def serve_in_thread(data: Path | str, host: str = DEFAULT_HOST, port: int = 0, api: str = "full",
-                    faults: FaultHook | str | None = None, rate_limit: RateLimit | None = None,
-                    **options: Any) -> ServedSandbox:
-    """A served sandbox, started when the ``with`` block enters and stopped when it leaves."""
-    return ServedSandbox(data, host=host, port=port, api=api, faults=faults, rate_limit=rate_limit, **options)
+                    faults: FaultHook | str | None = None, rate_limit: RateLimit | None = None, *,
+                    catalog: Catalog | None = None, **options: Any) -> ServedSandbox:
+    """A served sandbox, started when the ``with`` block enters and stopped when it leaves. ``catalog``
+    is what its extension API keeps (default: the catalog shipped with the sandbox)."""
+    return ServedSandbox(data, host=host, port=port, api=api, faults=faults, rate_limit=rate_limit,
+                         catalog=catalog, **options)
 
 
 def serve(data: Path | str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, api: str = "full",
           faults: FaultHook | str | None = None, rate_limit: RateLimit | None = None, *,
           allow_remote: bool = False, on_ready: Callable[[str, Corp], None] | None = None,
-          log_level: str = "warning", access_log: bool = False) -> None:
+          log_level: str = "warning", access_log: bool = False, catalog: Catalog | None = None) -> None:
     """Serve the sandbox until interrupted (Ctrl-C raises KeyboardInterrupt once uvicorn has shut down
-    cleanly). ``on_ready(url, corp)`` runs once the port is listening."""
+    cleanly). ``on_ready(url, corp)`` runs once the port is listening; ``catalog`` is what the extension
+    API keeps (default: the catalog shipped with the sandbox)."""
     import uvicorn.config
 
     check_host(host, allow_remote=allow_remote)
@@ -227,7 +225,7 @@ def serve(data: Path | str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
     store = Store(data)
     try:
         corp = store.default_corp()
-        app = create_app(store, api=api, rate_limit=rate_limit, faults=hook, **_app_options())
+        app = create_app(store, api=api, rate_limit=rate_limit, faults=hook, catalog=catalog)
         sock = _bind(host, port)
         try:
             server = _uvicorn_server(app, log_level=log_level, access_log=access_log,
@@ -239,9 +237,3 @@ def serve(data: Path | str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
             sock.close()
     finally:
         store.close()
-
-
-def _app_options() -> dict[str, Any]:
-    from mktctl.sandbox.setup import app_options
-
-    return app_options()

@@ -1,0 +1,132 @@
+"""Marketing objects and identities (营销对象, 用户身份统一), guide 2.7: who can be reached, and how one
+person's records merge.
+
+营销通 reaches six CRM objects by default (客户, 联系人, 销售线索, 企业微信客户, 微信用户, 会员); the client's
+own objects can be added for SMS or email. OneID merges the records of one person across them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from pydantic import Field
+
+from mktctl.kinds.base import Finding, Kind, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.shared import SettingsKind, duplicates
+
+DEFAULT_OBJECTS: dict[str, str] = {"客户": "AccountObj", "联系人": "ContactObj", "销售线索": "LeadsObj",
+                                   "企业微信客户": "WechatWorkExternalUserObj", "微信用户": "WechatFanObj",
+                                   "会员": "MemberObj"}
+Channel = Literal["邮件", "短信", "公众号", "企业微信"]
+CUSTOM_CHANNELS = ("短信", "邮件")
+
+
+class MarketingObject(Spec):
+    name: str = Field(min_length=1, max_length=40, title="对象名称",
+                      description=f"one of the six default objects ({', '.join(DEFAULT_OBJECTS)}) or a custom object")
+    api_name: str | None = Field(None, title="对象API名称", description="for a custom object: its API name (…__c)")
+    channels: list[Channel] = Field(default_factory=list, title="触达方式",
+                                    description="for a custom object: 短信 and/or 邮件")
+    phone_field: str | None = Field(None, title="手机号字段", description="API name of the field SMS is sent to")
+    email_field: str | None = Field(None, title="邮箱字段", description="API name of the field email is sent to")
+    enabled: bool = Field(True, title="启用")
+
+
+class MarketingObjectsKind(SettingsKind[MarketingObject]):
+    name = "marketing_objects"
+    title = "营销对象"
+    summary = "The CRM objects 营销通 can reach: the six defaults, and custom objects for SMS or email"
+    guide = "2.7"
+    model = MarketingObject
+    builtin_keys = tuple(DEFAULT_OBJECTS)
+    menu_path = "营销通 > 系统设置 > 营销用户设置 > 营销对象"
+    manual_who = "consultant"
+    verify = "营销用户 lists {key}, and a test SMS or email can pick its records"
+
+    def check(self, resource: Resource[MarketingObject], playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        if spec.name in DEFAULT_OBJECTS:
+            expected = DEFAULT_OBJECTS[spec.name]
+            if spec.api_name not in (None, expected):
+                yield Finding(("api_name",), f"{spec.name} is a default object with API name {expected}")
+            return
+        if not spec.api_name:
+            yield Finding(("name",), f"custom object {spec.name!r} needs api_name (the object's API name, …__c)")
+        elif not spec.api_name.endswith("__c"):
+            yield Finding(("api_name",), f"{spec.api_name!r} is not a custom object's API name (they end in __c)")
+        if not spec.channels:
+            yield Finding(("name",), f"custom object {spec.name!r} needs channels: 短信 and/or 邮件")
+        for index, channel in enumerate(spec.channels):
+            if channel not in CUSTOM_CHANNELS:
+                yield Finding(("channels", index), f"custom objects are reached by 短信 or 邮件 only, not {channel}")
+        if "短信" in spec.channels and not spec.phone_field:
+            yield Finding(("channels",), "短信 needs phone_field: the field holding the mobile number")
+        if "邮件" in spec.channels and not spec.email_field:
+            yield Finding(("channels",), "邮件 needs email_field: the field holding the email address")
+
+    def check_all(self, resources: list[Resource[MarketingObject]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
+        seen: dict[str, str] = {}
+        for resource in resources:
+            api_name = resource.spec.api_name
+            if api_name and api_name in seen:
+                yield resource, Finding(("api_name",), f"{api_name} is already declared as {seen[api_name]!r}")
+            elif api_name:
+                seen[api_name] = resource.key
+
+    def example(self) -> Any:
+        return {"name": "渠道伙伴联系人", "api_name": "partner_contact__c", "channels": ["短信", "邮件"],
+                "phone_field": "mobile__c", "email_field": "email__c"}
+
+
+def object_reference(path: Path_, name: str) -> Reference:
+    return Reference(path, "marketing_objects", name)
+
+
+# ---- 用户身份统一 (OneID) ---------------------------------------------------------------------------------
+
+MergeKey = Literal["手机号", "邮箱", "微信UnionID", "公众号OpenID", "小程序OpenID", "企业微信外部联系人ID", "会员卡号"]
+
+
+class IdentityRules(Spec):
+    merge_keys: list[MergeKey] = Field(min_length=1, title="合并依据", description="highest priority first")
+    master_priority: list[str] = Field(default_factory=lambda: ["客户", "联系人", "销售线索"], title="主数据优先级",
+                                       description="whose field values win when records merge")
+    auto_merge: bool = Field(True, title="自动合并", description="merge at once, or list candidates for review")
+    on_conflict: Literal["按对象优先级", "保留最新", "保留最早"] = Field("按对象优先级", title="字段冲突时")
+
+
+class IdentityRulesKind(SettingsKind[IdentityRules]):
+    name = "identity_rules"
+    title = "用户身份统一"
+    summary = "OneID: the keys that merge one person's records across objects, and which record wins"
+    guide = "2.7"
+    model = IdentityRules
+    singleton = True
+    depends_on = ("marketing_objects", "wechat_open_platform")
+    menu_path = "营销通 > 系统设置 > 营销用户设置 > 用户身份统一"
+    manual_who = "consultant"
+    verify = "a test person with the same mobile in 销售线索 and 微信用户 shows as one 营销用户"
+
+    def references(self, spec: IdentityRules) -> Iterable[Reference]:
+        for index, name in enumerate(spec.master_priority):
+            yield object_reference(("master_priority", index), name)
+
+    def check(self, resource: Resource[IdentityRules], playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        for index in duplicates(spec.merge_keys):
+            yield Finding(("merge_keys", index), f"merge key {spec.merge_keys[index]} is listed twice")
+        for index in duplicates(spec.master_priority):
+            yield Finding(("master_priority", index), f"{spec.master_priority[index]} is listed twice")
+        if "微信UnionID" in spec.merge_keys and not playbook.of("wechat_open_platform"):
+            yield Finding(("merge_keys", spec.merge_keys.index("微信UnionID")),
+                          "微信UnionID exists only once the 公众号 and 小程序 are bound to the client's WeChat open "
+                          "platform (declare wechat_open_platform:)", severity="warning")
+
+    def example(self) -> Any:
+        return {"merge_keys": ["手机号", "微信UnionID", "邮箱"], "master_priority": ["客户", "联系人", "销售线索"],
+                "auto_merge": True, "on_conflict": "按对象优先级"}
+
+
+KINDS: list[Kind[Any]] = [MarketingObjectsKind(), IdentityRulesKind()]

@@ -1,0 +1,181 @@
+"""SMS and e-mail (短信通道, 邮件通道), guide 2.4.5 and 2.4.6: the SMS signature and the templates submitted
+for approval, and the e-mail sender domains with the SPF, DKIM and DMARC records the client's IT sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Resource, Spec
+from mktctl.kinds.shared import EMAIL, hostname, unique
+from mktctl.kinds.values import labelled_values
+
+_UNSUBSCRIBE = ("回T退订", "退订回T", "拒收请回复R", "回TD退订", "退订回TD")
+
+
+class SmsTemplate(Spec):
+    name: str = Field(min_length=1, max_length=30, title="模板名称")
+    type: Literal["验证码", "通知", "营销推广"] = Field(title="模板类型")
+    content: str = Field(min_length=1, max_length=500, title="模板内容",
+                         description="without the signature; a 营销推广 template ends with an opt-out "
+                                     "such as 拒收请回复R")
+
+    @model_validator(mode="after")
+    def _content(self) -> SmsTemplate:
+        if "【" in self.content or "】" in self.content:
+            raise ValueError(f"template {self.name!r}: leave the 【signature】 out; it is added to every message")
+        if self.type == "营销推广" and not any(word in self.content for word in _UNSUBSCRIBE):
+            raise ValueError(f"template {self.name!r}: a 营销推广 message must offer an opt-out, e.g. end with "
+                             "拒收请回复R")
+        return self
+
+
+class SmsChannelSpec(Spec):
+    signature: str = Field(min_length=2, max_length=12, title="短信签名", description="2-12 characters, without 【】")
+    signature_source: Literal["企业名称", "工信部备案网站", "App", "公众号或小程序", "商标"] = Field(
+        "企业名称", title="签名来源", description="what proves the signature is the client's")
+    templates: list[SmsTemplate] = Field(default_factory=list, title="短信模板")
+    daily_limit_per_mobile: int | None = Field(None, ge=1, title="单号码每日上限")
+
+    @field_validator("signature")
+    @classmethod
+    def _signature(cls, value: str) -> str:
+        if "【" in value or "】" in value:
+            raise ValueError("write the signature without 【】")
+        return value
+
+    @field_validator("templates")
+    @classmethod
+    def _names(cls, value: list[SmsTemplate]) -> list[SmsTemplate]:
+        unique([t.name for t in value])
+        return value
+
+
+class SmsChannel(Kind[SmsChannelSpec]):
+    name = "sms_channel"
+    title = "短信通道"
+    summary = "SMS: the signature and the message templates submitted for approval"
+    guide = "2.4.5"
+    model = SmsChannelSpec
+    singleton = True
+    menu_path = "营销通 > 系统设置 > 短信设置"
+    manual_who = "consultant, with the client's business licence (营业执照)"
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        return ManualStep(menu_path=f"{self.menu_path} > 签名与模板", values=labelled_values(self.model, state),
+                          verify="the signature and every template show 审核通过; a test message to your own mobile "
+                                 "arrives with 【signature】",
+                          who=self.manual_who)
+
+    def acceptance_tests(self, spec: SmsChannelSpec, key: str) -> list[tuple[str, str]]:
+        sends = [(f"发送测试短信: {t.name}, 收到【{spec.signature}】", CONSULTANT) for t in spec.templates]
+        return sends or [(f"短信签名【{spec.signature}】审核通过", CONSULTANT)]
+
+    def example(self) -> Any:
+        return {"signature": "示例科技", "templates": [
+            {"name": "活动提醒", "type": "通知", "content": "您报名的{活动名称}将于{开始时间}开始, 请准时参加。"}]}
+
+
+class EmailSenderDomain(Spec):
+    domain: str = Field(title="发信域名", description="a (sub)domain of the client's, e.g. mail.example.cn")
+    from_address: str = Field(title="发件人地址", description="an address on the domain, e.g. news@mail.example.cn")
+    from_name: str = Field(min_length=1, max_length=50, title="发件人名称")
+    reply_to: str | None = Field(None, title="回复地址")
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        return hostname(value)
+
+    @field_validator("from_address", "reply_to")
+    @classmethod
+    def _address(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower()
+        found = EMAIL.match(value)
+        if not found:
+            raise ValueError(f"{value!r} is not an e-mail address")
+        domain = info.data.get("domain")
+        if info.field_name == "from_address" and domain and found.group(1) != domain:
+            raise ValueError(f"{value!r} is not on the sender domain {domain}")
+        return value
+
+
+class EmailChannelSpec(Spec):
+    sender_domains: list[EmailSenderDomain] = Field(min_length=1, title="发信域名")
+    spf_include: str = Field(title="SPF include", description="the mail service's SPF host, e.g. sendcloud.net")
+    dkim_selector: str = Field("default", pattern=r"^[a-z0-9][a-z0-9\-_]*$", title="DKIM selector")
+    dmarc_policy: Literal["none", "quarantine", "reject"] = Field("none", title="DMARC策略")
+    dmarc_reports_to: str | None = Field(None, title="DMARC报告邮箱")
+    unsubscribe_link: bool = Field(True, title="退订链接", description="every marketing e-mail has an unsubscribe link")
+
+    @field_validator("spf_include")
+    @classmethod
+    def _spf(cls, value: str) -> str:
+        return hostname(value)
+
+    @field_validator("dmarc_reports_to")
+    @classmethod
+    def _reports(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+    @field_validator("sender_domains")
+    @classmethod
+    def _domains(cls, value: list[EmailSenderDomain]) -> list[EmailSenderDomain]:
+        unique([d.domain for d in value])
+        return value
+
+
+def dns_records(spec: EmailChannelSpec) -> list[tuple[str, str, str]]:
+    """The DNS records the client's IT sets for each sender domain: (type, name, value)."""
+    records = []
+    for sender in spec.sender_domains:
+        records.append(("TXT", sender.domain, f"v=spf1 include:{spec.spf_include} ~all"))
+        records.append(("TXT", f"{spec.dkim_selector}._domainkey.{sender.domain}",
+                        "the DKIM public key shown by the mail service"))
+        report = f"; rua=mailto:{spec.dmarc_reports_to}" if spec.dmarc_reports_to else ""
+        records.append(("TXT", f"_dmarc.{sender.domain}", f"v=DMARC1; p={spec.dmarc_policy}{report}"))
+    return records
+
+
+class EmailChannel(Kind[EmailChannelSpec]):
+    name = "email_channel"
+    title = "邮件通道"
+    summary = "E-mail: sender domains and the SPF, DKIM and DMARC records to set"
+    guide = "2.4.6"
+    model = EmailChannelSpec
+    singleton = True
+    menu_path = "营销通 > 系统设置 > 邮件设置 > 发信域名"
+    manual_who = "client IT (域名管理员), with the consultant"
+
+    def check(self, resource: Resource[EmailChannelSpec], playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        if not spec.unsubscribe_link:
+            yield Finding(("unsubscribe_link",), "marketing e-mail without an unsubscribe link breaks PIPL consent "
+                                                 "rules and hurts delivery", severity="warning")
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        spec = EmailChannelSpec.model_validate(state)
+        values = labelled_values(self.model, state)
+        values += [(f"DNS {kind} {name}", value) for kind, name, value in dns_records(spec)]
+        return ManualStep(menu_path=self.menu_path, values=values,
+                          verify="营销通 shows each sender domain as verified (SPF, DKIM 已验证); a test e-mail to an "
+                                 "outside mailbox passes SPF, DKIM and DMARC in its headers",
+                          who=self.manual_who)
+
+    def acceptance_tests(self, spec: EmailChannelSpec, key: str) -> list[tuple[str, str]]:
+        return [(f"从 {d.from_address} 发送测试邮件: SPF、DKIM、DMARC 校验通过", "client IT (域名管理员)")
+                for d in spec.sender_domains]
+
+    def example(self) -> Any:
+        return {"sender_domains": [{"domain": "mail.example.cn", "from_address": "news@mail.example.cn",
+                                    "from_name": "示例科技"}], "spf_include": "sendcloud.net"}
+
+
+KINDS: list[Kind[Any]] = [SmsChannel(), EmailChannel()]

@@ -1,0 +1,142 @@
+"""Lead scoring (评分模型, 行为积分), guide 2.7: behaviour and profile rules with points and caps, decay, and
+grade thresholds; and the most points anyone can reach, which thresholds and flow triggers are checked
+against.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from mktctl.kinds.base import Finding, Kind, Playbook, Resource, Spec
+from mktctl.kinds.conditions import Behaviour, Operator
+from mktctl.kinds.shared import SettingsKind, duplicates
+
+
+class BehaviourRule(Spec):
+    behaviour: Behaviour = Field(title="行为")
+    content: str | None = Field(None, title="行为对象", description="only this content, page or email (default: any)")
+    points: int = Field(ge=-1000, le=1000, title="分值", description="per occurrence; negative to subtract")
+    cap: int | None = Field(None, ge=1, title="上限", description="most points one person can get from this rule")
+    weight: int | None = Field(None, ge=0, le=100, title="权重(%)",
+                               description="the rule's share of the model (seed 001); when given, all add up to 100")
+    description: str = Field("", max_length=100, title="适用场景")
+
+    @model_validator(mode="after")
+    def _points(self) -> BehaviourRule:
+        if self.points == 0:
+            raise ValueError("points of 0 score nothing; remove the rule")
+        if self.cap is not None and self.points > 0 and self.cap < self.points:
+            raise ValueError(f"cap {self.cap} is below the {self.points} points of one {self.behaviour}")
+        return self
+
+
+class ProfileRule(Spec):
+    field: str = Field(min_length=1, title="字段")
+    op: Operator = Field(title="条件")
+    value: str | int | float | list[str] | None = Field(None, title="值")
+    points: int = Field(ge=-1000, le=1000, title="分值")
+
+
+class Decay(Spec):
+    inactive_days: int = Field(ge=1, title="无互动天数")
+    percent: int = Field(ge=1, le=100, title="扣减比例(%)")
+
+
+class Threshold(Spec):
+    name: str = Field(min_length=1, max_length=20, title="等级", description="e.g. MQL; kept in the 评分等级 field")
+    score: int = Field(ge=1, title="分数线")
+
+
+class ScoringModel(Spec):
+    name: str = Field(min_length=1, max_length=40, title="规则名称")
+    object: Literal["销售线索"] = Field("销售线索", title="评分对象", description="行为积分 scores 销售线索")
+    behaviour_rules: list[BehaviourRule] = Field(default_factory=list, title="行为规则")
+    profile_rules: list[ProfileRule] = Field(default_factory=list, title="属性规则")
+    decay: Decay | None = Field(None, title="分数衰减")
+    max_score: int | None = Field(None, ge=1, title="总分上限")
+    thresholds: list[Threshold] = Field(default_factory=list, title="评分等级", description="lowest first")
+
+    @model_validator(mode="after")
+    def _rules(self) -> ScoringModel:
+        if not self.behaviour_rules and not self.profile_rules:
+            raise ValueError("a scoring model needs behaviour_rules or profile_rules")
+        return self
+
+
+def reachable_score(spec: ScoringModel) -> tuple[float, str]:
+    """The most points anyone can have under ``spec``, and how that figure comes about."""
+    profile = sum(r.points for r in spec.profile_rules if r.points > 0)
+    positive = [r for r in spec.behaviour_rules if r.points > 0]
+    if any(r.cap is None for r in positive):
+        total: float = math.inf
+        how = "a behaviour rule has no cap"
+    else:
+        caps = sum(r.cap or 0 for r in positive)
+        total = caps + profile
+        how = f"caps of the behaviour rules {caps} + profile rules {profile}"
+    if spec.max_score is not None and spec.max_score < total:
+        total, how = spec.max_score, f"max_score is {spec.max_score}"
+    return total, how
+
+
+class ScoringModelsKind(SettingsKind[ScoringModel]):
+    name = "scoring_models"
+    title = "评分模型(行为积分)"
+    summary = "Lead scoring (行为积分): behaviour and profile rules with points and caps, decay, grade thresholds"
+    guide = "2.7"
+    model = ScoringModel
+    depends_on = ("marketing_objects",)
+    menu_path = "管理后台 > 业务规则管理 > 行为积分"
+    manual_who = "client CRM admin"
+    verify = "a test lead that downloads the whitepaper gets the points in its 行为积分 record"
+
+    def check(self, resource: Resource[ScoringModel], playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        weights = [r.weight for r in spec.behaviour_rules if r.weight is not None]
+        if weights and (len(weights) != len(spec.behaviour_rules) or sum(weights) != 100):
+            yield Finding(("behaviour_rules",), f"the weights of the behaviour rules add up to {sum(weights)}, not 100"
+                          + ("" if len(weights) == len(spec.behaviour_rules) else " (give every rule a weight)"),
+                          severity="warning")
+        for index, rule in enumerate(spec.behaviour_rules):
+            broader = next((j for j, other in enumerate(spec.behaviour_rules[:index])
+                            if other.behaviour == rule.behaviour and (other.content is None or rule.content is None
+                                                                       or other.content == rule.content)), None)
+            if broader is not None:
+                yield Finding(("behaviour_rules", index), f"rules {broader + 1} and {index + 1} both match "
+                              f"{rule.behaviour}: 行为积分 applies every matching rule, so one action scores twice",
+                              severity="warning")
+        names = [t.name for t in spec.thresholds]
+        for index in duplicates(names):
+            yield Finding(("thresholds", index, "name"), f"threshold {names[index]!r} is declared twice")
+        for index in range(1, len(spec.thresholds)):
+            if spec.thresholds[index].score <= spec.thresholds[index - 1].score:
+                yield Finding(("thresholds", index, "score"), "list thresholds from the lowest score to the highest")
+        most, how = reachable_score(spec)
+        for index, threshold in enumerate(spec.thresholds):
+            if threshold.score > most:
+                yield Finding(("thresholds", index, "score"),
+                              f"threshold {threshold.name!r} ({threshold.score} points) can never be reached: "
+                              f"nobody can score more than {most:g} ({how})", severity="warning")
+
+    def check_all(self, resources: list[Resource[ScoringModel]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
+        for resource in resources[1:]:
+            yield resource, Finding(("name",), f"行为积分 allows one scoring model for 销售线索; {resources[0].key!r} "
+                                               "is already declared")
+
+    def example(self) -> Any:
+        return {"name": "线索培育评分",
+                "behaviour_rules": [{"behaviour": "下载文件", "content": "产品白皮书", "points": 5, "cap": 10},
+                                    {"behaviour": "观看直播", "points": 10, "cap": 30},
+                                    {"behaviour": "咨询客服", "points": 15, "cap": 30}],
+                "profile_rules": [{"field": "企业规模", "op": "属于", "value": ["200-500人", "500人以上"],
+                                   "points": 10}],
+                "decay": {"inactive_days": 30, "percent": 20},
+                "thresholds": [{"name": "MQL", "score": 30}, {"name": "高价值线索", "score": 60}]}
+
+
+KINDS: list[Kind[Any]] = [ScoringModelsKind()]

@@ -1,0 +1,338 @@
+"""The WeChat ecosystem (微信生态), guide 2.4.3: the WeChat open platform that joins identities, the service
+accounts (服务号), mini programs (小程序) and channels (视频号) bound to 营销通 (a 订阅号 is refused), and
+the WeCom (企业微信) connection with its live codes and tags.
+
+Each binding is an authorisation that a client admin does by scanning a QR code, so against a real tenant
+it is a manual step naming who does it; the sandbox keeps it through its extension API.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.conditions import split_tag, tag_reference, tag_value_findings
+from mktctl.kinds.shared import EMAIL, as_texts, unique, url
+from mktctl.kinds.values import labelled_values
+
+_WX_APP_ID = re.compile(r"^wx[0-9a-f]{16}$")
+_WECOM_CORP_ID = re.compile(r"^w[wx][0-9a-f]{16}$")
+
+
+class WechatOpenPlatformSpec(Spec):
+    login_email: str | None = Field(None, title="开放平台登录邮箱", description="the client's open platform account")
+    certified: bool = Field(False, title="已完成开发者资质认证",
+                            description="企业认证 done by the client (Tencent charges 300 元/年)")
+    certified_until: date | None = Field(None, title="认证有效期至")
+    bind: list[str] = Field(default_factory=list, title="绑定的公众号和小程序",
+                            description="wechat_accounts to bind (default: every 服务号 and 小程序)")
+
+    @field_validator("login_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL.match(value.strip()):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return None if value is None else value.strip().lower()
+
+    @field_validator("bind")
+    @classmethod
+    def _bind(cls, value: list[str]) -> list[str]:
+        return sorted(unique(value))
+
+
+class WechatOpenPlatform(Kind[WechatOpenPlatformSpec]):
+    name = "wechat_open_platform"
+    title = "微信开放平台"
+    summary = "The WeChat open platform that joins service account, mini program and WeCom identities"
+    guide = "2.4.3"
+    model = WechatOpenPlatformSpec
+    singleton = True
+    depends_on = ("wechat_accounts",)
+    menu_path = "微信开放平台 (open.weixin.qq.com) > 管理中心 > 公众帐号 / 小程序 > 绑定"
+    manual_who = "client contact (客户方对接人)"
+    pii_fields = frozenset({"login_email"})
+
+    def references(self, spec: WechatOpenPlatformSpec) -> Iterable[Reference]:
+        for position, name in enumerate(spec.bind):
+            yield Reference(("bind", position), "wechat_accounts", name)
+
+    def check(self, resource: Resource[WechatOpenPlatformSpec], playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        if not spec.certified:
+            yield Finding(("certified",), "the open platform must be certified (企业认证, 300 元/年 to Tencent) "
+                                          "before accounts can be bound; set certified: true once done",
+                          severity="warning")
+        for position, name in enumerate(spec.bind):
+            account = playbook.find("wechat_accounts", name)
+            if account is not None and getattr(account.spec, "type", None) == "视频号":
+                yield Finding(("bind", position), f"{name!r} is a 视频号; the open platform binds 服务号 and 小程序")
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
+                          verify="管理中心 lists every account bound; in 营销通 a person who follows the 服务号 "
+                                 "and opens the 小程序 shows as one 微信用户",
+                          who=self.manual_who)
+
+    def acceptance_tests(self, spec: WechatOpenPlatformSpec, key: str) -> list[tuple[str, str]]:
+        return [("同一人关注服务号并打开小程序, 在营销通中是同一个微信用户", CONSULTANT)]
+
+    def example(self) -> Any:
+        return {"certified": True, "bind": ["示例科技服务号", "示例科技小程序"]}
+
+
+WechatAccountType = Literal["服务号", "小程序", "视频号"]
+
+
+class WechatAccount(Spec):
+    name: str = Field(min_length=1, max_length=50, title="名称")
+    type: WechatAccountType = Field(title="类型", description="服务号, 小程序 or 视频号 (订阅号 cannot be bound)")
+    app_id: str | None = Field(None, title="AppID", description="服务号 and 小程序: wx followed by 16 hex digits")
+    channel_id: str | None = Field(None, title="视频号ID", description="视频号 only")
+    avatar: str | None = Field(None, title="头像", description="视频号 only: https address of the avatar")
+    authorisation_url: str | None = Field(None, title="授权链接",
+                                          description="the QR authorisation link 营销通 shows, when known: "
+                                                      "`mktctl steps` shows it as a QR code for the admin")
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _refuse(cls, value: Any) -> Any:
+        if value in ("订阅号", "公众号(订阅号)", "订阅号(公众号)"):
+            raise ValueError("a 订阅号 (subscription account) cannot be bound: 营销通 binds 服务号 only; "
+                             "upgrade it to a 服务号 first")
+        if value == "公众号":
+            raise ValueError("which kind of 公众号? 营销通 binds 服务号 only (a 订阅号 is refused); write 服务号")
+        return value
+
+    @field_validator("app_id")
+    @classmethod
+    def _app_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if info.data.get("type") == "视频号":
+            raise ValueError("a 视频号 has no AppID; give channel_id, avatar and name")
+        if not _WX_APP_ID.match(value):
+            raise ValueError(f"{value!r} is not a WeChat AppID (wx followed by 16 hex digits)")
+        return value
+
+    @field_validator("channel_id", "avatar")
+    @classmethod
+    def _channel_only(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("type") not in (None, "视频号"):
+            raise ValueError(f"{info.field_name} is for a 视频号")
+        if value is not None and info.field_name == "avatar":
+            return url(value)
+        return value
+
+    @field_validator("authorisation_url")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return None if value is None else url(value)
+
+    @model_validator(mode="after")
+    def _channel(self) -> WechatAccount:
+        if self.type == "视频号" and (not self.channel_id or not self.avatar):
+            raise ValueError("a 视频号 is bound by its channel_id, avatar and name: give channel_id and avatar")
+        return self
+
+
+class WechatAccounts(Kind[WechatAccount]):
+    name = "wechat_accounts"
+    title = "微信账号"
+    summary = "WeChat service accounts (服务号), mini programs (小程序) and channels (视频号)"
+    guide = "2.4.3"
+    model = WechatAccount
+    menu_path = "营销通 > 系统设置 > 营销插件"
+
+    def check_all(self, resources: list[Resource[WechatAccount]],
+                  playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
+        apps: dict[str, str] = {}
+        for resource in resources:
+            spec = resource.spec
+            if spec.app_id and spec.app_id in apps:
+                yield resource, Finding(("app_id",), f"AppID {spec.app_id} is already declared by "
+                                                     f"{apps[spec.app_id]!r}")
+            if spec.app_id:
+                apps.setdefault(spec.app_id, spec.name)
+        bound = [r for r in resources if getattr(r.spec, "type", None) in ("服务号", "小程序")]
+        kinds = sorted({str(getattr(r.spec, "type", "")) for r in bound})
+        kinds += ["企业微信"] if playbook.of("wecom") else []
+        if len(kinds) >= 2 and not playbook.of("wechat_open_platform"):
+            yield bound[0], Finding(("type",), f"{' and '.join(kinds)} are bound: declare wechat_open_platform "
+                                               "(微信开放平台, certified by the client) so that a person is one user "
+                                               "across them")
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        kind_of = state.get("type")
+        menu, who = {
+            "服务号": ("微信公众号 > 绑定公众号", "client 微信服务号管理员 (scans the QR code)"),
+            "小程序": ("微信小程序 > 绑定小程序", "client 微信小程序管理员 (scans the QR code)"),
+        }.get(str(kind_of), ("视频号 > 对接视频号", "consultant"))
+        verify = {"服务号": f"营销通 shows {key!r} as authorised; following it creates a 微信用户, and its menu, "
+                           "mass messages and tags are managed in 营销通",
+                  "小程序": f"营销通 shows {key!r} as authorised; business cards and the micro site open in it"
+                  }.get(str(kind_of), f"a micro page can insert the 视频号 {key!r} home page, videos and live bookings")
+        return ManualStep(menu_path=f"{self.menu_path} > {menu}",
+                          values=[("名称", key), *labelled_values(self.model, state)], verify=verify,
+                          qr_url=state.get("authorisation_url"), who=who)
+
+    def acceptance_tests(self, spec: WechatAccount, key: str) -> list[tuple[str, str]]:
+        test = {"服务号": f"关注服务号 {key}, 营销通生成微信用户; 群发和标签可用",
+                "小程序": f"打开小程序 {key}: 员工名片和微站正常显示",
+                "视频号": f"在微页面插入视频号 {key} 的主页和视频, 预览正常"}.get(spec.type, f"{key} 已绑定")
+        return [(test, CONSULTANT)]
+
+    def example(self) -> Any:
+        return {"name": "示例科技服务号", "type": "服务号", "app_id": "wx0123456789abcdef"}
+
+
+def split_or_none(text: str) -> tuple[str, str] | None:
+    """``用户来源:企微活码`` -> ``("用户来源", "企微活码")``; None for a tag not written 组:值."""
+    try:
+        return split_tag(text)
+    except ValueError:
+        return None
+
+
+def tag_texts(value: list[str]) -> list[str]:
+    """Tags as ``组:值`` (a full-width colon becomes ``:``), each once. A tag not written 组:值 is kept as it
+    is, for :meth:`Wecom.check` to report at its own position."""
+    return unique([":".join(split) if (split := split_or_none(text)) else text for text in value])
+
+
+class WecomLiveCode(Spec):
+    name: str = Field(min_length=1, max_length=30, title="活码名称")
+    staff: list[str] = Field(min_length=1, title="接待员工",
+                             description="employee numbers of the staff who add the contacts")
+    tags: list[str] = Field(default_factory=list, title="自动打标签",
+                            description="tags put on the contacts added through the code, each 组:值 of the tags "
+                                        "section, e.g. 用户来源:企微活码")
+    welcome_message: str = Field("", max_length=1000, title="欢迎语")
+    daily_limit: int | None = Field(None, ge=1, title="每人每日添加上限")
+    skip_verification: bool = Field(True, title="免验证添加")
+
+    _numbers = field_validator("staff", mode="before")(as_texts)
+
+    @field_validator("staff")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return unique(value)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return tag_texts(value)
+
+
+class WecomSpec(Spec):
+    corp_name: str = Field(min_length=1, max_length=50, title="企业微信名称")
+    corp_id: str | None = Field(None, title="企业ID", description="CorpID, ww followed by 16 hex digits")
+    sync_customers: bool = Field(True, title="同步企业微信客户", description="keep WeCom contacts as 企业微信客户")
+    sync_groups: bool = Field(True, title="同步客户群")
+    new_contact_tags: list[str] = Field(default_factory=list, title="新客户自动标签",
+                                        description="tags put on every new WeCom contact, each 组:值 of the tags "
+                                                    "section, e.g. 用户来源:企业微信")
+    live_codes: list[WecomLiveCode] = Field(default_factory=list, title="渠道活码")
+    authorisation_url: str | None = Field(None, title="授权链接",
+                                          description="the QR authorisation link 营销通 shows, when known")
+
+    @field_validator("corp_id")
+    @classmethod
+    def _corp_id(cls, value: str | None) -> str | None:
+        if value is not None and not _WECOM_CORP_ID.match(value):
+            raise ValueError(f"{value!r} is not a WeCom CorpID (ww followed by 16 hex digits)")
+        return value
+
+    @field_validator("authorisation_url")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return None if value is None else url(value)
+
+    @field_validator("new_contact_tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return tag_texts(value)
+
+    def tag_paths(self) -> list[tuple[Path_, str]]:
+        """Every tag the connection puts on contacts, with the path of the value."""
+        found: list[tuple[Path_, str]] = [(("new_contact_tags", n), t) for n, t in enumerate(self.new_contact_tags)]
+        for position, code in enumerate(self.live_codes):
+            found += [(("live_codes", position, "tags", n), t) for n, t in enumerate(code.tags)]
+        return found
+
+
+def _single_choice_findings(spec: WecomSpec, playbook: Playbook) -> Iterable[Finding]:
+    """One list of tags may not give a contact two values of a single-choice group (multiple: false)."""
+    lists: list[tuple[Path_, list[str]]] = [(("new_contact_tags",), spec.new_contact_tags)]
+    lists += [(("live_codes", position, "tags"), code.tags) for position, code in enumerate(spec.live_codes)]
+    for path, tags in lists:
+        first: dict[str, str] = {}
+        for number, tag in enumerate(tags):
+            split = split_or_none(tag)
+            if split is None:
+                continue
+            group, value = split
+            declared = playbook.find("tags", group)
+            if declared is None or getattr(declared.spec, "multiple", True):
+                continue
+            if group in first:
+                yield Finding((*path, number), f"tag group {group!r} is single-choice (multiple: false): a contact "
+                                               f"cannot have both {first[group]!r} and {value!r}")
+            first.setdefault(group, value)
+
+
+class Wecom(Kind[WecomSpec]):
+    name = "wecom"
+    title = "企业微信"
+    summary = "The WeCom connection: customer sync, live codes and auto-tagging of new contacts"
+    guide = "2.4.3"
+    model = WecomSpec
+    singleton = True
+    depends_on = ("users", "tags")
+    menu_path = "营销通 > 系统设置 > 营销插件 > 企业微信 > 连接企业微信"
+    manual_who = "client 企业微信管理员 (scans the QR code)"
+
+    def references(self, spec: WecomSpec) -> Iterable[Reference]:
+        for position, code in enumerate(spec.live_codes):
+            for number, user in enumerate(code.staff):
+                yield Reference(("live_codes", position, "staff", number), "users", user)
+        for path, tag in spec.tag_paths():  # the group must be declared in tags:
+            if split_or_none(tag) is not None:
+                yield tag_reference(path, tag)
+
+    def check(self, resource: Resource[WecomSpec], playbook: Playbook) -> Iterable[Finding]:
+        spec = resource.spec
+        names: set[str] = set()
+        for position, code in enumerate(spec.live_codes):
+            if code.name in names:
+                yield Finding(("live_codes", position, "name"), f"two live codes are named {code.name!r}")
+            names.add(code.name)
+        for path, tag in spec.tag_paths():  # and the value one of the group's values
+            if split_or_none(tag) is None:
+                yield Finding(path, f"write a tag as 组:值 with a group and value of the tags section (e.g. "
+                                    f"用户来源:企微活码), not {tag!r}")
+            else:
+                yield from tag_value_findings(path, tag, playbook)
+        yield from _single_choice_findings(spec, playbook)
+
+    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
+                          verify="营销通 shows the WeCom corp as connected; WeCom contacts appear as "
+                                 "企业微信客户, and a contact added by each live code gets its tags and welcome "
+                                 "message",
+                          qr_url=state.get("authorisation_url"), who=self.manual_who)
+
+    def acceptance_tests(self, spec: WecomSpec, key: str) -> list[tuple[str, str]]:
+        codes = [(f"扫渠道活码 {code.name} 添加好友: 自动打标签并发送欢迎语", CONSULTANT) for code in spec.live_codes]
+        return [*codes, ("企业微信客户同步到营销通", CONSULTANT)]
+
+    def example(self) -> Any:
+        return {"corp_name": "示例科技", "new_contact_tags": ["用户来源:企业微信"],
+                "live_codes": [{"name": "官网咨询", "staff": ["S001"], "tags": ["用户来源:官网"]}]}
+
+
+KINDS: list[Kind[Any]] = [WechatOpenPlatform(), WechatAccounts(), Wecom()]
