@@ -129,3 +129,15 @@ def test_its_help_imports_no_more_heavy_libraries_than_validates() -> None:
 
     assert "--timeline" in help_text and "--output" in help_text
     assert imported <= heavy("validate")[1]
+
+
+def test_output_takes_table_json_or_junit_and_nothing_else(capsys, tmp_path, monkeypatch) -> None:
+    from mktctl.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["test", "--help"]) == 0
+    assert "-o, --output <table|json|junit>" in capsys.readouterr().out
+
+    assert main(["test", "--output", "markdown"]) == 2
+    assert "'markdown' is not one of 'table', 'json', 'junit'." in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mktctl.cli import options
 from mktctl.cli.context import State, state
+from mktctl.cli.options import OutputFormat
 
 if TYPE_CHECKING:
     from mktctl.rules.testing import TestReport
 
-
-class TestOutput(str, Enum):
-    __test__ = False  # not a pytest class
-
-    table = "table"
-    json = "json"
-    junit = "junit"
+TestOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.junit,
+                                                    help="table, json or junit (JUnit XML, for CI).")]
 
 
 def test(
     ctx: typer.Context,
-    directory: Path = options.DIRECTORY,
-    name: str = typer.Option(None, "--test", help="Run only this test (its name or file name)."),
-    output: TestOutput = typer.Option(TestOutput.table, "--output", "-o", help="table, json or junit (JUnit XML)."),
-    out: Path = typer.Option(None, "--out", help="Write the output to FILE instead of the terminal."),
-    timeline: str = typer.Option(None, "--timeline", help="Print this test person's timeline, day by day."),
+    directory: options.Directory = None,
+    name: Annotated[str | None, typer.Option("--test", help="Run only this test (its name or file name).")] = None,
+    output: TestOutput = OutputFormat.table,
+    out: Annotated[Path | None, options.out("Write the output to FILE instead of the terminal.")] = None,
+    timeline: Annotated[str | None, typer.Option("--timeline", help="Print this test person's timeline, day by "
+                                                                    "day.")] = None,
 ) -> None:
     """Run DIR/tests/*.yaml: test people, their events, and what the playbook's rules should do with them.
     Exit 0 when every expectation holds, 1 when any fails."""
@@ -58,14 +54,14 @@ def test(
         raise typer.Exit(1)
 
 
-def _render(report: TestReport, output: TestOutput) -> str:
+def _render(report: TestReport, output: OutputFormat) -> str:
     from mktctl.pii import mask_text
 
-    if output is TestOutput.json:
+    if output is OutputFormat.json:
         import json
 
         return mask_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2)) + "\n"
-    if output is TestOutput.junit:
+    if output is OutputFormat.junit:
         from mktctl.rules.junit import junit_xml
 
         return junit_xml(report, mask_text)

@@ -88,6 +88,7 @@ def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput
 
     from mktctl.leads.fields import DATA_KEYS
     from mktctl.leads.normalise import normalise
+    from mktctl.leads.rules import CleaningRules as Extra
     from mktctl.leads.rules import reject
 
     if not people:
@@ -96,8 +97,9 @@ def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput
     columns = [*DATA_KEYS, CONTACT]
     raw = pd.DataFrame({c: [row.get(c, "") for row in keyed] for c in columns}, dtype="str")
     frame = normalise(raw)
-    reasons = reject(frame, rules.competitor_domains, test_names=rules.test_names, test_mobiles=rules.test_mobiles,
-                     test_email_domains=rules.test_email_domains).tolist()
+    extra = Extra(competitor_domains=rules.competitor_domains, test_names=rules.test_names,
+                  test_mobiles=rules.test_mobiles, test_email_domains=rules.test_email_domains)
+    reasons = reject(frame, extra).tolist()
     records = frame.to_dict("records")
     results = []
     for person, row, record, reason in zip(people, keyed, records, reasons, strict=True):
