@@ -30,7 +30,7 @@ def test_domains_addresses_and_the_default_pool_are_checked_at_their_place(tmp_p
         "mktctl.yaml:11:18: error: basic_settings: custom_domain: 'https://mkt.example.cn/': give the host name only, "
         "e.g. mkt.example.cn (no https://, no path)",
         "mktctl.yaml:13:24: error: basic_settings: attribution.model: Input should be '首次触点', '末次触点', '线性', "
-        "'U型' or '时间衰减'",
+        "'U型', 'W型' or '时间衰减'",
         "mktctl.yaml:13:43: error: basic_settings: attribution.window_days: Input should be less than or equal to 365",
     ]
 

@@ -31,6 +31,7 @@ def register(app: typer.Typer, argv: Sequence[str] | None = None) -> None:
     from mktctl.cli import checklist, playbook_commands, report
 
     playbook_commands.register(app)
+    app.command("test")(importlib.import_module("mktctl.cli.test_command").test)
     checklist.register(app)
     report.register(app)
     wanted = requested_command(argv)

@@ -29,6 +29,7 @@ class OutputFormat(str, Enum):
     xlsx = "xlsx"
     html = "html"
     env = "env"
+    junit = "junit"
 
     def __str__(self) -> str:
         return self.value

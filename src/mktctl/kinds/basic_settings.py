@@ -20,7 +20,7 @@ from mktctl.kinds.values import labelled_values
 
 Plugin = Literal["广告营销", "营销归因", "会员营销", "员工营销", "直播对接", "企业专属域名", "官网对接"]
 PLUGINS: tuple[str, ...] = get_args(Plugin)
-AttributionModel = Literal["首次触点", "末次触点", "线性", "U型", "时间衰减"]
+AttributionModel = Literal["首次触点", "末次触点", "线性", "U型", "W型", "时间衰减"]
 
 
 class CompanyInfo(Spec):
@@ -58,7 +58,7 @@ class Privacy(Spec):
 
 class Attribution(Spec):
     model: AttributionModel = Field("末次触点", title="归因模型",
-                                    description="首次触点, 末次触点, 线性, U型 or 时间衰减")
+                                    description="首次触点, 末次触点, 线性, U型, W型 or 时间衰减 (docs/testing.md)")
     window_days: int = Field(30, ge=1, le=365, title="归因窗口(天)",
                              description="how far back touches count towards a lead or deal")
 

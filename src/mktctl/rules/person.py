@@ -1,0 +1,346 @@
+"""One person through time: :func:`run_person` walks a person's moments in order and returns their
+timeline. It touches nothing outside the person; what it needs from other people (the owner given by
+assignment) comes in as ``plan``, so a batch runner can call it for each person independently.
+
+The moments visited are the person's events, their creation and merges, the assignments of the plan,
+every 00:00 (lifecycle stages, daily segments), every full hour when a segment refreshes hourly, the
+moments of 定时 flows and of manual refreshes, and the moments that fall due as the person goes: a flow's
+wait ending, a decay, a reminder. Within one moment the order is fixed (docs/testing.md):
+
+1. creation, then merged records' fields, then the events in the order written (field changes, behaviours,
+   unsubscribes, follow-ups, conversions);
+2. scoring (everything of the minute summed, then floor and maximum; a decay due now, unless a behaviour
+   happened now) and the grade;
+3. assignment at creation;
+   - before creation nothing below happens (events before it are history: they count for scoring,
+     windows and attribution);
+4. the lifecycle stage (at 00:00);
+5. tags (rules until stable; tags from WeCom and the stage);
+6. MQL, then its hand-off assignment;
+7. segments due for a refresh;
+8. flows: exits, waits ending, triggers and the steps that follow (again while steps set tags that
+   trigger flows);
+9. reminders and recycling due.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from mktctl.rules import flows, reminders, segments, stages, tags
+from mktctl.rules.assignment import Assignment, LeadFacts
+from mktctl.rules.clock import DAY, HOUR, Clock, next_boundary
+from mktctl.rules.compile import Rules
+from mktctl.rules.events import apply_event
+from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD
+from mktctl.rules.identity import Absorption, Survivor
+from mktctl.rules.model import (
+    ABSORBED,
+    CREATED,
+    DUPLICATE,
+    FIELD,
+    GRADE,
+    MERGE_CANDIDATE,
+    MQL,
+    NOTIFY,
+    OWNER,
+    POOL,
+    SCORE,
+    Cause,
+    Event,
+    PersonResult,
+)
+from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
+from mktctl.rules.state import PersonState, Signals
+
+CREATION: Literal["creation"] = "creation"
+HAND_OFF: Literal["hand_off"] = "hand_off"
+MAX_ROUNDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An assignment decided across people (:mod:`mktctl.rules.world`), applied at its moment."""
+
+    at: int
+    phase: Literal["creation", "hand_off"]
+    assignment: Assignment
+
+
+@dataclass
+class Qualification:
+    """What assignment needs from a person: the facts at creation and at the MQL moment."""
+
+    created: LeadFacts | None = None
+    mql_at: int | None = None
+    at_mql: LeadFacts | None = None
+
+
+def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan: Sequence[Planned] = (),
+               refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False
+               ) -> tuple[PersonResult, Qualification]:
+    """Run ``person`` from their first event or creation to ``until`` (inclusive). With ``qualify_only``
+    only what assignment needs is computed (fields, scores, MQL)."""
+    return _Runner(rules, person, clock, until, plan, refreshes, qualify_only).run()
+
+
+class _Runner:
+    def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
+                 refreshes: Iterable[tuple[int, str]], qualify_only: bool) -> None:
+        self.rules, self.person, self.clock, self.until = rules, person, clock, until
+        self.qualify_only = qualify_only
+        self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
+        self.qualification = Qualification()
+        self.events: dict[int, list[Event]] = {}
+        for event in sorted(person.events, key=lambda e: (e.at, e.seq)):
+            self.events.setdefault(event.at, []).append(event)
+        self.absorbed: dict[int, list[Absorption]] = {}
+        for absorption in person.absorbed:
+            self.absorbed.setdefault(absorption.at, []).append(absorption)
+        self.plan: dict[tuple[int, str], Planned] = {(p.at, p.phase): p for p in plan}
+        self.refreshes: dict[int, set[str]] = {}
+        for at, name in refreshes:
+            self.refreshes.setdefault(at, set()).add(name)
+        self.schedules: dict[int, set[str]] = {}
+        if not qualify_only:
+            for flow in rules.flows:
+                if flow.trigger == "定时" and flow.active:
+                    for at in flows.schedule_moments(flow.key, clock, until):
+                        self.schedules.setdefault(at, set()).add(flow.name)
+        self.pending_tags: list[tuple[str, Cause]] = []
+        self.heap: list[int] = []
+        self.queued: set[int] = set()
+        for model in rules.models if self.state.is_lead else ():
+            self.state.score_states[model.name] = ScoreState(model)
+            self.state.scores[model.name] = 0
+            self.state.grades[model.name] = None
+
+    # ---- the walk -----------------------------------------------------------------------------------------
+
+    def push(self, at: int | None, now: int = -(10**9)) -> None:
+        if at is not None and now < at <= self.until and at not in self.queued:
+            self.queued.add(at)
+            heapq.heappush(self.heap, at)
+
+    def run(self) -> tuple[PersonResult, Qualification]:
+        person = self.person
+        start = min([person.created, *self.events])
+        for at in [person.created, *self.events, *self.absorbed, *(p.at for p in self.plan.values()),
+                   *self.refreshes, *self.schedules]:
+            self.push(at, start - 1)
+        if not self.qualify_only:
+            step = HOUR if self.rules.hourly else DAY
+            tick = next_boundary(person.created, step)
+            while tick <= self.until:
+                self.push(tick, start - 1)
+                tick += step
+        while self.heap:
+            at = heapq.heappop(self.heap)
+            self.queued.discard(at)
+            self.moment(at)
+            self.schedule(at)
+        state = self.state
+        result = PersonResult(person.id, state.timeline, state.ledger, created=person.created,
+                              is_lead=state.is_lead)
+        return result, self.qualification
+
+    def schedule(self, at: int) -> None:
+        state = self.state
+        anchor = state.last_behaviour if state.last_behaviour is not None else state.lead_at
+        if anchor is not None:
+            for model in self.rules.models if state.is_lead else ():
+                self.push(next_decay(model, state.score_states[model.name], anchor), at)
+        if state.alive and not self.qualify_only:
+            for wake in flows.next_wake(state):
+                self.push(wake, at)
+            if state.is_lead:
+                for due in reminders.due_moments(self.rules, state):
+                    self.push(due, at)
+
+    def moment(self, at: int) -> None:
+        state, rules = self.state, self.rules
+        state.signals.clear()
+        state.changed = False
+        fields_changed = False
+        if at == self.person.created:
+            self.create(at)
+            fields_changed = True
+        for absorption in self.absorbed.get(at, ()):
+            fields_changed |= self.absorb(absorption)
+        anchor = state.last_behaviour if state.last_behaviour is not None else state.lead_at
+        behaviours = []
+        for event in self.events.get(at, ()):
+            fields_changed |= apply_event(rules, state, event, self.pending_tags)
+            if event.behaviour is not None:
+                behaviours.append(event)
+        if state.is_lead:
+            self.score(at, behaviours, fields_changed, anchor)
+        if state.lead_at == at:
+            self.qualification.created = self.facts()
+        self.assign(at, CREATION)
+        if not state.alive:
+            return
+        if self.qualify_only:
+            self.qualify(at)
+            return
+        entered = stages.evaluate(rules.stages, state, at) if at % DAY == 0 and rules.stages else None
+        if entered is not None and entered.tag:
+            self.pending_tags.append((entered.tag, Cause("rule", f"lifecycle_stages/{entered.name} tag")))
+        if state.changed or behaviours or fields_changed or self.pending_tags:
+            self.tag(at)
+        self.qualify(at)
+        self.assign(at, HAND_OFF)
+        segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
+        if at in self.schedules:
+            state.signals.schedules |= self.schedules[at]
+        self.run_flows(at)
+        if state.is_lead:
+            reminders.fire(rules, state, at)
+
+    # ---- steps of a moment ----------------------------------------------------------------------------------
+
+    def create(self, at: int) -> None:
+        state, person = self.state, self.person
+        state.alive = True
+        state.fields.update(person.fields)
+        if state.is_lead:
+            state.fields.setdefault(STATUS_FIELD, "未处理")
+        what = f"{person.object}" + (f" in pool {state.pool}" if state.pool else "")
+        state.record(at, CREATED, person.object, dict(state.fields), Cause("event", "created"), what)
+        if state.pool:
+            state.record(at, POOL, "pool", state.pool, Cause("event", "created"), "the pool it arrives in")
+        if person.duplicate_of:
+            state.record(at, DUPLICATE, person.duplicate_of, person.duplicate_of,
+                         Cause("rule", "lead_cleaning/duplicate_rules: 标记重复"), f"marked duplicate of "
+                                                                                  f"{person.duplicate_of}")
+        for other, key in person.candidates:
+            state.record(at, MERGE_CANDIDATE, other, other, Cause("rule", "identity_rules: auto_merge is off"),
+                         f"same {key} as {other}")
+        source = state.fields.get("source", "")
+        touch_now = any(e.is_touch for e in self.events.get(at, ()))
+        if source and not touch_now:
+            state.touches.append(Event(at, behaviour="created", source=source,
+                                       campaign=state.fields.get("市场活动", ""), origin="creation"))
+
+    def absorb(self, absorption: Absorption) -> bool:
+        state = self.state
+        cause = Cause("identity", f"{absorption.id} merged ({absorption.key})")
+        state.record(absorption.at, ABSORBED, absorption.id, absorption.id, cause, f"{absorption.id}: same "
+                                                                                   f"{absorption.key}")
+        changed = False
+        for key, value in absorption.fields.items():
+            if value and (absorption.overwrite or not state.fields.get(key)) and state.fields.get(key) != value:
+                state.fields[key] = value
+                state.record(absorption.at, FIELD, key, value, cause)
+                changed = True
+        return changed
+
+    def score(self, at: int, behaviours: list[Event], fields_changed: bool, anchor: int | None) -> None:
+        """``anchor``: the last behaviour before this minute (or the lead's creation), for the decay."""
+        state = self.state
+        for model in self.rules.models:
+            score_state = state.score_states[model.name]
+            before = score_state.score
+            due = next_decay(model, score_state, anchor) if anchor is not None else None
+            fields = state.fields if fields_changed and state.alive else None
+            delta = score_minute(model, score_state, at, behaviours, fields, state.ledger)
+            if not behaviours and due == at:
+                delta += decay(model, score_state, at, state.ledger)
+            if delta == 0 and score_state.score == before:
+                continue
+            after = score_state.score
+            state.scores[model.name] = after
+            entries = [e for e in state.ledger if e.at == at and e.model == model.name]
+            detail = "; ".join(f"{e.label} {e.awarded:+d}" for e in entries)
+            state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
+                         f"{before} → {after}: {detail}")
+            state.signals.scores[model.name] = (before, after)
+            state.changed = True
+            grade = model.grade(after)
+            if grade != state.grades.get(model.name):
+                state.grades[model.name] = grade
+                state.record(at, GRADE, model.name, grade, Cause("rule", f"scoring_models/{model.name} thresholds"),
+                             f"score {after}")
+
+    def facts(self) -> LeadFacts:
+        fields, scores = self.state.fields, self.state.scores
+        model = self.rules.mql.model if self.rules.mql and self.rules.mql.model else next(iter(scores), None)
+        return LeadFacts(fields.get("province", ""), fields.get("city", ""), fields.get("industry", ""),
+                         fields.get("source", ""), scores.get(model or "", 0))
+
+    def qualify(self, at: int) -> None:
+        state, mql = self.state, self.rules.mql
+        if mql is None or state.mql_at is not None or state.lead_at is None or at < state.lead_at:
+            return
+        if not mql.qualifies(state):
+            return
+        state.mql_at = at
+        self.qualification.mql_at = at
+        self.qualification.at_mql = self.facts()
+        cause = Cause("rule", "mql_definition")
+        state.record(at, MQL, mql.stage_label, True, cause, _mql_text(mql, state))
+        state.fields[STAGE_FIELD] = mql.stage_label
+        state.record(at, FIELD, STAGE_FIELD, mql.stage_label, cause)
+        state.changed = True
+
+    def assign(self, at: int, phase: str) -> None:
+        planned = self.plan.get((at, phase))
+        if planned is None:
+            return
+        state, assignment = self.state, planned.assignment
+        cause = Cause("rule", ("MQL hand-off: " if phase == HAND_OFF else "") + assignment.explanation)
+        if assignment.pool is not None and assignment.pool != state.pool:
+            state.pool = assignment.pool
+            state.record(at, POOL, "pool", assignment.pool, cause)
+        if assignment.owner is not None:
+            same = "stays with the same owner" if state.owner == assignment.owner else ""
+            state.owner, state.assigned_at = assignment.owner, at
+            state.record(at, OWNER, "owner", assignment.owner, cause, same)
+        elif assignment.pool is not None and state.owner is not None:
+            state.owner, state.assigned_at = None, None
+            state.record(at, OWNER, "owner", None, cause)
+        elif assignment.pool is None:
+            state.record(at, OWNER, "owner", state.owner, cause, "no rule matched")
+        if assignment.owner is not None and assignment.notify:
+            state.record(at, NOTIFY, "负责人", [assignment.owner], cause,
+                         f"notify {self.rules.user_name(assignment.owner)} on {'、'.join(assignment.notify)}")
+        state.changed = True
+
+    def tag(self, at: int) -> None:
+        state = self.state
+        for tag, cause in self.pending_tags:
+            tags.add_tag(state, at, tag, tags.MANUAL, cause, single=tags.group_of(tag) in self.rules.single_choice)
+        self.pending_tags.clear()
+        tags.evaluate(self.rules.tags, state, at)
+
+    def run_flows(self, at: int) -> None:
+        rules, state = self.rules, self.state
+        flows.leave_on_exits(rules, state, at)
+        flows.continue_due(rules, state, at)
+        for _ in range(MAX_ROUNDS):
+            current = state.signals
+            state.signals = Signals()
+            before = len(state.timeline)
+            flows.enter_triggered(rules, state, at, current)
+            if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
+                tags.evaluate(rules.tags, state, at)
+                flows.leave_on_exits(rules, state, at)
+            if not state.signals.any():
+                break
+
+
+def _mql_text(mql: object, state: PersonState) -> str:
+    from mktctl.rules.mql import Mql
+
+    assert isinstance(mql, Mql)
+    parts = []
+    if mql.min_score is not None:
+        parts.append(f"score {state.scores.get(mql.model or '', 0)} ≥ {mql.min_score}")
+    if mql.required:
+        parts.append(f"{', '.join(mql.required)} filled")
+    if mql.sources:
+        parts.append(f"source {state.fields.get('source', '')}")
+    return "; ".join(parts)

@@ -1,0 +1,118 @@
+"""Tags (标签): rule-set tags re-evaluated after every change of a person, and tags set by other things.
+
+A tag is written ``组:值``. A person gets a tag from:
+
+* a tag rule of its group (``tags[].rules``), re-evaluated at every moment the person's state changes
+  (events, field changes, score, stage, tags set by flows); the tag goes when its rule stops holding.
+  Rules can name tags of other groups, so evaluation repeats until nothing changes;
+* a flow step (添加标签 / 移除标签), a lifecycle stage's ``tag`` on entering it, or the WeCom connection
+  (``wecom.new_contact_tags`` and a live code's ``tags`` when the person adds a staff member on WeCom):
+  these stay until a step removes them.
+
+A single-choice group (``multiple: false``) holds one value: a new value replaces the one the person
+had, whoever set it. In a single-choice group with several rules, the first rule that holds wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mktctl.rules.conditions import Conditions, compile_conditions, normalise_tag
+from mktctl.rules.fields import FieldNames
+from mktctl.rules.model import TAG_ADDED, TAG_REMOVED, Cause
+
+if TYPE_CHECKING:
+    from mktctl.rules.state import PersonState
+
+RULE = "rule"
+MANUAL = "manual"
+MAX_ROUNDS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class TagRule:
+    tag: str  # 组:值
+    conditions: Conditions
+    address: str  # tags/行业 rule 1
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    name: str
+    multiple: bool
+    values: tuple[str, ...]
+    rules: tuple[TagRule, ...]
+
+
+def compile_groups(resources: list[Any], names: FieldNames) -> tuple[TagGroup, ...]:
+    groups = []
+    for resource in resources:
+        spec = resource.spec
+        rules = tuple(TagRule(f"{spec.name}:{rule.value}", compile_conditions(rule.conditions, names, rule.match),
+                              f"tags/{spec.name} rule {index + 1}") for index, rule in enumerate(spec.rules))
+        groups.append(TagGroup(spec.name, spec.multiple, tuple(spec.values), rules))
+    return tuple(groups)
+
+
+def group_of(tag: str) -> str:
+    return tag.partition(":")[0]
+
+
+def add_tag(state: PersonState, at: int, tag: str, origin: str, cause: Cause, single: bool) -> bool:
+    """Give ``state`` the tag (replacing the group's other value in a single-choice group)."""
+    tag = normalise_tag(tag)
+    if tag in state.tags:
+        if origin == MANUAL:
+            state.tags[tag] = MANUAL  # a manual tag stays when its rule stops holding
+        return False
+    if single:
+        group = group_of(tag)
+        for other in [t for t in state.tags if group_of(t) == group]:
+            remove_tag(state, at, other, cause, detail=f"replaced by {tag}")
+    state.tags[tag] = origin
+    state.record(at, TAG_ADDED, tag, True, cause)
+    state.signals.tags_added.add(tag)
+    state.changed = True
+    return True
+
+
+def remove_tag(state: PersonState, at: int, tag: str, cause: Cause, detail: str = "") -> bool:
+    tag = normalise_tag(tag)
+    if tag not in state.tags:
+        return False
+    del state.tags[tag]
+    state.record(at, TAG_REMOVED, tag, False, cause, detail)
+    state.changed = True
+    return True
+
+
+def _wanted(group: TagGroup, state: PersonState, now: int) -> Iterator[TagRule]:
+    for rule in group.rules:
+        if rule.conditions.holds(state, now):
+            yield rule
+            if not group.multiple:
+                return
+
+
+def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None:
+    """Re-evaluate every tag rule until no tag changes."""
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for group in groups:
+            if not group.rules:
+                continue
+            wanted = {rule.tag: rule for rule in _wanted(group, state, now)}
+            for tag, rule in wanted.items():
+                if tag not in state.tags:
+                    cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}")
+                    changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
+            for tag, origin in list(state.tags.items()):
+                if origin == RULE and group_of(tag) == group.name and tag not in wanted:
+                    setter = next((r for r in group.rules if r.tag == tag), None)
+                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" if setter \
+                        else f"tags/{group.name}: no rule sets {tag}"
+                    changed |= remove_tag(state, now, tag, Cause("rule", why))
+        if not changed:
+            return
