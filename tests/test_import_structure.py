@@ -43,8 +43,9 @@ def import_graph() -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 found.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module:
-                found.add(node.module)
-                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+                # `from package import module` needs the module; `from module import name` the module itself
+                submodules = {f"{node.module}.{alias.name}" for alias in node.names} & set(modules)
+                found.update(submodules if len(submodules) == len(node.names) else {node.module, *submodules})
         graph[module] = {name for name in found if name in modules and name != module}
     return graph
 

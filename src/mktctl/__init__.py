@@ -45,6 +45,9 @@ _EXPORTS: dict[str, str] = {
     "ImportOptions": "mktctl.leads.importer",
     "CleaningRules": "mktctl.leads.rules",
     "cleaning_rules": "mktctl.kinds.imports",
+    # the playbook's marketing logic, executed
+    "run_playbook_tests": "mktctl.rules.testing",
+    "compile_rules": "mktctl.rules.compile",
     # tenants
     "resolve_tenant": "mktctl.tenant.settings",
     "open_tenant": "mktctl.tenant.connect",

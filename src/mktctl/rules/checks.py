@@ -14,7 +14,7 @@ from mktctl.rules.clock import DAY, label
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import Message, Reminder
 from mktctl.rules.snapshot import Snapshot
-from mktctl.rules.testfile import Check
+from mktctl.rules.testreader import Check
 
 TOLERANCE = 0.001
 

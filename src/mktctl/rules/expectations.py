@@ -1,4 +1,4 @@
-"""The ``expect:`` items of a test file, read into :class:`~mktctl.rules.testfile.Check` values.
+"""The ``expect:`` items of a test file, read into :class:`~mktctl.rules.testreader.Check` values.
 
 One item names a person and, optionally, a moment (``day``, ``time``; a day without a time is the end of
 that day; without a day, the end of the test); each other key is one check. List checks (tags, segments,
@@ -7,17 +7,14 @@ received, reminders) are "includes"; their ``not_*`` twins are "has none of".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mktctl.rules.testfile import EXPECT, RECEIVED, REJECTIONS, REMINDERS, Check, Path_
-
-if TYPE_CHECKING:
-    from mktctl.rules.testfile import _Reader
+from mktctl.rules.testreader import EXPECT, RECEIVED, REJECTIONS, REMINDERS, Check, Path_, Reader
 
 MOMENT_KEYS = ("person", "day", "time")
 
 
-def read_expectation(reader: _Reader, raw: Any, path: Path_, ids: list[str]) -> list[Check]:
+def read_expectation(reader: Reader, raw: Any, path: Path_, ids: list[str]) -> list[Check]:
     item = reader.mapping(raw, path, EXPECT, "an expectation")
     if not item:
         return []
@@ -39,7 +36,7 @@ def read_expectation(reader: _Reader, raw: Any, path: Path_, ids: list[str]) -> 
 _INVALID = object()
 
 
-def _want(reader: _Reader, kind: str, value: Any, path: Path_, ids: list[str]) -> Any:
+def _want(reader: Reader, kind: str, value: Any, path: Path_, ids: list[str]) -> Any:
     rules = reader.rules
     models = [m.name for m in rules.models]
     if kind == "score":
@@ -100,7 +97,7 @@ def _want(reader: _Reader, kind: str, value: Any, path: Path_, ids: list[str]) -
     return {rules.names.key(str(k)): (k, "" if v is None else str(v)) for k, v in fields.items()}
 
 
-def _tag(reader: _Reader, value: Any, path: Path_) -> str | None:
+def _tag(reader: Reader, value: Any, path: Path_) -> str | None:
     text = reader.text(value, path, "a tag")
     if text is None:
         return None
@@ -119,7 +116,7 @@ def _tag(reader: _Reader, value: Any, path: Path_) -> str | None:
     return f"{group}:{tag_value}"
 
 
-def _message(reader: _Reader, raw: Any, path: Path_) -> dict[str, Any]:
+def _message(reader: Reader, raw: Any, path: Path_) -> dict[str, Any]:
     item = reader.mapping(raw, path, RECEIVED, "a message")
     flows = {f.name: f for f in reader.rules.flows}
     flow = reader.one_of(item.get("flow"), (*path, "flow"), flows, "flow") if "flow" in item else None
@@ -135,7 +132,7 @@ def _message(reader: _Reader, raw: Any, path: Path_) -> dict[str, Any]:
             "body": reader.text(item.get("body"), (*path, "body"), "body")}
 
 
-def _reminder(reader: _Reader, raw: Any, path: Path_) -> dict[str, Any]:
+def _reminder(reader: Reader, raw: Any, path: Path_) -> dict[str, Any]:
     item = reader.mapping(raw, path, REMINDERS, "a reminder")
     names = [s.name for s in reader.rules.slas] + ([reader.rules.mql.accept_name] if reader.rules.mql else [])
     sla = reader.one_of(item.get("sla"), (*path, "sla"), names, "reminder") if "sla" in item else None

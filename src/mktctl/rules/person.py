@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from mktctl.rules import flows, reminders, segments, stages, tags
+from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags
 from mktctl.rules.assignment import Assignment, LeadFacts
 from mktctl.rules.clock import DAY, HOUR, Clock, next_boundary
 from mktctl.rules.compile import Rules
@@ -154,10 +154,10 @@ class _Runner:
             for model in self.rules.models if state.is_lead else ():
                 self.push(next_decay(model, state.score_states[model.name], anchor), at)
         if state.alive and not self.qualify_only:
-            for wake in flows.next_wake(state):
+            for wake in flow_runs.next_wake(state):
                 self.push(wake, at)
             if state.is_lead:
-                for due in reminders.due_moments(self.rules, state):
+                for due in reminder_runs.due_moments(self.rules, state):
                     self.push(due, at)
 
     def moment(self, at: int) -> None:
@@ -198,7 +198,7 @@ class _Runner:
             state.signals.schedules |= self.schedules[at]
         self.run_flows(at)
         if state.is_lead:
-            reminders.fire(rules, state, at)
+            reminder_runs.fire(rules, state, at)
 
     # ---- steps of a moment ----------------------------------------------------------------------------------
 
@@ -318,16 +318,16 @@ class _Runner:
 
     def run_flows(self, at: int) -> None:
         rules, state = self.rules, self.state
-        flows.leave_on_exits(rules, state, at)
-        flows.continue_due(rules, state, at)
+        flow_runs.leave_on_exits(rules, state, at)
+        flow_runs.continue_due(rules, state, at)
         for _ in range(MAX_ROUNDS):
             current = state.signals
             state.signals = Signals()
             before = len(state.timeline)
-            flows.enter_triggered(rules, state, at, current)
+            flow_runs.enter_triggered(rules, state, at, current)
             if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
                 tags.evaluate(rules.tags, state, at)
-                flows.leave_on_exits(rules, state, at)
+                flow_runs.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break
 

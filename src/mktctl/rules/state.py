@@ -14,8 +14,20 @@ from typing import TYPE_CHECKING, Any
 from mktctl.rules.model import Cause, Change, Event, ScoreEntry
 
 if TYPE_CHECKING:
-    from mktctl.rules.flows import FlowRun
     from mktctl.rules.scoring import ScoreState
+
+
+class FlowRun:
+    """One person in one flow: how often they entered, whether they are inside, at which step, and when
+    the step's wait ends."""
+
+    __slots__ = ("entries", "inside", "step", "wake")
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.inside = False
+        self.step = -1  # no step (END of mktctl.rules.flows)
+        self.wake: int | None = None
 
 
 @dataclass

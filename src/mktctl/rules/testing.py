@@ -20,7 +20,8 @@ from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
 from mktctl.rules.explain import explain
 from mktctl.rules.snapshot import snapshot
-from mktctl.rules.testfile import Check, TestCase, read_test_file
+from mktctl.rules.testfile import TestCase, read_test_file
+from mktctl.rules.testreader import Check
 from mktctl.rules.timeline import Day, by_day
 from mktctl.rules.world import World, run_people
 
