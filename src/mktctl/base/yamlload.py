@@ -6,8 +6,9 @@ hand, so that:
 * every mapping key and every value has a :class:`~mktctl.errors.Mark` (file, line, column);
 * only the standard YAML types are built (str, int, float, bool, null; timestamps stay text) - no tag can
   construct a Python object;
-* aliases cannot explode: the number of values built is capped, so an alias bomb fails in bounded time and
-  memory, and so does very deep nesting;
+* aliases and merge keys (``<<``) cannot explode: the values built and the pairs merged are counted against
+  one cap, so an alias bomb or a merge of a mapping thousands of times fails in bounded time and memory, and so
+  does very deep nesting; a merged mapping may itself merge others, as YAML says;
 * duplicate keys are errors instead of silently keeping the last one.
 """
 
@@ -22,6 +23,7 @@ from mktctl.errors import Mark, PlaybookError, Problem
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000
 MAX_DEPTH = 64
+MAX_NODES = 2 * MAX_VALUES  # keys, values and aliases written in one file
 
 Path_ = tuple[str | int, ...]
 _STD = "tag:yaml.org,2002:"
@@ -75,6 +77,7 @@ def load_yaml_text(text: str, file: str) -> Document:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _bounded_composer(file)
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as error:
@@ -98,20 +101,44 @@ def _one(mark: Mark | None, message: str) -> PlaybookError:
     return PlaybookError([Problem(mark, message)])
 
 
+def _bounded_composer(file: str) -> type:
+    """ruamel's composer, stopped after :data:`MAX_NODES` nodes: its pure-Python parser spends about 30-50 µs on
+    each, so a file of a million aliases would take a minute to compose before anything could count them."""
+    from ruamel.yaml.composer import Composer
+
+    class BoundedComposer(Composer):  # type: ignore[misc]
+        nodes = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                mark = self.parser.peek_event().start_mark
+                raise _one(Mark(file, mark.line + 1, mark.column + 1),
+                           f"more than {MAX_NODES:,} keys, values and aliases in one file; refusing to read on")
+            return super().compose_node(parent, index)
+
+    return BoundedComposer
+
+
 class _Builder:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.count = 0
+        self._merged: dict[int, list[tuple[str, Any, Any]]] = {}  # a mapping node's pairs, its merges included
+        self._merging: set[int] = set()  # the mapping nodes whose pairs are being gathered (a cycle check)
 
     def _mark(self, node: Any) -> Mark:
         return Mark(self.document.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def _counted(self, node: Any, values: int) -> None:
+        self.count += values
+        if self.count > MAX_VALUES:
+            raise _one(self._mark(node), f"more than {MAX_VALUES} values (an alias bomb?); refusing to expand")
+
     def build(self, node: Any, path: Path_, depth: int) -> Any:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise _one(self._mark(node), f"more than {MAX_VALUES} values (an alias bomb?); refusing to expand")
+        self._counted(node, 1)
         if depth > MAX_DEPTH:
             raise _one(self._mark(node), f"nesting is too deep (more than {MAX_DEPTH} levels)")
         self.document.marks.setdefault(path, self._mark(node))
@@ -132,29 +159,52 @@ class _Builder:
 
     def _mapping(self, node: Any, path: Path_, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        pairs = list(node.value)
-        merged: list[tuple[Any, Any]] = []
-        for key_node, value_node in pairs:
-            if str(key_node.tag) == _STD + "merge":
-                sources = value_node.value if str(value_node.tag) == _STD + "seq" else [value_node]
-                for source in sources:
-                    if str(source.tag) != _STD + "map":
-                        raise _one(self._mark(source), "a merge key (<<) must point at a mapping")
-                    merged.extend(source.value)
-        for key_node, value_node in [*pairs]:
-            if str(key_node.tag) == _STD + "merge":
-                continue
-            key = self._key(key_node)
-            if key in result:
-                raise _one(self._mark(key_node), f"duplicate key {key!r}")
+        for key, key_node, value_node in self._pairs(node):
             self.document.key_marks[(*path, key)] = self._mark(key_node)
             result[key] = self.build(value_node, (*path, key), depth + 1)
-        for key_node, value_node in merged:
-            key = self._key(key_node)
-            if key not in result:
-                self.document.key_marks[(*path, key)] = self._mark(key_node)
-                result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
+
+    def _pairs(self, node: Any, chain: int = 0) -> list[tuple[str, Any, Any]]:
+        """The (key, key node, value node) of a mapping: its own keys, then those of the mappings its merge
+        keys (``<<``) name that it has not (the first merged wins), theirs gathered the same way. Each
+        mapping's pairs are gathered once; every pair a merge brings counts towards :data:`MAX_VALUES`."""
+        known = self._merged.get(id(node))
+        if known is not None:
+            return known
+        if chain > MAX_DEPTH:  # a mapping merging one that merges another ... 64 times
+            raise _one(self._mark(node), f"merge keys (<<) nest too deep (more than {MAX_DEPTH} levels)")
+        if id(node) in self._merging:
+            raise _one(self._mark(node), "a merge key (<<) merges the mapping it is in")
+        self._merging.add(id(node))
+        pairs: list[tuple[str, Any, Any]] = []
+        keys: set[str] = set()
+        sources: list[tuple[Any, Any]] = []  # (the merge key, a mapping it merges)
+        for key_node, value_node in node.value:
+            if str(key_node.tag) == _STD + "merge":
+                sources.extend((key_node, source) for source in self._merge_sources(value_node))
+                continue
+            key = self._key(key_node)
+            if key in keys:
+                raise _one(self._mark(key_node), f"duplicate key {key!r}")
+            keys.add(key)
+            pairs.append((key, key_node, value_node))
+        for merge, source in sources:
+            inherited = self._pairs(source, chain + 1)
+            self._counted(merge, len(inherited))
+            for pair in inherited:
+                if pair[0] not in keys:
+                    keys.add(pair[0])
+                    pairs.append(pair)
+        self._merging.discard(id(node))
+        self._merged[id(node)] = pairs
+        return pairs
+
+    def _merge_sources(self, value: Any) -> list[Any]:
+        sources = value.value if str(value.tag) == _STD + "seq" else [value]
+        for source in sources:
+            if str(source.tag) != _STD + "map":
+                raise _one(self._mark(source), "a merge key (<<) must point at a mapping")
+        return list(sources)
 
     def _key(self, node: Any) -> str:
         from ruamel.yaml.nodes import ScalarNode
