@@ -9,11 +9,15 @@ hand, so that:
 * aliases and merge keys (``<<``) cannot explode: the values built and the pairs merged are counted against
   one cap, so an alias bomb or a merge of a mapping thousands of times fails in bounded time and memory, and so
   does very deep nesting; a merged mapping may itself merge others, as YAML says;
+* one policy for scalars: text without a NUL or a lone surrogate, whole numbers within 64 bits, finite
+  floats, no YAML 1.1 base-60 numbers (``1:30``); anything else is refused at its position with what to write;
 * duplicate keys are errors instead of silently keeping the last one.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,45 +219,70 @@ class _Builder:
         return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
 
     def _scalar(self, node: Any, tag: str) -> Any:
+        """The value of a scalar under one policy: text without a NUL or a lone surrogate (no file, name or
+        API can carry them), whole numbers within 64 bits, finite floats; anything else is refused where it
+        is written, with what to write instead."""
         value: str = node.value
         kind = tag[len(_STD):] if tag.startswith(_STD) else None
         if kind in ("str", "timestamp", "binary"):
+            bad = _UNSAFE_TEXT.search(value)
+            if bad is not None:
+                code = ord(bad.group())
+                what = ("a NUL character (\\0)" if code == 0 else
+                        f"a lone surrogate (\\u{code:04x}), half of a character that UTF-8 cannot write")
+                raise _one(self._mark(node), f"the text contains {what}; remove it")
             return value
         if kind == "null":
             return None
         if kind == "bool":
             return value.lower() in ("true", "yes", "on", "y")
-        if kind == "int":
-            return _int(value)
-        if kind == "float":
-            return _float(value)
+        if kind in ("int", "float"):
+            try:
+                return _int(value) if kind == "int" else _float(value)
+            except ValueError as error:
+                raise _one(self._mark(node), f"{_shown(value)} {error}") from None
         raise _one(self._mark(node), f"YAML tag {tag.replace(_STD, '!!')} is not allowed in a playbook")
+
+
+_UNSAFE_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+MAX_INT = 2**63 - 1  # what SQLite, JSON readers and the platform's long fields hold
+_QUOTE = "quote it if it is text"
+
+
+def _shown(value: str) -> str:
+    return repr(value) if len(value) <= 40 else repr(value[:20] + "…" + value[-10:])
 
 
 def _int(text: str) -> int:
     cleaned = text.replace("_", "")
     sign = -1 if cleaned.startswith("-") else 1
     digits = cleaned.lstrip("+-")
-    if digits.startswith("0x"):
-        return sign * int(digits[2:], 16)
-    if digits.startswith("0o"):
-        return sign * int(digits[2:], 8)
-    if digits.startswith("0b"):
-        return sign * int(digits[2:], 2)
-    if ":" in digits:  # YAML 1.1 sexagesimal
-        total = 0
-        for part in digits.split(":"):
-            total = total * 60 + int(part)
-        return sign * total
-    return sign * int(digits)
+    if ":" in digits:
+        raise ValueError(f"is a YAML 1.1 base-60 number; write the number itself, or {_QUOTE}")
+    base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2].lower(), 10)
+    body = digits[2:] if base != 10 else digits
+    if len(body.lstrip("0")) > 64:  # more digits than any 64-bit number, in any base: never converted
+        raise ValueError(f"is a whole number of {len(body):,} digits, larger than mktctl reads; {_QUOTE}")
+    try:
+        number = sign * int(body, base)
+    except ValueError:
+        raise ValueError(f"is not a whole number; {_QUOTE}") from None
+    if not -MAX_INT - 1 <= number <= MAX_INT:
+        raise ValueError(f"is a whole number beyond 64 bits (at most {MAX_INT:,}); {_QUOTE}")
+    return number
 
 
 def _float(text: str) -> float:
     cleaned = text.replace("_", "").lower()
-    if cleaned in (".nan",):
-        return float("nan")
-    if cleaned in (".inf", "+.inf"):
-        return float("inf")
-    if cleaned == "-.inf":
-        return float("-inf")
-    return float(cleaned)
+    if ":" in cleaned:
+        raise ValueError(f"is a YAML 1.1 base-60 number; write the number itself, or {_QUOTE}")
+    if cleaned.lstrip("+-") in (".nan", ".inf"):
+        raise ValueError(f"is not a finite number; write a number, or {_QUOTE}")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise ValueError(f"is not a number mktctl can read; {_QUOTE}") from None
+    if not math.isfinite(number):
+        too_large = any(c.isdigit() for c in cleaned)
+        raise ValueError(f"is {'too large a number' if too_large else 'not a finite number'}; {_QUOTE}")
+    return number
