@@ -25,6 +25,10 @@ def _refuse(path: Path | str, why: str, what: str, hint: str | None = None) -> D
     return DataFileError(f"{path}: {why}", file=str(path), hint=hint or f"give the path of the {what} itself")
 
 
+def _a(what: str) -> str:
+    return f"{'an' if what[:1].lower() in 'aeiou' else 'a'} {what}"
+
+
 def _kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
@@ -52,10 +56,20 @@ def regular_file(path: Path | str, *, what: str = "file", limit: int | None = No
     except (OSError, ValueError) as exc:  # a name too long, a loop of links, a path through a file
         raise _refuse(name, f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}", what) from None
     if not stat.S_ISREG(info.st_mode):
-        raise _refuse(name, f"is {_kind(info.st_mode)}, not a {what}", what)
+        raise _refuse(name, f"is {_kind(info.st_mode)}, not {_a(what)}", what)
     if limit is not None and info.st_size > limit:
         raise _size_error(name, info.st_size, limit, what)
     return info.st_size
+
+
+def file_problem(path: Path | str, *, what: str = "file", limit: int | None = None) -> str | None:
+    """Why ``path`` is not a file :func:`regular_file` accepts, without the path (for a message that names the
+    file its own way); None when it is one."""
+    try:
+        regular_file(path, what=what, limit=limit, shown=str(path))
+    except DataFileError as error:
+        return error.message.removeprefix(f"{path}: ")
+    return None
 
 
 def read_bounded(path: Path | str, *, what: str = "file", limit: int, shown: str | None = None) -> bytes:
@@ -69,7 +83,7 @@ def read_bounded(path: Path | str, *, what: str = "file", limit: int, shown: str
     with os.fdopen(fd, "rb") as stream:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # replaced since the check
-            raise _refuse(name, f"is {_kind(info.st_mode)}, not a {what}", what)
+            raise _refuse(name, f"is {_kind(info.st_mode)}, not {_a(what)}", what)
         try:
             data = stream.read(limit + 1)
         except OSError as exc:

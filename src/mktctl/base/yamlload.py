@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mktctl.errors import Mark, PlaybookError, Problem
+from mktctl.errors import DataFileError, Mark, PlaybookError, Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000
@@ -56,18 +56,15 @@ class Document:
 
 
 def load_yaml_file(path: Path, *, display: str | None = None) -> Document:
+    """Load a YAML file: a regular file of at most :data:`MAX_FILE_BYTES` (never a device, a FIFO or a
+    folder: see :mod:`mktctl.base.inputs`), UTF-8 with or without a BOM."""
+    from mktctl.base.inputs import read_bounded
+
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _one(Mark(name, 1, 1), f"file is {size} bytes; playbook files are limited to {MAX_FILE_BYTES}")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _one(None, f"{name}: file not found") from None
-    except IsADirectoryError:
-        raise _one(None, f"{name}: is a folder, not a YAML file") from None
-    except PermissionError:
-        raise _one(None, f"{name}: permission denied") from None
+        raw = read_bounded(path, what="YAML file", limit=MAX_FILE_BYTES, shown=name)
+    except DataFileError as error:
+        raise _one(None, error.message) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

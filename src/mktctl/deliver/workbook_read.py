@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.inputs import regular_file
 from mktctl.deliver import layout
 from mktctl.deliver.fields import cell_text
 from mktctl.errors import DataFileError
@@ -96,11 +97,7 @@ def _open(path: Path) -> Any:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if not path.is_file():
-        raise DataFileError(f"{path}: no such file", file=str(path))
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataFileError(f"{path}: {size} bytes is too large for a configuration workbook", file=str(path))
+    regular_file(path, what="workbook", limit=MAX_FILE_BYTES)
     if not zipfile.is_zipfile(path):
         hint = "save it as .xlsx (Excel 2007 or later)" if path.suffix.lower() == ".xls" else None
         raise DataFileError(f"{path}: not an xlsx workbook", file=str(path), hint=hint)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.base.digest import digest
+from mktctl.base.inputs import file_problem
 from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.lead_rules import LeadCleaningSpec
 from mktctl.leads.rules import NO_RULES, CleaningRules
@@ -79,8 +80,8 @@ class Imports(Kind[Import]):
             path = (playbook.root / value).resolve()
             if Path(value).is_absolute() or not path.is_relative_to(playbook.root):
                 yield Finding((field,), f"{field} {value!r} must be inside the playbook folder")
-            elif not path.is_file():
-                yield Finding((field,), f"{field} {value!r}: file not found")
+            elif (problem := file_problem(path, what=f"{field} to import" if field == "file" else "mapping file")):
+                yield Finding((field,), f"{field} {value!r}: {problem}")
 
     def settings_state(self, spec: Import) -> dict[str, Any] | None:
         return None  # a job: nothing is kept on the tenant as a setting

@@ -410,9 +410,11 @@ def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options:
 def read_ambiguity_workbook(path: Path) -> pd.DataFrame:
     import pandas as pd
 
+    from mktctl.base.inputs import regular_file
     from mktctl.leads.fields import fold_header
     from mktctl.leads.read import open_source
 
+    regular_file(path, what="ambiguities workbook")
     source = open_source(path, sheet=AMBIGUITY_SHEET if _has_sheet(path) else None, header_row=1)
     folded = [fold_header(h) for h in source.info.headers]
     wanted = {fold_header(h): c for h, c in zip(AMBIGUITY_HEADERS, AMBIGUITY_COLUMNS, strict=True)}

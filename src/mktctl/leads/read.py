@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.inputs import regular_file
 from mktctl.errors import DataFileError
 from mktctl.leads.fields import recognise
 from mktctl.leads.guard import check_rows, check_width, check_workbook
@@ -81,10 +82,7 @@ class Source:
 
 def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> Source:
     path = Path(path)
-    if not path.exists():
-        raise DataFileError(f"{path}: file not found", file=str(path))
-    if not path.is_file():
-        raise DataFileError(f"{path}: not a file", file=str(path))
+    regular_file(path, what="lead file")  # never a device, a FIFO or a folder: they read forever or hang
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
