@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.base.inputs import regular_file
+from mktctl.base.workbook_guard import check_workbook
 from mktctl.errors import DataFileError
 from mktctl.leads.fields import recognise
-from mktctl.leads.guard import check_rows, check_width, check_workbook
+from mktctl.leads.guard import check_rows, check_width, lead_workbooks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,7 +81,10 @@ class Source:
         yield from self._reader(rows)
 
 
-def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> Source:
+def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None,
+                prefer_sheet: str | None = None) -> Source:
+    """Open a lead file for reading in chunks; ``prefer_sheet`` is read when the workbook has a sheet of that
+    name (else the sheet is found as without it)."""
     path = Path(path)
     regular_file(path, what="lead file")  # never a device, a FIFO or a folder: they read forever or hang
     try:
@@ -92,7 +96,7 @@ def open_source(path: Path, *, sheet: str | None = None, header_row: int | None 
         raise DataFileError(f"{path}: the file is empty", file=str(path))
     if head.startswith(_XLSX_MAGIC) or head.startswith(_OLE_MAGIC) or path.suffix.lower() == ".ods":
         return _open_workbook(path, sheet, header_row, "xls" if head.startswith(_OLE_MAGIC) else
-                              "ods" if path.suffix.lower() == ".ods" else "xlsx")
+                              "ods" if path.suffix.lower() == ".ods" else "xlsx", prefer_sheet)
     if sheet:
         raise DataFileError(f"{path}: --sheet {sheet!r} was given but the file is a CSV file", file=str(path),
                             hint="leave out --sheet for CSV files")
@@ -297,10 +301,11 @@ def _chunk(tables: list[Any], numbers: list[Any]) -> Chunk:
 # ---- workbooks -------------------------------------------------------------------------------------
 
 
-def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: str) -> Source:
+def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: str,
+                   prefer_sheet: str | None = None) -> Source:
     from python_calamine import CalamineError, CalamineWorkbook
 
-    check_workbook(path, kind)
+    check_workbook(path, kind, lead_workbooks())
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
@@ -314,6 +319,8 @@ def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: 
 
         raise DataFileError(f"{path}: no sheet named {sheet!r}", file=str(path),
                             hint=did_you_mean(sheet, names) or f"its sheets are: {', '.join(names)}")
+    if sheet is None and prefer_sheet in names:
+        sheet = prefer_sheet
     candidates = [sheet] if sheet else names
     chosen: tuple[str, Any, list[list[Any]], int] | None = None
     best_score = -1
