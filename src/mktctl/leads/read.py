@@ -11,7 +11,8 @@ in Excel).
 * CSV encodings: a BOM says UTF-8 or UTF-16; otherwise the whole file must decode as UTF-8, or else
   as GB18030 (a superset of GBK and GB2312), or it is refused.
 * CSV files stream through pyarrow's reader (bounded memory); a row with too few or too many cells is
-  padded or cut, never dropped.
+  padded or cut, never dropped; a quote left open (which would make the rest of the file one cell) is refused
+  first, naming its line (:mod:`mktctl.leads.quotes`).
 * xlsx and xls go through python-calamine; cells typed by Excel become text as Excel shows them
   (``13912345678`` not ``13912345678.0``, dates as ``2024-05-01 10:30:00``).
 * The header row is the first of the first 30 rows with the most recognised headers; a title row
@@ -34,6 +35,7 @@ from mktctl.base.workbook_guard import check_workbook
 from mktctl.errors import DataFileError
 from mktctl.leads.fields import recognise
 from mktctl.leads.guard import check_rows, check_width, lead_workbooks
+from mktctl.leads.quotes import check_quotes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -157,6 +159,7 @@ def _open_csv(path: Path, header_row: int | None) -> Source:
         head_text = handle.read(_HEAD_CHARS)
     lines = head_text.splitlines()
     delimiter = _sniff_delimiter(lines)
+    check_quotes(path, encoding, delimiter)  # a quote left open would swallow the rest of the file into one cell
     reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter)  # \r alone ends a line too
     records: list[list[str]] = []
     ends: list[int] = []  # physical lines read up to the end of each record (a quoted cell may span lines)
