@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.served import served_sandbox, served_sandbox_factory  # noqa: F401
 from tests.migrate.makers import PLAYBOOK, hubspot_folder
 
 NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
