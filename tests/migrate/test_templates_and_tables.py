@@ -70,7 +70,8 @@ def test_table_entries_the_playbook_does_not_have_are_errors_at_their_position(t
         f"{path}:2:32: values.lifecycle_stages.Customer: '稳定' is not a lifecycle stage of the playbook "
         "(did you mean '稳定期'?)",
         f"{path}:3:17: values.tiers.Gold: '白金' is not a member tier of the playbook (known: 金卡会员)",
-        f"{path}:4:25: values.behaviours.Webinar: '看直播' is not a behaviour of the platform (known: 打开邮件, 提交表单)",
+        f"{path}:4:25: values.behaviours.Webinar: '看直播' is not a behaviour of the platform "
+        "(known: 打开邮件, 提交表单)",
         f"{path}:5:15: values.tags.VIP: write the tag as 组:值 (e.g. 客户等级:VIP), not 'VIP'",
     ]
 
