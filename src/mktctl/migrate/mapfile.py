@@ -131,7 +131,7 @@ def load_map(path: Path) -> MigrationMap:
     links = _links(data.get("links"), document, problems)
     default_tag_group = _text(data, "default_tag_group", document, problems)
     if problems:
-        raise PlaybookError(problems)
+        raise PlaybookError(sorted(problems, key=lambda p: (p.mark.line, p.mark.column) if p.mark else (0, 0)))
     return MigrationMap(preset=preset, system=system, entities=entities, values=values, value_marks=value_marks,
                         default_tag_group=default_tag_group,
                         scores=str(scores), source_id_field=source_id_field, links=links, file=str(path), marks=marks)

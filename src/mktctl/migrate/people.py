@@ -58,7 +58,7 @@ def stage(table: EntityTable, work_dir: Path, times: pd.Series) -> Staged:
     values = {key: table.column(key) for key in STAGED_HEADERS}
     values["name"] = full_names(table)
     values["create_time"] = times
-    path = work_dir / "people-staged.csv"
+    path = work_dir / f"{table.path.stem}.csv"  # the export's name: people/summary.json and reports show it
     width = len(STAGED_HEADERS)
     blank = [""] * width
     with path.open("w", encoding="utf-8", newline="") as handle:
