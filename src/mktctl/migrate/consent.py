@@ -99,11 +99,11 @@ def person_index(people: EntityTable | None, statuses: pd.DataFrame | None) -> P
     index = PersonIndex()
     if people is None or statuses is None:
         return index
-    by_row = statuses.set_index("source_row")
+    emails = dict(zip(statuses["source_row"].tolist(), statuses["email"].astype("str").tolist(), strict=True))
+    mobiles = dict(zip(statuses["source_row"].tolist(), statuses["mobile_e164"].astype("str").tolist(), strict=True))
     ids = people.column("source_id").str.strip().tolist()
     for row, source_id in zip(people.rows, ids, strict=True):
-        email = str(by_row.at[row, "email"]) if row in by_row.index else ""
-        mobile = str(by_row.at[row, "mobile_e164"]) if row in by_row.index else ""
+        email, mobile = emails.get(row, ""), mobiles.get(row, "")
         index.emails[row], index.mobiles[row], index.source_ids[row] = email, mobile, source_id
         for table, value in ((index.by_id, source_id), (index.by_email, email), (index.by_mobile, mobile)):
             if value:

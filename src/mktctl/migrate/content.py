@@ -129,7 +129,9 @@ def build(table: EntityTable, folder: Path, mapping: MigrationMap, out_dir: Path
                      if str(v).strip()})
         if not extension:
             where = TEMPLATE_MENU if kind == "email_template" else CONTENT_MENU
-            saved = f"content/{_file_name(key, path.suffix)}" if rewritten is not None else file_name or url
+            saved = file_name or url
+            if rewritten is not None and path is not None:
+                saved = f"content/{_file_name(key, path.suffix)}"
             _set(entry, "skipped", "manual_upload", f"upload {saved} in {where}")
             run.manual.append({"entity": "content", "where": where, "step": f"upload {title} ({kind}): {saved}"})
             continue

@@ -16,7 +16,7 @@ The invariant of each entity: source = migrated + rejected + duplicate + skipped
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +56,7 @@ class EntityReport:
         return {"file": self.file, "counts": self.counts, "reasons": self.reasons, **self.facts}
 
 
-def report_frame(rows: list[Mapping[str, Any]], columns: tuple[str, ...] = ()) -> pd.DataFrame:
+def report_frame(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """A report frame from row dicts: every value text, the base columns first, ``source_row`` an integer."""
     import pandas as pd
 

@@ -87,10 +87,10 @@ def prepare(playbook: Playbook, mapping: MigrationMap, source: Path, work_dir: P
     tables = {entity: read_entity(path, entity, mapping) for entity, path in find_files(source, mapping).items()}
     times: dict[str, pd.Series] = {}
     invalid: dict[str, int] = {}
-    for entity, table in tables.items():
+    for entity, read in tables.items():
         name = DATE_FIELDS.get(entity)
         if name:
-            parsed, bad = parse_dates(table.column(name))
+            parsed, bad = parse_dates(read.column(name))
             times[entity], invalid[entity] = parsed, int(bad.sum())
     ready = Prepared(playbook=playbook, mapping=mapping, vocab=vocab, translator=Translator(mapping, vocab),
                      score_mode=score_mode, tables=tables, times=times, invalid_dates=invalid)

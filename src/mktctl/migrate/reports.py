@@ -79,19 +79,19 @@ def _file(ready: Prepared, entity: str) -> str | None:
 
 def _people(ready: Prepared, applied: Applied, dry_run: bool) -> Any:
     assert ready.statuses is not None and ready.people is not None
-    statuses = ready.statuses.set_index("source_row")
-    outcomes = applied.outcomes.set_index("source_row") if applied.outcomes is not None else None
+    checks = {int(r["source_row"]): r for r in ready.statuses.to_dict("records")}
+    outcomes = ({int(r["source_row"]): r for r in applied.outcomes.to_dict("records")}
+                if applied.outcomes is not None else None)
     ids = dict(zip(ready.people.rows, ready.people.column("source_id").str.strip().tolist(), strict=True))
     owners = dict(zip(ready.people.rows, ready.people.column("owner").tolist(), strict=True))
     rows = []
     for row in ready.people.rows:
-        check = statuses.loc[row]
+        check = checks[row]
         status = {"accepted": "migrated", "duplicate": "duplicate", "rejected": "rejected"}[str(check["status"])]
         reason, detail = str(check["reason"]), ""
         survivor = ready.survivor_of.get(row)
-        target = applied.lead_of_row.get(row, "")
-        if outcomes is not None and row in outcomes.index and status == "migrated":
-            outcome = outcomes.loc[row]
+        if outcomes is not None and row in outcomes and status == "migrated":
+            outcome = outcomes[row]
             detail = str(outcome["outcome"])
             if detail not in ("created", "updated", "unchanged"):
                 status, reason, detail = "failed", detail or "not_attempted", str(outcome["error"])
@@ -99,10 +99,11 @@ def _people(ready: Prepared, applied: Applied, dry_run: bool) -> Any:
             status, reason = "failed", "not_attempted"
         old = ready.old_scores.by_person.get(survivor) if survivor is not None else None
         new = applied.new_scores.get(survivor) if survivor is not None else None
-        rows.append({"source_row": row, "status": status, "reason": reason, "target": target, "detail": detail,
-                     "source_id": ids.get(row, ""), "duplicate_of": str(check["duplicate_of"] or "")
-                     if status == "duplicate" else "", "mobile_e164": str(check["mobile_e164"]),
-                     "email": str(check["email"]), "old_owner": owners.get(row, ""),
+        rows.append({"source_row": row, "status": status, "reason": reason, "target": applied.lead_of_row.get(row, ""),
+                     "detail": detail, "source_id": ids.get(row, ""),
+                     "duplicate_of": str(check["duplicate_of"] or "") if status == "duplicate" else "",
+                     "mobile_e164": str(check["mobile_e164"]), "email": str(check["email"]),
+                     "old_owner": owners.get(row, ""),
                      "lifecycle_stage": ";".join(ready.stages.values.get(survivor, [])) if survivor else "",
                      "tags": ";".join(ready.tags.values.get(survivor, [])) if survivor else "",
                      "old_score": "" if old is None else f"{old:g}", "new_score": "" if new is None else str(new)})

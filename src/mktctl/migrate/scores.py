@@ -125,10 +125,10 @@ def _moment(text: str) -> dt.datetime | None:
 def distribution(values: list[float]) -> dict[str, Any]:
     """Counts per bin (``<0``, ``0``, ``1-9``, ``10-19`` ... ``100+``) and min, median, mean and max."""
     bins: dict[str, int] = {"<0": sum(1 for v in values if v < 0)}
-    edges = [*BINS, None]
-    for low, high in itertools.pairwise(edges):
-        label = f"{low}+" if high is None else (str(low) if high - low == 1 else f"{low}-{high - 1}")
-        bins[label] = sum(1 for v in values if v >= low and (high is None or v < high))
+    for low, high in itertools.pairwise(BINS):
+        label = str(low) if high - low == 1 else f"{low}-{high - 1}"
+        bins[label] = sum(1 for v in values if low <= v < high)
+    bins[f"{BINS[-1]}+"] = sum(1 for v in values if v >= BINS[-1])
     stats: dict[str, Any] = {"count": len(values)}
     if values:
         stats.update(min=min(values), median=statistics.median(values), mean=round(statistics.fmean(values), 1),

@@ -29,7 +29,7 @@ class PageData(BaseModel):
 
 
 class PageRequest(Identity):
-    data: PageData = Field(default_factory=PageData)
+    data: PageData = Field(default_factory=lambda: PageData(offset=0, limit=100))
 
 
 def parameter_error(message: str, description: str = "参数错误") -> p.SandboxError:
