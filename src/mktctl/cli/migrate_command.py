@@ -147,7 +147,7 @@ def _render(st: State, result: MigrationResult) -> None:
                                                                    " (add them with --write-playbook)"))
     _render_consent(st, summary)
     scores = summary["scores"]
-    if scores["new"] is not None:
+    if scores["new"] is not None and (scores["new"]["count"] or scores["old"]["count"]):
         st.out.print(f"scores: old median {scores['old'].get('median', '-')}, new ({_escape(scores['model'])}) "
                      f"median {scores['new'].get('median', '-')} (distributions in summary.json)")
     if summary["members"] and "points_tenant" in summary["members"]:
