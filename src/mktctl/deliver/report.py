@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.deliver import charts, i18n, imports_summary, layout, report_text
+from mktctl.deliver import charts, i18n, imports_summary, layout, migration_report, report_text
 from mktctl.errors import MktctlError
 from mktctl.kinds import guide
 
@@ -109,6 +109,7 @@ class Report:
     issues: list[tuple[str, str]] = field(default_factory=list)  # (severity, text)
     checklist: list[tuple[str, list[CheckItem]]] = field(default_factory=list)
     personal_data: bool = False
+    migration: migration_report.MigrationSection | None = None
 
 
 def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_at: str, generator: str,
@@ -125,6 +126,7 @@ def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_a
     _manual(report, playbook, tenant_ledger)
     _runs(report, state_dir(playbook.root), fingerprint)
     _imports(report, [state_dir(playbook.root), *(imports or [])])
+    _migration(report, state_dir(playbook.root), list(imports or []))
     _issues(report, statuses, warnings)
     _cards(report, statuses)
     _checklist(report, playbook, statuses)
@@ -303,6 +305,8 @@ def _imports(report: Report, roots: list[Path]) -> None:
     t = report.t
     base = roots[0] if roots else None
     for path in imports_summary.find(roots):
+        if migration_report.is_migration_summary(path):
+            continue  # a migration's own summary: its section is _migration's
         summary, skipped = imports_summary.read(path, base)
         if summary is None:
             if skipped and path.name == "summary.json":
@@ -319,6 +323,14 @@ def _imports(report: Report, roots: list[Path]) -> None:
                               ) if summary.reasons else None
         counts = [(t[f"count.{k}"], summary.counts[k]) for k in imports_summary.KEYS if k in summary.counts]
         report.imports.append(ImportRow(summary.name, counts, rows_chart, outcomes, reasons, summary.problems))
+
+
+def _migration(report: Report, state: Path, roots: list[Path]) -> None:
+    """The section of a replacement migration (``mktctl migrate``), when one ran."""
+    summary = migration_report.find(state, roots)
+    if summary is not None:
+        report.migration = migration_report.section(summary, report.lang)
+        report.issues.extend(report.migration.issues)
 
 
 # ---- issues, cards, checklist -----------------------------------------------------------------------
