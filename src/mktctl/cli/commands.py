@@ -35,6 +35,7 @@ def register(app: typer.Typer, argv: Sequence[str] | None = None) -> None:
     checklist.register(app)
     report.register(app)
     migrate_command.register(app)
+    app.command("validate-files")(importlib.import_module("mktctl.cli.validate_files").validate_files)
     app.command("completion")(completion.completion)
     wanted = requested_command(argv)
     for name, (module, _help) in GROUPS.items():

@@ -49,3 +49,10 @@ def playbooks_below(folder: Path, *, depth: int = 3) -> Iterator[Path]:
         return
     for child in children:
         yield from playbooks_below(Path(child), depth=depth - 1)
+
+
+def overlays(folder: Path) -> list[str]:
+    """The names of the playbook's environment overlays (``envs/NAME.yaml``), in name order."""
+    from mktctl.playbook.load import ENV_FOLDER
+
+    return sorted(path.stem for path in (folder / ENV_FOLDER).glob("*.yaml") if path.is_file())
