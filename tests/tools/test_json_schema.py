@@ -94,6 +94,18 @@ def test_a_department_inside_a_tree_takes_its_parent_from_the_tree() -> None:
     assert errors == ["$.departments[0].children[0]: Additional properties are not allowed ('parent' was unexpected)"]
 
 
+def test_a_reference_stands_where_a_number_a_yes_no_or_a_choice_is_expected_as_mktctl_allows() -> None:
+    validator = jsonschema.Draft7Validator(playbook_schema())
+    referenced = {"lifecycle_stages": [{"name": "新线索", "order": "${var.first}"}],
+                  "roles": [{"name": "市场经理", "data_scope": "${var.scope}", "permissions": {"leads": ["view"]}}],
+                  "tags": [{"name": "行业", "multiple": "${var.multiple}", "values": ["制造业"]}]}
+    wrong = {"lifecycle_stages": [{"name": "新线索", "order": "first"}], "language": "${var.language}"}
+
+    assert [error.message for error in validator.iter_errors(referenced)] == []
+    assert sorted(error.json_path for error in validator.iter_errors(wrong)) == [
+        "$.language", "$.lifecycle_stages[0].order"]  # language is read before variables are
+
+
 _NEWER_KEYWORDS = {"prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentSchemas",
                    "dependentRequired", "$dynamicRef", "$dynamicAnchor", "$anchor", "$recursiveRef"}
 

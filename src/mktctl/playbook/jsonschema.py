@@ -35,7 +35,7 @@ def item_schema(kind: Kind[Any]) -> dict[str, Any]:
 
 def kind_schema(kind: Kind[Any]) -> dict[str, Any]:
     """The JSON Schema of one kind's section: its item, or a list of items."""
-    item = item_schema(kind)
+    item = _references_allowed(item_schema(kind))
     definitions = item.pop("$defs", {})
     body = item if kind.singleton else {"type": "array", "items": item}
     return _document({"title": f"{kind.name}: {kind.summary}", **body}, definitions)
@@ -60,7 +60,7 @@ def playbook_schema() -> dict[str, Any]:
                     "description": "files to include, relative to this file, inside the playbook folder"},
     }
     for kind in KINDS:
-        item = item_schema(kind)
+        item = _references_allowed(item_schema(kind))
         for name, definition in item.pop("$defs", {}).items():
             definitions[name] = definition
         item["description"] = f"{kind.title}: {kind.summary} (guide {kind.guide})"
@@ -79,6 +79,25 @@ def _document(body: dict[str, Any], definitions: dict[str, Any]) -> dict[str, An
         document["$defs"] = definitions
     converted: dict[str, Any] = _draft7(document)
     return converted
+
+
+REFERENCE = {"type": "string", "pattern": r"^\$\{[^}]+\}$",
+             "description": "a reference: ${var.NAME}, ${env:NAME} or ${keyring:SERVICE:NAME}"}
+_ANNOTATIONS = ("title", "description", "default", "examples")
+
+
+def _references_allowed(node: Any) -> Any:
+    """In a kind's items, a value that is only a reference (``${var.limit}``) takes the type of what it refers
+    to: where a number, a yes/no or a choice is expected, the schema accepts a reference too, as mktctl does."""
+    if isinstance(node, list):
+        return [_references_allowed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _references_allowed(value) for key, value in node.items()}
+    if result.get("type") in ("integer", "number", "boolean") or "enum" in result:
+        annotations = {key: result.pop(key) for key in _ANNOTATIONS if key in result}
+        return {**annotations, "anyOf": [result, REFERENCE]}
+    return result
 
 
 def _draft7(node: Any) -> Any:
