@@ -51,6 +51,18 @@ def test_the_hook_definitions_are_a_valid_pre_commit_manifest(tmp_path: Path) ->
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_the_readme_shows_the_hook_and_the_hook_runs_a_mktctl_command() -> None:
+    from mktctl.base.yamlload import load_yaml_file
+    from mktctl.cli.main import main
+
+    (hook,) = load_yaml_file(HOOKS).data
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+
+    assert hook["id"] == "mktctl-validate" and f"- id: {hook['id']}" in readme
+    assert hook["entry"] == "mktctl validate-files" and hook["require_serial"] is True
+    assert main(["validate-files", "--help"]) == 0
+
+
 @pytest.mark.slow
 def test_a_good_playbook_commits_and_a_broken_one_is_refused_with_its_position(tmp_path: Path) -> None:
     env = git_env(tmp_path)
