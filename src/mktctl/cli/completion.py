@@ -3,8 +3,9 @@ and the completers of playbook folders, kind names and manual step ids.
 
 The shell runs ``mktctl`` with ``_MKTCTL_COMPLETE=complete_SHELL`` and the words typed so far in its
 environment (typer's protocol: ``COMP_WORDS``/``COMP_CWORD`` for bash, ``_TYPER_COMPLETE_ARGS`` for zsh and
-fish). :func:`command_line` gives those words to the lazy command-group loader (cli/commands.py), so that a
-group's own commands and options complete too. Completers read only local files: never a tenant.
+fish). :func:`command_line` registers typer's completion classes and gives those words to the lazy
+command-group loader (cli/commands.py), so that a group's own commands and options complete too. Completers
+read only local files: never a tenant.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def command_line() -> list[str] | None:
     registered on the way). None on an ordinary run."""
     if not os.environ.get(COMPLETE_VAR):
         return None
-    from typer.completion import completion_init
+    from typer._completion_classes import completion_init
 
     completion_init()
     typed = os.environ.get("COMP_WORDS", os.environ.get("_TYPER_COMPLETE_ARGS", ""))  # bash, or zsh and fish
@@ -125,7 +126,10 @@ def completion(
 
 
 def completion_script(shell: Shell) -> str:
-    from typer.completion import completion_init, get_completion_script
+    """typer's own script for ``shell`` (typer makes it public only through ``--install-completion``, which
+    this app leaves out to start fast); the tests run it, so a typer that changes it is noticed."""
+    from typer._completion_classes import completion_init
+    from typer._completion_shared import get_completion_script
 
     completion_init()
     return str(get_completion_script(prog_name=PROG, complete_var=COMPLETE_VAR, shell=shell.value))
