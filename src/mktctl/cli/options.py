@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mktctl.cli.completion import complete_playbook_folder
+from mktctl.cli.completers import complete_playbook_folder
 from mktctl.errors import SettingsError
 
 

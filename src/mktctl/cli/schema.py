@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mktctl.cli import options
-from mktctl.cli.completion import complete_kind
+from mktctl.cli.completers import complete_kind
 from mktctl.cli.context import state
 from mktctl.cli.options import OutputFormat
 from mktctl.errors import UnknownNameError

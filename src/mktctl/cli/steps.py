@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mktctl.cli import options
-from mktctl.cli.completion import complete_step
+from mktctl.cli.completers import complete_step
 from mktctl.cli.context import open_playbook_session, state
 from mktctl.cli.options import OutputFormat
 
