@@ -59,8 +59,10 @@ def _load(st: State, folder: Path, env: str | None, *, strict: bool, shown: str)
     try:
         playbook, warnings = load_playbook(folder, env=env, strict=strict)
     except PlaybookError as error:
+        from rich.markup import escape
+
         print_problems(st, error.problems, tally=True)
-        st.err.print(f"[red]✗[/red] {shown}{f' --env {env}' if env else ''}: not valid")
+        st.err.print(f"[red]✗[/red] {shown}{f' --env {escape(env)}' if env else ''}: not valid")
         return None
     print_problems(st, warnings)
     return playbook
