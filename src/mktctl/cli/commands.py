@@ -28,13 +28,15 @@ def group_app(name: str) -> typer.Typer:
 
 
 def register(app: typer.Typer, argv: Sequence[str] | None = None) -> None:
-    from mktctl.cli import checklist, migrate_command, playbook_commands, report
+    from mktctl.cli import checklist, completion, migrate_command, playbook_commands, report
 
     playbook_commands.register(app)
     app.command("test")(importlib.import_module("mktctl.cli.test_command").test)
     checklist.register(app)
     report.register(app)
     migrate_command.register(app)
+    app.command("validate-files")(importlib.import_module("mktctl.cli.validate_files").validate_files)
+    app.command("completion")(completion.completion)
     wanted = requested_command(argv)
     for name, (module, _help) in GROUPS.items():
         if argv is None or wanted == name:

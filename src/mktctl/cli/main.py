@@ -19,7 +19,7 @@ from mktctl.errors import MktctlError
 
 def build_app(argv: list[str] | None = None) -> typer.Typer:
     """The ``mktctl`` app; with ``argv``, only the command group it asks for is loaded (see cli/commands.py)."""
-    from mktctl.cli import commands
+    from mktctl.cli import commands, completion
 
     app = typer.Typer(
         name="mktctl",
@@ -31,7 +31,8 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_globals)
-    commands.register(app, argv)
+    typed = None if argv else completion.command_line()  # a shell asking for completions: the words typed
+    commands.register(app, argv if typed is None else typed)
     return app
 
 

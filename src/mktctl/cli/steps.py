@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mktctl.cli import options
+from mktctl.cli.completers import complete_step
 from mktctl.cli.context import open_playbook_session, state
 from mktctl.cli.options import OutputFormat
 
@@ -92,7 +93,8 @@ def _qr(st: State, url: str) -> None:
 def confirm(
     ctx: typer.Context,
     step: Annotated[list[str] | None, typer.Argument(
-        help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).", show_default=False)] = None,
+        help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).", show_default=False,
+        autocompletion=complete_step)] = None,
     directory: options.DirOption = None,
     all_pending: Annotated[bool, typer.Option("--all-pending", help="Confirm every pending step at once.")] = False,
     by: Annotated[str | None, typer.Option("--by", help="Who did it (default: your login name).")] = None,
