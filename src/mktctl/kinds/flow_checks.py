@@ -93,6 +93,6 @@ def template_findings(flow: Any, playbook: Playbook) -> Iterator[Finding]:
 
 
 def sent_sms_templates(playbook: Playbook) -> set[str]:
-    """The SMS templates some active nurture flow sends."""
-    return {step.template for flow in playbook.of("nurture_flows") if flow.spec.active for step in flow.spec.steps
+    """The SMS templates some nurture flow sends (an inactive one too: it may be switched on)."""
+    return {step.template for flow in playbook.of("nurture_flows") for step in flow.spec.steps
             if step.type == "发送短信" and step.template}
