@@ -1,10 +1,12 @@
 """The delivery report: what was configured, the manual steps and who confirmed them, the apply history,
-import results with counts and charts, open issues and the checklist of guide section 3.
+import results with counts and charts, open issues, the outcome of ``mktctl test`` and the checklist of
+guide section 3.
 
-It is made from files only (the playbook, the ledger ``mktctl.lock.yaml``, the journal and the imports'
-``summary.json``), never from a tenant, and rendered by jinja2 templates of the package
-(``mktctl/templates/report/``) in a sandboxed environment with autoescaping: one self-contained HTML file
-(inline CSS and SVG, a content security policy that allows nothing external) or Markdown.
+It is made from files only (the playbook, the ledger ``mktctl.lock.yaml``, the journal, the imports'
+``summary.json`` and the kept outcome of ``mktctl test``), never from a tenant, and rendered by jinja2
+templates of the package (``mktctl/templates/report/``) in a sandboxed environment with autoescaping: one
+self-contained HTML file (inline CSS and SVG, a content security policy that allows nothing external) or
+Markdown.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.deliver import charts, i18n, imports_summary, layout, migration_report, report_text
+from mktctl.deliver import charts, i18n, imports_summary, layout, migration_report, report_text, test_results
 from mktctl.errors import MktctlError
 from mktctl.kinds import guide
 
@@ -110,6 +112,7 @@ class Report:
     checklist: list[tuple[str, list[CheckItem]]] = field(default_factory=list)
     personal_data: bool = False
     migration: migration_report.MigrationSection | None = None
+    tests: test_results.TestResults = field(default_factory=lambda: test_results.TestResults("no_tests"))
 
 
 def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_at: str, generator: str,
@@ -127,6 +130,8 @@ def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_a
     _runs(report, state_dir(playbook.root), fingerprint)
     _imports(report, [state_dir(playbook.root), *(imports or [])])
     _migration(report, state_dir(playbook.root), list(imports or []))
+    report.tests = test_results.read_test_results(playbook.root, report.digest)
+    report.issues.extend(test_results.report_issues(report.tests, t))
     _issues(report, statuses, warnings)
     _cards(report, statuses)
     _checklist(report, playbook, statuses)
@@ -396,13 +401,15 @@ def _checklist(report: Report, playbook: Playbook, statuses: dict[str, str]) -> 
     manual_done = all(m.status == "confirmed" for m in report.manual)
     failed = [row for row in report.imports if dict(row.counts).get(t["count.failed"])]
     tests = [CheckItem(t["check.validates"], "done"),
+             CheckItem(t["check.tests"], test_results.check_status(report.tests)),
              CheckItem(t["check.applied"], "done" if all_applied else "open"),
              CheckItem(t["check.manual"], "done" if manual_done else "open"),
              CheckItem(t["check.imports"], "na" if not report.imports else ("open" if failed else "done"))]
     present = {guide.family_of(r.kind.guide) for r in playbook.resources}
     for family in ("2.1", "2.2", "2.4", "2.5", "2.6", "2.7", "2.8"):
-        if family in present:
-            tests.append(CheckItem(t[f"check.{family}"], "check"))
+        if family in present:  # 2.2 and 2.7 are the rules that `mktctl test` runs
+            proven = family in ("2.2", "2.7") and report.tests.state == "passed"
+            tests.append(CheckItem(t[f"check.{family}"], "done" if proven else "check"))
     training = [CheckItem(t[key], "check") for key in ("check.train.marketing", "check.train.sales",
                                                          "check.train.admin")]
     delivery = [CheckItem(t["check.signed"].format(digest=report.digest), "check"),

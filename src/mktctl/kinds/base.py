@@ -157,6 +157,8 @@ class Kind(Generic[S]):
     labels: ClassVar[Mapping[str, Mapping[str, str]]] = {}
     tree_parent: ClassVar[str | None] = None  # the field naming an item's parent: workbooks indent by depth
     matrix: ClassVar[Matrix | None] = None  # a field shown as a grid on a sheet of its own
+    # its behaviour is run by the rules engine, so `mktctl test` proves its acceptance tests (the checklist)
+    rules_tested: ClassVar[bool] = False
 
     # ---- playbook side ----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, Kind, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import SettingsKind, duplicates
 
 DEFAULT_OBJECTS: dict[str, str] = {"客户": "AccountObj", "联系人": "ContactObj", "销售线索": "LeadsObj",
@@ -103,6 +103,7 @@ class IdentityRulesKind(SettingsKind[IdentityRules]):
     summary = "OneID: the keys that merge one person's records across objects, and which record wins"
     guide = "2.7"
     model = IdentityRules
+    rules_tested = True
     singleton = True
     depends_on = ("marketing_objects", "wechat_open_platform")
     menu_path = "营销通 > 系统设置 > 营销用户设置 > 用户身份统一"
@@ -123,6 +124,11 @@ class IdentityRulesKind(SettingsKind[IdentityRules]):
             yield Finding(("merge_keys", spec.merge_keys.index("微信UnionID")),
                           "微信UnionID exists only once the 公众号 and 小程序 are bound to the client's WeChat open "
                           "platform (declare wechat_open_platform:)", severity="warning")
+
+    def acceptance_tests(self, spec: IdentityRules, key: str) -> list[tuple[str, str]]:
+        keys = "、".join(spec.merge_keys)
+        return [(f"同一{keys}的两条测试记录" + ("合并为一个营销用户" if spec.auto_merge else "列为待合并")
+                 + f", 字段按{spec.on_conflict}保留", CONSULTANT)]
 
     def example(self) -> Any:
         return {"merge_keys": ["手机号", "微信UnionID", "邮箱"], "master_priority": ["客户", "联系人", "销售线索"],
