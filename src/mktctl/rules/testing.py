@@ -187,13 +187,12 @@ def timelines(report: TestReport, person: str) -> list[tuple[TestResult, list[Da
 def record(directory: Path, report: TestReport, when: str) -> Path:
     """Keep the outcome for the playbook's digest in ``DIR/.mktctl/test-results.json`` (for the checklist and
     the delivery report): when, digest, counts, and each test's name, file and result."""
-    import json
-
     from mktctl.base.files import write_atomic
+    from mktctl.secrets import redacted_json
 
     target = directory / ".mktctl" / "test-results.json"
     summary = {"when": when, "digest": report.digest, "passed": report.passed, **report.counts,
                "tests": [{"name": r.case.name, "file": r.case.file, "passed": r.passed} for r in report.results]}
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(target, redacted_json(summary, ensure_ascii=False, indent=2) + "\n")
     return target
