@@ -2,7 +2,9 @@
 every resolved secret value out of what mktctl prints and writes.
 
 * **References.** A secret is given by reference and resolved once, by :func:`resolve`, which registers the
-  value (with the reference it came from) with the process-wide :data:`REDACTOR`.
+  value (with the reference it came from) with the process-wide :data:`REDACTOR`. A value shorter than
+  :data:`MIN_SECRET_LENGTH` characters is refused: it could not be told apart from ordinary text, so it could
+  be neither redacted nor kept out of output reliably.
 * **Redaction.** :meth:`Redactor.redact` replaces a secret in *every form a writer may have given it*: as it
   is, and HTML/XML-escaped, JSON- and Python-escaped (``\\"``, ``\\u00e9``), URL-encoded, with doubled quotes
   (CSV, YAML), backslash-escaped (Markdown, rich markup), as OOXML's ``_x000D_``, and these forms once more
@@ -30,7 +32,9 @@ from typing import Any
 from mktctl.errors import SecretError
 
 REFERENCE = re.compile(r"^\$\{(env|keyring):([^}]+)\}$")
-MIN_SECRET_LENGTH = 4  # shorter values would redact ordinary words
+MIN_SECRET_LENGTH = 4
+"""Shorter secrets are refused: ``***`` in place of every ``a`` or ``12`` would make output unreadable and
+still tell where the secret is."""
 
 
 def is_reference(text: object) -> bool:
@@ -55,7 +59,14 @@ def resolve(reference: str, *, environ: Mapping[str, str] | None = None) -> str:
 
 
 def register(value: str, reference: str | None = None) -> str:
-    """Register ``value`` (from ``reference``, if it came from one) with the redactor and return it."""
+    """Register ``value`` (from ``reference``, if it came from one) with the redactor and return it; a value
+    shorter than :data:`MIN_SECRET_LENGTH` raises :class:`SecretError` (which never shows the value)."""
+    if len(value) < MIN_SECRET_LENGTH:
+        where = f"the secret {reference}" if reference else "a secret"
+        raise SecretError(f"{where} is shorter than {MIN_SECRET_LENGTH} characters ({len(value)}): mktctl refuses "
+                          "it, since it could not keep so short a value out of its output",
+                          hint="use the full credential; a value that short is not a secret (give it as a "
+                               "variable: --var or variables:)")
     REDACTOR.add(value, reference)
     return value
 
@@ -185,7 +196,7 @@ class Redactor:
 
     def add(self, value: str, reference: str | None = None) -> None:
         if not value or len(value) < MIN_SECRET_LENGTH:
-            return
+            return  # refused by register(); a token or code the platform hands out is never this short
         matcher = _Matcher.of(value)
         with self._lock:
             self._matchers.setdefault(value, matcher)
