@@ -3,8 +3,9 @@
 for ``mktctl apply FILE``.
 
 Personal data stays out: the fields a kind lists in ``pii_fields`` (mobiles, emails) are masked unless
-asked for, always in a saved plan, and every secret value this process resolved is redacted from the values
-before they are encoded, and from the text after.
+asked for, always in a saved plan. A value that came from a secret is shown as its reference (``${env:NAME}``,
+see the planner), and every secret value this process resolved is redacted from the values before they
+are encoded, and from the text after.
 """
 
 from __future__ import annotations
