@@ -150,6 +150,9 @@ class Kind(Generic[S]):
     menu_path: ClassVar[str] = ""
     manual_who: ClassVar[str] = "consultant"
     pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
+    # fields that carry a credential (an authorisation link and its code): a tenant export never writes
+    # their value, only a reference to it (``${env:NAME}``)
+    secret_fields: ClassVar[frozenset[str]] = frozenset()
     job: ClassVar[bool] = False  # a job (an import) runs once per digest instead of keeping a state
     # keys the tenant always has (全公司, CRM管理员): a playbook refers to them without declaring them
     builtin_keys: ClassVar[tuple[str, ...]] = ()
