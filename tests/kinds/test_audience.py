@@ -158,7 +158,8 @@ def test_consent_itself_asks_for_a_way_to_unsubscribe(tmp_path) -> None:
           purposes: [{name: 推广, channels: [短信]}]
         """)
     assert problems(tmp_path) == [
-        "mktctl.yaml:4:23: error: consent: privacy_policy_url: String should match pattern '^https?://\\S+$'"]
+        "mktctl.yaml:4:23: error: consent: privacy_policy_url: 'www.example.cn/privacy' is not a web address "
+        "starting with https://"]
 
     write(tmp_path, """\
         consent:

@@ -339,7 +339,7 @@ def _render_examples(st: State, out: Path, show_pii: bool) -> None:
 
     from rich.table import Table
 
-    from mktctl.leads.private import restore
+    from mktctl.leads.cells import restore
 
     path = out / "results.csv"
     if not path.is_file():

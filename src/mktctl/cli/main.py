@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         state.err.print("interrupted")
         code = 130
     except click_exception as error:
-        error.show()
+        from mktctl.cli.context import plain_stream
+
+        error.show(file=plain_stream(sys.stderr))
         code = error.exit_code
     except MktctlError as error:
         from mktctl.cli.problems import print_error

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mktctl.cli import options
-from mktctl.cli.context import State, is_interactive, open_playbook_session, state
+from mktctl.cli.context import State, is_interactive, open_playbook_session, shown, state
 from mktctl.cli.options import OutputFormat
 from mktctl.errors import MktctlError
 
@@ -106,7 +106,7 @@ def apply(
             if not is_interactive():
                 raise MktctlError("refusing to apply without --yes: there is no terminal to confirm on",
                                   hint="review `mktctl plan`, then run `mktctl apply --yes`")
-            if not typer.confirm(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?"):
+            if not typer.confirm(shown(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?")):
                 st.err.print("Nothing applied.")
                 raise typer.Exit(1)
         result = _execute(st, session)

@@ -17,7 +17,7 @@ import typer
 
 from mktctl.cli import options
 from mktctl.cli.commands import group_app
-from mktctl.cli.context import is_interactive, state
+from mktctl.cli.context import is_interactive, shown, state
 from mktctl.cli.options import OutputFormat
 from mktctl.errors import SettingsError
 
@@ -172,7 +172,7 @@ def reset(
         if not is_interactive():
             raise SettingsError(f"refusing to reset the sandbox in {data} without --yes: not on a terminal",
                                 hint="pass --yes to delete every corp, record and setting in it")
-        if not typer.confirm(f"Delete every corp, record and setting in {data}?", default=False):
+        if not typer.confirm(shown(f"Delete every corp, record and setting in {data}?"), default=False):
             st.info("nothing changed")
             raise typer.Exit(1)
     from mktctl.sandbox.store import Store

@@ -77,6 +77,14 @@ def _table(st: State, found: list[Manual]) -> None:
 
 
 def _qr(st: State, url: str) -> None:
+    """The link as a QR code for the admin's phone. A link that holds a secret (from ``${env:...}``) is a QR
+    code on a terminal only: redirected output (a CI log, a file) never gets it, since the code *is* the
+    secret in another encoding."""
+    from mktctl.secrets import REDACTOR
+
+    if REDACTOR.contains(url) and not st.out.is_terminal:
+        st.out.print("    scan: the link holds a secret; run `mktctl steps` on a terminal to see its QR code")
+        return
     try:
         import segno
     except ImportError:  # pragma: no cover - segno is a dependency; a broken install still gets the URL

@@ -15,7 +15,7 @@ assignment, reminders, MQL, OneID, tags, scoring, stages, segments, flows) follo
 ``mktctl test`` kept with the playbook's digest (:mod:`mktctl.deliver.test_results`), and one item says
 how the tests went. :func:`build_checklist` is a pure function of the playbook, the plan and that outcome;
 :func:`open_checklist` opens the tenant to make the plan. Rendered as Markdown or written as an xlsx
-workbook (every text cell a string, never a formula).
+workbook (every text cell a string, never a formula); both are redacted of secrets.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver.test_results import TestResults, read_test_results
 from mktctl.kinds.base import CONSULTANT
+from mktctl.secrets import REDACTOR
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -248,7 +249,7 @@ def to_markdown(checklist: Checklist) -> str:
             out.append(f"| {number} | {_md(item.item)} | {_md(item.guide)} | {item.status} | {_md(item.owner)} | "
                        f"{_md(item.detail)} |")
         out.append("")
-    return "\n".join(out)
+    return REDACTOR.redact("\n".join(out))
 
 
 def _md(text: str) -> str:
@@ -256,34 +257,35 @@ def _md(text: str) -> str:
 
 
 def write_xlsx(checklist: Checklist, out: Path) -> None:
-    """One sheet, one row per item, with a filter; text is always written as text, never as a formula."""
+    """One sheet, one row per item, with a filter; every text cell from
+    :class:`mktctl.leads.cells.TextCells` (text, never a formula; redacted)."""
     import xlsxwriter
 
+    from mktctl.leads.cells import TextCells
+
     lang = _lang(checklist)
-    book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(str(out), TextCells.OPTIONS)
+    cells = TextCells(book)
     try:
         sheet = book.add_worksheet(_TITLE[lang][:31])
-        bold = book.add_format({"bold": True, "font_size": 14})
-        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        text = book.add_format({"text_wrap": True, "valign": "top"})
+        header: dict[str, Any] = {"bold": True, "bg_color": "#DDEBF7", "border": 1}
+        text: dict[str, Any] = {"text_wrap": True, "valign": "top"}
         colours = {"done": "#E2EFDA", "pending": "#FFF2CC", "manual": "#FCE4D6", "failed": "#F4B6B6"}
-        status = {s: book.add_format({"bg_color": c, "valign": "top"}) for s, c in colours.items()}
-        sheet.write_string(0, 0, f"{_TITLE[lang]}: {checklist.playbook}", bold)
-        sheet.write_string(1, 0, f"Tenant: {checklist.tenant} · {checklist.generated_at} · {checklist.summary()}")
+        cells.write(sheet, 0, 0, f"{_TITLE[lang]}: {checklist.playbook}", bold=True, font_size=14)
+        cells.write(sheet, 1, 0, f"Tenant: {checklist.tenant} · {checklist.generated_at} · {checklist.summary()}")
         columns = ("section", *_COLUMNS["zh-CN" if lang == 0 else "en"])
         for col, name in enumerate(columns):
-            sheet.write_string(3, col, name, header)
+            cells.write(sheet, 3, col, name, **header)
         row = 4
         for section in SECTIONS:
             for number, item in enumerate(checklist.section(section), start=1):
-                sheet.write_string(row, 0, _HEADINGS[section][lang], text)
-                sheet.write_number(row, 1, number, text)
+                cells.write(sheet, row, 0, _HEADINGS[section][lang], **text)
+                sheet.write_number(row, 1, number, cells.format(**text))
                 for col, value in enumerate((item.item, item.guide), start=2):
-                    sheet.write_string(row, col, value, text)
-                sheet.write_string(row, 4, item.status, status[item.status])
-                sheet.write_string(row, 5, item.owner, text)
-                sheet.write_string(row, 6, item.detail, text)
+                    cells.write(sheet, row, col, value, **text)
+                cells.write(sheet, row, 4, item.status, bg_color=colours[item.status], valign="top")
+                cells.write(sheet, row, 5, item.owner, **text)
+                cells.write(sheet, row, 6, item.detail, **text)
                 row += 1
         sheet.autofilter(3, 0, max(row - 1, 3), len(columns) - 1)
         sheet.freeze_panes(4, 0)

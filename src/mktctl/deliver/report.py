@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from mktctl.deliver import charts, i18n, imports_summary, layout, migration_report, report_text, test_results
 from mktctl.errors import MktctlError
 from mktctl.kinds import guide
+from mktctl.secrets import mark_references
 
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
@@ -158,8 +159,7 @@ def _pick_tenant(ledger: Any, name: str | None) -> tuple[str | None, TenantLedge
 # ---- what was configured ----------------------------------------------------------------------------
 
 
-def _status(resource: Resource[Any], ledger: TenantLedger | None) -> str:
-    from mktctl.base.digest import digest
+def _status(resource: Resource[Any], ledger: TenantLedger | None, playbook: Playbook) -> str:
     from mktctl.engine.planner import step_id
 
     if ledger is None:
@@ -169,16 +169,17 @@ def _status(resource: Resource[Any], ledger: TenantLedger | None) -> str:
     if kind.has_api:
         entry = ledger.entry(kind.name, key)
         parts.append("not_applied" if entry is None else
-                     "applied" if entry.digest in ("", digest(kind.api_state(spec))) else "changed")
+                     "applied" if entry.digest == "" or playbook.digest_matches(entry.digest, kind.api_state(spec))
+                     else "changed")
     state = kind.settings_state(spec)
     if state is not None:
-        wanted = digest(state)
         entry = ledger.entry(kind.name, key, "settings")
         confirmation = ledger.confirmations.get(step_id(kind.name, key))
         if entry is not None:
-            parts.append("applied" if entry.digest in ("", wanted) else "changed")
+            parts.append("applied" if entry.digest == "" or playbook.digest_matches(entry.digest, state)
+                         else "changed")
         elif confirmation is not None:
-            parts.append("confirmed" if confirmation.digest == wanted else "changed")
+            parts.append("confirmed" if playbook.digest_matches(confirmation.digest, state) else "changed")
         else:
             parts.append("pending" if any(p != "not_applied" for p in parts) else "not_applied")
     for worst in ("not_applied", "changed", "pending"):
@@ -201,9 +202,9 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
             members = playbook.of(kind.name)
             matrix = layout.matrix_of(kind)
             for resource in members[:MAX_ROWS_PER_KIND]:
-                status = _status(resource, ledger)
+                status = _status(resource, ledger, playbook)
                 statuses[resource.address] = status
-                values = resource.spec.model_dump(mode="json")
+                values = mark_references(resource.spec.model_dump(mode="json"), playbook.secrets)
                 values.pop(kind.key_field, None)
                 if matrix is not None:
                     values.pop(matrix.field, None)
@@ -218,7 +219,7 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
                 details = [(label, value) for label, value in flatten_values(shown) if label]
                 rows.append(ItemRow(resource.key, details[:12], status))
             for resource in members[MAX_ROWS_PER_KIND:]:
-                statuses[resource.address] = _status(resource, ledger)
+                statuses[resource.address] = _status(resource, ledger, playbook)
             sections.append(KindSection(kind.name, kind.title, kind.summary, kind.guide, rows,
                                         more=max(0, len(members) - MAX_ROWS_PER_KIND)))
             if matrix is not None:
@@ -260,7 +261,6 @@ def _matrix(kind: Kind[Any], matrix: Matrix, roles: list[Resource[Any]], lang: s
 
 
 def _manual(report: Report, playbook: Playbook, ledger: TenantLedger | None) -> None:
-    from mktctl.base.digest import digest
     from mktctl.engine.planner import step_id
 
     for resource in playbook.resources:
@@ -268,11 +268,11 @@ def _manual(report: Report, playbook: Playbook, ledger: TenantLedger | None) -> 
         state = kind.settings_state(resource.spec)
         if state is None or (ledger is not None and ledger.entry(kind.name, key, "settings") is not None):
             continue  # no settings, or applied through the extension API: not a manual step
-        step = kind.manual_step(key, state)
+        step = kind.manual_step(key, mark_references(state, playbook.secrets))  # shown: a secret as its reference
         sid = step_id(kind.name, key)
         confirmation = ledger.confirmations.get(sid) if ledger is not None else None
         status = "pending" if confirmation is None else (
-            "confirmed" if confirmation.digest == digest(state) else "changed")
+            "confirmed" if playbook.digest_matches(confirmation.digest, state) else "changed")
         report.manual.append(ManualRow(step=sid, where=step.menu_path, who=step.who,
                                        values=[(str(a), str(b)) for a, b in step.values][:12], status=status,
                                        by=confirmation.by if confirmation else "",

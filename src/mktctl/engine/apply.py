@@ -133,6 +133,12 @@ class Executor:
             if owned and entry is None:
                 journal.write("recovered", tenant=self.fingerprint, kind=action.kind, key=action.key,
                               part=action.part, op="create", id=action.remote_id)
+        for action in plan.actions:  # a confirmation recorded with a digest of an older form keeps its word
+            confirmation = self.tenant_ledger.confirmations.get(action.manual.step) if action.manual else None
+            if (action.manual is not None and confirmation is not None and action.manual.status == "confirmed"
+                    and confirmation.digest != action.digest):
+                confirmation.digest = action.digest
+                changed = True
         if changed:
             self.ledger.save()
 

@@ -150,6 +150,9 @@ class Kind(Generic[S]):
     menu_path: ClassVar[str] = ""
     manual_who: ClassVar[str] = "consultant"
     pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
+    # fields that carry a credential (an authorisation link and its code): a tenant export never writes
+    # their value, only a reference to it (``${env:NAME}``)
+    secret_fields: ClassVar[frozenset[str]] = frozenset()
     job: ClassVar[bool] = False  # a job (an import) runs once per digest instead of keeping a state
     # keys the tenant always has (全公司, CRM管理员): a playbook refers to them without declaring them
     builtin_keys: ClassVar[tuple[str, ...]] = ()
@@ -302,6 +305,8 @@ class Playbook:
     files: list[str] = field(default_factory=list)
     env: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    # every value that came from a secret reference -> that reference (``${env:NAME}``)
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
 
     def of(self, kind: str) -> list[Resource[Any]]:
         return [r for r in self.resources if r.kind.name == kind]
@@ -320,6 +325,27 @@ class Playbook:
         return seen
 
     def digest(self) -> str:
+        """The digest of every resource's values, a value from a secret counting as its reference."""
+        from mktctl.base.digest import digest
+        from mktctl.secrets import mark_references
+
+        return digest(mark_references([[r.kind.name, r.key, r.spec.model_dump(mode="json")] for r in self.resources],
+                                      self.secrets))
+
+    def state_digest(self, state: Any) -> str:
+        """The digest of values to apply, as the ledger and plans keep it: a value that came from a secret
+        counts as the reference it came from (``${env:NAME}``), so a committed ledger confirms no guess of a
+        secret, and a change of the reference still changes the digest."""
+        from mktctl.base.digest import digest
+        from mktctl.secrets import mark_references
+
+        return digest(mark_references(state, self.secrets))
+
+    def digest_matches(self, recorded: str, state: Any) -> bool:
+        """Whether a digest the ledger recorded is the digest of ``state``: as :meth:`state_digest` computes
+        it, or as mktctl computed it before secrets were kept out of digests (a ledger written then)."""
         from mktctl.base.digest import digest
 
-        return digest([[r.kind.name, r.key, r.spec.model_dump(mode="json")] for r in self.resources])
+        if recorded == self.state_digest(state):
+            return True
+        return bool(self.secrets) and recorded == digest(state)

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.base.digest import digest
 from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.lead_rules import LeadCleaningSpec
 from mktctl.leads.rules import NO_RULES, CleaningRules
@@ -95,7 +94,7 @@ class Imports(Kind[Import]):
         rules = cleaning_rules(playbook)
         if rules != NO_RULES:  # without lead_cleaning, the digest of an import is what it always was
             inputs["cleaning"] = rules.describe()
-        return digest(inputs)
+        return playbook.state_digest(inputs)
 
     def run(self, tenant: Tenant, spec: Import, playbook: Playbook) -> dict[str, int]:
         """Import the file, cleaned by the playbook's rules; return the outcome counts. Raise ImportFailed when

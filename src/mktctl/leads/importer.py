@@ -155,7 +155,7 @@ def _count_outcomes(outcomes: pd.DataFrame) -> dict[str, int]:
 
 def tenant_identity(tenant: Tenant) -> str:
     """Which tenant (not its state): the journal of one is never applied to another."""
-    where = tenant.settings.url or f"embedded:{tenant.settings.sandbox_data}"
+    where = tenant.settings.shown_url or f"embedded:{tenant.settings.sandbox_data}"
     return hashlib.sha256(f"{where}|{tenant.client.corp_id}".encode()).hexdigest()[:16]
 
 

@@ -29,7 +29,6 @@ Files in ``out_dir``: ``link_results.csv`` (one row per lead and object), ``ambi
 
 from __future__ import annotations
 
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,9 +36,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl import errors as e
+from mktctl.leads.cells import TextCells, neutralise_frame
 from mktctl.leads.match import Existing, find_existing, index_records
-from mktctl.leads.private import neutralise_frame, private_dir, private_file
+from mktctl.leads.private import private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
+from mktctl.secrets import redacted_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -332,23 +333,25 @@ def _write_link_files(out_dir: Path, decided: pd.DataFrame, candidates: pd.DataF
 
 
 def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
-    """The sheet a person decides in: one row per candidate; an ``x`` in 选择 on the right one."""
+    """The sheet a person decides in: one row per candidate; an ``x`` in 选择 on the right one. Every cell
+    is text from :class:`mktctl.leads.cells.TextCells` (formula-safe, redacted)."""
     import xlsxwriter
 
     tmp = private_file(path.with_suffix(".xlsx.tmp"))
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                          "strings_to_urls": False})
-    text = book.add_format({"num_format": "@"})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "num_format": "@"})
-    pick = book.add_format({"num_format": "@", "bg_color": "#FFF2CC"})
+    book = xlsxwriter.Workbook(str(tmp), TextCells.OPTIONS)
+    cells = TextCells(book)
+    text: dict[str, Any] = {"num_format": "@"}
+    head: dict[str, Any] = {"bold": True, "bg_color": "#DDEBF7", "num_format": "@"}
+    pick: dict[str, Any] = {"num_format": "@", "bg_color": "#FFF2CC"}
     sheet = book.add_worksheet(AMBIGUITY_SHEET)
     widths = [14, 26, 12, 24, 16, 24, 12, 26, 24, 24, 24, 24]
     for i, width in enumerate(widths):
-        sheet.set_column(i, i, width, pick if i == 0 else text)
-    sheet.write_row(0, 0, AMBIGUITY_HEADERS, head)
+        sheet.set_column(i, i, width, cells.format(**(pick if i == 0 else text)))
+    for c, header in enumerate(AMBIGUITY_HEADERS):
+        cells.write(sheet, 0, c, header, **head)
     for r, row in enumerate(candidates[list(AMBIGUITY_COLUMNS)].itertuples(index=False), start=1):
         for c, value in enumerate(row):
-            sheet.write_string(r, c, str(value), pick if c == 0 else text)
+            cells.write(sheet, r, c, value, **(pick if c == 0 else text))
     if len(candidates):
         sheet.data_validation(1, 0, len(candidates), 0, {
             "validate": "list", "source": ["x"], "ignore_blank": True,
@@ -365,7 +368,7 @@ def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
         "Put an x in the 'choose' column of the right candidate (one per lead and object; none if none is right),",
         "then run: mktctl leads link --resolve ambiguities.xlsx --out DIR",
     )):
-        guide.write_string(r, 0, line)
+        cells.write(guide, r, 0, line)
     book.close()
     tmp.replace(path)
 
@@ -450,9 +453,9 @@ def _text(value: Any) -> str:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    private_file(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    private_file(path).write_text(redacted_json(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """A result CSV: mode 0600, formula-safe (see :mod:`mktctl.leads.private`)."""
+    """A result CSV: mode 0600, formula-safe and redacted (see :mod:`mktctl.leads.cells`)."""
     neutralise_frame(frame).to_csv(private_file(path), index=False, encoding="utf-8-sig")

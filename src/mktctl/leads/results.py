@@ -8,7 +8,7 @@
 * ``summary.json``: counts per status, reason and outcome, the invariants, the column mapping, timings.
 
 Every file is created with mode 0600 before it is written, and text cells that a spreadsheet could run as
-a formula are neutralised in results.csv (:mod:`mktctl.leads.private`).
+a formula are neutralised in results.csv (:mod:`mktctl.leads.cells`).
 
 ``write_all(summary, spill, out_dir, outcomes=None) -> ResultFiles`` writes the three from what the check
 (and the import) returned: the :class:`~mktctl.leads.summary.CheckSummary` and the rows it left in
@@ -18,18 +18,19 @@ accepted rows. It returns the files and the summary with the timings of writing 
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.leads.arrow import frame_from_arrow
+from mktctl.leads.cells import neutralise_frame
 from mktctl.leads.fields import BY_KEY, DATA_KEYS
-from mktctl.leads.private import neutralise_frame, private_dir, private_file
+from mktctl.leads.private import private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.spill import Spill, read_accepted
 from mktctl.leads.summary import CheckSummary
+from mktctl.secrets import redacted_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,7 +76,7 @@ def write_all(summary: CheckSummary, spill: Spill, out_dir: Path, *, outcomes: p
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = private_file(path.with_suffix(".json.tmp"))
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.write_text(redacted_json(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 

@@ -46,7 +46,7 @@ class Tenant:
 
     def fingerprint(self) -> str:
         """Identifies the tenant (not its state): a plan made for one tenant cannot be applied to another."""
-        where = self.settings.url or "embedded"
+        where = self.settings.shown_url or "embedded"  # never a password in a URL: it would be hashed
         return hashlib.sha256(f"{where}|{self.client.corp_id}".encode()).hexdigest()[:16]
 
     def close(self) -> None:

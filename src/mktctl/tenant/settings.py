@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mktctl import secrets
-from mktctl.errors import SettingsError
+from mktctl.errors import MktctlError, SecretError, SettingsError
 from mktctl.tenant.client import Credentials
 
 PROFILE_FILE = "mktctl.tenants.yaml"
@@ -56,11 +56,16 @@ class TenantSettings:
     def embedded(self) -> bool:
         return self.url is None
 
+    @property
+    def shown_url(self) -> str | None:
+        """The tenant's URL as it may be shown or hashed: without user name and password."""
+        return None if self.url is None else secrets.without_userinfo(self.url)
+
     def describe(self) -> str:
         if self.embedded:
             api = "" if self.sandbox_api == "full" else f", {self.sandbox_api} API only"
             return f"embedded sandbox ({self.sandbox_data}{api})"
-        return f"{self.name} ({self.url})"
+        return f"{self.name} ({self.shown_url})"
 
 
 def state_dir(playbook_dir: Path) -> Path:
@@ -92,11 +97,26 @@ def _from_environment(env: Mapping[str, str]) -> TenantSettings:
         raise SettingsError(f"{ENV_URL} is set but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
                             " not", hint="set all five MKTCTL_* variables, or unset MKTCTL_TENANT_URL")
     for name in (ENV_APP_SECRET, ENV_PERMANENT_CODE):
-        secrets.REDACTOR.add(env[name])
+        _register("the tenant of MKTCTL_TENANT_URL", env[name], f"${{env:{name}}}")
+    _register_userinfo(ENV_URL, env[ENV_URL])
     credentials = Credentials(app_id=env[ENV_APP_ID], app_secret=env[ENV_APP_SECRET],
                               permanent_code=env[ENV_PERMANENT_CODE], open_user_id=env[ENV_OPEN_USER_ID])
     return TenantSettings(name="environment", url=env[ENV_URL].rstrip("/"), credentials=credentials,
                           rate_limit=_rate_from_text(env.get(ENV_RATE_LIMIT)))
+
+
+def _register(where: str, value: str, reference: str | None) -> None:
+    try:
+        secrets.register(value, reference)
+    except MktctlError as error:
+        raise SecretError(f"{where}: {error}", hint=error.hint) from None
+
+
+def _register_userinfo(where: str, url: str) -> None:
+    """A password in the tenant's URL (``https://user:pass@host``) is a secret: registered, never shown."""
+    password = secrets.userinfo_secret(url)
+    if password is not None:
+        _register(where, password, None)
 
 
 def _rate_from_text(text: str | None) -> RateLimitSetting | None:
@@ -185,7 +205,11 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
         if key in _SECRET_FIELDS and not secrets.is_reference(raw):
             raise SettingsError(f"{where}: {key} must be a reference such as ${{env:NAME}}, not a literal value",
                                 hint="secrets are never stored in files")
-        values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
+        try:
+            values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
+        except MktctlError as error:
+            raise SecretError(f"{where}: {key}: {error}", hint=error.hint) from None
+    _register_userinfo(f"{where}: url", str(profile["url"]))
     credentials = Credentials(**values)
     return TenantSettings(name=name, url=str(profile["url"]).rstrip("/"), credentials=credentials,
                           rate_limit=rate or RateLimitSetting(), timeout_s=timeout)
