@@ -149,7 +149,7 @@ def read_outcomes(people_dir: Path) -> pd.DataFrame:
     """``people/results.csv``: source_row, status, reason, duplicate_of, outcome, record_id, error."""
     import pandas as pd
 
-    from mktctl.leads.private import restore
+    from mktctl.leads.cells import restore
 
     frame = pd.read_csv(people_dir / "results.csv", dtype="str", keep_default_na=False, encoding="utf-8-sig")
     frame["source_row"] = frame["source_row"].astype("int64")

@@ -108,7 +108,8 @@ def write_files(result: MigrationResult, ready: Prepared) -> list[Path]:
 def _write_csv(report: EntityReport, path: Path) -> Path:
     import codecs
 
-    from mktctl.leads.private import neutralise_frame, private_file
+    from mktctl.leads.cells import neutralise_frame
+    from mktctl.leads.private import private_file
 
     frame = neutralise_frame(report.frame, [c for c in report.frame.columns if c != "source_row"])
     tmp = private_file(path.with_suffix(".csv.tmp"))
