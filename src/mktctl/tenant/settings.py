@@ -19,6 +19,7 @@ from typing import Any
 from mktctl import secrets
 from mktctl.errors import SettingsError
 from mktctl.tenant.client import Credentials
+from mktctl.tenant.transport import ENV_ALLOW_PLAIN_HTTP, PROFILE_ALLOW_PLAIN_HTTP, check_tenant_url, flag
 
 PROFILE_FILE = "mktctl.tenants.yaml"
 SANDBOX_NAME = "sandbox"
@@ -29,7 +30,7 @@ ENV_RATE_LIMIT = "MKTCTL_RATE_LIMIT"  # CALLS/SECONDS per interface, e.g. 100/20
 REAL_PLATFORM_RATE = (100, 20.0)  # calls per seconds per interface on the real platform
 _SECRET_FIELDS = ("app_secret", "permanent_code")
 _PROFILE_FIELDS = {"url", "app_id", "app_secret", "permanent_code", "open_user_id", "rate_limit", "sandbox",
-                   "timeout_seconds", "description"}
+                   "timeout_seconds", "description", PROFILE_ALLOW_PLAIN_HTTP}
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,9 @@ def _from_environment(env: Mapping[str, str]) -> TenantSettings:
         secrets.REDACTOR.add(env[name])
     credentials = Credentials(app_id=env[ENV_APP_ID], app_secret=env[ENV_APP_SECRET],
                               permanent_code=env[ENV_PERMANENT_CODE], open_user_id=env[ENV_OPEN_USER_ID])
-    return TenantSettings(name="environment", url=env[ENV_URL].rstrip("/"), credentials=credentials,
+    allow_http = flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP)
+    url = check_tenant_url(env[ENV_URL], where=ENV_URL, allow_plain_http=allow_http)
+    return TenantSettings(name="environment", url=url, credentials=credentials,
                           rate_limit=_rate_from_text(env.get(ENV_RATE_LIMIT)))
 
 
@@ -187,7 +190,10 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
                                 hint="secrets are never stored in files")
         values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
     credentials = Credentials(**values)
-    return TenantSettings(name=name, url=str(profile["url"]).rstrip("/"), credentials=credentials,
+    allow_http = (flag(profile.get(PROFILE_ALLOW_PLAIN_HTTP, False), where=f"{where}: {PROFILE_ALLOW_PLAIN_HTTP}")
+                  or flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP))
+    url = check_tenant_url(str(profile["url"]), where=where, allow_plain_http=allow_http)
+    return TenantSettings(name=name, url=url, credentials=credentials,
                           rate_limit=rate or RateLimitSetting(), timeout_s=timeout)
 
 
