@@ -164,10 +164,14 @@ class LockedError(MktctlError):
     """Another mktctl run holds the lock of this playbook folder."""
 
 
-class ApplyInterrupted(MktctlError):
-    """Apply stopped early on request (Ctrl-C); what was done is journalled and the next apply continues."""
+class Interrupted(MktctlError):
+    """The command was stopped on request (Ctrl-C) while it waited for the tenant; exit 130."""
 
     exit_code = 130
+
+
+class ApplyInterrupted(Interrupted):
+    """Apply stopped early on request (Ctrl-C); what was done is journalled and the next apply continues."""
 
 
 class DataFileError(MktctlError):

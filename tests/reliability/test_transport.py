@@ -173,7 +173,7 @@ def test_the_real_command_refuses_before_connecting(tmp_path) -> None:
         refused = run(["plan"], tmp_path, env)
         time.sleep(0.3)
         connected_while_refusing = listener.connections
-        allowed = run(["plan"], tmp_path, {**env, "MKTCTL_ALLOW_PLAIN_HTTP": "1"})
+        allowed = run(["plan"], tmp_path, {**env, "MKTCTL_ALLOW_PLAIN_HTTP": "1", "MKTCTL_DEADLINE": "2"})
     finally:
         listener.close()
 

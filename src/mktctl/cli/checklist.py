@@ -32,7 +32,7 @@ def checklist(
 
     st = state(ctx)
     result = open_checklist(options.folder(directory), tenant=st.tenant, env=env,
-                            variables=options.parse_vars(var), generated_at=now_iso())
+                            variables=options.parse_vars(var), generated_at=now_iso(), deadline=st.deadline)
     if output is OutputFormat.xlsx:
         target = out or Path("checklist.xlsx")
         try:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 @dataclass
 class State:
     tenant: str | None = None
+    deadline: float | None = None  # --deadline: seconds the tenant may not answer before a command gives up
     verbose: bool = False
     quiet: bool = False
     no_color: bool = False
@@ -107,7 +108,7 @@ def open_playbook_session(st: State, directory: Path | None, *, env: str | None 
         st.debug(f"{record.path} → {record.error_code} ({record.seconds * 1000:.0f} ms, trace {record.trace_id})")
 
     return open_session(folder(directory), tenant=st.tenant, env=env, variables=parse_vars(var), prune=prune,
-                        strict=strict, on_call=on_call)
+                        strict=strict, on_call=on_call, deadline=st.deadline)
 
 
 def playbook_dir(directory: Path | None) -> Path:

@@ -16,6 +16,8 @@ from mktctl import __version__
 from mktctl.cli.context import State
 from mktctl.errors import MktctlError
 
+INTERRUPTED = "interrupted (Ctrl-C); what was done is recorded: run the same command again to continue"
+
 
 def build_app(argv: list[str] | None = None) -> typer.Typer:
     """The ``mktctl`` app; with ``argv``, only the command group it asks for is loaded (see cli/commands.py)."""
@@ -45,13 +47,16 @@ def _globals(
     ctx: typer.Context,
     tenant: str = typer.Option(None, "--tenant", envvar="MKTCTL_TENANT",
                                help="Tenant profile from mktctl.tenants.yaml (default: the embedded sandbox)."),
+    deadline: float = typer.Option(None, "--deadline", metavar="SECONDS",
+                                   help="Give up when the tenant has not answered for this long (default 30, "
+                                        "or MKTCTL_DEADLINE, or deadline_seconds in the profile)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show each call to the tenant."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the final result."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours (NO_COLOR is honoured too)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
-    ctx.obj = State(tenant=tenant, verbose=verbose, quiet=quiet, no_color=no_color)
+    ctx.obj = State(tenant=tenant, deadline=deadline, verbose=verbose, quiet=quiet, no_color=no_color)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,11 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=args, prog_name="mktctl", standalone_mode=False, obj=state)
         code = result if isinstance(result, int) else 0
+        if code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into this exit code
+            state.err.print(INTERRUPTED)
     except typer.Abort:
         state.err.print("aborted")
         code = 130
     except KeyboardInterrupt:
-        state.err.print("interrupted")
+        state.err.print(INTERRUPTED)
         code = 130
     except click_exception as error:
         error.show()
@@ -113,4 +120,24 @@ def _unexpected(state: State, error: BaseException) -> int:
 
 
 def run() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    _exit(main())
+
+
+def _exit(code: int) -> None:
+    """Exit with ``code``. Worker threads still on the wire to an unreachable tenant after Ctrl-C or a deadline
+    (their calls abandoned, as a kill would) get a second to end; then the process exits without them, since
+    the interpreter would otherwise wait for each of them to time out."""
+    import threading
+    import time
+
+    limit = time.monotonic() + 1.0
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join(max(0.0, limit - time.monotonic()))
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        import os
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

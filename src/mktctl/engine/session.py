@@ -50,13 +50,13 @@ class Session:
 
 def open_session(directory: Path, *, tenant: str | None = None, env: str | None = None,
                  variables: Mapping[str, str] | None = None, prune: bool = False, strict: bool = False,
-                 on_call=None) -> Session:  # type: ignore[no-untyped-def]
+                 on_call=None, deadline: float | None = None) -> Session:  # type: ignore[no-untyped-def]
     from mktctl.kinds.registry import KINDS
     from mktctl.playbook.load import load_playbook
     from mktctl.tenant.connect import open_tenant
 
     playbook, warnings = load_playbook(directory, env=env, variables=variables, strict=strict)
-    settings = tenant_settings.resolve(playbook.root, tenant)
+    settings = tenant_settings.resolve(playbook.root, tenant, deadline=deadline)
     opened = open_tenant(settings, on_call=on_call)
     try:
         kinds = kinds_in_order(KINDS)

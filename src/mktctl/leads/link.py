@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +39,7 @@ from mktctl import errors as e
 from mktctl.leads.match import Existing, find_existing, index_records
 from mktctl.leads.private import neutralise_frame, private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
+from mktctl.tenant.workers import call_pool
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,7 +290,7 @@ def apply_links(tenant: Tenant, decided: pd.DataFrame, options: LinkOptions, pro
 
     stopped = None
     items = list(updates.items())
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="mktctl-link") as pool:
+    with call_pool(client, options.workers, "mktctl-link") as pool:
         for start in range(0, len(items), options.batch_size):
             batch = items[start:start + options.batch_size]
             for lead_id, failure in pool.map(work, batch):
@@ -298,7 +298,7 @@ def apply_links(tenant: Tenant, decided: pd.DataFrame, options: LinkOptions, pro
                     rows = (decided["lead_id"] == lead_id) & (decided["status"] == "linked")
                     decided.loc[rows, "status"] = "failed"
                     decided.loc[rows, "error"] = str(failure)
-                    if isinstance(failure, (e.TenantUnreachable, e.QuotaExhausted, e.AuthError)):
+                    if isinstance(failure, (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.Interrupted)):
                         stopped = stopped or str(failure)
             progress.advance(len(batch))
             if stopped:
