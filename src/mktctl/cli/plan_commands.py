@@ -92,7 +92,8 @@ def apply(
         env = saved_plan.playbook.get("env") or env
     root = options.folder(directory)
     with RunLock(state_dir(root), "apply", "mktctl apply"), \
-            open_playbook_session(st, root, env=env, var=var, prune=prune, strict=strict) as session:
+            open_playbook_session(st, root, env=env, var=var, prune=prune, strict=strict,
+                                  write="mktctl apply") as session:
         print_problems(st, session.warnings)
         if saved_plan is not None:
             check_saved_plan(session, saved_plan)

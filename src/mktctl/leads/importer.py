@@ -120,6 +120,7 @@ class _Task:
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
                  progress: Progress | None = None, *, rules: CleaningRules = NO_RULES) -> ImportResult:
     from mktctl.base.lock import RunLock
+    from mktctl.tenant.writelock import write_lock
 
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -130,13 +131,15 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
         run = run_check(Path(path), options.check, Path(work), progress, rules=rules)
         accepted = read_accepted(run.spill)
         t0 = time.perf_counter()
-        plan = _Plan.prepare(tenant, options, accepted)
-        journal = Journal.open(out_dir, tenant_identity(tenant), {
-            "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
-        try:
-            outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
-        finally:
-            journal.close()
+        # one writer per tenant: another import of the same people would create them again
+        with write_lock(tenant, "mktctl leads import"):
+            plan = _Plan.prepare(tenant, options, accepted)
+            journal = Journal.open(out_dir, tenant_identity(tenant), {
+                "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
+            try:
+                outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
+            finally:
+                journal.close()
         report = ImportReport(
             outcomes=_count_outcomes(outcomes), tenant_name=tenant.name, tenant_kind=tenant.settings.describe(),
             options=options.describe(), journal=str(journal.path), stopped=stopped,

@@ -114,6 +114,14 @@ def parse_objects(text: str | None) -> tuple[str, ...]:
 
 
 def link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None = None) -> LinkResult:
+    """Link, holding the tenant's write lock from the first read (see tenant/writelock.py)."""
+    from mktctl.tenant.writelock import write_lock
+
+    with write_lock(tenant, "mktctl leads link"):
+        return _link_leads(tenant, options, out_dir, progress)
+
+
+def _link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None) -> LinkResult:
     progress = progress or NoProgress()
     started = time.perf_counter()
     private_dir(out_dir)
@@ -376,8 +384,11 @@ def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
 def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options: LinkOptions | None = None,
                         progress: Progress | None = None) -> LinkResult:
     """Apply the ``x`` marks of an ambiguities.xlsx: one mark per lead and object links it; several are
-    refused (``failed``, nothing written for that pair); none leaves it undecided."""
+    refused (``failed``, nothing written for that pair); none leaves it undecided. Holds the tenant's write
+    lock while it writes."""
     import pandas as pd
+
+    from mktctl.tenant.writelock import write_lock
 
     options = options or LinkOptions()
     progress = progress or NoProgress()
@@ -395,7 +406,8 @@ def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options:
         else:
             rows.append((lead_id, obj, "ambiguous", "", "", str(len(group)), "no candidate marked"))
     decided = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype="str")
-    stopped = apply_links(tenant, decided, options, progress)
+    with write_lock(tenant, "mktctl leads link --resolve"):
+        stopped = apply_links(tenant, decided, options, progress)
     path = out_dir / "resolve_results.csv"
     _write_csv(path, decided)
     objects = tuple(sorted(set(decided["object"]))) if len(decided) else ()
