@@ -8,7 +8,6 @@ engine are imported inside the commands that need them.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
 
@@ -98,24 +97,23 @@ def _escape(text: str) -> str:
 
 
 def _unexpected(state: State, error: BaseException) -> int:
-    import tempfile
-    import time
+    """A bug: a short redacted line, the redacted traceback in a private log file (cli/crashlog.py), exit 3.
+    When no log can be written anywhere, the line says so; never a traceback on the terminal."""
     import traceback
 
+    from mktctl.cli.crashlog import CrashLogError, write_crash_log
     from mktctl.secrets import REDACTOR
 
-    log_dir = Path(tempfile.gettempdir()) / "mktctl-crash"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = log_dir / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
     text = REDACTOR.redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
-    import os
-
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # private from the first byte
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        stream.write(text)
     state.err.print(f"[red]internal error[/red]: {_escape(type(error).__name__)}: "
                     f"{_escape(REDACTOR.redact(str(error)))}")
-    state.err.print(f"this is a bug in mktctl; the details are in {log}")
+    try:
+        log = write_crash_log(text)
+    except CrashLogError as failure:
+        state.err.print(f"this is a bug in mktctl; its details could not be saved "
+                        f"({_escape(REDACTOR.redact(str(failure)))})")
+    else:
+        state.err.print(f"this is a bug in mktctl; the details are in {_escape(str(log))}")
     return 3
 
 
