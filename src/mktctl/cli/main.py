@@ -1,5 +1,6 @@
 """The ``mktctl`` command: global options, the command groups, and the one place where errors become
-messages and exit codes (user mistakes 1, unexpected errors 3 with a log file, Ctrl-C 130).
+messages and exit codes (user mistakes 1, among them files and folders that cannot be used; unexpected errors
+3 with a log file; Ctrl-C 130).
 
 Startup stays fast: command modules import only typer at module level; pandas, the sandbox server and the
 engine are imported inside the commands that need them.
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         print_error(state, error)
         code = error.exit_code
     except Exception as error:  # noqa: BLE001 - the one place that turns a bug into a log file and exit 3
-        code = _unexpected(state, error)
+        code = _failed(state, error)
     sys.stdout.flush()
     return code
 
@@ -94,6 +95,20 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def _failed(state: State, error: Exception) -> int:
+    """An error no command turned into a message: a file system error on the user's files (state, outputs,
+    the playbook folder: base/fileerrors.py) is the user's to fix, exit 1; anything else is a bug."""
+    from mktctl.base.fileerrors import file_access_error
+
+    user_error = file_access_error(error)
+    if user_error is None:
+        return _unexpected(state, error)
+    from mktctl.cli.problems import print_error
+
+    print_error(state, user_error)
+    return user_error.exit_code
 
 
 def _unexpected(state: State, error: BaseException) -> int:
