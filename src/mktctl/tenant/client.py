@@ -23,7 +23,7 @@ import httpx
 
 from mktctl import errors as e
 from mktctl.secrets import REDACTOR
-from mktctl.tenant.deadline import Outage
+from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, Outage
 from mktctl.tenant.ratelimit import RateLimiter
 
 TOKEN_PATH = "/cgi/corpAccessToken/get/V2"
@@ -100,8 +100,6 @@ class FxiaokeClient:
         on_call: Callable[[CallRecord], None] | None = None,
         deadline_s: float | None = None,
     ) -> None:
-        from mktctl.tenant.deadline import DEFAULT_DEADLINE_S
-
         self.http = http
         self.credentials = credentials
         self.retry = retry or RetryPolicy()
@@ -392,8 +390,9 @@ def _where(http: httpx.Client) -> str:
     url = http.base_url
     if not url.host:
         return "the tenant"
+    host = f"[{url.host}]" if ":" in url.host else url.host
     port = f":{url.port}" if url.port else ""
-    return f"the tenant at {url.scheme}://{url.host}{port}"
+    return f"the tenant at {url.scheme}://{host}{port}"
 
 
 def _short(exc: Exception) -> str:
