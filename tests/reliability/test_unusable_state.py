@@ -28,7 +28,8 @@ PLAYBOOK = "version: 1\nname: 状态\ndepartments:\n  - name: 市场部\nroles:\
 LEADS = "姓名,公司,手机\n张三,甲公司,13911110001\n"
 
 # (what is in the way, the command): "state" makes .mktctl a file; "file" makes ./f a file and the command
-# writes under it; "folder" makes ./d a folder and the command writes a file named d
+# writes under it; "folder" makes ./d a folder and the command writes a file named d (each is named so in
+# the test ids, and renamed in the folder to something the message cannot contain by chance)
 CASES = [
     ("state", ["plan"]), ("state", ["apply", "--yes"]), ("state", ["steps"]), ("state", ["confirm", "--all-pending"]),
     ("state", ["checklist"]), ("state", ["leads", "import", "leads.csv", "--out", "out"]),
@@ -47,30 +48,39 @@ CASES = [
 ]
 
 
-def prepare(folder: Path, blocker: str) -> str:
-    (folder / "mktctl.yaml").write_text(PLAYBOOK, encoding="utf-8")
+NAMES = {"f": "in-the-way.txt", "d": "a-folder"}
+
+
+def prepare(folder: Path, blocker: str, args: list[str], mktctl: object) -> tuple[str, list[str]]:
+    """The folder with what is in the way; returns its name and the command's arguments naming it."""
+    if args[0] == "test":  # the starter playbook has a test to run
+        assert mktctl("init", "--force", str(folder)).code == 0  # type: ignore[operator]
+    else:
+        (folder / "mktctl.yaml").write_text(PLAYBOOK, encoding="utf-8")
     (folder / "leads.csv").write_text(LEADS, encoding="utf-8")
+    args = [NAMES["f"] + a[1:] if a == "f" or a.startswith("f/") else NAMES["d"] if a == "d" else a for a in args]
     if blocker == "state":
         (folder / ".mktctl").write_text("a file where mktctl keeps its state folder", encoding="utf-8")
-        return ".mktctl"
+        return ".mktctl", args
     if blocker == "file":
-        (folder / "f").write_text("a file where a folder is expected", encoding="utf-8")
-        return "f"
-    (folder / "d").mkdir()
-    return "d"
+        (folder / NAMES["f"]).write_text("a file where a folder is expected", encoding="utf-8")
+        return NAMES["f"], args
+    (folder / NAMES["d"]).mkdir()
+    return NAMES["d"], args
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(("blocker", "args"), CASES, ids=[f"{b}:{' '.join(a)}" for b, a in CASES])
 def test_a_command_meeting_unusable_state_or_output_says_where_and_exits_1(tmp_path, mktctl, blocker: str,
                                                                             args: list[str]) -> None:
-    name = prepare(tmp_path, blocker)
+    name, args = prepare(tmp_path, blocker, args, mktctl)
 
     done = mktctl(*args)
 
     assert done.code == 1, done.output
     assert "internal error" not in done.output and "Traceback" not in done.output
     assert "error: " in done.stderr and name in done.stderr.split("error: ", 1)[1], done.stderr
+    assert "Errno" not in done.stderr, "told in words, not as the system's error number"
     record_figures("unusable state or output", {"command": " ".join(args), "in the way": blocker,
                                                 "message": done.stderr.strip().splitlines()[-2:]})
 
