@@ -17,7 +17,7 @@ from mktctl.errors import MktctlError
 if TYPE_CHECKING:
     from mktctl.engine.session import Session
 
-STOP_GRACE_S = 1.0  # after Ctrl-C, how long the current call may take before apply stops regardless
+STOP_GRACE_S = 0.5  # after Ctrl-C, how long the current call may take before apply stops regardless
 PlanOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.markdown)]
 
 
