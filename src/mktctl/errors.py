@@ -160,14 +160,27 @@ class WouldOverwriteError(MktctlError):
         self.files = tuple(files)
 
 
+class FileAccessError(MktctlError):
+    """A file or folder mktctl reads or writes - its state under ``.mktctl/``, an output, a playbook - cannot be
+    used: no permission, a file where a folder is expected, a full or read-only disk. ``path`` is where."""
+
+    def __init__(self, message: str, *, path: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
 class LockedError(MktctlError):
     """Another mktctl run holds the lock of this playbook folder."""
 
 
-class ApplyInterrupted(MktctlError):
-    """Apply stopped early on request (Ctrl-C); what was done is journalled and the next apply continues."""
+class Interrupted(MktctlError):
+    """The command was stopped on request (Ctrl-C) while it waited for the tenant; exit 130."""
 
     exit_code = 130
+
+
+class ApplyInterrupted(Interrupted):
+    """Apply stopped early on request (Ctrl-C); what was done is journalled and the next apply continues."""
 
 
 class DataFileError(MktctlError):

@@ -19,7 +19,7 @@ GROUPS: dict[str, tuple[str, str]] = {  # name -> (module, help)
     "tenant": ("mktctl.cli.tenant", "Work with a tenant as it is: export it as a playbook."),
     "sandbox": ("mktctl.cli.sandbox", "The local sandbox tenant: an emulator of the FxiaoKe open API over SQLite."),
 }
-_GLOBAL_OPTIONS_WITH_VALUE = ("--tenant",)
+_GLOBAL_OPTIONS_WITH_VALUE = ("--tenant", "--deadline")
 
 
 def group_app(name: str) -> typer.Typer:

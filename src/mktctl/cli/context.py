@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 @dataclass
 class State:
     tenant: str | None = None
+    deadline: float | None = None  # --deadline: seconds the tenant may not answer before a command gives up
     verbose: bool = False
     quiet: bool = False
     no_color: bool = False
@@ -88,9 +89,10 @@ def state(ctx: typer.Context) -> State:
 
 
 def open_playbook_session(st: State, directory: Path | None, *, env: str | None = None,
-                          var: list[str] | None = None, prune: bool = False, strict: bool = False) -> Session:
+                          var: list[str] | None = None, prune: bool = False, strict: bool = False,
+                          write: str | None = None) -> Session:
     """Load the playbook in ``directory``, open the tenant of the global ``--tenant`` and plan; with
-    ``--verbose``, each call to the tenant is shown."""
+    ``--verbose``, each call to the tenant is shown; with ``write``, the tenant's write lock is held."""
     from mktctl.cli.options import folder, parse_vars
     from mktctl.engine.session import open_session
 
@@ -98,7 +100,7 @@ def open_playbook_session(st: State, directory: Path | None, *, env: str | None 
         st.debug(f"{record.path} → {record.error_code} ({record.seconds * 1000:.0f} ms, trace {record.trace_id})")
 
     return open_session(folder(directory), tenant=st.tenant, env=env, variables=parse_vars(var), prune=prune,
-                        strict=strict, on_call=on_call)
+                        strict=strict, on_call=on_call, deadline=st.deadline, write=write)
 
 
 def playbook_dir(directory: Path | None) -> Path:

@@ -119,7 +119,7 @@ def import_command(
         source=source, event=event, pool=pool, on_existing=on_existing,  # type: ignore[arg-type]
         retry_failed=retry_failed, workers=workers, full_scan=full_scan)
     rules = _cleaning_rules(st, playbook_dir(directory))
-    settings = resolve(playbook_dir(directory), st.tenant)
+    settings = resolve(playbook_dir(directory), st.tenant, deadline=st.deadline)
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
         result = import_leads(tenant, file, options, out, progress, rules=rules)
@@ -156,7 +156,7 @@ def link_command(
 
     st = state(ctx)
     options = LinkOptions(objects=parse_objects(objects), full_scan=full_scan, workers=workers)
-    settings = resolve(playbook_dir(directory), st.tenant)
+    settings = resolve(playbook_dir(directory), st.tenant, deadline=st.deadline)
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
         if resolve_file is not None:

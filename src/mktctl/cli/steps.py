@@ -114,14 +114,20 @@ def confirm(
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso, who
+    from mktctl.base.lock import RunLock
     from mktctl.engine.steps import ALL_PENDING, confirm_steps
     from mktctl.errors import SettingsError
+    from mktctl.tenant.settings import state_dir
 
     st = state(ctx)
     if not all_pending and not step:
         raise SettingsError("name the step(s) to confirm, or pass --all-pending",
                             hint="`mktctl steps` lists the pending steps")
-    with open_playbook_session(st, directory, env=env, var=var) as session:
+    # a confirmation is written to the ledger, as apply's steps are: one of them at a time per playbook folder
+    # (the tenant is only read, so its write lock is not taken)
+    root = options.folder(directory)
+    with RunLock(state_dir(root), "apply", "mktctl confirm"), \
+            open_playbook_session(st, root, env=env, var=var) as session:
         made = confirm_steps(session, ALL_PENDING if all_pending else step or [], by=by or who(), at=now_iso(),
                              note=note)
     for name, confirmation in made.items():

@@ -86,12 +86,13 @@ class Checklist:
 
 
 def open_checklist(directory: Path, *, tenant: str | None = None, env: str | None = None,
-                   variables: Mapping[str, str] | None = None, generated_at: str = "") -> Checklist:
+                   variables: Mapping[str, str] | None = None, generated_at: str = "",
+                   deadline: float | None = None) -> Checklist:
     """Load the playbook, plan it against the tenant and build its checklist."""
     from mktctl.engine.ledger import LEDGER_FILE
     from mktctl.engine.session import open_session
 
-    session = open_session(directory, tenant=tenant, env=env, variables=variables)
+    session = open_session(directory, tenant=tenant, env=env, variables=variables, deadline=deadline)
     try:
         playbook = session.playbook
         recorded = (playbook.root / LEDGER_FILE).is_file()

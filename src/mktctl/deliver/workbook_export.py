@@ -118,9 +118,14 @@ class _Writer:
     def close(self) -> None:
         from xlsxwriter.exceptions import XlsxWriterException
 
+        from mktctl.base.fileerrors import file_access_error
+
         try:
             self.book.close()
         except (OSError, XlsxWriterException) as error:
+            on_disk = file_access_error(error)  # the file system's error, told like every command tells it
+            if on_disk is not None:
+                raise on_disk from None
             raise DataFileError(f"cannot write {self.path}: {error}", file=str(self.path)) from None
 
     # ---- formats ------------------------------------------------------------------------------------

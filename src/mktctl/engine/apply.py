@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mktctl.base.clock import who
 from mktctl.engine.journal import Journal, unfinished_creates
 from mktctl.engine.ledger import Entry, Ledger, TenantLedger
-from mktctl.errors import ApplyInterrupted, MktctlError, TenantError
+from mktctl.errors import ApplyInterrupted, Interrupted, MktctlError, TenantError
 from mktctl.kinds.base import Index, JobFailed
 from mktctl.tenant.client import CallRecord
 
@@ -91,7 +91,13 @@ class Executor:
                 traces.clear()
                 try:
                     remote_id = self._one(action, index)
-                except (TenantError, LookupError, JobFailed) as error:
+                except (Interrupted, TenantError, LookupError, JobFailed) as error:
+                    if isinstance(error, Interrupted) or self.stop.is_set():
+                        journal.write("run-interrupted", tenant=self.fingerprint, done=len(result.done))
+                        self.ledger.save()
+                        raise ApplyInterrupted(
+                            f"stopped during {action.symbol} {action.address} after {len(result.done)} of "
+                            f"{len(steps)} steps; run apply again to continue") from error
                     journal.write("failed", **record, error=str(error), trace=list(traces))
                     self.ledger.save()
                     done = f"{len(result.done)} of {len(steps)} steps were done and recorded"

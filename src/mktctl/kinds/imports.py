@@ -3,7 +3,8 @@
 An import is a job, not a setting: the plan shows ``+ imports/FILE`` until the file, as it is now and with
 these options, has been imported to the tenant completely; then it is unchanged. Changing the file or the
 options plans it again (a rerun matches existing leads, so nothing is doubled). The rows, their outcomes
-and the journal that lets a killed run resume live in ``.mktctl/imports/<file>/`` (see docs/leads.md).
+and the journal that lets a killed run resume live in ``.mktctl/imports/<file stem>-<hash of its path>/``, one
+folder per entry (see docs/leads.md).
 
 The playbook's ``lead_cleaning`` (test names, mobiles and email domains; competitor domains) cleans every
 import, as it does ``mktctl leads check`` and ``import``: :func:`cleaning_rules` builds the rules from a

@@ -30,7 +30,7 @@ import hashlib
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -57,7 +57,7 @@ LEADS = "LeadsObj"
 TEXT_FIELDS = ("name", "company", "mobile", "tel", "email", "province", "city", "job_title", "remark", "url")
 MATCH_FIELDS = ("_id", "name", "company", "mobile", "tel", "email", "province", "city", "industry", "job_title",
                 "source", "remark", "url", "marketing_event_id", "leads_pool_id")
-_STOPPING = (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.PermissionDenied, e.RateLimited)
+_STOPPING = (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.PermissionDenied, e.RateLimited, e.Interrupted)
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ class _Task:
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
                  progress: Progress | None = None, *, rules: CleaningRules = NO_RULES) -> ImportResult:
     from mktctl.base.lock import RunLock
+    from mktctl.tenant.writelock import write_lock
 
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -130,13 +131,15 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
         run = run_check(Path(path), options.check, Path(work), progress, rules=rules)
         accepted = read_accepted(run.spill)
         t0 = time.perf_counter()
-        plan = _Plan.prepare(tenant, options, accepted)
-        journal = Journal.open(out_dir, tenant_identity(tenant), {
-            "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
-        try:
-            outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
-        finally:
-            journal.close()
+        # one writer per tenant: another import of the same people would create them again
+        with write_lock(tenant, "mktctl leads import"):
+            plan = _Plan.prepare(tenant, options, accepted)
+            journal = Journal.open(out_dir, tenant_identity(tenant), {
+                "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
+            try:
+                outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
+            finally:
+                journal.close()
         report = ImportReport(
             outcomes=_count_outcomes(outcomes), tenant_name=tenant.name, tenant_kind=tenant.settings.describe(),
             options=options.describe(), journal=str(journal.path), stopped=stopped,
@@ -264,7 +267,7 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
         elif entry is not None and entry.state == "failed":
             outcome[i], error[i] = "failed", entry.error
             attempt.append(i)
-        elif not options.retry_failed:
+        elif not options.retry_failed or (entry is not None and entry.state == "start"):  # started: unknown
             attempt.append(i)
     calls = 0
     stopped: str | None = None
@@ -390,6 +393,8 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
                rows: Any, outcome: Any, record_id: Any, error: Any) -> tuple[int, str | None]:
     import numpy as np
 
+    from mktctl.tenant.workers import call_pool
+
     position = {int(r): i for i, r in enumerate(np.asarray(rows))}
     client = tenant.client
     calls = 0
@@ -413,7 +418,7 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
     batches = iter([tasks[start:start + size] for start in range(0, len(tasks), size)])
     pending: set[Future[tuple[_Task, str, str, BaseException | None]]] = set()
     unsynced = 0
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="mktctl-import") as pool:
+    with call_pool(client, options.workers, "mktctl-import") as pool:
         try:
             while True:
                 # keep up to two batches in flight, so that one call waiting out a retry never idles the
@@ -435,9 +440,16 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
                         journal.done(task.key, result, new_id)
                     else:
                         outcome[i], record_id[i], error[i] = "failed", task.record_id, str(failure)
-                        journal.failed(task.key, str(failure))
-                        if isinstance(failure, _STOPPING) and stopped is None:
+                        stopping = isinstance(failure, _STOPPING)
+                        if not (stopping and task.op == "create"):
+                            # a create cut short may have reached the tenant: its start line stays, so
+                            # that the next run looks the person up before creating them
+                            journal.failed(task.key, str(failure))
+                        if stopping and stopped is None:
                             stopped = str(failure)
+                            for waiting in pending:
+                                waiting.cancel()  # not started: they stay not_attempted
+                            pending = {f for f in pending if not f.cancelled()}
                 unsynced += len(finished)
                 if unsynced >= size:
                     journal.sync()

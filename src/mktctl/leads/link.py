@@ -30,7 +30,6 @@ Files in ``out_dir``: ``link_results.csv`` (one row per lead and object), ``ambi
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,7 @@ from mktctl.leads.match import Existing, find_existing, index_records
 from mktctl.leads.private import private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.secrets import redacted_json
+from mktctl.tenant.workers import call_pool
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,6 +115,14 @@ def parse_objects(text: str | None) -> tuple[str, ...]:
 
 
 def link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None = None) -> LinkResult:
+    """Link, holding the tenant's write lock from the first read (see tenant/writelock.py)."""
+    from mktctl.tenant.writelock import write_lock
+
+    with write_lock(tenant, "mktctl leads link"):
+        return _link_leads(tenant, options, out_dir, progress)
+
+
+def _link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None) -> LinkResult:
     progress = progress or NoProgress()
     started = time.perf_counter()
     private_dir(out_dir)
@@ -291,7 +299,7 @@ def apply_links(tenant: Tenant, decided: pd.DataFrame, options: LinkOptions, pro
 
     stopped = None
     items = list(updates.items())
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="mktctl-link") as pool:
+    with call_pool(client, options.workers, "mktctl-link") as pool:
         for start in range(0, len(items), options.batch_size):
             batch = items[start:start + options.batch_size]
             for lead_id, failure in pool.map(work, batch):
@@ -299,7 +307,7 @@ def apply_links(tenant: Tenant, decided: pd.DataFrame, options: LinkOptions, pro
                     rows = (decided["lead_id"] == lead_id) & (decided["status"] == "linked")
                     decided.loc[rows, "status"] = "failed"
                     decided.loc[rows, "error"] = str(failure)
-                    if isinstance(failure, (e.TenantUnreachable, e.QuotaExhausted, e.AuthError)):
+                    if isinstance(failure, (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.Interrupted)):
                         stopped = stopped or str(failure)
             progress.advance(len(batch))
             if stopped:
@@ -379,8 +387,11 @@ def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
 def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options: LinkOptions | None = None,
                         progress: Progress | None = None) -> LinkResult:
     """Apply the ``x`` marks of an ambiguities.xlsx: one mark per lead and object links it; several are
-    refused (``failed``, nothing written for that pair); none leaves it undecided."""
+    refused (``failed``, nothing written for that pair); none leaves it undecided. Holds the tenant's write
+    lock while it writes."""
     import pandas as pd
+
+    from mktctl.tenant.writelock import write_lock
 
     options = options or LinkOptions()
     progress = progress or NoProgress()
@@ -398,7 +409,8 @@ def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options:
         else:
             rows.append((lead_id, obj, "ambiguous", "", "", str(len(group)), "no candidate marked"))
     decided = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype="str")
-    stopped = apply_links(tenant, decided, options, progress)
+    with write_lock(tenant, "mktctl leads link --resolve"):
+        stopped = apply_links(tenant, decided, options, progress)
     path = out_dir / "resolve_results.csv"
     _write_csv(path, decided)
     objects = tuple(sorted(set(decided["object"]))) if len(decided) else ()

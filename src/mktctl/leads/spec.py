@@ -17,12 +17,22 @@
 it with :func:`mktctl.leads.importer.import_leads` and the playbook's cleaning rules, which the caller
 builds from the playbook (:func:`mktctl.kinds.imports.cleaning_rules`) and must pass: an entry's own
 ``competitor_domains`` add to them. ``default_out_dir(playbook_dir, spec)`` is where
-its result files and journal live when the caller has no better place
-(``.mktctl/imports/<file stem>``), so that a second ``apply`` resumes rather than repeats.
+its result files and journal live when the caller has no better place, so that a second ``apply`` resumes
+rather than repeats: ``.mktctl/imports/<file stem>-<8 hex digits>``, the digits a hash of the file's path in
+the playbook folder. So ``a/leads.csv`` and ``b/leads.csv`` never share a folder (each would overwrite the
+other's results and journal), and a rerun finds its folder again.
+
+A result folder of an older mktctl (``.mktctl/imports/<file stem>``) is moved to the new name by the first
+``run_import_spec`` after the upgrade, when its journal says it was this file's last; otherwise (it was the
+other file of a same-named pair) it is left alone, and the import starts a new folder: it matches the people
+already on the tenant, so nothing is created twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -83,12 +93,53 @@ class ImportSpec(BaseModel):
 
 
 def default_out_dir(playbook_dir: Path, spec: ImportSpec) -> Path:
-    stem = Path(spec.file).stem or "import"
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
-    return playbook_dir / ".mktctl" / "imports" / safe
+    """``.mktctl/imports/<file stem>-<hash of the file's path in the playbook folder>``: one per entry."""
+    where = os.path.normpath(spec.file.replace("\\", "/"))
+    tag = hashlib.sha256(where.encode()).hexdigest()[:8]
+    return _imports_dir(playbook_dir) / f"{_safe_stem(spec.file)}-{tag}"
 
 
 def run_import_spec(tenant: Tenant, playbook_dir: Path, spec: ImportSpec, out_dir: Path | None = None,
                     progress: Progress | None = None, *, rules: CleaningRules) -> ImportResult:
-    out = out_dir if out_dir is not None else default_out_dir(playbook_dir, spec)
-    return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out, progress, rules=rules)
+    if out_dir is None:
+        out_dir = default_out_dir(playbook_dir, spec)
+        adopt_legacy_out_dir(playbook_dir, spec, out_dir)
+    return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out_dir, progress,
+                        rules=rules)
+
+
+def adopt_legacy_out_dir(playbook_dir: Path, spec: ImportSpec, out_dir: Path) -> bool:
+    """Move an older mktctl's result folder of ``spec`` (``.mktctl/imports/<file stem>``) to ``out_dir``, when
+    ``out_dir`` does not exist yet and the old folder's journal says it was last this file's."""
+    legacy = _imports_dir(playbook_dir) / _safe_stem(spec.file)
+    if out_dir.exists() or not legacy.is_dir() or legacy.is_symlink():
+        return False
+    if _last_imported_file(legacy / "journal.jsonl") != str(spec.path(playbook_dir)):
+        return False
+    legacy.rename(out_dir)
+    return True
+
+
+def _imports_dir(playbook_dir: Path) -> Path:
+    return playbook_dir / ".mktctl" / "imports"
+
+
+def _safe_stem(file: str) -> str:
+    stem = Path(file.replace("\\", "/")).stem or "import"
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
+
+
+def _last_imported_file(journal: Path) -> str | None:
+    """The file of the last run recorded in an import journal."""
+    last = None
+    try:
+        with journal.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.startswith('{"t":"run"'):
+                    try:
+                        last = json.loads(line).get("file")
+                    except json.JSONDecodeError:
+                        continue
+    except (OSError, UnicodeDecodeError):
+        return None
+    return last if isinstance(last, str) else None

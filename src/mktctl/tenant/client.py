@@ -4,6 +4,10 @@ It takes an ``httpx.Client`` (the seam: an in-process transport to the sandbox a
 connection), gets and caches the corp access token, puts the caller's identity into every body, turns
 the platform's envelope into typed errors, retries what is safe to retry, and paginates queries within
 the platform's limits. It never puts a credential into an error message.
+
+A tenant that stops answering is given up on after the command's deadline, counted across all calls
+(:mod:`mktctl.tenant.deadline`); :meth:`FxiaokeClient.interrupt` (Ctrl-C) ends every wait between retries
+at once.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import httpx
 
 from mktctl import errors as e
 from mktctl.secrets import REDACTOR
+from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, Outage
 from mktctl.tenant.ratelimit import RateLimiter
 
 TOKEN_PATH = "/cgi/corpAccessToken/get/V2"
@@ -90,20 +95,28 @@ class FxiaokeClient:
         retry: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
+        deadline_s: float | None = None,
     ) -> None:
         self.http = http
         self.credentials = credentials
         self.retry = retry or RetryPolicy()
         self.limiter = limiter
         self.clock = clock
-        self.sleep = sleep
+        self.sleep = sleep  # None: wait on the interrupt event, so that Ctrl-C ends the wait at once
         self.rng = rng or random.Random()
         self.on_call = on_call
+        self.outage = Outage(deadline_s or DEFAULT_DEADLINE_S, target=_where(http), clock=clock)
+        self.interrupted = threading.Event()
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
+
+    def interrupt(self) -> None:
+        """Stop: every wait between retries ends now and no call starts again (Ctrl-C). Not for signal
+        handlers (an event's lock may be held by the code the handler interrupted): call it from a thread."""
+        self.interrupted.set()
 
     def close(self) -> None:
         self.http.close()
@@ -174,6 +187,9 @@ class FxiaokeClient:
         started = self.clock()
         attempt = 0
         while True:
+            self._check_interrupted(path)
+            if self.outage.expired():  # the command's deadline: no call tries again
+                raise self.outage.give_up(path)
             if self.limiter is not None:
                 self.limiter.acquire(path)
             t0 = self.clock()
@@ -182,6 +198,8 @@ class FxiaokeClient:
             except _Retryable as failure:
                 ambiguous = failure.ambiguous
                 error: e.TenantError = failure.error
+                if not isinstance(error, e.RateLimited):
+                    self.outage.failed(t0, error)
             else:
                 code = int(answer.get("errorCode", -2))
                 if self.on_call is not None:
@@ -193,9 +211,15 @@ class FxiaokeClient:
                 if not isinstance(error, e.RateLimited) and code not in _BUSY_CODES:
                     raise error
                 ambiguous = code in _BUSY_CODES  # a busy answer may come after the work was done
+                if ambiguous:
+                    self.outage.failed(t0, error)
             attempt += 1
             elapsed = self.clock() - started
+            if self.outage.expired():
+                raise self.outage.give_up(path)
             if attempt >= self.retry.attempts or elapsed >= self.retry.deadline_s:
+                if not isinstance(error, e.RateLimited) and self.outage.elapsed() > 0:
+                    raise self.outage.give_up(path, attempts=attempt)
                 raise type(error)(
                     f"{error.message}; gave up after {attempt} attempts in {elapsed:.1f} s",
                     code=error.code, trace_id=error.trace_id, path=path,
@@ -209,11 +233,39 @@ class FxiaokeClient:
                     raise error
             retry_after = getattr(error, "retry_after", None)
             delay = retry_after if retry_after is not None else self.retry.delay(attempt, self.rng)
-            self.sleep(min(delay, max(0.0, self.retry.deadline_s - elapsed)))
+            self._wait(min(delay, max(0.0, self.retry.deadline_s - elapsed)), path)
+
+    def _wait(self, seconds: float, path: str) -> None:
+        """Wait between retries, never past the command's deadline; Ctrl-C (``interrupt``) ends it at once."""
+        seconds = min(seconds, self.outage.remaining())
+        if self.sleep is None:
+            self.interrupted.wait(seconds)
+        else:
+            self.sleep(seconds)
+        self._check_interrupted(path)
+
+    def _check_interrupted(self, path: str) -> None:
+        if self.interrupted.is_set():
+            raise e.Interrupted(f"stopped on request while calling {path}",
+                                hint="what was done is recorded; run the same command again to continue")
+
+    def _timeout(self) -> httpx.Timeout | None:
+        """The attempt's timeouts, cut to what is left of the deadline (None: as configured)."""
+        left = max(0.05, self.outage.remaining())
+        configured = self.http.timeout
+        parts = {"connect": configured.connect, "read": configured.read, "write": configured.write,
+                 "pool": configured.pool}
+        if all(value is not None and value <= left for value in parts.values()):
+            return None
+        return httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
 
     def _send(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = self.http.post(path, json=payload)
+            timeout = self._timeout()
+            if timeout is None:
+                response = self.http.post(path, json=payload)
+            else:
+                response = self.http.post(path, json=payload, timeout=timeout)
         except httpx.ConnectError as exc:
             raise _Retryable(e.TenantUnreachable(f"cannot connect to the tenant: {_short(exc)}", path=path),
                              ambiguous=False) from None
@@ -223,6 +275,8 @@ class FxiaokeClient:
                              ambiguous=ambiguous) from None
         except httpx.HTTPError as exc:
             raise e.TenantUnreachable(f"cannot call the tenant: {_short(exc)}", path=path) from None
+        if response.status_code < 500:
+            self.outage.answered()
         if response.status_code == 429:
             error = e.RateLimited("the tenant throttled the call (HTTP 429)", path=path)
             error.retry_after = _retry_after(response)  # type: ignore[attr-defined]
@@ -329,6 +383,16 @@ def _target(payload: dict[str, Any], answer: dict[str, Any]) -> str:
             parts.append(str(source[key]))
             break
     return " ".join(p for p in parts if p)
+
+
+def _where(http: httpx.Client) -> str:
+    """The tenant's address for a message: scheme, host and port, never a user name or password."""
+    url = http.base_url
+    if not url.host:
+        return "the tenant"
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = f":{url.port}" if url.port else ""
+    return f"the tenant at {url.scheme}://{host}{port}"
 
 
 def _short(exc: Exception) -> str:

@@ -19,6 +19,8 @@ from typing import Any
 from mktctl import secrets
 from mktctl.errors import MktctlError, SecretError, SettingsError
 from mktctl.tenant.client import Credentials
+from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, ENV_DEADLINE, PROFILE_DEADLINE, parse_deadline
+from mktctl.tenant.transport import ENV_ALLOW_PLAIN_HTTP, PROFILE_ALLOW_PLAIN_HTTP, check_tenant_url, flag
 
 PROFILE_FILE = "mktctl.tenants.yaml"
 SANDBOX_NAME = "sandbox"
@@ -29,7 +31,7 @@ ENV_RATE_LIMIT = "MKTCTL_RATE_LIMIT"  # CALLS/SECONDS per interface, e.g. 100/20
 REAL_PLATFORM_RATE = (100, 20.0)  # calls per seconds per interface on the real platform
 _SECRET_FIELDS = ("app_secret", "permanent_code")
 _PROFILE_FIELDS = {"url", "app_id", "app_secret", "permanent_code", "open_user_id", "rate_limit", "sandbox",
-                   "timeout_seconds", "description"}
+                   "timeout_seconds", "description", PROFILE_ALLOW_PLAIN_HTTP, PROFILE_DEADLINE}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class TenantSettings:
     sandbox_api: str = "full"
     rate_limit: RateLimitSetting | None = None
     timeout_s: float = 30.0
+    deadline_s: float = DEFAULT_DEADLINE_S  # how long the tenant may not answer before a command gives up
     audit_log: Path | None = None  # where every change made to the tenant is logged (see tenant/audit.py)
 
     @property
@@ -77,7 +80,9 @@ def default_sandbox_data(playbook_dir: Path) -> Path:
 
 
 def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[str, str] | None = None,
-            home: Path | None = None) -> TenantSettings:
+            home: Path | None = None, deadline: float | None = None) -> TenantSettings:
+    """The settings of ``tenant``. ``deadline`` (``--deadline``) overrides ``MKTCTL_DEADLINE``, which overrides
+    the profile's ``deadline_seconds``."""
     import dataclasses
 
     env = os.environ if environ is None else environ
@@ -87,6 +92,10 @@ def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[s
         settings = _from_environment(env)
     else:
         settings = TenantSettings(name=SANDBOX_NAME, sandbox_data=default_sandbox_data(playbook_dir))
+    if deadline is not None:
+        settings = dataclasses.replace(settings, deadline_s=parse_deadline(deadline, where="--deadline"))
+    elif env.get(ENV_DEADLINE, "").strip():
+        settings = dataclasses.replace(settings, deadline_s=parse_deadline(env[ENV_DEADLINE], where=ENV_DEADLINE))
     return dataclasses.replace(settings, audit_log=state_dir(playbook_dir) / "audit.jsonl")
 
 
@@ -101,7 +110,9 @@ def _from_environment(env: Mapping[str, str]) -> TenantSettings:
     _register_userinfo(ENV_URL, env[ENV_URL])
     credentials = Credentials(app_id=env[ENV_APP_ID], app_secret=env[ENV_APP_SECRET],
                               permanent_code=env[ENV_PERMANENT_CODE], open_user_id=env[ENV_OPEN_USER_ID])
-    return TenantSettings(name="environment", url=env[ENV_URL].rstrip("/"), credentials=credentials,
+    allow_http = flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP)
+    url = check_tenant_url(env[ENV_URL], where=ENV_URL, allow_plain_http=allow_http)
+    return TenantSettings(name="environment", url=url, credentials=credentials,
                           rate_limit=_rate_from_text(env.get(ENV_RATE_LIMIT)))
 
 
@@ -186,6 +197,8 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
                             hint=f"settings are: {', '.join(sorted(_PROFILE_FIELDS))}")
     rate = _rate_limit(where, profile.get("rate_limit"))
     timeout = float(profile.get("timeout_seconds", 30.0))
+    deadline = parse_deadline(profile[PROFILE_DEADLINE], where=f"{where}: {PROFILE_DEADLINE}") \
+        if PROFILE_DEADLINE in profile else DEFAULT_DEADLINE_S
     if "sandbox" in profile:
         sandbox = profile["sandbox"] or {}
         api = str(sandbox.get("api", "full"))
@@ -194,7 +207,7 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
         data = sandbox.get("data")
         data_path = (playbook_dir / str(data)) if data else default_sandbox_data(playbook_dir)
         return TenantSettings(name=name, sandbox_data=data_path, sandbox_api=api, rate_limit=rate,
-                              timeout_s=timeout)
+                              timeout_s=timeout, deadline_s=deadline)
     missing = [key for key in ("url", "app_id", "app_secret", "permanent_code", "open_user_id")
                if not profile.get(key)]
     if missing:
@@ -211,8 +224,11 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
             raise SecretError(f"{where}: {key}: {error}", hint=error.hint) from None
     _register_userinfo(f"{where}: url", str(profile["url"]))
     credentials = Credentials(**values)
-    return TenantSettings(name=name, url=str(profile["url"]).rstrip("/"), credentials=credentials,
-                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout)
+    allow_http = (flag(profile.get(PROFILE_ALLOW_PLAIN_HTTP, False), where=f"{where}: {PROFILE_ALLOW_PLAIN_HTTP}")
+                  or flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP))
+    url = check_tenant_url(str(profile["url"]), where=where, allow_plain_http=allow_http)
+    return TenantSettings(name=name, url=url, credentials=credentials,
+                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout, deadline_s=deadline)
 
 
 def _rate_limit(where: str, value: Any) -> RateLimitSetting | None:
