@@ -258,3 +258,40 @@ def test_a_public_api_sandbox_keeps_nothing_of_them(tmp_path: Path, name: str) -
     with session(tmp_path, tenant=PUBLIC[1]) as public:
         assert name not in public.observation.settings
         assert {a.op for a in public.plan.actions if a.kind == name} == {"manual"}
+
+
+# ---- an import's columns ---------------------------------------------------------------------------------
+
+
+def test_an_imports_columns_name_fields_and_a_wrong_one_is_reported_at_its_column(tmp_path: Path) -> None:
+    write_playbook(tmp_path, FIELDS, """\
+imports:
+  - file: leads.csv
+    columns: {预算金额: 预算, 国家: 国籍, 内部编号: ignore, 展位: field_other__c, 称呼: nmae}
+""", leads__csv="姓名,公司,手机\n")
+
+    found = [p for p in problems(tmp_path) if "columns" in p]
+
+    assert len(found) == 2, found
+    assert found[0].endswith("error: columns.国家: unknown field '国籍'; fields are city, company, contact, "
+                             "create_time, email, ignore, industry, job_title, mobile, name, province, remark, "
+                             "source, tel, url, and the custom fields field_a1B2c__c, country__c, budget__c")
+    assert found[1].endswith("error: columns.称呼: unknown field 'nmae' (did you mean 'name'?)")
+    lines = (tmp_path / "mktctl.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if "columns:" in text)
+    assert found[0].startswith(f"mktctl.yaml:{line}:{lines[line - 1].index('国籍') + 1}: ")
+    assert found[1].startswith(f"mktctl.yaml:{line}:{lines[line - 1].index('nmae') + 1}: ")
+
+
+def test_an_imports_digest_is_what_it_was_without_columns_and_changes_with_them(tmp_path: Path) -> None:
+    from mktctl.kinds.imports import Import, Imports
+    from tests.kinds.helpers_a import load
+
+    write_playbook(tmp_path, "imports: []\n", leads__csv="姓名,公司,手机\n")
+    playbook = load(tmp_path)
+    kind = Imports()
+
+    plain = kind.job_digest(Import(file="leads.csv"), playbook)
+
+    assert plain == kind.job_digest(Import(file="leads.csv", columns={}), playbook)
+    assert plain != kind.job_digest(Import(file="leads.csv", columns={"预算金额": "budget__c"}), playbook)

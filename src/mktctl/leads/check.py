@@ -64,10 +64,11 @@ class CheckOptions:
         """The options and the cleaning rules used with them (``competitor_domains``: this check's and the
         rules', each once), as summary.json lists them."""
         used = rules.with_competitors(self.competitor_domains)
-        described = {"sheet": self.sheet, "mapping": str(self.mapping) if self.mapping else None,
-                     "competitor_domains": list(used.competitor_domains), "keep": self.keep,
-                     "header_row": self.header_row, "test_names": list(used.test_names),
-                     "test_mobiles": list(used.test_mobiles), "test_email_domains": list(used.test_email_domains)}
+        described: dict[str, Any] = {
+            "sheet": self.sheet, "mapping": str(self.mapping) if self.mapping else None,
+            "competitor_domains": list(used.competitor_domains), "keep": self.keep, "header_row": self.header_row,
+            "test_names": list(used.test_names), "test_mobiles": list(used.test_mobiles),
+            "test_email_domains": list(used.test_email_domains)}
         if self.columns:
             described["columns"] = dict(self.columns)
         return described
