@@ -295,3 +295,24 @@ def test_an_imports_digest_is_what_it_was_without_columns_and_changes_with_them(
 
     assert plain == kind.job_digest(Import(file="leads.csv", columns={}), playbook)
     assert plain != kind.job_digest(Import(file="leads.csv", columns={"预算金额": "budget__c"}), playbook)
+
+
+def test_an_exported_tenant_declares_its_fields_as_they_are_and_plans_nothing(tmp_path: Path) -> None:
+    from mktctl.deliver.tenant_export import export_tenant
+
+    source, target = tmp_path / "by-hand", tmp_path / "as-code"
+    write_playbook(source, FIELDS)
+    apply(source)
+    with session(source) as opened:
+        upsert_field(opened.tenant, "LeadsObj", {"api_name": "field_sale1__c", "label": "跟进销售", "type": "employee"})
+        export_tenant(opened.tenant, target, kinds=["lead_fields"], name=None, language="zh-CN", note="")
+    (target / "mktctl.tenants.yaml").write_text(
+        f"tenants:\n  src:\n    sandbox:\n      data: {source / '.mktctl' / 'sandbox.db'}\n", encoding="utf-8")
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in target.glob("*.yaml"))
+    with session(target, tenant="src") as again:
+        planned = {a.key: a.op for a in again.plan.actions if a.kind == "lead_fields"}
+
+    assert "IYWea10Fx" in text and "field_sale1__c" not in text, "an employee field is no lead_fields item"
+    assert planned == {"source": "noop", "company": "noop", "field_a1B2c__c": "noop", "country__c": "noop",
+                       "budget__c": "noop"}

@@ -159,6 +159,8 @@ class LeadFields(Kind[LeadField]):
         found: dict[str, Setting] = {}
         for field in tenant.client.crm_object(LEADS).fields.values():
             standard = field.api_name in STANDARD_FIELDS
+            if field.custom and field.type not in TYPE_NAMES:
+                continue  # an employee, department or lookup field: no playbook declares one
             if field.custom or (standard and field.api_name in defined):
                 found[field.api_name] = Setting(f"{LEADS}.{field.api_name}", field.api_name,
                                                 _observed(field, standard))
