@@ -42,7 +42,8 @@ def sheet(path: Path, name: str) -> pd.DataFrame:
 
 def row(i: int, **values: str) -> list[str]:
     base = {"姓名": f"客户{i}", "公司名称": f"公司{i}有限公司", "手机号码": f"1590{i:07d}", "预算金额": "1,200",
-            "参展日期": "2024/5/1", "国家": "英国", "意向产品": "营销通、销售云", "是否重点": "是", "展会编号": " EXPO-7 "}
+            "参展日期": "2024/5/1", "国家": "英国", "意向产品": "营销通、销售云", "是否重点": "是",
+            "展会编号": " EXPO-7 "}
     base.update(values)
     return [base[h] for h in HEADERS]
 
