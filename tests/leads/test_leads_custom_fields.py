@@ -175,9 +175,12 @@ def defined(tenant: Any) -> Any:
     return tenant
 
 
+TENANT_MAP = MAP + "  参展日期: expo_day__c\n  国家: 国家\n  意向产品: 意向产品\n  展会编号: field_a1B2c__c\n"
+
+
 def test_import_writes_custom_values_as_the_tenants_fields_take_them(defined: Any, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "l.csv", [row(1), row(2, 预算金额="十万")], HEADERS)
-    (tmp_path / "map.yaml").write_text(MAP, encoding="utf-8")
+    (tmp_path / "map.yaml").write_text(TENANT_MAP, encoding="utf-8")
     options = ImportOptions(check=CheckOptions(mapping=tmp_path / "map.yaml"))
 
     result = import_leads(defined, path, options, tmp_path / "out")
@@ -195,13 +198,23 @@ def test_import_writes_custom_values_as_the_tenants_fields_take_them(defined: An
 def test_import_fills_an_empty_custom_field_of_an_existing_lead(defined: Any, tmp_path: Path) -> None:
     defined.client.crm_create("LeadsObj", {"name": "客户1", "company": "公司1有限公司", "mobile": "+8615900000001"})
     path = write_csv(tmp_path / "l.csv", [row(1)], HEADERS)
-    columns = CheckOptions(columns=(("预算金额", "budget__c"),))
+    columns = CheckOptions(columns=(("预算金额", "budget__c"), ("国家", "国家")))
 
     result = import_leads(defined, path, ImportOptions(check=columns, on_existing="fill-empty"), tmp_path / "out")
 
     (lead,) = leads_on(defined)
     assert result.outcomes["updated"] == 1
     assert (lead["field_IT92M__c"], lead["budget__c"]) == ("IYWea10Fx", 1200)
+
+
+def test_a_field_only_the_tenant_has_is_fed_through_a_mapping_not_by_its_label(defined: Any, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "l.csv", [row(1, 国家="法国")], HEADERS)
+
+    result = import_leads(defined, path, ImportOptions(), tmp_path / "out")
+
+    assert result.outcomes["created"] == 1, "the 国家 column is not the tenant's field until a mapping says so"
+    assert "国家" in [i["header"] for i in result.summary.mapping["ignored"]]
+    assert "field_IT92M__c" not in leads_on(defined)[0]
 
 
 def test_a_declared_field_the_tenant_lacks_is_checked_but_not_written(tenant: Any, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ class CustomField:
     label: str
     type: str  # the platform's type: text, number, date, select_one, select_many, true_or_false, ...
     options: tuple[tuple[str, str], ...] = ()  # (value, label); the value is "" when only the label is known
+    declared: bool = True  # the playbook declares it: a header that is its label feeds it without a mapping
 
     @property
     def option_labels(self) -> list[str]:
@@ -174,8 +175,10 @@ class CustomFields:
     def with_tenant(self, info: ObjectInfo) -> CustomFields:
         """These fields and the tenant's custom fields of the object: the tenant's definition of a field wins
         (its type, its options with their values); a declared field the tenant lacks is kept."""
-        tenant = {f.api_name: CustomField(f.api_name, f.label, f.type, f.options) for f in info.custom_fields}
-        merged = [tenant.pop(c.api_name, c) for c in self.fields]
+        tenant = {f.api_name: CustomField(f.api_name, f.label, f.type, f.options, declared=False)
+                  for f in info.custom_fields}
+        merged = [replace(tenant.pop(c.api_name), declared=c.declared) if c.api_name in tenant else c
+                  for c in self.fields]
         return CustomFields(tuple(merged + list(tenant.values())))
 
 

@@ -2,7 +2,8 @@
 
 ``map_columns(headers, mapping_file=None, fields=NO_CUSTOM_FIELDS) -> ColumnMap``: headers are recognised by
 name in Chinese or English (see :mod:`mktctl.leads.fields`), else by the label or api name of a custom field
-of ``fields``; a mapping file overrides or completes that::
+the playbook declares (a field only the tenant has is fed through a mapping); a mapping file overrides or
+completes that::
 
     # MAP.yaml
     sheet: 线索            # optional: the sheet to read
@@ -207,7 +208,7 @@ def map_columns(headers: list[str], mapping: MappingFile | None = None,
             continue
         key = recognise(text)
         custom = fields.find(text) if key is None else None
-        if custom is not None and custom.type in MAPPABLE_TYPES:
+        if custom is not None and custom.declared and custom.type in MAPPABLE_TYPES:
             columns.append(Column(index, text, custom.api_name, "custom field"))
             continue
         columns.append(Column(index, text, key, "recognised" if key else "not recognised"))
