@@ -105,6 +105,11 @@ class AuthError(TenantError):
     """Credentials were refused (wrong app id, secret or permanent code, unknown corp, expired token)."""
 
 
+class ActingUserMissing(AuthError):
+    """A call that acts as an employee (CRM data, the extension API) was made without one (10010): the tenant
+    settings lack the open user id (``open_user_id``, ``MKTCTL_OPEN_USER_ID``)."""
+
+
 class PermissionDenied(TenantError):
     """The app or the acting user lacks permission for this call."""
 
@@ -123,6 +128,13 @@ class NotFound(TenantError):
 
 class InvalidRequest(TenantError):
     """The tenant rejected the request's content (a parameter, a field value); never retried."""
+
+
+class DuplicateRecord(InvalidRequest):
+    """A create that the platform's duplicate check refused: a record with the same value in one of the
+    object's duplicate fields exists (``record_id`` when the answer names it)."""
+
+    record_id: str | None = None
 
 
 class PlanError(MktctlError):

@@ -177,4 +177,5 @@ def test_without_lead_cleaning_an_imports_digest_is_what_it_was(tmp_path) -> Non
 
     wanted = resource.kind.job_digest(resource.spec, playbook)
 
-    assert wanted == digest({"spec": resource.spec.model_dump(mode="json"), "file": content})
+    before = {k: v for k, v in resource.spec.model_dump(mode="json").items() if k != "columns"}  # added later
+    assert wanted == digest({"spec": before, "file": content})

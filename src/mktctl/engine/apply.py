@@ -149,8 +149,6 @@ class Executor:
             self.ledger.save()
 
     def _one(self, action: Action, index: Index) -> str | None:
-        from mktctl.tenant import extension
-
         resource = self.playbook.find(action.kind, action.key)
         kind = resource.kind if resource is not None else _kind(action.kind)
         ledger = self.tenant_ledger
@@ -162,15 +160,15 @@ class Executor:
             return summary
         if action.part == "settings":
             if action.op == "delete":
-                extension.delete_setting(self.tenant, action.kind, action.key)
+                kind.remove_setting(self.tenant, action.key)
                 ledger.forget(action.kind, action.key, "settings")
                 return action.remote_id
             assert resource is not None
             state = kind.settings_state(resource.spec) or {}
-            remote_id = extension.upsert_setting(self.tenant, action.kind, action.key, state)
+            remote_id = kind.write_setting(self.tenant, action.key, state)
             previous = ledger.entry(action.kind, action.key, "settings")
             if action.renamed_from is not None:  # the new key holds it now; the old one goes
-                extension.delete_setting(self.tenant, action.kind, action.renamed_from)
+                kind.remove_setting(self.tenant, action.renamed_from)
                 previous = ledger.entry(action.kind, action.renamed_from, "settings")
                 ledger.forget(action.kind, action.renamed_from, "settings")
             owned = action.op == "create" or (previous is not None and previous.owned)

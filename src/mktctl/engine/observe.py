@@ -41,8 +41,6 @@ def observe(tenant: Tenant, kinds: list[Kind[Any]], renames: dict[str, dict[str,
     ``renames`` (kind -> old key -> new key, from ``renamed_from:``) files what the tenant has under an old
     key under the new one, before later kinds are observed: they then refer to it by its new name too.
     """
-    from mktctl.tenant.extension import list_settings
-
     observation = Observation(extension_kinds=tenant.extension_kinds())
     for kind in kinds:
         moves = (renames or {}).get(kind.name, {})
@@ -56,7 +54,7 @@ def observe(tenant: Tenant, kinds: list[Kind[Any]], renames: dict[str, dict[str,
                     observation.renamed.add((kind.name, new, "api"))
             observation.api[kind.name] = found
         if kind.name in observation.extension_kinds:
-            settings = list_settings(tenant, kind.name)
+            settings = kind.read_settings(tenant)
             for old, new in moves.items():
                 if old in settings and new not in settings:
                     settings[new] = settings.pop(old)

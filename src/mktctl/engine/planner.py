@@ -92,16 +92,21 @@ def _resource_actions(resource: Resource[Any], observation: Observation, ledger:
         if kind.name in observation.extension_kinds:
             setting = observation.settings.get(kind.name, {}).get(key)
             if setting is not None and (kind.name, key, "settings") in observation.renamed:
-                changes = (FieldChange(kind.key_field, old, key), *_changes(setting.spec, state))
+                changes = (FieldChange(kind.key_field, old, key),
+                           *_changes(setting.spec, kind.compared(key, state, setting.spec)))
                 actions.append(Action("update", kind.name, key, "settings", remote_id=setting.id,
                                       changes=changes, note=f"renamed from {old}", digest=wanted, renamed_from=old))
             elif setting is None:
                 actions.append(Action("create", kind.name, key, "settings", changes=_changes({}, state),
                                       digest=wanted))
             else:
-                changes = _changes(setting.spec, state)
+                changes = _changes(setting.spec, kind.compared(key, state, setting.spec))
+                entry = ledger.entry(kind.name, key, "settings")
+                note = ""
+                if changes and entry is not None and entry.digest == wanted:
+                    note = "changed on the tenant since the last apply (drift)"
                 actions.append(Action("update" if changes else "noop", kind.name, key, "settings",
-                                      remote_id=setting.id, changes=changes, digest=wanted))
+                                      remote_id=setting.id, changes=changes, note=note, digest=wanted))
         else:
             actions.append(_manual(kind, key, state, playbook, ledger))
     return actions

@@ -8,6 +8,9 @@ A kind reaches a tenant in up to two parts:
 * the **settings** part: every other field. A tenant with mktctl's extension API (the default sandbox)
   keeps them as a setting of this kind under the natural key; against a real tenant, or the sandbox with
   ``--api public``, they become a manual step with a menu path, the values to enter and how to verify.
+  A kind whose settings are definitions the platform makes in its admin console (a tenant's custom fields,
+  its custom objects) reads and writes them where the extension API defines them instead, through
+  :meth:`Kind.read_settings`, :meth:`Kind.write_setting` and :meth:`Kind.remove_setting`.
 
 Kinds are stateless singletons; the engine passes everything they need. What the deliverables need beyond
 that (acceptance tests, labels, a tree or a matrix layout) a kind declares through optional hooks whose
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from mktctl.base.yamlload import Document
     from mktctl.errors import Mark
     from mktctl.tenant.connect import Tenant
+    from mktctl.tenant.extension import Setting
 
 Path_ = tuple[str | int, ...]
 CONSULTANT = "consultant (实施顾问)"  # who does most manual steps and acceptance tests
@@ -237,6 +241,31 @@ class Kind(Generic[S]):
         if self.has_api and not state:
             return None
         return state
+
+    def read_settings(self, tenant: Tenant) -> dict[str, Setting]:
+        """What the tenant's extension API has of this kind, by natural key, in the shape of
+        :meth:`settings_state`. Default: the extension's store of settings (``/settings/<kind>/list``)."""
+        from mktctl.tenant.extension import list_settings
+
+        return list_settings(tenant, self.name)
+
+    def write_setting(self, tenant: Tenant, key: str, state: dict[str, Any]) -> str:
+        """Make the tenant have ``state`` under ``key`` (create or replace); return its id."""
+        from mktctl.tenant.extension import upsert_setting
+
+        return upsert_setting(tenant, self.name, key, state)
+
+    def remove_setting(self, tenant: Tenant, key: str) -> None:
+        from mktctl.tenant.extension import delete_setting
+
+        delete_setting(tenant, self.name, key)
+
+    def compared(self, key: str, desired: dict[str, Any], observed: dict[str, Any]) -> dict[str, Any]:
+        """``desired`` (the settings state of ``key``) as a plan compares it with what the tenant has
+        (``observed``): a value the playbook
+        leaves to the tenant (a standard field's options when it declares none) takes the tenant's value.
+        Default: as declared."""
+        return desired
 
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         """How a person sets ``state`` by hand. Kinds with a better instruction override this."""

@@ -17,6 +17,9 @@ the upgrade-customer path: leads that sales never converted, so the CRM cannot c
   opportunities NewOpportunityObj contact_mobile__c, contact_email__c new_opportunity_id
   ========== ================== ================================== =====================
 
+* ``match`` names, per object, the fields that hold its phones and emails instead (any field of the
+  object, by api name or label, e.g. a tenant's ``field_8dk2s__c`` 联系人手机 on opportunities): an
+  ``email`` field is compared as an email, a ``phone_number`` field as a phone, a text field as either;
 * per lead and object: a link already set is kept (``already_linked``); no match is ``no_match`` (for
   accounts, the account of the uniquely linked contact is taken, ``matched_on`` = ``contact``); one
   record is ``linked``; several are ``ambiguous``: nothing is guessed, each candidate becomes a row of
@@ -36,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl import errors as e
 from mktctl.leads.cells import TextCells, neutralise_frame
+from mktctl.leads.link_targets import TARGETS, Target, matched_target, parse_match, parse_objects
 from mktctl.leads.match import Existing, find_existing, index_records
 from mktctl.leads.private import private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
@@ -47,23 +51,10 @@ if TYPE_CHECKING:
 
     from mktctl.tenant.connect import Tenant
 
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    api_name: str
-    link_field: str
-    phone_fields: tuple[str, ...]
-    email_fields: tuple[str, ...]
-    label: str
+__all__ = ["STATUSES", "TARGETS", "LinkOptions", "LinkResult", "Target", "decide", "link_leads", "parse_match",
+           "parse_objects", "read_ambiguity_workbook", "resolve_ambiguities", "write_ambiguity_workbook"]
 
 
-TARGETS: dict[str, Target] = {
-    "accounts": Target("accounts", "AccountObj", "account_id", ("tel",), ("email",), "客户"),
-    "contacts": Target("contacts", "ContactObj", "contact_id", ("mobile1", "mobile2", "mobile3"), ("email",), "联系人"),
-    "opportunities": Target("opportunities", "NewOpportunityObj", "new_opportunity_id", ("contact_mobile__c",),
-                            ("contact_email__c",), "商机"),
-}
 STATUSES = ("linked", "ambiguous", "no_match", "already_linked", "failed")
 RESULT_COLUMNS = ("lead_id", "object", "status", "target_id", "matched_on", "candidates", "error")
 AMBIGUITY_COLUMNS = ("choose", "lead_id", "lead_name", "lead_company", "lead_mobile", "lead_email", "object",
@@ -78,10 +69,11 @@ LEAD_FIELDS = ("_id", "name", "company", "mobile", "tel", "email", "account_id",
 
 @dataclass(frozen=True)
 class LinkOptions:
-    objects: tuple[str, ...] = ("accounts", "contacts", "opportunities")
+    objects: tuple[str, ...] = tuple(TARGETS)
     full_scan: bool = False
     workers: int = 4
     batch_size: int = 100
+    match: tuple[tuple[str, tuple[str, ...]], ...] = ()  # object → the fields holding its phones and emails
 
 
 @dataclass
@@ -92,26 +84,6 @@ class LinkResult:
     files: dict[str, Path] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     stopped: str | None = None
-
-
-def parse_objects(text: str | None) -> tuple[str, ...]:
-    """``accounts,contacts`` → ("accounts", "contacts"); singular names and api names are accepted."""
-    if not text:
-        return LinkOptions().objects
-    aliases = {**{k: k for k in TARGETS}, **{k[:-1]: k for k in TARGETS},
-               **{t.api_name.lower(): k for k, t in TARGETS.items()}, "opportunity": "opportunities"}
-    chosen: list[str] = []
-    for part in text.split(","):
-        name = aliases.get(part.strip().lower())
-        if name is None:
-            from mktctl.base.suggest import did_you_mean
-
-            raise e.SettingsError(f"--objects: unknown object {part.strip()!r}",
-                                  hint=did_you_mean(part.strip(), list(TARGETS)) or
-                                  f"objects are {', '.join(TARGETS)}")
-        if name not in chosen:
-            chosen.append(name)
-    return tuple(chosen)
 
 
 def link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None = None) -> LinkResult:
@@ -132,8 +104,11 @@ def _link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: P
     values = lead_values(leads)
     decisions: list[pd.DataFrame] = []
     ambiguous: list[pd.DataFrame] = []
+    matches = dict(options.match)
+    targets = {name: matched_target(tenant, TARGETS[name], matches[name]) if name in matches else TARGETS[name]
+               for name in options.objects}
     for name in options.objects:
-        target = TARGETS[name]
+        target = targets[name]
         progress.phase(f"match {name}", None)
         existing = _targets(tenant, target, values, options.full_scan)
         decided, candidates = decide(leads, values, existing, target)
@@ -154,6 +129,8 @@ def _link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: P
                        for o in options.objects},
         "stopped": stopped,
         "full_scan": options.full_scan,
+        "matched_on": {name: {"phones": list(t.phone_fields), "emails": list(t.email_fields)}
+                       for name, t in targets.items()},
         "timings_s": {"total": round(time.perf_counter() - started, 3)},
     }
     _write_json(out_dir / "link_summary.json", summary)
@@ -188,7 +165,7 @@ def lead_values(leads: pd.DataFrame) -> pd.DataFrame:
 
 
 def _targets(tenant: Tenant, target: Target, values: pd.DataFrame, full_scan: bool) -> Existing:
-    fields = ["_id", "name", *target.phone_fields, *target.email_fields]
+    fields = list(dict.fromkeys(["_id", "name", *target.phone_fields, *target.email_fields]))
     if target.name != "accounts":
         fields.append("account_id")
     if full_scan:
@@ -199,7 +176,8 @@ def _targets(tenant: Tenant, target: Target, values: pd.DataFrame, full_scan: bo
         return existing
     phones = values.loc[values["kind"] == "phone", "value"].tolist()
     emails = values.loc[values["kind"] == "email", "value"].tolist()
-    wanted = {**{f: phones for f in target.phone_fields}, **{f: emails for f in target.email_fields}}
+    wanted = {f: ([*phones] if f in target.phone_fields else []) + ([*emails] if f in target.email_fields else [])
+              for f in dict.fromkeys([*target.phone_fields, *target.email_fields])}
     return find_existing(tenant.client, target.api_name, wanted, fields=fields, phone_fields=target.phone_fields,
                          email_fields=target.email_fields)
 
@@ -252,7 +230,8 @@ def _candidate_rows(candidates: pd.DataFrame, leads: pd.DataFrame, existing: Exi
             "lead_mobile": lead["mobile"], "lead_email": lead["email"], "object": target.name,
             "candidate_id": target_id, "candidate_name": _text(record.get("name")), "matched_on": value,
             "candidate_phones": " ".join(_text(record.get(f)) for f in target.phone_fields if record.get(f)),
-            "candidate_email": " ".join(_text(record.get(f)) for f in target.email_fields if record.get(f)),
+            "candidate_email": " ".join(_text(record.get(f)) for f in target.email_fields
+                                        if record.get(f) and f not in target.phone_fields),
         })
     return pd.DataFrame(rows, columns=list(AMBIGUITY_COLUMNS), dtype="str")
 

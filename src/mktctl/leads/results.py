@@ -43,6 +43,7 @@ REASON_TEXT = {
     "test_data": "测试数据 test data (测试/test, example.com, 13800138000...)",
     "competitor": "竞品邮箱 competitor's email domain",
     "invalid_contact": "无有效手机、座机或邮箱 no valid mobile, landline or email",
+    "invalid_value": "自定义字段的值不合法 a custom field's value is not of its type",
     "duplicate": "与另一行是同一人 same person as another row",
 }
 
@@ -199,14 +200,16 @@ def _rejected_batches(spill: Spill) -> Any:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    columns = ["source_row", "reason", "name", "company", "raw_mobile", "raw_tel", "raw_email"]
+    columns = ["source_row", "reason", "name", "company", "raw_mobile", "raw_tel", "raw_email", "detail"]
     parquet = pq.ParquetFile(str(spill.rows_file))
     for batch in parquet.iter_batches(batch_size=spill.batch_rows, columns=columns):
         batch = batch.filter(pc.not_equal(batch.column("reason"), ""))
         if not batch.num_rows:
             continue
         frame = frame_from_arrow(pa.Table.from_batches([batch]))
-        frame.insert(2, "explanation", frame["reason"].map(REASON_TEXT).fillna("").astype("str"))
+        explanation = frame["reason"].map(REASON_TEXT).fillna("").astype("str")
+        # an invalid value is explained by its column, field and value
+        frame.insert(2, "explanation", frame.pop("detail").where(lambda d: d != "", explanation))
         frame["source_row"] = frame["source_row"].astype("str")
         yield frame
 
@@ -245,8 +248,10 @@ def _accepted_sheet(spill: Spill, outcomes: pd.DataFrame | None) -> tuple[list[s
     from mktctl.leads.sheetwriter import estimate_widths
 
     accepted = read_accepted(spill)
-    columns = ["行号 source_row"] + [f"{BY_KEY[k].label} {k}" for k in DATA_KEYS] + ["合并行数 group_size"]
-    frame = accepted[["source_row", *DATA_KEYS, "group_size"]].copy()
+    custom = [c for c in accepted.columns if c.endswith("__c")]  # the custom fields the file feeds
+    columns = (["行号 source_row"] + [f"{BY_KEY[k].label} {k}" for k in DATA_KEYS] + custom
+               + ["合并行数 group_size"])
+    frame = accepted[["source_row", *DATA_KEYS, *custom, "group_size"]].copy()
     if outcomes is not None:
         frame = frame.merge(outcomes[["source_row", "outcome", "record_id", "error"]], on="source_row", how="left")
         columns += ["结果 outcome", "线索ID record_id", "错误 error"]

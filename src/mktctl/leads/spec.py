@@ -6,6 +6,7 @@
       - file: data/2023展会线索.xlsx     # relative to the playbook folder
         sheet: 线索                       # optional
         mapping: data/map.yaml            # optional, see docs/leads.md
+        columns: {预算金额: budget__c}      # optional: header → field, over the mapping file's
         competitor_domains: [rival.cn]    # optional
         keep: first                       # first | last
         source: 线下展会                   # optional: the lead source of every row
@@ -13,14 +14,16 @@
         pool: 华东线索池                    # optional: LeadsPoolObj name
         on_existing: skip                 # skip | fill-empty | overwrite
 
-``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None, *, rules) -> ImportResult`` runs
-it with :func:`mktctl.leads.importer.import_leads` and the playbook's cleaning rules, which the caller
+``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None, *, rules, fields) -> ImportResult``
+runs it with :func:`mktctl.leads.importer.import_leads` and the playbook's cleaning rules, which the caller
 builds from the playbook (:func:`mktctl.kinds.imports.cleaning_rules`) and must pass: an entry's own
-``competitor_domains`` add to them. ``default_out_dir(playbook_dir, spec)`` is where
-its result files and journal live when the caller has no better place, so that a second ``apply`` resumes
-rather than repeats: ``.mktctl/imports/<file stem>-<8 hex digits>``, the digits a hash of the file's path in
-the playbook folder. So ``a/leads.csv`` and ``b/leads.csv`` never share a folder (each would overwrite the
-other's results and journal), and a rerun finds its folder again.
+``competitor_domains`` add to them; ``fields`` are the custom fields the playbook's ``lead_fields`` declares
+(:func:`mktctl.kinds.lead_fields.declared_fields`), which ``columns`` and the mapping file may name.
+``default_out_dir(playbook_dir, spec)`` is where its result files and journal live when the caller has no
+better place, so that a second ``apply`` resumes rather than repeats: ``.mktctl/imports/<file stem>-<8 hex
+digits>``, the digits a hash of the file's path in the playbook folder. So ``a/leads.csv`` and ``b/leads.csv``
+never share a folder (each would overwrite the other's results and journal), and a rerun finds its folder
+again.
 
 A result folder of an older mktctl (``.mktctl/imports/<file stem>``) is moved to the new name by the first
 ``run_import_spec`` after the upgrade, when its journal says it was this file's last; otherwise (it was the
@@ -39,6 +42,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mktctl.leads.check import CheckOptions
+from mktctl.leads.fields import NO_CUSTOM_FIELDS, CustomFields
 from mktctl.leads.importer import ImportOptions, ImportResult, import_leads
 from mktctl.leads.progress import Progress
 from mktctl.leads.rules import CleaningRules
@@ -53,6 +57,9 @@ class ImportSpec(BaseModel):
     file: str = Field(description="the lead file (xlsx, xls or csv), relative to the playbook folder")
     sheet: str | None = Field(default=None, description="the sheet to read (default: the one with lead headers)")
     mapping: str | None = Field(default=None, description="a column mapping file, relative to the playbook folder")
+    columns: dict[str, str] = Field(default_factory=dict,
+                                    description="header → field: a lead field, a custom field of 销售线索 by api "
+                                                "name or label, or ignore; over the mapping file's")
     competitor_domains: list[str] = Field(default_factory=list, description="emails of these domains are rejected")
     keep: Literal["first", "last"] = Field(default="first", description="which of a person's rows survives")
     source: str | None = Field(default=None, description="the lead source (线索来源) of every row")
@@ -87,7 +94,8 @@ class ImportSpec(BaseModel):
 
     def options(self, playbook_dir: Path) -> ImportOptions:
         check = CheckOptions(sheet=self.sheet, mapping=(playbook_dir / self.mapping) if self.mapping else None,
-                             competitor_domains=tuple(self.competitor_domains), keep=self.keep)
+                             competitor_domains=tuple(self.competitor_domains), keep=self.keep,
+                             columns=tuple((str(h), str(t)) for h, t in self.columns.items()))
         return ImportOptions(check=check, source=self.source, event=self.event, pool=self.pool,
                              on_existing=self.on_existing)
 
@@ -100,12 +108,13 @@ def default_out_dir(playbook_dir: Path, spec: ImportSpec) -> Path:
 
 
 def run_import_spec(tenant: Tenant, playbook_dir: Path, spec: ImportSpec, out_dir: Path | None = None,
-                    progress: Progress | None = None, *, rules: CleaningRules) -> ImportResult:
+                    progress: Progress | None = None, *, rules: CleaningRules,
+                    fields: CustomFields = NO_CUSTOM_FIELDS) -> ImportResult:
     if out_dir is None:
         out_dir = default_out_dir(playbook_dir, spec)
         adopt_legacy_out_dir(playbook_dir, spec, out_dir)
     return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out_dir, progress,
-                        rules=rules)
+                        rules=rules, fields=fields)
 
 
 def adopt_legacy_out_dir(playbook_dir: Path, spec: ImportSpec, out_dir: Path) -> bool:
