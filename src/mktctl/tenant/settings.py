@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl import secrets
 from mktctl.base.numbers import setting_number, setting_rate
-from mktctl.errors import SettingsError
+from mktctl.errors import MktctlError, SecretError, SettingsError
 from mktctl.tenant.client import Credentials
+from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, ENV_DEADLINE, PROFILE_DEADLINE, parse_deadline
+from mktctl.tenant.transport import ENV_ALLOW_PLAIN_HTTP, PROFILE_ALLOW_PLAIN_HTTP, check_tenant_url, flag
 
 if TYPE_CHECKING:
     from mktctl.base.yamlload import Document
@@ -35,7 +37,7 @@ MAX_TIMEOUT_S = 3600.0  # timeout_seconds: the wait for one answer
 MAX_RATE_CALLS, MAX_RATE_SECONDS = 1_000_000, 86_400.0
 _SECRET_FIELDS = ("app_secret", "permanent_code")
 _PROFILE_FIELDS = {"url", "app_id", "app_secret", "permanent_code", "open_user_id", "rate_limit", "sandbox",
-                   "timeout_seconds", "description"}
+                   "timeout_seconds", "description", PROFILE_ALLOW_PLAIN_HTTP, PROFILE_DEADLINE}
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,23 @@ class TenantSettings:
     sandbox_api: str = "full"
     rate_limit: RateLimitSetting | None = None
     timeout_s: float = 30.0
+    deadline_s: float = DEFAULT_DEADLINE_S  # how long the tenant may not answer before a command gives up
     audit_log: Path | None = None  # where every change made to the tenant is logged (see tenant/audit.py)
 
     @property
     def embedded(self) -> bool:
         return self.url is None
 
+    @property
+    def shown_url(self) -> str | None:
+        """The tenant's URL as it may be shown or hashed: without user name and password."""
+        return None if self.url is None else secrets.without_userinfo(self.url)
+
     def describe(self) -> str:
         if self.embedded:
             api = "" if self.sandbox_api == "full" else f", {self.sandbox_api} API only"
             return f"embedded sandbox ({self.sandbox_data}{api})"
-        return f"{self.name} ({self.url})"
+        return f"{self.name} ({self.shown_url})"
 
 
 def state_dir(playbook_dir: Path) -> Path:
@@ -78,7 +86,9 @@ def default_sandbox_data(playbook_dir: Path) -> Path:
 
 
 def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[str, str] | None = None,
-            home: Path | None = None) -> TenantSettings:
+            home: Path | None = None, deadline: float | None = None) -> TenantSettings:
+    """The settings of ``tenant``. ``deadline`` (``--deadline``) overrides ``MKTCTL_DEADLINE``, which overrides
+    the profile's ``deadline_seconds``."""
     import dataclasses
 
     env = os.environ if environ is None else environ
@@ -88,6 +98,10 @@ def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[s
         settings = _from_environment(env)
     else:
         settings = TenantSettings(name=SANDBOX_NAME, sandbox_data=default_sandbox_data(playbook_dir))
+    if deadline is not None:
+        settings = dataclasses.replace(settings, deadline_s=parse_deadline(deadline, where="--deadline"))
+    elif env.get(ENV_DEADLINE, "").strip():
+        settings = dataclasses.replace(settings, deadline_s=parse_deadline(env[ENV_DEADLINE], where=ENV_DEADLINE))
     return dataclasses.replace(settings, audit_log=state_dir(playbook_dir) / "audit.jsonl")
 
 
@@ -98,11 +112,28 @@ def _from_environment(env: Mapping[str, str]) -> TenantSettings:
         raise SettingsError(f"{ENV_URL} is set but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
                             " not", hint="set all five MKTCTL_* variables, or unset MKTCTL_TENANT_URL")
     for name in (ENV_APP_SECRET, ENV_PERMANENT_CODE):
-        secrets.REDACTOR.add(env[name])
+        _register("the tenant of MKTCTL_TENANT_URL", env[name], f"${{env:{name}}}")
+    _register_userinfo(ENV_URL, env[ENV_URL])
     credentials = Credentials(app_id=env[ENV_APP_ID], app_secret=env[ENV_APP_SECRET],
                               permanent_code=env[ENV_PERMANENT_CODE], open_user_id=env[ENV_OPEN_USER_ID])
-    return TenantSettings(name="environment", url=tenant_url(env[ENV_URL], ENV_URL), credentials=credentials,
+    allow_http = flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP)
+    url = check_tenant_url(env[ENV_URL], where=ENV_URL, allow_plain_http=allow_http)
+    return TenantSettings(name="environment", url=url, credentials=credentials,
                           rate_limit=_rate_from_text(env.get(ENV_RATE_LIMIT)))
+
+
+def _register(where: str, value: str, reference: str | None) -> None:
+    try:
+        secrets.register(value, reference)
+    except MktctlError as error:
+        raise SecretError(f"{where}: {error}", hint=error.hint) from None
+
+
+def _register_userinfo(where: str, url: str) -> None:
+    """A password in the tenant's URL (``https://user:pass@host``) is a secret: registered, never shown."""
+    password = secrets.userinfo_secret(url)
+    if password is not None:
+        _register(where, password, None)
 
 
 def _rate_from_text(text: str | None) -> RateLimitSetting | None:
@@ -116,29 +147,6 @@ def _rate_from_text(text: str | None) -> RateLimitSetting | None:
     except SettingsError as error:
         raise SettingsError(error.message, hint=f"{error.hint}, or 0 for no limit") from None
     return RateLimitSetting(calls=calls, per_seconds=seconds)
-
-
-def tenant_url(text: str, where: str) -> str:
-    """The base URL of a tenant (``where`` names the setting it came from), checked before any client is
-    made: http or https, a host, a port that exists. The URL is not repeated in the message (it may carry
-    credentials)."""
-    import httpx
-
-    hint = "for example https://open.fxiaoke.com, or http://127.0.0.1:8765 for a served sandbox"
-    try:
-        url = httpx.URL(text.strip())
-        port, host = url.port, url.host  # the host is decoded (IDNA) when asked for
-    except (httpx.InvalidURL, ValueError) as error:  # IDNA errors are ValueErrors
-        raise SettingsError(f"{where}: not a valid URL ({error or type(error).__name__})", hint=hint) from None
-    if url.scheme not in ("http", "https") or not host:
-        what = f"the scheme {url.scheme!r}" if url.scheme not in ("http", "https") else "no host"
-        raise SettingsError(f"{where}: not a tenant URL ({what}; expected http:// or https:// and a host)",
-                            hint=hint)
-    if port is not None and not 0 < port < 65536:
-        raise SettingsError(f"{where}: port {port} does not exist (1 to 65535)", hint=hint)
-    if any(c.isspace() for c in text.strip()):
-        raise SettingsError(f"{where}: a URL has no spaces", hint=hint)
-    return text.strip().rstrip("/")
 
 
 def profile_files(playbook_dir: Path, home: Path | None = None) -> list[Path]:
@@ -201,6 +209,8 @@ def _profile_settings(document: Document, name: str, profile: Any, playbook_dir:
     rate = _rate_limit(at, profile.get("rate_limit"))
     timeout = setting_number(profile.get("timeout_seconds", 30.0), name=at("timeout_seconds"), low=0,
                              high=MAX_TIMEOUT_S, above=True, hint="the seconds to wait for one answer, e.g. 30")
+    deadline = parse_deadline(profile[PROFILE_DEADLINE], where=at(PROFILE_DEADLINE)) \
+        if PROFILE_DEADLINE in profile else DEFAULT_DEADLINE_S
     if "sandbox" in profile:
         sandbox = profile["sandbox"] or {}
         if not isinstance(sandbox, dict):
@@ -211,7 +221,7 @@ def _profile_settings(document: Document, name: str, profile: Any, playbook_dir:
         data = sandbox.get("data")
         data_path = (playbook_dir / str(data)) if data else default_sandbox_data(playbook_dir)
         return TenantSettings(name=name, sandbox_data=data_path, sandbox_api=api, rate_limit=rate,
-                              timeout_s=timeout)
+                              timeout_s=timeout, deadline_s=deadline)
     missing = [key for key in ("url", "app_id", "app_secret", "permanent_code", "open_user_id")
                if not profile.get(key)]
     if missing:
@@ -222,10 +232,17 @@ def _profile_settings(document: Document, name: str, profile: Any, playbook_dir:
         if key in _SECRET_FIELDS and not secrets.is_reference(raw):
             raise SettingsError(f"{where}: {key} must be a reference such as ${{env:NAME}}, not a literal value",
                                 hint="secrets are never stored in files")
-        values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
+        try:
+            values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
+        except MktctlError as error:
+            raise SecretError(f"{where}: {key}: {error}", hint=error.hint) from None
+    _register_userinfo(at("url"), str(profile["url"]))
     credentials = Credentials(**values)
-    return TenantSettings(name=name, url=tenant_url(str(profile["url"]), at("url")), credentials=credentials,
-                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout)
+    allow_http = (flag(profile.get(PROFILE_ALLOW_PLAIN_HTTP, False), where=at(PROFILE_ALLOW_PLAIN_HTTP))
+                  or flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP))
+    url = check_tenant_url(str(profile["url"]), where=at("url"), allow_plain_http=allow_http)
+    return TenantSettings(name=name, url=url, credentials=credentials,
+                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout, deadline_s=deadline)
 
 
 def _rate_limit(at: Callable[..., str], value: Any) -> RateLimitSetting | None:
