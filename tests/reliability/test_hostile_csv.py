@@ -2,8 +2,8 @@
 
 The probe that found the gap: a quote opened early in a file of 1,002 rows and never closed; every CSV
 parser then reads the rest of the file as that one cell, and ``leads check`` exited 0 with ``input: 1``.
-The lead reader is the one reader of CSV files (lead files, and an ambiguities file saved as CSV); it now
-walks the quotes first (``mktctl.leads.quotes``).
+The lead reader is the one reader of CSV files (lead files, an ambiguities file saved as CSV, and the exports
+``mktctl migrate`` reads); it now walks the quotes first (``mktctl.leads.quotes``).
 """
 
 from __future__ import annotations
@@ -76,6 +76,18 @@ def test_the_same_file_with_the_quote_closed_accounts_for_every_row(tmp_path: Pa
     assert done.code == 0, done.output
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["counts"]["input"] == 1_002
+
+
+def test_a_migration_export_with_a_quote_never_closed_is_refused_naming_its_line(tmp_path: Path) -> None:
+    from mktctl.migrate.exports import read_entity
+    from mktctl.migrate.mapfile import preset_map
+
+    lines = ["first_name,email,phone", *(f"p{i},p{i}@corp.cn,139{i:08d}" for i in range(500))]
+    lines[9] = '"p8 没有闭合,p8@corp.cn,13900000008'
+    path = write(tmp_path, lines, name="people.csv")
+    with pytest.raises(DataFileError) as caught:
+        read_entity(path, "people", preset_map(None))
+    assert str(caught.value).startswith(f"{path}: line 10: a quote opens a cell here and is never closed")
 
 
 # ---- each way a quote breaks a file --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mktctl.base.inputs import file_problem, read_bounded, regular_file
-from mktctl.errors import DataFileError
+from mktctl.errors import DataFileError, PlaybookError
 from tests.reliability.support import base_env, record_figures, run
 
 SECONDS = 60  # each command answers in about a second; a hang is cut here and fails the test
@@ -91,6 +91,8 @@ def commands(hostile: str) -> dict[str, list[str]]:
         "apply PLAN_FILE": ["apply", hostile],
         "sandbox credentials --data": ["sandbox", "credentials", "--data", hostile],
         "sandbox serve --catalog": ["sandbox", "serve", "--port", "0", "--catalog", hostile],
+        "migrate --map": ["migrate", "--from", "exports", "--out", "out", "--map", hostile, "--dry-run"],
+        "report --imports": ["report", "--imports", hostile, "--out", "r.md"],
     }
 
 
@@ -98,6 +100,8 @@ def commands(hostile: str) -> dict[str, list[str]]:
 def test_every_file_option_refuses_a_device_or_a_fifo_at_once(tmp_path: Path, kind: str) -> None:
     (tmp_path / "mktctl.yaml").write_text(PLAYBOOK, encoding="utf-8")
     (tmp_path / "leads.csv").write_text("姓名,手机号码\n张三,13912345678\n", encoding="utf-8")
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "people.csv").write_text("first_name,email\n张三,z@corp.cn\n", encoding="utf-8")
     hostile = str(fifo(tmp_path)) if kind == "a FIFO" else kind
     for name, args in commands(hostile).items():
         done = run(args, tmp_path, base_env(tmp_path), timeout=SECONDS)
@@ -117,3 +121,48 @@ def test_an_import_whose_file_is_a_fifo_is_a_validation_error(tmp_path: Path) ->
     assert done.code == 1, done.output
     assert "file 'pipe.yaml': is a FIFO (named pipe), not a file to import" in done.stderr
     assert "mapping 'pipe.yaml': is a FIFO (named pipe), not a mapping file" in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["a FIFO", "a link to /dev/zero"])
+def test_an_export_of_the_old_system_that_is_no_regular_file_is_refused_by_name(tmp_path: Path, kind: str) -> None:
+    from mktctl.migrate.exports import find_files
+    from mktctl.migrate.mapfile import load_map, preset_map
+
+    (tmp_path / "people.csv").write_text("first_name,email\n张三,z@corp.cn\n", encoding="utf-8")
+    opt_outs = tmp_path / "opt_outs.csv"
+    if kind == "a FIFO":
+        os.mkfifo(opt_outs)
+    else:
+        opt_outs.symlink_to("/dev/zero")
+    what = "a FIFO (named pipe)" if kind == "a FIFO" else "a device"
+    with pytest.raises(DataFileError) as caught:  # found by its name: refused, not read, not skipped
+        find_files(tmp_path, preset_map(None))
+    assert str(caught.value) == f"{opt_outs}: is {what}, not an export file"
+    (tmp_path / "map.yaml").write_text("people: {file: opt_outs.csv}\n", encoding="utf-8")
+    with pytest.raises(PlaybookError) as named:  # named by the map: refused where the map names it
+        find_files(tmp_path, load_map(tmp_path / "map.yaml"))
+    assert str(named.value.problems[0]).endswith(f"map.yaml:1:16: people.file: 'opt_outs.csv': is {what}, not an "
+                                                 "export file")
+
+
+def test_a_migrated_content_file_is_read_within_its_bound_and_only_if_it_is_a_file(tmp_path: Path) -> None:
+    from mktctl.migrate import content
+    from mktctl.migrate.exports import read_entity
+    from mktctl.migrate.mapfile import preset_map
+
+    (tmp_path / "big.html").write_bytes(b"<p>" + b"x" * content.MAX_FILE + b"</p>")
+    (tmp_path / "ok.html").write_text("<p>欢迎</p>", encoding="utf-8")
+    fifo(tmp_path).rename(tmp_path / "pipe.html")
+    (tmp_path / "zero.pdf").symlink_to("/dev/zero")
+    (tmp_path / "content.csv").write_text(
+        "内容ID,类型,标题,文件\nc1,article,太大的文章,big.html\nc2,email_template,欢迎,ok.html\n"
+        "c3,article,管道,pipe.html\nc4,file,设备,zero.pdf\n", encoding="utf-8")
+    mapping = preset_map(None)
+    table = read_entity(tmp_path / "content.csv", "content", mapping)
+
+    run = content.build(table, tmp_path, mapping, tmp_path / "out", extension=True, dry_run=True)
+
+    outcome = {row["content_id"]: (row["status"], row["detail"]) for row in run.rows}
+    assert outcome == {"c1": ("skipped", "larger than 4 MB: upload it in the console"), "c2": ("migrated", ""),
+                       "c3": ("rejected", "pipe.html is not a file of the export folder"),
+                       "c4": ("rejected", "zero.pdf is not a file of the export folder")}

@@ -1,7 +1,8 @@
 """Every reader of workbooks goes through the one guard (``mktctl.base.workbook_guard``): the lead reader
-(``leads check``/``import``, ``leads link --resolve``) and the configuration workbook reader (``workbook
-import`` of a filled-in configuration workbook or survey). The hostile workbooks of ``hostile.py`` are given
-to each; ``workbook import`` is also run as the real command under the memory ceiling of test_security.py.
+(``leads check``/``import``, ``leads link --resolve``, and the exports ``mktctl migrate`` reads) and the
+configuration workbook reader (``workbook import`` of a filled-in configuration workbook or survey). The hostile
+workbooks of ``hostile.py`` are given to each; ``workbook import`` is also run as the real command under the
+memory ceiling of test_security.py, and ``migrate`` in process.
 
 The probe that found the gap: the client sends back a 60 KB configuration workbook with one cell typed in
 XFD1048576; ``workbook import`` ran for a minute and exhausted memory.
@@ -22,7 +23,7 @@ from mktctl.errors import DataFileError
 from mktctl.leads.link import read_ambiguity_workbook
 from mktctl.leads.read import open_source
 from tests.reliability.hostile import HOSTILE, WORKBOOK_HOSTILE
-from tests.reliability.support import base_env, mktctl_command, record_figures
+from tests.reliability.support import base_env, in_process, mktctl_command, record_figures
 from tests.reliability.test_security import TIME_CEILING_S, _ceiling
 
 
@@ -56,8 +57,16 @@ def sheet_name(path: Path, index: int) -> str:
     return openpyxl.load_workbook(path).sheetnames[index - 1]
 
 
+def read_export(path: Path) -> None:
+    """The reader of ``mktctl migrate``: an old system's export file as its people."""
+    from mktctl.migrate.exports import read_entity
+    from mktctl.migrate.mapfile import preset_map
+
+    read_entity(path, "people", preset_map(None))
+
+
 @pytest.mark.parametrize("name", list(WORKBOOK_HOSTILE))
-def test_both_readers_refuse_each_hostile_workbook(tmp_path: Path, name: str) -> None:
+def test_every_reader_refuses_each_hostile_workbook(tmp_path: Path, name: str) -> None:
     build, message = WORKBOOK_HOSTILE[name]
     path = build(tmp_path)
     with pytest.raises(DataFileError) as form:
@@ -68,6 +77,9 @@ def test_both_readers_refuse_each_hostile_workbook(tmp_path: Path, name: str) ->
             for _ in open_source(path).chunks(1000):
                 pass
         assert str(lead.value).startswith(f"{path}: ") and HOSTILE[name][1] in str(lead.value), str(lead.value)
+        with pytest.raises(DataFileError) as export:
+            read_export(path)
+        assert str(export.value) == str(lead.value)
 
 
 def test_an_exported_workbook_with_one_far_cell_is_refused_naming_its_sheet(tmp_path: Path) -> None:
@@ -93,6 +105,33 @@ def test_an_ambiguities_workbook_is_guarded_like_every_lead_file(tmp_path: Path)
     path = HOSTILE["a billion laughs (DTD entities)"][0](tmp_path)
     with pytest.raises(DataFileError, match="declares a DTD"):
         read_ambiguity_workbook(path)
+
+
+def test_migrate_refuses_an_export_with_a_far_cell_or_a_dtd_before_writing_a_result(tmp_path: Path) -> None:
+    (tmp_path / "mktctl.yaml").write_text("version: 1\nname: 迁移\n", encoding="utf-8")
+    for name, build in (("a cell in XFD1048576", HOSTILE["a cell in XFD1048576"][0]),
+                        ("a billion laughs (DTD entities)", HOSTILE["a billion laughs (DTD entities)"][0])):
+        exports = tmp_path / "exports"
+        exports.mkdir()
+        build(exports).rename(exports / "people.xlsx")
+        started = time.monotonic()
+        code, output = in_process("migrate", "--from", str(exports), "--out", str(tmp_path / "out"), "--dry-run",
+                               str(tmp_path))
+        seconds = time.monotonic() - started
+
+        assert code == 1, output
+        assert f"error: {exports / 'people.xlsx'}: " in output and HOSTILE[name][1] in output, output
+        assert "Traceback" not in output
+        assert [p.name for p in (tmp_path / "out").iterdir()] == ["migrate.lock"], "no result before the refusal"
+        record_figures("hostile workbook import", {"input": f"migrate: {name}", "seconds": round(seconds, 2),
+                                                   "exit": code, "message": first_line(output)})
+        for path in exports.iterdir():
+            path.unlink()
+        exports.rmdir()
+
+
+def first_line(output: str) -> str:
+    return next(line for line in output.splitlines() if line.startswith("error:"))[:160]
 
 
 def run_import(folder: Path, path: Path) -> tuple[subprocess.CompletedProcess[str], float]:

@@ -1,5 +1,6 @@
-"""Hostile YAML, for every reader of YAML (playbooks, test files, mapping files, tenant profiles, the ledger):
-bounded work whatever the aliases and merge keys (``<<``) do, and valid merges read as YAML says.
+"""Hostile YAML, for every reader of YAML (playbooks, test files, mapping files, tenant profiles, the ledger,
+migration maps): bounded work whatever the aliases and merge keys (``<<``) do, and valid merges read as YAML
+says.
 
 Every YAML file mktctl reads goes through :func:`mktctl.base.yamlload.load_yaml_file`; the cases below are
 given to each reader so that a new reader with its own loader would show here.
@@ -167,9 +168,17 @@ def _ledger(folder: Path, text: str) -> None:
     Ledger.load(folder)
 
 
+def _migration_map(folder: Path, text: str) -> None:
+    from mktctl.migrate.mapfile import load_map
+
+    path = folder / "map.yaml"
+    path.write_text(text, encoding="utf-8")
+    load_map(path)
+
+
 READERS: dict[str, Callable[[Path, str], None]] = {
     "playbook": _playbook, "test file": _test_file, "mapping file": _mapping_file,
-    "tenant profile": _tenant_profile, "ledger": _ledger,
+    "tenant profile": _tenant_profile, "ledger": _ledger, "migration map": _migration_map,
 }
 
 

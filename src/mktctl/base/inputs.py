@@ -43,23 +43,38 @@ def regular_file(path: Path | str, *, what: str = "file", limit: int | None = No
     """The size of ``path`` once it is known to be a regular file (symbolic links followed) no larger than
     ``limit`` bytes; else :class:`DataFileError` saying what it is. ``what`` names the file in messages
     ("mapping file", "workbook"), ``shown`` is the name to show for it (default: the path)."""
+    name = shown or str(path)
+    info = _stat(path, name, what)
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(name, f"is {_kind(info.st_mode)}, not {_a(what)}", what)
+    if limit is not None and info.st_size > limit:
+        raise _size_error(name, info.st_size, limit, what)
+    return info.st_size
+
+
+def folder_or_file(path: Path | str, *, what: str) -> bool:
+    """True when ``path`` is a folder, False when it is a regular file; else :class:`DataFileError` saying what
+    it is (for an option that takes either, such as a result folder or its summary)."""
+    info = _stat(path, str(path), what)
+    if stat.S_ISDIR(info.st_mode):
+        return True
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(path, f"is {_kind(info.st_mode)}, not {_a(what)}", what)
+    return False
+
+
+def _stat(path: Path | str, name: str, what: str) -> os.stat_result:
     text = str(path)
-    name = shown or text
     if "\x00" in text:
         raise _refuse(name.replace("\x00", "\\0"), "a file name cannot contain a NUL character (\\0)", what)
     try:
-        info = Path(text).stat()
+        return Path(text).stat()
     except FileNotFoundError:
         raise _refuse(name, "file not found", what, hint="check the path") from None
     except PermissionError:
         raise _refuse(name, "permission denied", what, hint="check the file's permissions") from None
     except (OSError, ValueError) as exc:  # a name too long, a loop of links, a path through a file
         raise _refuse(name, f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}", what) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise _refuse(name, f"is {_kind(info.st_mode)}, not {_a(what)}", what)
-    if limit is not None and info.st_size > limit:
-        raise _size_error(name, info.st_size, limit, what)
-    return info.st_size
 
 
 def file_problem(path: Path | str, *, what: str = "file", limit: int | None = None) -> str | None:

@@ -118,10 +118,13 @@ class Report:
 
 def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_at: str, generator: str,
           tenant: str | None = None, imports: list[Path] | None = None, show_pii: bool = False) -> Report:
+    from mktctl.base.inputs import folder_or_file
     from mktctl.engine.ledger import Ledger
     from mktctl.tenant.settings import state_dir
 
     t = report_text.strings(lang)
+    for given in imports or []:  # named by a person: a folder or a regular file, never skipped without a word
+        folder_or_file(given, what="import summary or result folder")
     ledger = Ledger.load(playbook.root)
     fingerprint, tenant_ledger = _pick_tenant(ledger, tenant)
     report = Report(lang=lang, t=t, name=playbook.name, digest=playbook.digest(), generated_at=generated_at,
