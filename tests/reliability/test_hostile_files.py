@@ -166,3 +166,33 @@ def test_a_migrated_content_file_is_read_within_its_bound_and_only_if_it_is_a_fi
     assert outcome == {"c1": ("skipped", "larger than 4 MB: upload it in the console"), "c2": ("migrated", ""),
                        "c3": ("rejected", "pipe.html is not a file of the export folder"),
                        "c4": ("rejected", "zero.pdf is not a file of the export folder")}
+
+
+PLAYBOOK_COMMANDS = {  # each command that works in a playbook folder, given ``folder``
+    "validate": lambda folder: ["validate", folder], "plan": lambda folder: ["plan", folder],
+    "apply": lambda folder: ["apply", folder, "--yes"], "steps": lambda folder: ["steps", folder],
+    "confirm": lambda folder: ["confirm", "--all-pending", "--dir", folder],
+    "checklist": lambda folder: ["checklist", folder], "report": lambda folder: ["report", folder],
+    "test": lambda folder: ["test", folder],
+    "workbook export": lambda folder: ["workbook", "export", folder, "--out", folder + ".xlsx"],
+}
+
+
+@pytest.mark.parametrize("kind", ["a path that does not exist", "a file", "a FIFO"])
+def test_a_playbook_folder_that_is_not_one_is_refused_before_anything_is_written(tmp_path: Path, kind: str) -> None:
+    from tests.reliability.support import in_process
+
+    given = {"a path that does not exist": tmp_path / ("a/" * 1500 + "b"), "a file": tmp_path / "mktctl.yaml",
+             "a FIFO": fifo(tmp_path)}[kind]
+    (tmp_path / "mktctl.yaml").write_text(PLAYBOOK, encoding="utf-8")
+    why = {"a path that does not exist": "no such folder", "a file": "is a file, not a playbook folder",
+           "a FIFO": "is a FIFO (named pipe), not a playbook folder"}[kind]
+    before = sorted(tmp_path.rglob("*"))
+    for name, args in PLAYBOOK_COMMANDS.items():
+        code, output = in_process(*args(str(given)))
+        assert code == 1, (name, output)
+        if name == "apply" and kind != "a path that does not exist":  # a file given to apply is a saved plan
+            assert "not a plan file" in output, output
+            continue
+        assert f"error: {given}: {why}" in output, (name, output)
+    assert sorted(tmp_path.rglob("*")) == before, "nothing created: no .mktctl/, no lock, no folder"

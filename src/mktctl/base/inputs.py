@@ -63,6 +63,19 @@ def folder_or_file(path: Path | str, *, what: str) -> bool:
     return False
 
 
+def existing_folder(path: Path | str, *, what: str = "folder") -> None:
+    """Refuse ``path`` unless it is a folder (links followed): missing, a file, a device, a NUL in its name."""
+    try:
+        info = _stat(path, str(path), what)
+    except DataFileError as error:
+        if error.message == f"{path}: file not found":
+            raise _refuse(path, "no such folder", what, hint="check the path") from None
+        raise
+    if not stat.S_ISDIR(info.st_mode):
+        kind = "a file" if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)
+        raise _refuse(path, f"is {kind}, not {_a(what)}", what, hint=f"give the path of the {what}")
+
+
 def _stat(path: Path | str, name: str, what: str) -> os.stat_result:
     text = str(path)
     if "\x00" in text:
