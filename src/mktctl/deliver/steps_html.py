@@ -11,7 +11,7 @@ from mktctl.deliver.qr import qr_svg
 from mktctl.secrets import REDACTOR
 
 if TYPE_CHECKING:
-    from mktctl.deliver.steps_sheet import StepsSheet
+    from mktctl.deliver.step_rows import StepsSheet
 
 
 def html_text(sheet: StepsSheet) -> str:

@@ -14,7 +14,7 @@ from mktctl.leads.cells import TextCells
 from mktctl.secrets import REDACTOR
 
 if TYPE_CHECKING:
-    from mktctl.deliver.steps_sheet import Row, StepsSheet
+    from mktctl.deliver.step_rows import Row, StepsSheet
 
 FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows with Office or WPS; other systems use their own CJK font
 WIDTHS = {"number": 5, "step": 18, "menu_path": 28, "values": 44, "verify": 34, "who": 16, "status": 20,
