@@ -196,3 +196,23 @@ def test_a_playbook_folder_that_is_not_one_is_refused_before_anything_is_written
             continue
         assert f"error: {given}: {why}" in output, (name, output)
     assert sorted(tmp_path.rglob("*")) == before, "nothing created: no .mktctl/, no lock, no folder"
+
+
+def test_an_output_path_of_any_depth_is_created_as_asked(tmp_path: Path) -> None:
+    from mktctl.base.files import make_folders
+    from tests.reliability.support import in_process
+
+    (tmp_path / "mktctl.yaml").write_text(PLAYBOOK, encoding="utf-8")
+    (tmp_path / "leads.csv").write_text("姓名,手机号码\n张三,13912345678\n", encoding="utf-8")
+    deep = tmp_path / ("d/" * 1500)  # pathlib creates one folder per recursion: 1,500 ended in RecursionError
+    for args in (["leads", "check", str(tmp_path / "leads.csv"), "--out", str(deep / "out")],
+                 ["report", str(tmp_path), "--out", str(deep / "r.md")],
+                 ["workbook", "export", str(tmp_path), "--out", str(deep / "w.xlsx")]):
+        code, output = in_process(*args)
+        assert code == 0, (args, output)
+    assert {p.name for p in deep.iterdir()} == {"out", "r.md", "w.xlsx"}
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(NotADirectoryError):  # what is in the way is said as pathlib says it
+        make_folders(tmp_path / "file" / "a" / "b")
+    with pytest.raises(FileExistsError):
+        make_folders(tmp_path / "file")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mktctl.base.files import make_folders
 from mktctl.base.inputs import regular_file
 from mktctl.errors import DataFileError
 from mktctl.sandbox import views
@@ -183,7 +184,7 @@ class Store:
         self.clock = clock
         if self.path != ":memory:":
             _check_data_file(Path(self.path))
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            make_folders(Path(self.path).parent)
             # the tenant's data (imported leads) is personal data: owner-only from the start; SQLite gives
             # the -wal and -shm files the database file's mode
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
