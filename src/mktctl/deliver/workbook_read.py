@@ -101,6 +101,7 @@ def read_workbook(path: Path) -> Workbook:
 
 
 def _open(path: Path) -> Any:
+    import warnings
     from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
@@ -113,7 +114,10 @@ def _open(path: Path) -> Any:
             raise DataFileError(f"{path}: not an xlsx workbook", file=str(path), hint=hint)
     check_workbook(path, "xlsx", FORM_WORKBOOKS)
     try:
-        with path.open("rb") as stream:  # closed even when openpyxl gives up half way (it leaves its own open)
+        with path.open("rb") as stream, warnings.catch_warnings():  # the stream closed even when openpyxl gives up
+            # openpyxl warns of the parts it drops (extensions, data validation, relationships it cannot follow):
+            # none holds what this reader reads, and a warning is no message for a person
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
             return load_workbook(stream, read_only=False, data_only=False, keep_links=False)
     except (InvalidFileException, KeyError, ValueError, TypeError, AttributeError, IndexError, ParseError,
             zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
