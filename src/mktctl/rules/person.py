@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags
+from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags, ticks
 from mktctl.rules.assignment import Assignment, LeadFacts
 from mktctl.rules.clock import DAY, HOUR, Clock, next_boundary
 from mktctl.rules.compile import Rules
@@ -59,6 +59,7 @@ from mktctl.rules.state import PersonState, Signals
 CREATION: Literal["creation"] = "creation"
 HAND_OFF: Literal["hand_off"] = "hand_off"
 MAX_ROUNDS = 10
+NO_REFRESH: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +88,25 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only).run()
 
 
+def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until: int,
+                          plan: Sequence[Planned] = (), refreshes: Iterable[tuple[int, str]] = ()) -> PersonResult:
+    """:func:`run_person` visiting every 00:00 (and every full hour with an hourly segment) instead of only
+    the ticks that can change the person: the same timeline, slower. The reference the jumps are tested
+    against."""
+    return _Runner(rules, person, clock, until, plan, refreshes, False, every_tick=True).run()[0]
+
+
 class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
-                 refreshes: Iterable[tuple[int, str]], qualify_only: bool) -> None:
+                 refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
+        self.every_tick = every_tick
+        self.ticking = ticks.ticking_segments(rules)
+        self.tick_step = HOUR if rules.hourly else DAY if rules.stages or self.ticking else 0
+        self.ticks_version = -1  # the timeline's length when the ticks were last planned
+        self.next_probe: int | None = None  # the first tick planned
+        self.probes: set[int] = set()  # ticks visited only if something happens then
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
         self.qualification = Qualification()
         self.events: dict[int, list[Event]] = {}
@@ -120,10 +135,18 @@ class _Runner:
 
     # ---- the walk -----------------------------------------------------------------------------------------
 
-    def push(self, at: int | None, now: int = -(10**9)) -> None:
-        if at is not None and now < at <= self.until and at not in self.queued:
-            self.queued.add(at)
-            heapq.heappush(self.heap, at)
+    def push(self, at: int | None, now: int = -(10**9), *, probe: bool = False) -> None:
+        """Visit ``at``; a ``probe`` is a tick visited only if something happens then (:meth:`quiet`)."""
+        if at is None or not now < at <= self.until:
+            return
+        if at in self.queued:
+            if not probe:
+                self.probes.discard(at)
+            return
+        self.queued.add(at)
+        heapq.heappush(self.heap, at)
+        if probe:
+            self.probes.add(at)
 
     def run(self) -> tuple[PersonResult, Qualification]:
         person = self.person
@@ -131,7 +154,7 @@ class _Runner:
         for at in [person.created, *self.events, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules]:
             self.push(at, start - 1)
-        if not self.qualify_only:
+        if self.every_tick and not self.qualify_only:
             step = HOUR if self.rules.hourly else DAY
             tick = next_boundary(person.created, step)
             while tick <= self.until:
@@ -140,6 +163,11 @@ class _Runner:
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
+            if at in self.probes:
+                self.probes.discard(at)
+                if self.quiet(at):
+                    self.plan_ticks(at)
+                    continue
             self.moment(at)
             self.schedule(at)
         state = self.state
@@ -159,6 +187,31 @@ class _Runner:
             if state.is_lead:
                 for due in reminder_runs.due_moments(self.rules, state):
                     self.push(due, at)
+            if self.tick_step and not self.every_tick:
+                if len(state.timeline) != self.ticks_version:
+                    # the person changed: the next tick may change them in turn (probed when it comes)
+                    self.ticks_version = len(state.timeline)
+                    self.next_probe = next_boundary(at + 1, self.tick_step)
+                    self.push(self.next_probe, at, probe=True)
+                elif self.next_probe is not None and at >= self.next_probe:
+                    self.plan_ticks(at)  # the probed tick came as a moment of its own, and changed nothing
+
+    def plan_ticks(self, at: int) -> None:
+        """Nothing changes at ``at``: push the first ticks after it that can change the person."""
+        found = ticks.next_ticks(self.rules, self.state, at, self.until)
+        self.next_probe = min(found, default=None)
+        for tick in found:
+            self.push(tick, at, probe=True)
+
+    def quiet(self, at: int) -> bool:
+        """Whether a tick with nothing else due changes nothing: the stage (at 00:00) and the segments
+        refreshed now stay as they are (:mod:`mktctl.rules.ticks`)."""
+        rules, state = self.rules, self.state
+        if at % DAY == 0 and rules.stages and ticks.stage_at(rules.stages, state, at) != state.stage:
+            return False
+        return not any(segment.due(at, NO_REFRESH) and
+                       segment.conditions.holds(state, at) != (segment.name in state.segments)
+                       for segment in self.ticking)
 
     def moment(self, at: int) -> None:
         state, rules = self.state, self.rules

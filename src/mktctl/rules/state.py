@@ -16,6 +16,8 @@ from mktctl.rules.model import Cause, Change, Event, ScoreEntry
 if TYPE_CHECKING:
     from mktctl.rules.scoring import ScoreState
 
+_NONE: list[int] = []  # no behaviour of that kind (never appended to)
+
 
 class FlowRun:
     """One person in one flow: how often they entered, whether they are inside, at which step, and when
@@ -107,8 +109,13 @@ class PersonState:
             self.by_content.setdefault((event.behaviour, event.content), []).append(event.at)
         self.last_behaviour = event.at
 
+    def times(self, behaviour: str | None, content: str | None) -> list[int]:
+        """The moments of the behaviours (any when ``behaviour`` is None; of ``content`` when given), in order."""
+        if behaviour is not None and content is not None:
+            return self.by_content.get((behaviour, content), _NONE)
+        return self.behaviours.get(behaviour, _NONE)
+
     def count(self, behaviour: str | None, content: str | None, since: int | None) -> int:
         """Behaviours (any when ``behaviour`` is None; of ``content`` when given) after ``since``."""
-        times = self.by_content.get((behaviour, content), []) if behaviour is not None and content is not None \
-            else self.behaviours.get(behaviour, [])
+        times = self.times(behaviour, content)
         return len(times) if since is None else len(times) - bisect_right(times, since)
