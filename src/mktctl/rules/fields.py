@@ -151,6 +151,8 @@ def field_names(playbook: object) -> FieldNames:
 
 
 def _number(text: str) -> float | None:
+    if not text:
+        return None
     try:
         return float(text)
     except ValueError:

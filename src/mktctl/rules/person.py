@@ -54,6 +54,7 @@ from mktctl.rules.model import (
     PersonResult,
 )
 from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
+from mktctl.rules.segments import Segment
 from mktctl.rules.state import PersonState, Signals
 
 CREATION: Literal["creation"] = "creation"
@@ -103,6 +104,7 @@ class _Runner:
         self.qualify_only = qualify_only
         self.every_tick = every_tick
         self.ticking = ticks.ticking_segments(rules)
+        self.tag_groups = tuple(group for group in rules.tags if group.rules)  # the groups rules set
         self.tick_step = HOUR if rules.hourly else DAY if rules.stages or self.ticking else 0
         self.ticks_version = -1  # the timeline's length when the ticks were last planned
         self.next_probe: int | None = None  # the first tick planned
@@ -166,7 +168,8 @@ class _Runner:
             if at in self.probes:
                 self.probes.discard(at)
                 if self.quiet(at):
-                    self.plan_ticks(at)
+                    # a segment without a window that was just found unchanged stays so until the person changes
+                    self.plan_ticks(at, [s for s in self.ticking if s.timed or not s.due(at, NO_REFRESH)])
                     continue
             self.moment(at)
             self.schedule(at)
@@ -196,9 +199,11 @@ class _Runner:
                 elif self.next_probe is not None and at >= self.next_probe:
                     self.plan_ticks(at)  # the probed tick came as a moment of its own, and changed nothing
 
-    def plan_ticks(self, at: int) -> None:
-        """Nothing changes at ``at``: push the first ticks after it that can change the person."""
-        found = ticks.next_ticks(self.rules, self.state, at, self.until)
+    def plan_ticks(self, at: int, segments: Sequence[Segment] | None = None) -> None:
+        """Nothing changes at ``at``: push the first ticks after it that can change the person (by their stage
+        or by one of ``segments``, default every segment the clock refreshes)."""
+        found = ticks.next_ticks(self.rules, self.state, at, self.until,
+                                 self.ticking if segments is None else segments)
         self.next_probe = min(found, default=None)
         for tick in found:
             self.push(tick, at, probe=True)
@@ -209,9 +214,10 @@ class _Runner:
         rules, state = self.rules, self.state
         if at % DAY == 0 and rules.stages and ticks.stage_at(rules.stages, state, at) != state.stage:
             return False
-        return not any(segment.due(at, NO_REFRESH) and
-                       segment.conditions.holds(state, at) != (segment.name in state.segments)
-                       for segment in self.ticking)
+        for segment in self.ticking:
+            if segment.due(at, NO_REFRESH) and segment.conditions.holds(state, at) != (segment.name in state.segments):
+                return False
+        return True
 
     def moment(self, at: int) -> None:
         state, rules = self.state, self.rules
@@ -306,7 +312,11 @@ class _Runner:
                 continue
             after = score_state.score
             state.scores[model.name] = after
-            entries = [e for e in state.ledger if e.at == at and e.model == model.name]
+            ledger = state.ledger
+            first = len(ledger)
+            while first and ledger[first - 1].at == at:  # the ledger is in time order: this minute's lines last
+                first -= 1
+            entries = [e for e in ledger[first:] if e.model == model.name]
             detail = "; ".join(f"{e.label} {e.awarded:+d}" for e in entries)
             state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
                          f"{before} → {after}: {detail}")
@@ -367,19 +377,22 @@ class _Runner:
         for tag, cause in self.pending_tags:
             tags.add_tag(state, at, tag, tags.MANUAL, cause, single=tags.group_of(tag) in self.rules.single_choice)
         self.pending_tags.clear()
-        tags.evaluate(self.rules.tags, state, at)
+        tags.evaluate(self.tag_groups, state, at)
 
     def run_flows(self, at: int) -> None:
         rules, state = self.rules, self.state
-        flow_runs.leave_on_exits(rules, state, at)
-        flow_runs.continue_due(rules, state, at)
+        if state.flows:  # a person who never entered a flow has nothing to leave or continue
+            flow_runs.leave_on_exits(rules, state, at)
+            flow_runs.continue_due(rules, state, at)
+        if not state.signals.any():
+            return  # no trigger happened
         for _ in range(MAX_ROUNDS):
             current = state.signals
             state.signals = Signals()
             before = len(state.timeline)
             flow_runs.enter_triggered(rules, state, at, current)
             if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
-                tags.evaluate(rules.tags, state, at)
+                tags.evaluate(self.tag_groups, state, at)
                 flow_runs.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break

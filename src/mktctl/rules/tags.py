@@ -15,8 +15,8 @@ had, whoever set it. In a single-choice group with several rules, the first rule
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from mktctl.rules.conditions import Conditions, compile_conditions, normalise_tag
@@ -44,6 +44,13 @@ class TagGroup:
     multiple: bool
     values: tuple[str, ...]
     rules: tuple[TagRule, ...]
+
+    @cached_property
+    def reads_tags(self) -> bool:
+        """Whether evaluating the group again can change it when only tags changed: a rule names a tag (or
+        sets one not written in the one spelling, which it removes and sets again at every evaluation)."""
+        return any(c.kind == "tag" for r in self.rules for c in r.conditions.items) or \
+            any(r.tag != normalise_tag(r.tag) for r in self.rules)
 
 
 def compile_groups(resources: list[Any], names: FieldNames) -> tuple[TagGroup, ...]:
@@ -88,31 +95,30 @@ def remove_tag(state: PersonState, at: int, tag: str, cause: Cause, detail: str 
     return True
 
 
-def _wanted(group: TagGroup, state: PersonState, now: int) -> Iterator[TagRule]:
-    for rule in group.rules:
-        if rule.conditions.holds(state, now):
-            yield rule
-            if not group.multiple:
-                return
-
-
 def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None:
-    """Re-evaluate every tag rule until no tag changes."""
+    """Re-evaluate every tag rule until no tag changes. After the first round only the groups whose rules
+    read tags are evaluated again: for the others nothing they read has changed."""
+    todo = [group for group in groups if group.rules]
     for _ in range(MAX_ROUNDS):
         changed = False
-        for group in groups:
-            if not group.rules:
-                continue
-            wanted = {rule.tag: rule for rule in _wanted(group, state, now)}
+        for group in todo:
+            wanted: dict[str, TagRule] = {}
+            for rule in group.rules:
+                if rule.conditions.holds(state, now):
+                    wanted[rule.tag] = rule
+                    if not group.multiple:
+                        break
             for tag, rule in wanted.items():
                 if tag not in state.tags:
                     cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}")
                     changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
-            for tag, origin in list(state.tags.items()):
-                if origin == RULE and group_of(tag) == group.name and tag not in wanted:
-                    setter = next((r for r in group.rules if r.tag == tag), None)
-                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" if setter \
-                        else f"tags/{group.name}: no rule sets {tag}"
-                    changed |= remove_tag(state, now, tag, Cause("rule", why))
+            if state.tags:
+                for tag, origin in list(state.tags.items()):
+                    if origin == RULE and tag not in wanted and group_of(tag) == group.name:
+                        setter = next((r for r in group.rules if r.tag == tag), None)
+                        why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
+                            if setter else f"tags/{group.name}: no rule sets {tag}"
+                        changed |= remove_tag(state, now, tag, Cause("rule", why))
         if not changed:
             return
+        todo = [group for group in todo if group.reads_tags]

@@ -22,26 +22,27 @@ from typing import TYPE_CHECKING
 
 from mktctl.rules.clock import DAY, HOUR, next_boundary
 from mktctl.rules.conditions import Conditions
-from mktctl.rules.segments import DAILY, HOURLY
+from mktctl.rules.segments import DAILY, HOURLY, Segment
 from mktctl.rules.stages import INTERACTION_DAYS, INTERACTION_LEVELS, Stage
 
 if TYPE_CHECKING:
     from mktctl.rules.compile import Rules
-    from mktctl.rules.segments import Segment
     from mktctl.rules.state import PersonState
 
 _THRESHOLDS = sorted((least for _, least in INTERACTION_LEVELS if least > 0), reverse=True)  # 10, 3
 
 
-def next_ticks(rules: Rules, state: PersonState, after: int, until: int) -> list[int]:
-    """The first tick after ``after`` (up to ``until``) at which the stage changes, and for each refreshed
-    segment the first of its refresh moments at which its membership changes, as things stand."""
+def next_ticks(rules: Rules, state: PersonState, after: int, until: int, segments: Iterable[Segment] | None = None
+               ) -> list[int]:
+    """The first tick after ``after`` (up to ``until``) at which the stage changes, and for each of
+    ``segments`` (default: the segments the clock refreshes) the first of its refresh moments at which its
+    membership changes, as things stand."""
     found = []
     if rules.stages:
         tick = next_stage_tick(rules.stages, state, after, until)
         if tick is not None:
             found.append(tick)
-    for segment in ticking_segments(rules):
+    for segment in ticking_segments(rules) if segments is None else segments:
         tick = next_segment_tick(segment, state, after, until)
         if tick is not None:
             found.append(tick)
@@ -55,8 +56,10 @@ def ticking_segments(rules: Rules) -> tuple[Segment, ...]:
 
 def stage_at(stages: Iterable[Stage], state: PersonState, now: int) -> str | None:
     """The stage the daily evaluation would choose at ``now`` (see :func:`mktctl.rules.stages.evaluate`)."""
-    found = next((s for s in stages if s.holds(state, now)), None)
-    return found.name if found else None
+    for stage in stages:
+        if stage.holds(state, now):
+            return stage.name
+    return None
 
 
 def next_stage_tick(stages: tuple[Stage, ...], state: PersonState, after: int, until: int) -> int | None:
