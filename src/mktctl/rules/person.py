@@ -104,6 +104,9 @@ class _Runner:
         self.qualify_only = qualify_only
         self.every_tick = every_tick
         self.ticking = ticks.ticking_segments(rules)
+        # after a quiet tick, the segments that still need planning: with a window, or not refreshed then
+        self.recheck_daily = [s for s in self.ticking if s.timed]
+        self.recheck_hourly = [s for s in self.ticking if s.timed or s.refresh != segments.HOURLY]
         self.tag_groups = tuple(group for group in rules.tags if group.rules)  # the groups rules set
         self.tick_step = HOUR if rules.hourly else DAY if rules.stages or self.ticking else 0
         self.ticks_version = -1  # the timeline's length when the ticks were last planned
@@ -128,6 +131,7 @@ class _Runner:
                     for at in flows.schedule_moments(flow.key, clock, until):
                         self.schedules.setdefault(at, set()).add(flow.name)
         self.pending_tags: list[tuple[str, Cause]] = []
+        self.spare_signals = Signals()  # run_flows swaps it with the person's instead of making new ones
         self.heap: list[int] = []
         self.queued: set[int] = set()
         for model in rules.models if self.state.is_lead else ():
@@ -168,8 +172,8 @@ class _Runner:
             if at in self.probes:
                 self.probes.discard(at)
                 if self.quiet(at):
-                    # a segment without a window that was just found unchanged stays so until the person changes
-                    self.plan_ticks(at, [s for s in self.ticking if s.timed or not s.due(at, NO_REFRESH)])
+                    # a segment without a window just found unchanged stays so until the person changes
+                    self.plan_ticks(at, self.recheck_daily if at % DAY == 0 else self.recheck_hourly)
                     continue
             self.moment(at)
             self.schedule(at)
@@ -215,7 +219,8 @@ class _Runner:
         if at % DAY == 0 and rules.stages and ticks.stage_at(rules.stages, state, at) != state.stage:
             return False
         for segment in self.ticking:
-            if segment.due(at, NO_REFRESH) and segment.conditions.holds(state, at) != (segment.name in state.segments):
+            if segment.due(at, NO_REFRESH) and \
+                    segment.conditions.matcher(state, at) != (segment.name in state.segments):
                 return False
         return True
 
@@ -386,9 +391,11 @@ class _Runner:
             flow_runs.continue_due(rules, state, at)
         if not state.signals.any():
             return  # no trigger happened
+        spare = self.spare_signals
         for _ in range(MAX_ROUNDS):
-            current = state.signals
-            state.signals = Signals()
+            current = state.signals  # what happened so far; what the flows' steps make happen is collected anew
+            spare.clear()
+            state.signals, spare = spare, current
             before = len(state.timeline)
             flow_runs.enter_triggered(rules, state, at, current)
             if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
@@ -396,6 +403,7 @@ class _Runner:
                 flow_runs.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break
+        self.spare_signals = spare
 
 
 def _mql_text(mql: object, state: PersonState) -> str:

@@ -98,13 +98,20 @@ def remove_tag(state: PersonState, at: int, tag: str, cause: Cause, detail: str 
 def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None:
     """Re-evaluate every tag rule until no tag changes. After the first round only the groups whose rules
     read tags are evaluated again: for the others nothing they read has changed."""
-    todo = [group for group in groups if group.rules]
+    todo: tuple[TagGroup, ...] | list[TagGroup] = groups
     for _ in range(MAX_ROUNDS):
         changed = False
+        # a group's rule-set tags, in the person's order: only the group's own evaluation changes them
+        held: dict[str, list[str]] = {}
+        for tag, origin in state.tags.items():
+            if origin == RULE:
+                held.setdefault(group_of(tag), []).append(tag)
         for group in todo:
+            if not group.rules:
+                continue
             wanted: dict[str, TagRule] = {}
             for rule in group.rules:
-                if rule.conditions.holds(state, now):
+                if rule.conditions.matcher(state, now):
                     wanted[rule.tag] = rule
                     if not group.multiple:
                         break
@@ -112,13 +119,12 @@ def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None
                 if tag not in state.tags:
                     cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}")
                     changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
-            if state.tags:
-                for tag, origin in list(state.tags.items()):
-                    if origin == RULE and tag not in wanted and group_of(tag) == group.name:
-                        setter = next((r for r in group.rules if r.tag == tag), None)
-                        why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
-                            if setter else f"tags/{group.name}: no rule sets {tag}"
-                        changed |= remove_tag(state, now, tag, Cause("rule", why))
+            for tag in held.get(group.name, ()):
+                if tag not in wanted and state.tags.get(tag) == RULE:
+                    setter = next((r for r in group.rules if r.tag == tag), None)
+                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
+                        if setter else f"tags/{group.name}: no rule sets {tag}"
+                    changed |= remove_tag(state, now, tag, Cause("rule", why))
         if not changed:
             return
         todo = [group for group in todo if group.reads_tags]
