@@ -48,6 +48,7 @@ LABELS = {"mobile": "手机号", "email": "邮箱", "time": "行为时间", "beh
           "follow_up": "跟进"}
 YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "已跟进", "跟进"})
 NO = frozenset({"", "否", "n", "no", "false", "0", "×"})
+MAX_EVENT_ROWS = 50_000_000  # rows of one events file (a lead file's limit is lower: see mktctl.leads.guard)
 REASONS = ("missing_key", "invalid_key", "missing_time", "invalid_time", "nothing_happened", "unknown_behaviour",
            "unknown_conversion", "invalid_follow_up")
 
@@ -66,7 +67,7 @@ def read_events(path: Path) -> EventsFile:
     from mktctl.leads.fields import fold_header
     from mktctl.leads.read import open_source
 
-    source = open_source(Path(path))
+    source = open_source(Path(path), max_rows=MAX_EVENT_ROWS)
     headers = source.info.headers
     wanted = {fold_header(h): key for key, names in HEADERS.items() for h in names}
     columns: dict[str, int] = {}

@@ -51,7 +51,7 @@ def people_outcomes(rules: Rules, statuses: pl.DataFrame, accepted: pl.DataFrame
                                                                                  strict=True):
         row = int(survivor.id)
         scores, grades, mql_at, owner, pool, stage, tags, segments, flows, sent, reminded, converted = facts
-        for name, value in (("row", row), ("score", scores.get(model or "") if model else None),
+        for name, value in (("row", row), ("score", scores.get(model, 0) if model else None),
                             ("grade", grades.get(model or "") if model else None), ("mql", mql_at is not None),
                             ("mql_day", None if mql_at is None else mql_at // DAY), ("owner", owner),
                             ("owner_name", rules.user_name(owner) if owner else None), ("pool", pool),
