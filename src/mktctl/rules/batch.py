@@ -123,10 +123,11 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
             events_file = Path(scratch) / "events.arrow"
             with pa.ipc.new_file(str(events_file), table.schema) as writer:
                 writer.write_table(table)
+            table = None  # the workers read the file
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1])
                   for i in range(0, len(survivors), chunk_size)]
         setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep)
-        with Workers(setup, processes, table if processes <= 0 else None) as workers:
+        with Workers(setup, processes, table) as workers:
             progress.phase("qualify", len(survivors))
             qualified: dict[int, list[Qualification]] = {}
             for chunk_id, found in workers.qualify(chunks):

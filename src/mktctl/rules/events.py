@@ -24,8 +24,8 @@ def apply_event(rules: Rules, state: PersonState, event: Event, pending_tags: li
     """Apply one event to ``state``; returns whether a field changed. WeCom tags wait in ``pending_tags``
     for the tag step of the moment."""
     at = event.at
-    described = describe_event(event)
-    cause = Cause("event", f"{label(at)} {described}")
+    described = describe_event(event) if state.recording else ""
+    cause = Cause("event", f"{label(at)} {described}") if state.recording else _UNRECORDED
     changed = False
     for name, raw in event.changes:
         key = rules.names.key(name)
@@ -60,6 +60,9 @@ def apply_event(rules: Rules, state: PersonState, event: Event, pending_tags: li
         _convert(rules, state, event, cause)
     state.changed |= changed
     return changed
+
+_UNRECORDED = Cause("event", "")  # the cause of a change nobody reads (a qualifying pass)
+
 
 def _unsubscribe(rules: Rules, state: PersonState, event: Event, cause: Cause) -> None:
     channels = ALL_CHANNELS if rules.consent.all_channels or not event.channel else (event.channel,)

@@ -81,23 +81,46 @@ def read_events(path: Path) -> EventsFile:
         raise DataFileError(f"{path}: the events need a person (手机号 or 邮箱), a time (行为时间) and what happened "
                             f"(行为, 转化 or 跟进); the headers in row {source.info.header_row} are: {found}",
                             file=str(path), hint="name the columns as in docs/simulate.md (Chinese or English)")
-    parts = []
-    for chunk in source.chunks():
-        frame = pl.from_pandas(chunk.frame) if len(chunk.frame.columns) else pl.DataFrame()
-        picked = {key: (frame[f"c{index}"] if f"c{index}" in frame.columns else pl.Series([""] * len(chunk.rows)))
-                  for key, index in columns.items()}
-        part = pl.DataFrame({"row": chunk.rows, **{k: pl.Series(v).cast(pl.String).fill_null("").str.strip_chars()
-                                                     for k, v in picked.items()}})
-        parts.append(part)
-    rows = pl.concat(parts) if parts else pl.DataFrame({"row": pl.Series([], dtype=pl.Int64)})
+    info = source.info
+    if info.format == "csv" and info.encoding in ("utf-8", "utf-8-sig"):
+        rows = _read_csv(path, info.delimiter or ",", info.header_row, columns)
+    else:
+        rows = _read_chunks(source, columns)
     for key in HEADERS:
         if key not in rows.columns:
             rows = rows.with_columns(pl.lit("").alias(key))
     blank = pl.all_horizontal(pl.col(k) == "" for k in HEADERS)
     rows = rows.filter(~blank)  # a blank line is not a row (it still counts in the row numbers)
     rows = _normalise(rows)
-    info = source.info.describe()
-    return EventsFile(Path(path), info, {k: headers[i] for k, i in columns.items()}, _check(rows, columns, headers))
+    return EventsFile(Path(path), info.describe(), {k: headers[i] for k, i in columns.items()},
+                      _check(rows, columns, headers))
+
+
+def _read_csv(path: Path, delimiter: str, header_row: int, columns: dict[str, int]) -> pl.DataFrame:
+    """A UTF-8 CSV file through polars' reader (multi-threaded; a blank line is a row of nulls, so the row
+    numbers stay those of the file)."""
+    import polars as pl
+
+    wanted = sorted(columns.items(), key=lambda item: item[1])
+    frame = pl.read_csv(path, separator=delimiter, has_header=False, skip_rows=header_row, infer_schema=False,
+                        columns=[index for _, index in wanted], new_columns=[key for key, _ in wanted],
+                        truncate_ragged_lines=True, encoding="utf8", quote_char='"')
+    return frame.select(pl.int_range(header_row + 1, header_row + 1 + pl.len(), dtype=pl.Int64).alias("row"),
+                        *(pl.col(key).fill_null("").str.strip_chars() for key, _ in wanted))
+
+
+def _read_chunks(source: Any, columns: dict[str, int]) -> pl.DataFrame:
+    """A workbook (or a CSV file in GB18030) through the lead reader, chunk by chunk."""
+    import polars as pl
+
+    parts = []
+    for chunk in source.chunks():
+        frame = pl.from_pandas(chunk.frame) if len(chunk.frame.columns) else pl.DataFrame()
+        picked = {key: (frame[f"c{index}"] if f"c{index}" in frame.columns else pl.Series([""] * len(chunk.rows)))
+                  for key, index in columns.items()}
+        parts.append(pl.DataFrame({"row": chunk.rows, **{k: pl.Series(v).cast(pl.String).fill_null("")
+                                                         .str.strip_chars() for k, v in picked.items()}}))
+    return pl.concat(parts) if parts else pl.DataFrame({"row": pl.Series([], dtype=pl.Int64)})
 
 
 def _distinct(column: pl.Series, parse: Any) -> pl.DataFrame:
@@ -108,6 +131,25 @@ def _distinct(column: pl.Series, parse: Any) -> pl.DataFrame:
     values = column.unique().to_list()
     parsed = parse(pd.Series(values, dtype="str"))
     return pl.DataFrame({"value": values, "parsed": [str(v) for v in parsed]})
+
+
+COMMON_TIMES = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+                "%Y-%m-%dT%H:%M", "%Y年%m月%d日 %H:%M")
+
+
+def _times(column: pl.Series, parse_times: Any) -> pl.DataFrame:
+    """Each distinct time text as ``YYYY-MM-DD HH:MM:SS`` ("" when it is none): the common spellings by
+    polars, the rest (dates alone, Excel serial numbers ...) by the lead pipeline's parser."""
+    import pandas as pd
+    import polars as pl
+
+    distinct = pl.DataFrame({"time": column.unique()})
+    parsed = distinct.with_columns(moment=pl.coalesce([pl.col("time").str.to_datetime(f, strict=False)
+                                                       for f in COMMON_TIMES]).dt.strftime("%Y-%m-%d %H:%M:%S"))
+    rest = parsed.filter(pl.col("moment").is_null() & (pl.col("time") != ""))["time"].to_list()
+    found = dict(zip(rest, parse_times(pd.Series(rest, dtype="str"))[0].tolist(), strict=True)) if rest else {}
+    return parsed.with_columns(moment=pl.col("moment").fill_null(pl.col("time").replace_strict(
+        found, default="", return_dtype=pl.String)))
 
 
 def _normalise(rows: pl.DataFrame) -> pl.DataFrame:
@@ -123,7 +165,7 @@ def _normalise(rows: pl.DataFrame) -> pl.DataFrame:
     mobiles = _distinct(rows["mobile"], phones).rename({"value": "mobile", "parsed": "mobile_e164"})
     emails = _distinct(rows["email"], lambda v: parse_emails(v)["email"]).rename(
         {"value": "email", "parsed": "email_key"})
-    times = _distinct(rows["time"], lambda v: parse_times(v)[0]).rename({"value": "time", "parsed": "moment"})
+    times = _times(rows["time"], parse_times)
     return (rows.join(mobiles, on="mobile", how="left").join(emails, on="email", how="left")
             .join(times, on="time", how="left").sort("row"))
 
@@ -164,4 +206,9 @@ def _check(rows: pl.DataFrame, columns: dict[str, int], headers: list[str]) -> p
         column = pl.when(failed).then(pl.lit(where)).otherwise(column)
         said = pl.col("behaviour").replace_strict(hints, default="") if text is None else pl.lit(text)
         detail = pl.when(failed).then(said).otherwise(detail)
-    return rows.with_columns(reason=reason, column=column, detail=detail, follow_up=follow.is_in(YES))
+    checked = rows.with_columns(reason=reason, column=column, detail=detail, follow_up=follow.is_in(YES))
+    # what the run and the results need, the repeated texts as categories (millions of rows stay small)
+    repeated = ("behaviour", "content", "channel", "source", "campaign", "event_type", "converted", "reason", "column",
+                "detail")
+    return checked.select("row", "mobile_e164", "email_key", "moment", "follow_up",
+                          *(pl.col(name).cast(pl.Categorical) for name in repeated))

@@ -89,6 +89,12 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only).run()
 
 
+def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
+    """The :class:`Qualification` of ``run_person(..., qualify_only=True)``, without writing the timeline
+    nobody reads of that pass (the batch runner's first pass)."""
+    return _Runner(rules, person, clock, until, (), (), True, recording=False).run()[1]
+
+
 def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until: int,
                           plan: Sequence[Planned] = (), refreshes: Iterable[tuple[int, str]] = ()) -> PersonResult:
     """:func:`run_person` visiting every 00:00 (and every full hour with an hourly segment) instead of only
@@ -99,7 +105,8 @@ def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until
 
 class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
-                 refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False) -> None:
+                 refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
+                 recording: bool = True) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
@@ -113,6 +120,7 @@ class _Runner:
         self.next_probe: int | None = None  # the first tick planned
         self.probes: set[int] = set()  # ticks visited only if something happens then
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
+        self.state.recording = recording
         self.qualification = Qualification()
         self.events: dict[int, list[Event]] = {}
         for event in sorted(person.events, key=lambda e: (e.at, e.seq)):
@@ -317,14 +325,9 @@ class _Runner:
                 continue
             after = score_state.score
             state.scores[model.name] = after
-            ledger = state.ledger
-            first = len(ledger)
-            while first and ledger[first - 1].at == at:  # the ledger is in time order: this minute's lines last
-                first -= 1
-            entries = [e for e in ledger[first:] if e.model == model.name]
-            detail = "; ".join(f"{e.label} {e.awarded:+d}" for e in entries)
-            state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
-                         f"{before} → {after}: {detail}")
+            if state.recording:
+                state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
+                             f"{before} → {after}: {self.minute_detail(at, model.name)}")
             state.signals.scores[model.name] = (before, after)
             state.changed = True
             grade = model.grade(after)
@@ -332,6 +335,14 @@ class _Runner:
                 state.grades[model.name] = grade
                 state.record(at, GRADE, model.name, grade, Cause("rule", f"scoring_models/{model.name} thresholds"),
                              f"score {after}")
+
+    def minute_detail(self, at: int, model: str) -> str:
+        """This minute's ledger lines of ``model``: ``下载文件 +5; 观看直播 +10``."""
+        ledger = self.state.ledger
+        first = len(ledger)
+        while first and ledger[first - 1].at == at:  # the ledger is in time order: this minute's lines last
+            first -= 1
+        return "; ".join(f"{e.label} {e.awarded:+d}" for e in ledger[first:] if e.model == model)
 
     def facts(self) -> LeadFacts:
         fields, scores = self.state.fields, self.state.scores

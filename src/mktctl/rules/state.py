@@ -61,8 +61,9 @@ class Signals:
 class PersonState:
     __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "fields",
                  "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "ledger",
-                 "mql_at", "owner", "pool", "purchases", "refreshed", "score_states", "scores", "segments", "signals",
-                 "sla_sent", "snapshots", "stage", "tags", "timeline", "touches", "unsubscribed")
+                 "mql_at", "owner", "pool", "purchases", "recording", "refreshed", "score_states", "scores",
+                 "segments", "signals", "sla_sent", "snapshots", "stage", "tags", "timeline", "touches",
+                 "unsubscribed")
 
     def __init__(self, person_id: str, created: int, lead_at: int | None, pool: str | None) -> None:
         self.id = person_id
@@ -97,9 +98,10 @@ class PersonState:
         self.ledger: list[ScoreEntry] = []
         self.signals = Signals()
         self.changed = False
-
+        self.recording = True  # False: a qualifying pass, whose timeline nobody reads
     def record(self, at: int, kind: str, subject: str, value: Any, cause: Cause, detail: str = "") -> None:
-        self.timeline.append(Change(at, kind, subject, value, cause, detail))
+        if self.recording:
+            self.timeline.append(Change(at, kind, subject, value, cause, detail))
 
     def add_behaviour(self, event: Event) -> None:
         assert event.behaviour is not None

@@ -21,7 +21,7 @@ from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
 from mktctl.rules.identity import Survivor
 from mktctl.rules.model import Event, PersonResult
-from mktctl.rules.person import Planned, Qualification, run_person
+from mktctl.rules.person import Planned, Qualification, qualify_person, run_person
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -63,8 +63,7 @@ class Worker:
         self._attach(chunk)
         self.kept[chunk.id] = chunk.survivors
         setup = self.setup
-        return [run_person(setup.rules, s, clock=setup.clock, until=setup.until, qualify_only=True)[1]
-                for s in chunk.survivors]
+        return [qualify_person(setup.rules, s, clock=setup.clock, until=setup.until) for s in chunk.survivors]
 
     def run(self, chunk_id: int, plans: Sequence[Sequence[Planned]]) -> list[Any]:
         setup = self.setup
