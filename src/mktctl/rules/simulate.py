@@ -94,6 +94,8 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
 
     mark = time.perf_counter()
     event_rows = events_file.rows if events_file is not None else _no_events()
+    events_info = events_file.info if events_file is not None else None
+    events_file = None  # its rows live on in event_rows
     start = options.start or _first_day(accepted, event_rows)
     clock = Clock(start)
     accepted = accepted.with_columns(created=_minutes(pl.col("create_time"), start))
@@ -103,12 +105,12 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     until = end_of_day(days)
     records = _records(accepted)
     event_rows = _join(event_rows, statuses, accepted, until)
-    history = History(records, _event_table(event_rows))
     timings["join"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    batch = run_batch(rules, history, clock=clock, until=until, seed=options.seed, processes=options.processes,
-                      chunk_size=options.chunk_size, keep=summarise, progress=progress, work_dir=work_dir)
+    batch = run_batch(rules, History(records, _event_table(event_rows)), clock=clock, until=until, seed=options.seed,
+                      processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
+                      work_dir=work_dir)
     timings["engine"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -118,7 +120,7 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     simulation = Simulation(playbook.name or directory.name, playbook.language, start, days, people, events_table,
                             steps, credits, reminders)
     simulation.summary = summarise_all(rules, simulation, check.summary.as_json(),
-                                       events_file.info if events_file else None)
+                                       events_info)
     timings["summary"] = time.perf_counter() - mark
     simulation.summary["timings"] = {k: round(v, 3) for k, v in timings.items()}
     return simulation
@@ -224,7 +226,8 @@ def _join(events: pl.DataFrame, statuses: pl.DataFrame, accepted: pl.DataFrame, 
               .when(record.is_null()).then(pl.lit("unmatched"))
               .when(pl.col("at") > until).then(pl.lit("after_period"))
               .otherwise(pl.lit("applied")))
-    return joined.with_columns(record=record, status=status).drop("by_mobile", "by_email").sort("row")
+    return (joined.with_columns(record=record, status=status)
+            .drop("by_mobile", "by_email", "mobile_e164", "email_key").sort("row"))
 
 
 def _event_table(events: pl.DataFrame) -> Any:

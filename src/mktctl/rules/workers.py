@@ -1,6 +1,7 @@
 """People run in worker processes for :func:`mktctl.rules.batch.run_batch`: each worker gets the compiled
-rules once, builds the events of the people of its chunks from the events table, and keeps those people
-between the two passes (qualify, then run with the assignments), so nothing is built twice.
+rules once, keeps the people of its chunks between the two passes (qualify, then run with the
+assignments), and builds their events from the events table for each pass (holding the events of all its
+people at once would take gigabytes).
 
 :class:`Workers` sends chunk ``c`` to worker ``c % n`` in both passes, at most two chunks ahead per worker,
 and yields the answers as they come. With ``processes=0`` the same :class:`Worker` runs in this process
@@ -57,20 +58,30 @@ class Worker:
 
             table = pa.ipc.open_file(pa.memory_map(str(setup.events))).read_all()
         self.table = table
-        self.kept: dict[int, list[Survivor]] = {}
+        self.kept: dict[int, Chunk] = {}
 
     def qualify(self, chunk: Chunk) -> list[Qualification]:
-        self._attach(chunk)
-        self.kept[chunk.id] = chunk.survivors
         setup = self.setup
-        return [qualify_person(setup.rules, s, clock=setup.clock, until=setup.until) for s in chunk.survivors]
+        self._attach(chunk)
+        found = [qualify_person(setup.rules, s, clock=setup.clock, until=setup.until) for s in chunk.survivors]
+        self._detach(chunk)  # built again for the run: a worker's memory holds its people, not all their events
+        self.kept[chunk.id] = chunk
+        return found
 
     def run(self, chunk_id: int, plans: Sequence[Sequence[Planned]]) -> list[Any]:
         setup = self.setup
-        survivors = self.kept.pop(chunk_id)
-        return [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
+        chunk = self.kept.pop(chunk_id)
+        self._attach(chunk)
+        kept = [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
                                       refreshes=setup.refreshes)[0], s)
-                for s, plan in zip(survivors, plans, strict=True)]
+                for s, plan in zip(chunk.survivors, plans, strict=True)]
+        self._detach(chunk)
+        return kept
+
+    def _detach(self, chunk: Chunk) -> None:
+        if self.table is not None:
+            for survivor in chunk.survivors:
+                survivor.events = []
 
     def _attach(self, chunk: Chunk) -> None:
         """The survivors' events, built from their rows of the table."""
