@@ -15,6 +15,7 @@ import pytest
 _SETTINGS_PREFIXES = ("MKTCTL_", "FXIAOKE_")
 _SETTINGS_NAMES = ("NO_COLOR", "COLUMNS", "LINES", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
                    "XDG_STATE_HOME", "XDG_CACHE_HOME", "PYTHON_KEYRING_BACKEND")
+_KEPT = ("MKTCTL_RELIABILITY_FIGURES",)  # where the reliability tests write their figures: not a setting of mktctl
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,7 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     that nothing of the developer's machine (a tenants.yaml, an exported secret) can change a result."""
     home = tmp_path_factory.mktemp("home")
     for name in list(os.environ):
-        if name.startswith(_SETTINGS_PREFIXES) or name in _SETTINGS_NAMES:
+        if (name.startswith(_SETTINGS_PREFIXES) or name in _SETTINGS_NAMES) and name not in _KEPT:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))

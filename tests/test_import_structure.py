@@ -108,3 +108,23 @@ def test_every_package_has_its_place_in_the_layers() -> None:
 def test_the_check_finds_a_circle_when_there_is_one() -> None:
     assert find_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_circle({"a": {"b"}, "b": set()}) == []
+
+
+def test_every_name_imported_from_a_module_of_mktctl_exists() -> None:
+    """An import inside a function runs only when the function does: a name moved away breaks it silently
+    until a user reaches that path. Every ``from mktctl... import name`` must name something that exists."""
+    import importlib
+
+    modules = {module_name(path): path for path in SRC.rglob("*.py")}
+    missing = []
+    for module, path in sorted(modules.items()):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mktctl")):
+                continue
+            target = importlib.import_module(node.module)
+            for alias in node.names:
+                if f"{node.module}.{alias.name}" in modules:
+                    continue
+                if not hasattr(target, alias.name):
+                    missing.append(f"{module}:{node.lineno} imports {alias.name} from {node.module}")
+    assert not missing, "\n".join(missing)

@@ -105,6 +105,11 @@ class AuthError(TenantError):
     """Credentials were refused (wrong app id, secret or permanent code, unknown corp, expired token)."""
 
 
+class ActingUserMissing(AuthError):
+    """A call that acts as an employee (CRM data, the extension API) was made without one (10010): the tenant
+    settings lack the open user id (``open_user_id``, ``MKTCTL_OPEN_USER_ID``)."""
+
+
 class PermissionDenied(TenantError):
     """The app or the acting user lacks permission for this call."""
 
@@ -123,6 +128,13 @@ class NotFound(TenantError):
 
 class InvalidRequest(TenantError):
     """The tenant rejected the request's content (a parameter, a field value); never retried."""
+
+
+class DuplicateRecord(InvalidRequest):
+    """A create that the platform's duplicate check refused: a record with the same value in one of the
+    object's duplicate fields exists (``record_id`` when the answer names it)."""
+
+    record_id: str | None = None
 
 
 class PlanError(MktctlError):
@@ -160,14 +172,27 @@ class WouldOverwriteError(MktctlError):
         self.files = tuple(files)
 
 
+class FileAccessError(MktctlError):
+    """A file or folder mktctl reads or writes - its state under ``.mktctl/``, an output, a playbook - cannot be
+    used: no permission, a file where a folder is expected, a full or read-only disk. ``path`` is where."""
+
+    def __init__(self, message: str, *, path: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
 class LockedError(MktctlError):
     """Another mktctl run holds the lock of this playbook folder."""
 
 
-class ApplyInterrupted(MktctlError):
-    """Apply stopped early on request (Ctrl-C); what was done is journalled and the next apply continues."""
+class Interrupted(MktctlError):
+    """The command was stopped on request (Ctrl-C) while it waited for the tenant; exit 130."""
 
     exit_code = 130
+
+
+class ApplyInterrupted(Interrupted):
+    """Apply stopped early on request (Ctrl-C); what was done is journalled and the next apply continues."""
 
 
 class DataFileError(MktctlError):

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
-from mktctl.deliver.fields import MISSING, CellError, cell_text, columns_of, from_cell, is_dangerous, shape_of, to_cell
+from mktctl.deliver.fields import MISSING, CellError, cell_text, columns_of, from_cell, shape_of, to_cell
+from mktctl.leads.cells import is_formula_like
 
 
 class Colour(str, enum.Enum):
@@ -99,5 +100,5 @@ def test_picklist_labels_are_shown_in_chinese_and_read_back() -> None:
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://evil\",\"x\")", "=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(1)",
                                   "\tx", "\rx"])
 def test_formula_like_text_is_recognised(text: str) -> None:
-    assert is_dangerous(text)
-    assert not is_dangerous("市场部")
+    assert is_formula_like(text)
+    assert not is_formula_like("市场部")

@@ -101,3 +101,12 @@ def test_a_confirmed_step_whose_values_change_is_listed_again_as_changed(folder:
     steps = manual_steps(plan(folder, tenant="sandbox-public"))
 
     assert [(m.step, m.status) for m in steps] == [("roles/销售代表", "changed")]
+
+
+def test_the_steps_a_playbook_can_ask_of_a_real_tenant_are_known_without_one(folder: Path) -> None:
+    from mktctl.engine.steps import possible_steps
+    from mktctl.playbook.load import load_playbook
+
+    playbook, _warnings = load_playbook(folder)
+
+    assert possible_steps(playbook) == pending(folder) == ["roles/市场经理", "roles/销售代表"]

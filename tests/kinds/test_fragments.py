@@ -60,7 +60,9 @@ def test_all_fragments_together_apply_to_the_sandbox_and_plan_nothing_more(tmp_p
     assert validated.code == 0, validated.output
     assert reported(validated) == [
         "fragments/reports.yaml:6:11: warning: the ad report package shows data of bound ad accounts, and none is "
-        "declared (ad_accounts:)"]
+        "declared (ad_accounts:)",
+        "fragments/wecom-private-domain-audience.yaml:98:42: warning: step '短信提醒' sends the SMS template "
+        "'会员召回', but no sms_channel is declared: declare the signature and the template there"]
     assert applied.code == 0, applied.output
     assert "Apply complete: 62 created" in applied.stdout
     assert again.code == 0, again.output

@@ -39,6 +39,7 @@ def test_a_kind_that_declares_no_hooks_gets_the_defaults() -> None:
 
     assert notes.acceptance_tests(spec, "一条") == []
     assert notes.builtin_keys == () and notes.labels == {} and notes.tree_parent is None and notes.matrix is None
+    assert notes.rules_tested is False  # its checklist tests are for people, not proven by `mktctl test`
     assert notes.playbook_values({"name": "一条"}) == {"name": "一条"}
     assert item_schema(notes) == Note.model_json_schema(mode="validation")
 
@@ -65,7 +66,8 @@ def test_the_checklist_asks_each_kind_for_its_acceptance_tests() -> None:
         ("员工 E1 用手机号登录纷享销客并进入营销通", "client CRM admin")]
 
 
-def test_the_kinds_of_guide_1_1_to_2_4_have_acceptance_tests_that_name_who_does_them() -> None:
+def test_the_kinds_of_guide_1_1_to_2_4_and_the_rules_of_2_7_have_acceptance_tests_that_name_who_does_them(
+        ) -> None:
     tested = []
     for each in KINDS:
         for spec in layout.example_specs(each):
@@ -77,7 +79,8 @@ def test_the_kinds_of_guide_1_1_to_2_4_have_acceptance_tests_that_name_who_does_
     assert tested == ["products", "users", "roles", "basic_settings", "lead_pools", "lead_fields", "lead_cleaning",
                       "lead_assignment", "lead_follow_up_sla", "mql_definition", "ad_accounts",
                       "wechat_open_platform", "wechat_accounts", "wecom", "website_forms", "sms_channel",
-                      "email_channel"]
+                      "email_channel", "identity_rules", "tags", "scoring_models", "lifecycle_stages", "segments",
+                      "nurture_flows"]
 
 
 def test_departments_are_a_tree_that_workbooks_indent_by_depth() -> None:
@@ -117,3 +120,9 @@ def test_the_report_shows_the_matrix_under_its_kind_with_the_data_scopes_in_chin
     assert built.matrix["scopes"] == ["本部门及下属部门", "本人"]
     assert ("销售线索", ["查看、分配", "查看"]) in built.matrix["rows"]
     assert "角色权限矩阵" in text and "| 数据权限 | 本部门及下属部门 | 本人 |" in text
+
+
+def test_the_kinds_whose_behaviour_the_rules_engine_runs_say_so() -> None:
+    assert sorted(k.name for k in KINDS if k.rules_tested) == [
+        "identity_rules", "lead_assignment", "lead_cleaning", "lead_follow_up_sla", "lifecycle_stages",
+        "mql_definition", "nurture_flows", "scoring_models", "segments", "tags"]

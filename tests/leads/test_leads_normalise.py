@@ -8,7 +8,7 @@ import pytest
 from mktctl.leads.emails import parse_emails
 from mktctl.leads.normalise import normalise, parse_times, to_epoch_ms
 from mktctl.leads.phones import parse_phones, to_e164
-from mktctl.leads.picklists import canonical_labels, preset, values
+from mktctl.leads.picklists import Picklist, canonical_labels, preset, values
 from mktctl.leads.regions import canonical_regions
 from mktctl.leads.text import clean_text
 
@@ -184,3 +184,11 @@ def test_normalise_is_idempotent_on_every_field() -> None:
     assert twice[keys].values.tolist() == once[keys].values.tolist()
     assert once["tel"].iloc[0] == "+861062345678;ext=8"
     assert once["create_time"].iloc[0] == "2024-05-01 09:05:00"
+
+
+def test_a_tenant_option_named_by_a_common_spelling_takes_the_preset_label_the_check_gave() -> None:
+    tenant = Picklist("source", (("CQ1JiX8fl", "展会"), ("a7", "官网"), ("other", "其他")))
+    labels, _ = canonical_labels(pd.Series(["展会", "官网留资", "小红书"]), preset("source"))
+
+    assert labels.tolist() == ["线下展会", "官网表单", "小红书"]
+    assert values(labels, tenant).tolist() == ["CQ1JiX8fl", "a7", "other"]

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from mktctl.errors import DataFileError
 from mktctl.leads import guard
+from mktctl.leads.cells import neutralise, neutralise_frame, restore
 from mktctl.leads.importer import ImportOptions, import_leads, tenant_identity
 from mktctl.leads.journal import person_key
-from mktctl.leads.private import neutralise, neutralise_frame, private_file, restore
+from mktctl.leads.private import private_file
 from mktctl.leads.purge import purge
 from mktctl.leads.read import open_source
 from mktctl.leads.sheetwriter import TextWorkbook

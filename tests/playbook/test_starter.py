@@ -21,7 +21,7 @@ def test_the_templates_are_the_ready_playbooks_by_name() -> None:
     assert "fragments" not in found  # shared fragments are no playbook of their own
 
 
-def test_a_starter_is_the_template_without_its_readme_plus_a_gitignore(tmp_path: Path) -> None:
+def test_a_starter_is_the_template_without_its_readme_plus_a_gitignore_and_the_schema(tmp_path: Path) -> None:
     result = write_starter(tmp_path / "client", "standard")
 
     assert result.folder == (tmp_path / "client").resolve() and result.template == "standard"

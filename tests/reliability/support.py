@@ -22,9 +22,14 @@ leads_data = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(leads_data)
 
 
+# read once, when the tests are collected: the autouse fixture of tests/conftest.py clears MKTCTL_* variables
+# before each test runs
+_FIGURES = os.environ.get("MKTCTL_RELIABILITY_FIGURES")
+
+
 def record_figures(name: str, figures: dict[str, Any]) -> None:
     """Figures for docs/reliability.md, when MKTCTL_RELIABILITY_FIGURES names a file to append to."""
-    target = os.environ.get("MKTCTL_RELIABILITY_FIGURES")
+    target = _FIGURES
     if target:
         with Path(target).open("a", encoding="utf-8") as stream:
             stream.write(json.dumps({"test": name, **figures}, ensure_ascii=False) + "\n")

@@ -102,10 +102,9 @@ def test_secrets_never_reach_a_file_the_console_or_a_crash_log(tmp_path, served)
     values = {**{k: v for k, v in environment(served).items() if k in ("MKTCTL_APP_SECRET", "MKTCTL_PERMANENT_CODE")},
               "WECOM_AUTH_URL": f"https://open.work.weixin.qq.com/wwopen/auth?code={auth_code}",
               "the auth code alone": auth_code}
-    crash_dir = tmp_path / "tmp"
-    crash_dir.mkdir()
+    state = tmp_path / "state"  # crash logs go to $XDG_STATE_HOME/mktctl/crash: grepped with everything else
     env = {**base_env(tmp_path), **environment(served), "WECOM_AUTH_URL": values["WECOM_AUTH_URL"],
-           "TMPDIR": str(crash_dir)}
+           "XDG_STATE_HOME": str(state)}
     commands = [
         ["validate"], ["plan", "--out", "plan.json"], ["plan", "-o", "json"], ["apply", "plan.json"],
         ["plan", "--detailed-exitcode"], ["-v", "apply", "--yes"], ["plan", "-o", "markdown"], ["steps"],
@@ -126,7 +125,7 @@ def test_secrets_never_reach_a_file_the_console_or_a_crash_log(tmp_path, served)
                crash(folder, env, "mktctl.tenant.extension", "upsert_setting",
                      "lambda tenant, kind, key, spec: boom(f'cannot store {spec!r}')", ["apply", "--yes"],
                      playbook_change=("示例科技", "示例科技二"))]
-    logs = sorted((crash_dir / "mktctl-crash").glob("crash-*.log"))
+    logs = sorted((state / "mktctl" / "crash").glob("crash-*.log"))
     assert [c.code for c in crashes] == [3, 3], [c.output for c in crashes]
     assert all("internal error" in c.stderr and "this is a bug in mktctl" in c.stderr for c in crashes)
     assert logs and all(stat.S_IMODE(log.stat().st_mode) == 0o600 for log in logs)

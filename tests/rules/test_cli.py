@@ -33,8 +33,12 @@ expect:
 
 @pytest.fixture
 def playbook(tmp_path: Path, mktctl: RunMktctl) -> Path:
+    """The playbook `mktctl init` writes, with only its starter test (the others: test_ready_playbook_tests.py)."""
     folder = tmp_path / "acme"
     assert mktctl("init", str(folder)).code == 0
+    for test in (folder / "tests").glob("*.yaml"):
+        if test.name != "starter.yaml":
+            test.unlink()
     return folder
 
 

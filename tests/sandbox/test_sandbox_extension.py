@@ -102,8 +102,10 @@ def test_the_extension_api_has_its_own_openapi_document(ext: Wire) -> None:
     assert document["info"]["version"] == "1"
     assert "`lead_scoring`, `tag_groups`" in document["info"]["description"]
     assert document["servers"][0]["url"] == EXT, "its paths are relative to the prefix"
-    assert sorted(document["paths"]) == ["/capabilities", "/fields/delete", "/fields/list", "/fields/upsert",
-                                         "/messages/list", "/objects/delete", "/objects/list", "/objects/upsert",
+    assert sorted(document["paths"]) == ["/capabilities", "/consent/check", "/consent/list", "/consent/upsert",
+                                         "/content/list", "/content/upsert", "/fields/delete", "/fields/list",
+                                         "/fields/upsert", "/members/list", "/members/upsert", "/messages/list",
+                                         "/objects/delete", "/objects/list", "/objects/upsert",
                                          "/settings/{kind}/delete", "/settings/{kind}/list",
                                          "/settings/{kind}/upsert"]
     assert all(set(item) == {"post"} for item in document["paths"].values())

@@ -6,6 +6,7 @@ the daily quota stops the run with how to resume."""
 from __future__ import annotations
 
 import random
+import re
 
 import httpx
 import pytest
@@ -65,9 +66,22 @@ def test_it_gives_up_after_the_attempts_with_a_clear_message() -> None:
     with pytest.raises(e.TenantUnreachable) as caught:
         client.call(QUERY, {})
     assert clock.slept == [1.0, 2.0]
-    assert caught.value.message == "the tenant answered HTTP 502; gave up after 3 attempts in 3.0 s"
-    assert caught.value.hint == "the tenant is unreachable or busy; run the same command again later to continue"
+    assert re.fullmatch(r"the tenant at https://tenant\.test has not answered since \d\d:\d\d:\d\d \(3 s; gave up "
+                        r"after 3 attempts\); last: the tenant answered HTTP 502", caught.value.message)
+    assert caught.value.hint is not None
+    assert caught.value.hint.startswith("check the network and that the tenant is up, then run the same command "
+                                        "again: it continues where it stopped")
     assert str(caught.value) == f"{caught.value.message} (calling {QUERY})"
+
+
+def test_throttling_gives_up_after_the_attempts_with_a_clear_message() -> None:
+    client, clock = scripted_client(Script([error(14001, "interface call limit exceeded")] * 3),
+                                    retry=RetryPolicy(attempts=3))
+    with pytest.raises(e.RateLimited) as caught:
+        client.call(QUERY, {})
+    assert clock.slept == [1.0, 2.0]
+    assert caught.value.message == "interface call limit exceeded (错误); gave up after 3 attempts in 3.0 s"
+    assert caught.value.hint == "the tenant is unreachable or busy; run the same command again later to continue"
 
 
 def test_it_gives_up_at_the_total_deadline() -> None:

@@ -19,6 +19,12 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
         if mode is not None:
             Path(temp).chmod(mode)
         Path(temp).replace(path)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        named = with_path(error, path)
+        if named is error:
+            raise
+        raise named from error
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
@@ -30,5 +36,17 @@ def append_synced(path: Path, line: str) -> None:
     try:
         os.write(fd, line.encode())
         os.fsync(fd)
+    except OSError as error:
+        named = with_path(error, path)
+        if named is error:
+            raise
+        raise named from error
     finally:
         os.close(fd)
+
+
+def with_path(error: OSError, path: Path) -> OSError:
+    """``error`` naming the file it was about: a full disk on ``write`` names none, and the message needs it."""
+    if error.filename is not None:
+        return error
+    return type(error)(error.errno, error.strerror or str(error), str(path))

@@ -1,9 +1,12 @@
-"""One run at a time per playbook folder: a lock file that says who holds it.
+"""One run at a time per playbook folder (or per tenant): a lock file that says who holds it.
 
 The lock is an advisory ``flock`` on ``.mktctl/NAME.lock``: the operating system releases it when the holder
 ends in any way (even SIGKILL), so a lock left by a dead process is taken over without a race. The file's
 content says who holds it, for the message another run gets. A holder on another host (a playbook folder on
 a shared drive) is respected, since flock does not reach across hosts: delete the file if that run is gone.
+
+A ``reentrant`` lock may be taken again by the process that holds it (apply holds its tenant's lock while the
+imports it runs take it too); it is released when the outermost holder releases it.
 """
 
 from __future__ import annotations
@@ -12,20 +15,44 @@ import fcntl
 import json
 import os
 import socket
+import threading
 from pathlib import Path
 from types import TracebackType
 
 from mktctl.base.clock import now_iso, who
 from mktctl.errors import LockedError
 
+_HELD: dict[Path, tuple[int, int]] = {}  # reentrant locks this process holds: path -> (fd, holders)
+_HELD_GUARD = threading.Lock()
+
 
 class RunLock:
-    def __init__(self, state_dir: Path, name: str, command: str) -> None:
+    def __init__(self, state_dir: Path, name: str, command: str, *, reentrant: bool = False,
+                 subject: str | None = None, hint: str | None = None) -> None:
         self.path = state_dir / f"{name}.lock"
         self.command = command
+        self.reentrant = reentrant
+        self.subject = subject or f"holds {self.path}"  # for the refusal: "another mktctl run {subject}: ..."
+        self.hint = hint or "wait for it to finish; if that run is gone on another host, delete the lock file"
         self._fd: int | None = None
+        self._holding = False  # a reentrant lock: this object counts among the process's holders
 
     def acquire(self) -> None:
+        if not self.reentrant:
+            self._acquire()
+            return
+        with _HELD_GUARD:
+            if self._holding:
+                return
+            held = _HELD.get(self.path)
+            if held is None:
+                self._acquire()
+                assert self._fd is not None
+                held, self._fd = (self._fd, 0), None
+            _HELD[self.path] = (held[0], held[1] + 1)
+            self._holding = True
+
+    def _acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -47,9 +74,8 @@ class RunLock:
     def _refusal(self, holder: dict[str, object] | None) -> LockedError:
         holder = holder or {}
         return LockedError(
-            f"another mktctl run holds {self.path}: {holder.get('who', 'unknown')} (pid {holder.get('pid', '?')}, "
-            f"{holder.get('command', '?')}) since {holder.get('since', '?')}",
-            hint="wait for it to finish; if that run is gone on another host, delete the lock file")
+            f"another mktctl run {self.subject}: {holder.get('who', 'unknown')} (pid {holder.get('pid', '?')}, "
+            f"{holder.get('command', '?')}) since {holder.get('since', '?')}", hint=self.hint)
 
     def _holder(self) -> dict[str, object] | None:
         try:
@@ -59,6 +85,22 @@ class RunLock:
         return data if isinstance(data, dict) else None
 
     def release(self) -> None:
+        if not self.reentrant:
+            self._release()
+            return
+        with _HELD_GUARD:
+            held = _HELD.get(self.path)
+            if not self._holding or held is None:
+                return
+            self._holding = False
+            if held[1] > 1:
+                _HELD[self.path] = (held[0], held[1] - 1)
+                return
+            del _HELD[self.path]
+            self._fd = held[0]
+            self._release()
+
+    def _release(self) -> None:
         if self._fd is not None:
             os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)

@@ -28,17 +28,13 @@ def checklist(
     from mktctl.base.clock import now_iso
     from mktctl.base.files import write_atomic
     from mktctl.deliver.checklist import open_checklist, to_markdown, write_xlsx
-    from mktctl.errors import MktctlError
 
     st = state(ctx)
     result = open_checklist(options.folder(directory), tenant=st.tenant, env=env,
-                            variables=options.parse_vars(var), generated_at=now_iso())
+                            variables=options.parse_vars(var), generated_at=now_iso(), deadline=st.deadline)
     if output is OutputFormat.xlsx:
         target = out or Path("checklist.xlsx")
-        try:
-            write_xlsx(result, target)
-        except OSError as error:
-            raise MktctlError(f"cannot write {target}: {error.strerror}") from None
+        write_xlsx(result, target)
         st.info(f"wrote the checklist to {escape(str(target))} ({result.summary()})")
         return
     text = to_markdown(result)

@@ -19,7 +19,7 @@ GROUPS: dict[str, tuple[str, str]] = {  # name -> (module, help)
     "tenant": ("mktctl.cli.tenant", "Work with a tenant as it is: export it as a playbook."),
     "sandbox": ("mktctl.cli.sandbox", "The local sandbox tenant: an emulator of the FxiaoKe open API over SQLite."),
 }
-_GLOBAL_OPTIONS_WITH_VALUE = ("--tenant",)
+_GLOBAL_OPTIONS_WITH_VALUE = ("--tenant", "--deadline")
 
 
 def group_app(name: str) -> typer.Typer:
@@ -28,13 +28,16 @@ def group_app(name: str) -> typer.Typer:
 
 
 def register(app: typer.Typer, argv: Sequence[str] | None = None) -> None:
-    from mktctl.cli import checklist, playbook_commands, report
+    from mktctl.cli import checklist, completion, migrate_command, playbook_commands, report
 
     playbook_commands.register(app)
     app.command("test")(importlib.import_module("mktctl.cli.test_command").test)
     app.command("simulate")(importlib.import_module("mktctl.cli.simulate_command").simulate)
     checklist.register(app)
     report.register(app)
+    migrate_command.register(app)
+    app.command("validate-files")(importlib.import_module("mktctl.cli.validate_files").validate_files)
+    app.command("completion")(completion.completion)
     wanted = requested_command(argv)
     for name, (module, _help) in GROUPS.items():
         if argv is None or wanted == name:

@@ -1,7 +1,8 @@
 """What every command shares: the global options, the consoles, and opening a playbook's session.
 
-Only the CLI prints. Every line goes through the redactor, so a secret value resolved anywhere in the
-process can never reach the terminal.
+Only the CLI prints, through these consoles, which show untrusted text safely (:mod:`mktctl.cli.terminal`):
+every line is redacted, so a secret value resolved anywhere in the process can never reach the terminal,
+and control characters (escape sequences, bidi overrides) are shown as ``\\uXXXX`` instead of acting.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mktctl.secrets import REDACTOR
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 @dataclass
 class State:
     tenant: str | None = None
+    deadline: float | None = None  # --deadline: seconds the tenant may not answer before a command gives up
     verbose: bool = False
     quiet: bool = False
     no_color: bool = False
@@ -57,35 +57,27 @@ class State:
             self.err.print(f"[dim]{message}[/dim]", highlight=False)
 
 
-class _RedactingFile:
-    """Wraps a text stream so that every write is redacted of secret values."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        return int(self._stream.write(REDACTOR.redact(text)))
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-    def isatty(self) -> bool:
-        return bool(getattr(self._stream, "isatty", lambda: False)())
-
-    def fileno(self) -> int:
-        return int(self._stream.fileno())
-
-    @property
-    def encoding(self) -> str:
-        return str(getattr(self._stream, "encoding", "utf-8") or "utf-8")
-
-
 def _console(stream: Any, color: bool) -> Console:
-    from rich.console import Console
+    from mktctl.cli.terminal import RedactingFile, SafeConsole
 
     width = None if stream.isatty() else 120
-    return Console(file=_RedactingFile(stream), no_color=not color, highlight=False, soft_wrap=True,
-                   width=width, color_system="auto" if color else None, emoji=False)
+    return SafeConsole(file=RedactingFile(stream), no_color=not color, highlight=False, soft_wrap=True,
+                       width=width, color_system="auto" if color else None, emoji=False)
+
+
+def shown(text: str) -> str:
+    """``text`` as a prompt may show it (click writes prompts itself): redacted, control characters visible."""
+    from mktctl.cli.terminal import safe
+
+    return safe(text)
+
+
+def plain_stream(stream: Any) -> Any:
+    """``stream`` for text that no console renders (click's usage errors): redacted, control characters
+    made visible."""
+    from mktctl.cli.terminal import RedactingFile
+
+    return RedactingFile(stream, plain=True)
 
 
 def state(ctx: typer.Context) -> State:
@@ -97,9 +89,10 @@ def state(ctx: typer.Context) -> State:
 
 
 def open_playbook_session(st: State, directory: Path | None, *, env: str | None = None,
-                          var: list[str] | None = None, prune: bool = False, strict: bool = False) -> Session:
+                          var: list[str] | None = None, prune: bool = False, strict: bool = False,
+                          write: str | None = None) -> Session:
     """Load the playbook in ``directory``, open the tenant of the global ``--tenant`` and plan; with
-    ``--verbose``, each call to the tenant is shown."""
+    ``--verbose``, each call to the tenant is shown; with ``write``, the tenant's write lock is held."""
     from mktctl.cli.options import folder, parse_vars
     from mktctl.engine.session import open_session
 
@@ -107,7 +100,7 @@ def open_playbook_session(st: State, directory: Path | None, *, env: str | None 
         st.debug(f"{record.path} → {record.error_code} ({record.seconds * 1000:.0f} ms, trace {record.trace_id})")
 
     return open_session(folder(directory), tenant=st.tenant, env=env, variables=parse_vars(var), prune=prune,
-                        strict=strict, on_call=on_call)
+                        strict=strict, on_call=on_call, deadline=st.deadline, write=write)
 
 
 def playbook_dir(directory: Path | None) -> Path:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from mktctl.cli.context import State
     from mktctl.leads.check import CheckOptions
+    from mktctl.leads.fields import CustomFields
     from mktctl.leads.rules import CleaningRules
     from mktctl.leads.summary import CheckSummary
 
@@ -34,14 +35,15 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for results.cs
                                       show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="The sheet to read (default: the first with lead "
                                                              "headers).")]
-MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="A column mapping file (YAML); see docs/leads.md.")]
+MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="A column mapping file (YAML): headers to lead "
+                                                                   "fields or custom fields; see docs/leads.md.")]
 CompetitorOpt = Annotated[list[str] | None, typer.Option(
     "--competitor-domain", help="Reject emails of this domain (repeatable); adds to the playbook's list.")]
 KeepOpt = Annotated[str, typer.Option("--keep", help="Which of a person's rows survives: first or last.")]
 HeaderRowOpt = Annotated[int | None, typer.Option("--header-row", help="The header's row number, when it is not "
                                                                       "found by itself.")]
-DirOpt = Annotated[Path | None, typer.Option("--dir", help="The playbook folder: its tenant and lead cleaning rules "
-                                                           "(default: the current folder).")]
+DirOpt = Annotated[Path | None, typer.Option("--dir", help="The playbook folder: its tenant, lead cleaning rules "
+                                                           "and lead fields (default: the current folder).")]
 
 
 @app.command("template")
@@ -74,9 +76,9 @@ def check_command(
 
     st = state(ctx)
     options = _check_options(sheet, mapping, competitor_domain, keep, header_row)
-    rules = _cleaning_rules(st, playbook_dir(directory))
+    rules, fields = _playbook_rules(st, playbook_dir(directory))
     with _progress(st) as progress:
-        result = check_file(file, options, out, progress, rules=rules)
+        result = check_file(file, options, out, progress, rules=rules, fields=fields)
     _render_check(st, result.summary, out, show_pii)
 
 
@@ -118,11 +120,11 @@ def import_command(
         check=_check_options(sheet, mapping, competitor_domain, keep, header_row),
         source=source, event=event, pool=pool, on_existing=on_existing,  # type: ignore[arg-type]
         retry_failed=retry_failed, workers=workers, full_scan=full_scan)
-    rules = _cleaning_rules(st, playbook_dir(directory))
-    settings = resolve(playbook_dir(directory), st.tenant)
+    rules, fields = _playbook_rules(st, playbook_dir(directory))
+    settings = resolve(playbook_dir(directory), st.tenant, deadline=st.deadline)
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
-        result = import_leads(tenant, file, options, out, progress, rules=rules)
+        result = import_leads(tenant, file, options, out, progress, rules=rules, fields=fields)
     _render_check(st, result.summary, out, show_pii)
     _render_import(st, result.summary)
     if result.stopped:
@@ -145,18 +147,22 @@ def link_command(
                                                                         "that a person filled in.")] = None,
     full_scan: Annotated[bool, typer.Option("--full-scan", help="Read every record instead of looking values up "
                                                                 "(finds phones stored in odd spellings).")] = False,
+    match: Annotated[list[str] | None, typer.Option(
+        "--match", help="OBJECT:FIELD[,FIELD...]: match that object on these fields (api names or labels, e.g. "
+                        "opportunities:field_8dk2s__c) instead of its usual phones and emails; repeatable.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Concurrent calls to the tenant.")] = 4,
     directory: DirOpt = None,
     show_pii: options.ShowPii = False,
 ) -> None:
     """Link leads to existing customers, contacts and opportunities by phone or email."""
-    from mktctl.leads.link import LinkOptions, link_leads, parse_objects, resolve_ambiguities
+    from mktctl.leads.link import LinkOptions, link_leads, parse_match, parse_objects, resolve_ambiguities
     from mktctl.tenant.connect import open_tenant
     from mktctl.tenant.settings import resolve
 
     st = state(ctx)
-    options = LinkOptions(objects=parse_objects(objects), full_scan=full_scan, workers=workers)
-    settings = resolve(playbook_dir(directory), st.tenant)
+    options = LinkOptions(objects=parse_objects(objects), full_scan=full_scan, workers=workers,
+                          match=parse_match(match))
+    settings = resolve(playbook_dir(directory), st.tenant, deadline=st.deadline)
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
         if resolve_file is not None:
@@ -208,28 +214,31 @@ def _check_options(sheet: str | None, mapping: Path | None, competitors: list[st
                         header_row=header_row, competitor_domains=tuple(dict.fromkeys(domains)))
 
 
-def _cleaning_rules(st: State, folder: Path) -> CleaningRules:
+def _playbook_rules(st: State, folder: Path) -> tuple[CleaningRules, CustomFields]:
     """The lead cleaning rules of the playbook in ``folder`` (test data, competitor domains), the same that
-    ``mktctl apply`` cleans its imports with; none without a playbook, or with a warning when it is broken."""
+    ``mktctl apply`` cleans its imports with, and the custom lead fields it declares (a mapping may name
+    them); none without a playbook, or with a warning when it is broken."""
     from mktctl.cli.problems import print_problems
     from mktctl.errors import PlaybookError
+    from mktctl.leads.fields import NO_CUSTOM_FIELDS
     from mktctl.leads.rules import NO_RULES
 
     if not (folder / "mktctl.yaml").is_file():
-        return NO_RULES
+        return NO_RULES, NO_CUSTOM_FIELDS
     from mktctl.kinds.imports import cleaning_rules
+    from mktctl.kinds.lead_fields import declared_fields
 
     try:
         from mktctl.playbook.load import load_playbook
 
         playbook, _ = load_playbook(folder)
     except (PlaybookError, ImportError) as error:
-        print_problems(st, [f"the playbook's lead cleaning rules are not used: {error}"])
-        return NO_RULES
+        print_problems(st, [f"the playbook's lead cleaning rules are not used, nor its lead fields: {error}"])
+        return NO_RULES, NO_CUSTOM_FIELDS
     rules = cleaning_rules(playbook)
     if rules.competitor_domains:
         st.info(f"competitor domains from the playbook: {_escape(', '.join(rules.competitor_domains))}")
-    return rules
+    return rules, declared_fields(playbook)
 
 
 # ---- rendering -------------------------------------------------------------------------------------
@@ -303,8 +312,10 @@ def _render_check(st: State, summary: CheckSummary, out: Path, show_pii: bool) -
     table = Table(title="columns", show_edge=False, title_justify="left")
     table.add_column("field")
     table.add_column("column(s) in the file")
+    custom = mapping.get("custom_fields", {})
     for key, headers in mapping["mapped"].items():
-        table.add_row(key, _escape(" + ".join(headers)))
+        label = custom[key]["label"] if key in custom else ""
+        table.add_row(_escape(f"{key} ({label})" if label else key), _escape(" + ".join(headers)))
     for item in mapping["ignored"]:
         table.add_row("[dim]ignored[/dim]", _escape(f"{item['header']} ({item['why']})"))
     st.out.print(table)
@@ -339,7 +350,7 @@ def _render_examples(st: State, out: Path, show_pii: bool) -> None:
 
     from rich.table import Table
 
-    from mktctl.leads.private import restore
+    from mktctl.leads.cells import restore
 
     path = out / "results.csv"
     if not path.is_file():

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from mktctl.cli.completers import complete_playbook_folder
 from mktctl.errors import SettingsError
 
 
@@ -56,9 +57,10 @@ def output(*accepted: OutputFormat, help: str | None = None, flags: Sequence[str
 
 
 Directory = Annotated[Path | None, typer.Argument(help="The playbook folder (default: the current folder).",
-                                                  show_default=False)]
+                                                  show_default=False, autocompletion=complete_playbook_folder)]
 DirOption = Annotated[Path | None, typer.Option("--dir", "-d",
-                                                help="The playbook folder (default: the current folder).")]
+                                                help="The playbook folder (default: the current folder).",
+                                                autocompletion=complete_playbook_folder)]
 Env = Annotated[str | None, typer.Option("--env", "-e", help="Overlay envs/NAME.yaml on the playbook.")]
 Vars = Annotated[list[str] | None, typer.Option("--var", help="Set a variable: NAME=VALUE (repeatable).")]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]

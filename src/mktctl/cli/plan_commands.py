@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mktctl.cli import options
-from mktctl.cli.context import State, is_interactive, open_playbook_session, state
+from mktctl.cli.context import State, is_interactive, open_playbook_session, shown, state
 from mktctl.cli.options import OutputFormat
 from mktctl.errors import MktctlError
 
 if TYPE_CHECKING:
     from mktctl.engine.session import Session
 
+STOP_GRACE_S = 0.5  # after Ctrl-C, how long the current call may take before apply stops regardless
 PlanOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.markdown)]
 
 
@@ -91,7 +92,8 @@ def apply(
         env = saved_plan.playbook.get("env") or env
     root = options.folder(directory)
     with RunLock(state_dir(root), "apply", "mktctl apply"), \
-            open_playbook_session(st, root, env=env, var=var, prune=prune, strict=strict) as session:
+            open_playbook_session(st, root, env=env, var=var, prune=prune, strict=strict,
+                                  write="mktctl apply") as session:
         print_problems(st, session.warnings)
         if saved_plan is not None:
             check_saved_plan(session, saved_plan)
@@ -106,7 +108,7 @@ def apply(
             if not is_interactive():
                 raise MktctlError("refusing to apply without --yes: there is no terminal to confirm on",
                                   hint="review `mktctl plan`, then run `mktctl apply --yes`")
-            if not typer.confirm(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?"):
+            if not typer.confirm(shown(f"Apply {len(current.changes)} change(s) to {session.tenant.name}?")):
                 st.err.print("Nothing applied.")
                 raise typer.Exit(1)
         result = _execute(st, session)
@@ -128,14 +130,28 @@ def _execute(st: State, session: Session) -> Any:
     from mktctl.engine.session import execute
 
     stop = threading.Event()
+    finished = threading.Event()
+    main_thread = threading.main_thread().ident
 
     def interrupt(signum: int, frame: Any) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
-        st.err.print("[yellow]stopping after the current call (Ctrl-C again to abort at once)…[/yellow]")
+        st.err.print("[yellow]stopping after the current call (within a second; Ctrl-C again to stop at "
+                     "once)…[/yellow]")
+
+    def watchdog() -> None:
+        """After Ctrl-C: end the waits between retries now, and a call that is still on the wire after a
+        second (an unreachable tenant) the hard way: the journal makes that as safe as a kill."""
+        stop.wait()
+        if finished.is_set():
+            return
+        session.tenant.client.interrupt()
+        if not finished.wait(STOP_GRACE_S) and main_thread is not None:
+            signal.pthread_kill(main_thread, signal.SIGINT)
 
     previous = signal.signal(signal.SIGINT, interrupt)
+    threading.Thread(target=watchdog, name="mktctl-stop", daemon=True).start()
     progress = None
     try:
         if st.err.is_terminal and not st.quiet:
@@ -160,6 +176,8 @@ def _execute(st: State, session: Session) -> Any:
 
         return execute(session, stop=stop, on_progress=on_progress)
     finally:
+        finished.set()
+        stop.set()  # lets the watchdog end
         if progress is not None:
             progress.stop()
         signal.signal(signal.SIGINT, previous)

@@ -17,7 +17,7 @@ import typer
 
 from mktctl.cli import options
 from mktctl.cli.commands import group_app
-from mktctl.cli.context import is_interactive, state
+from mktctl.cli.context import is_interactive, shown, state
 from mktctl.cli.options import OutputFormat
 from mktctl.errors import SettingsError
 
@@ -172,14 +172,24 @@ def reset(
         if not is_interactive():
             raise SettingsError(f"refusing to reset the sandbox in {data} without --yes: not on a terminal",
                                 hint="pass --yes to delete every corp, record and setting in it")
-        if not typer.confirm(f"Delete every corp, record and setting in {data}?", default=False):
+        if not typer.confirm(shown(f"Delete every corp, record and setting in {data}?"), default=False):
             st.info("nothing changed")
             raise typer.Exit(1)
+    from contextlib import ExitStack
+
+    from mktctl.sandbox.served_record import read_record
     from mktctl.sandbox.store import Store
+    from mktctl.tenant.writelock import key_lock, sandbox_key, url_key
 
     store = Store(data)
     try:
-        store.reset()
+        with ExitStack() as locks:  # no run may be writing to it, embedded or served
+            locks.enter_context(key_lock(sandbox_key(data), "sandbox", "mktctl sandbox reset"))
+            served = read_record(data)
+            if served is not None:
+                key = url_key(served.url.rstrip("/"), store.default_corp().corp_id)
+                locks.enter_context(key_lock(key, served.url, "mktctl sandbox reset"))
+            store.reset()
         corp = store.default_corp()
     finally:
         store.close()

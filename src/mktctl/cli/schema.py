@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from mktctl.cli import options
+from mktctl.cli.completers import complete_kind
 from mktctl.cli.context import state
 from mktctl.cli.options import OutputFormat
 from mktctl.errors import UnknownNameError
@@ -20,7 +21,7 @@ SchemaOutput = Annotated[OutputFormat, options.output(OutputFormat.table, Output
 def schema(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Argument(help="One kind's fields (default: the list of kinds).",
-                                               show_default=False)] = None,
+                                               show_default=False, autocompletion=complete_kind)] = None,
     output: SchemaOutput = OutputFormat.table,
     out: Annotated[Path | None, options.out("Write the JSON Schema to this file (for editors).")] = None,
 ) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mktctl.cli import options
+from mktctl.cli.completers import complete_step
 from mktctl.cli.context import open_playbook_session, state
 from mktctl.cli.options import OutputFormat
 
@@ -76,6 +77,14 @@ def _table(st: State, found: list[Manual]) -> None:
 
 
 def _qr(st: State, url: str) -> None:
+    """The link as a QR code for the admin's phone. A link that holds a secret (from ``${env:...}``) is a QR
+    code on a terminal only: redirected output (a CI log, a file) never gets it, since the code *is* the
+    secret in another encoding."""
+    from mktctl.secrets import REDACTOR
+
+    if REDACTOR.contains(url) and not st.out.is_terminal:
+        st.out.print("    scan: the link holds a secret; run `mktctl steps` on a terminal to see its QR code")
+        return
     try:
         import segno
     except ImportError:  # pragma: no cover - segno is a dependency; a broken install still gets the URL
@@ -92,7 +101,8 @@ def _qr(st: State, url: str) -> None:
 def confirm(
     ctx: typer.Context,
     step: Annotated[list[str] | None, typer.Argument(
-        help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).", show_default=False)] = None,
+        help="The step(s), as `mktctl steps` names them (e.g. roles/市场经理).", show_default=False,
+        autocompletion=complete_step)] = None,
     directory: options.DirOption = None,
     all_pending: Annotated[bool, typer.Option("--all-pending", help="Confirm every pending step at once.")] = False,
     by: Annotated[str | None, typer.Option("--by", help="Who did it (default: your login name).")] = None,
@@ -104,14 +114,20 @@ def confirm(
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso, who
+    from mktctl.base.lock import RunLock
     from mktctl.engine.steps import ALL_PENDING, confirm_steps
     from mktctl.errors import SettingsError
+    from mktctl.tenant.settings import state_dir
 
     st = state(ctx)
     if not all_pending and not step:
         raise SettingsError("name the step(s) to confirm, or pass --all-pending",
                             hint="`mktctl steps` lists the pending steps")
-    with open_playbook_session(st, directory, env=env, var=var) as session:
+    # a confirmation is written to the ledger, as apply's steps are: one of them at a time per playbook folder
+    # (the tenant is only read, so its write lock is not taken)
+    root = options.folder(directory)
+    with RunLock(state_dir(root), "apply", "mktctl confirm"), \
+            open_playbook_session(st, root, env=env, var=var) as session:
         made = confirm_steps(session, ALL_PENDING if all_pending else step or [], by=by or who(), at=now_iso(),
                              note=note)
     for name, confirmation in made.items():

@@ -43,7 +43,7 @@ def export(
     target = out.resolve()
     wanted = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
     select_kinds(wanted, layout.registry())  # an unknown kind fails before the tenant is opened
-    settings = tenant_settings.resolve(target, st.tenant)
+    settings = tenant_settings.resolve(target, st.tenant, deadline=st.deadline)
     st.info(f"Tenant: {escape(settings.describe())}")
     with open_tenant(settings) as tenant:
         result = export_tenant(tenant, target, kinds=wanted, name=name, language=i18n.resolve_lang(lang),

@@ -55,16 +55,16 @@ def test(
 
 
 def _render(report: TestReport, output: OutputFormat) -> str:
+    """The report as text, personal data masked and secrets redacted before it is encoded."""
     from mktctl.pii import mask_text
+    from mktctl.secrets import REDACTOR, redacted_json
 
     if output is OutputFormat.json:
-        import json
-
-        return mask_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2)) + "\n"
+        return mask_text(redacted_json(report.as_dict(), ensure_ascii=False, indent=2)) + "\n"
     if output is OutputFormat.junit:
         from mktctl.rules.junit import junit_xml
 
-        return junit_xml(report, mask_text)
+        return junit_xml(report, lambda text: REDACTOR.redact(mask_text(text)))
     lines = []
     for result in report.results:
         total, failed = len(result.checks), len(result.failures)
@@ -75,7 +75,7 @@ def _render(report: TestReport, output: OutputFormat) -> str:
             lines.append(mask_text(failure.message))
             lines.extend(f"    {mask_text(line)}" for line in failure.explanation)
     lines.append(_summary(report))
-    return "\n".join(lines) + "\n"
+    return REDACTOR.redact("\n".join(lines) + "\n")
 
 
 def _summary(report: TestReport) -> str:

@@ -3,13 +3,19 @@
 
 Every item has a status and an owner:
 
-* ``done``: nothing left to do (applied and unchanged, or a manual step confirmed);
-* ``pending``: ``mktctl apply`` still has changes to make, or a test waits for its configuration;
-* ``manual``: a person must act: a manual step to do and confirm, a test to run, a session to hold.
+* ``done``: nothing left to do (applied and unchanged, or a manual step confirmed, or a rule's behaviour
+  proven by ``mktctl test`` for the playbook as it is);
+* ``pending``: ``mktctl apply`` still has changes to make, a test waits for its configuration, or the rules'
+  tests have not passed for the playbook as it is (not run since it changed);
+* ``manual``: a person must act: a manual step to do and confirm, a test to run, a session to hold;
+* ``failed``: ``mktctl test`` failed for the playbook as it is (the detail counts the failed checks).
 
-:func:`build_checklist` is a pure function of the playbook and the plan; :func:`open_checklist` opens the
-tenant to make the plan. Rendered as Markdown or written as an xlsx workbook (every text cell a string,
-never a formula).
+The 3.1 tests of the kinds whose behaviour the rules engine runs (``Kind.rules_tested``: cleaning,
+assignment, reminders, MQL, OneID, tags, scoring, stages, segments, flows) follow the outcome of
+``mktctl test`` kept with the playbook's digest (:mod:`mktctl.deliver.test_results`), and one item says
+how the tests went. :func:`build_checklist` is a pure function of the playbook, the plan and that outcome;
+:func:`open_checklist` opens the tenant to make the plan. Rendered as Markdown or written as an xlsx
+workbook (every text cell a string, never a formula); both are redacted of secrets.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.deliver.test_results import TestResults, read_test_results
 from mktctl.kinds.base import CONSULTANT
+from mktctl.secrets import REDACTOR
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,9 +38,10 @@ if TYPE_CHECKING:
 __all__ = ["SECTIONS", "STATUSES", "Checklist", "Item", "build_checklist", "open_checklist", "to_markdown",
            "write_xlsx"]
 
-STATUSES = ("done", "pending", "manual")
+STATUSES = ("done", "pending", "manual", "failed")
 SECTIONS = ("config", "test", "training", "delivery")
 APPLY = "consultant (mktctl apply)"
+RULES_TESTS = "规则测试: mktctl test (tests/*.yaml)"
 _HEADINGS = {
     "config": ("配置 (实施指南 1.1–2.8)", "Configuration (guide 1.1–2.8)"),
     "test": ("3.1 系统功能测试", "3.1 System tests"),
@@ -77,21 +86,26 @@ class Checklist:
 
 
 def open_checklist(directory: Path, *, tenant: str | None = None, env: str | None = None,
-                   variables: Mapping[str, str] | None = None, generated_at: str = "") -> Checklist:
+                   variables: Mapping[str, str] | None = None, generated_at: str = "",
+                   deadline: float | None = None) -> Checklist:
     """Load the playbook, plan it against the tenant and build its checklist."""
     from mktctl.engine.ledger import LEDGER_FILE
     from mktctl.engine.session import open_session
 
-    session = open_session(directory, tenant=tenant, env=env, variables=variables)
+    session = open_session(directory, tenant=tenant, env=env, variables=variables, deadline=deadline)
     try:
-        recorded = (session.playbook.root / LEDGER_FILE).is_file()
-        return build_checklist(session.playbook, session.plan, ledger_recorded=recorded, generated_at=generated_at)
+        playbook = session.playbook
+        recorded = (playbook.root / LEDGER_FILE).is_file()
+        return build_checklist(playbook, session.plan, ledger_recorded=recorded, generated_at=generated_at,
+                               tests=read_test_results(playbook.root, playbook.digest()))
     finally:
         session.close()
 
 
-def build_checklist(playbook: Playbook, plan: Plan, *, ledger_recorded: bool = False,
-                    generated_at: str = "") -> Checklist:
+def build_checklist(playbook: Playbook, plan: Plan, *, ledger_recorded: bool = False, generated_at: str = "",
+                    tests: TestResults | None = None) -> Checklist:
+    """The checklist; ``tests`` is the kept outcome of ``mktctl test`` (none: the tests have not run)."""
+    tests = tests or TestResults("not_run")
     checklist = Checklist(playbook=playbook.name, tenant=str(plan.tenant.get("name", "")),
                           language=playbook.language, generated_at=generated_at or plan.created_at)
     by_resource: dict[str, list[Action]] = {}
@@ -102,15 +116,43 @@ def build_checklist(playbook: Playbook, plan: Plan, *, ledger_recorded: bool = F
         item = _config_item(resource, by_resource.get(resource.address, []))
         status_of[resource.address] = item.status
         checklist.items.append(item)
+    if tests.state != "no_tests" or any(r.kind.rules_tested for r in playbook.resources):
+        status, detail = _rules_tests(tests)
+        checklist.items.append(Item("test", RULES_TESTS, status, CONSULTANT, guide="3.1", detail=detail))
     for resource in playbook.resources:
         ready = status_of.get(resource.address) == "done"
         for text, owner in resource.kind.acceptance_tests(resource.spec, resource.key):
-            checklist.items.append(Item("test", text, "manual" if ready else "pending", owner,
-                                        guide=resource.kind.guide, address=resource.address,
-                                        detail="" if ready else "after its configuration is done"))
+            checklist.items.append(_acceptance_item(resource, text, owner, ready, tests))
     checklist.items.extend(_training(playbook))
     checklist.items.extend(_deliverables(playbook, plan, ledger_recorded))
     return checklist
+
+
+def _rules_tests(tests: TestResults) -> tuple[str, str]:
+    """The status and detail that the kept outcome of ``mktctl test`` gives the rules' tests."""
+    when = f" at {tests.when}" if tests.when else ""
+    if tests.state == "passed":
+        return "done", f"mktctl test passed{when}: {tests.tests} test(s), {tests.checks} checks"
+    if tests.state == "failed":
+        first = tests.failures[0].message if tests.failures else ""
+        return "failed", (f"mktctl test{when}: {tests.failed_checks} of {tests.checks} checks failed"
+                          + (f"; first: {first}" if first else ""))
+    if tests.state == "stale":
+        return "pending", f"the playbook or its tests changed since mktctl test ran{when}: run mktctl test"
+    if tests.state == "no_tests":
+        return "pending", "no tests/*.yaml: write test people and expectations (docs/testing.md), run mktctl test"
+    return "pending", f"run mktctl test ({len(tests.files)} test file(s))"
+
+
+def _acceptance_item(resource: Resource[Any], text: str, owner: str, ready: bool, tests: TestResults) -> Item:
+    kind = resource.kind
+    if not ready:
+        return Item("test", text, "pending", owner, guide=kind.guide, address=resource.address,
+                    detail="after its configuration is done")
+    if not kind.rules_tested:
+        return Item("test", text, "manual", owner, guide=kind.guide, address=resource.address)
+    status, detail = _rules_tests(tests)
+    return Item("test", text, status, owner, guide=kind.guide, address=resource.address, detail=detail)
 
 
 def _config_item(resource: Resource[Any], actions: list[Action]) -> Item:
@@ -208,7 +250,7 @@ def to_markdown(checklist: Checklist) -> str:
             out.append(f"| {number} | {_md(item.item)} | {_md(item.guide)} | {item.status} | {_md(item.owner)} | "
                        f"{_md(item.detail)} |")
         out.append("")
-    return "\n".join(out)
+    return REDACTOR.redact("\n".join(out))
 
 
 def _md(text: str) -> str:
@@ -216,34 +258,35 @@ def _md(text: str) -> str:
 
 
 def write_xlsx(checklist: Checklist, out: Path) -> None:
-    """One sheet, one row per item, with a filter; text is always written as text, never as a formula."""
+    """One sheet, one row per item, with a filter; every text cell from
+    :class:`mktctl.leads.cells.TextCells` (text, never a formula; redacted)."""
     import xlsxwriter
 
+    from mktctl.leads.cells import TextCells
+
     lang = _lang(checklist)
-    book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(str(out), TextCells.OPTIONS)
+    cells = TextCells(book)
     try:
         sheet = book.add_worksheet(_TITLE[lang][:31])
-        bold = book.add_format({"bold": True, "font_size": 14})
-        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        text = book.add_format({"text_wrap": True, "valign": "top"})
-        colours = {"done": "#E2EFDA", "pending": "#FFF2CC", "manual": "#FCE4D6"}
-        status = {s: book.add_format({"bg_color": c, "valign": "top"}) for s, c in colours.items()}
-        sheet.write_string(0, 0, f"{_TITLE[lang]}: {checklist.playbook}", bold)
-        sheet.write_string(1, 0, f"Tenant: {checklist.tenant} · {checklist.generated_at} · {checklist.summary()}")
+        header: dict[str, Any] = {"bold": True, "bg_color": "#DDEBF7", "border": 1}
+        text: dict[str, Any] = {"text_wrap": True, "valign": "top"}
+        colours = {"done": "#E2EFDA", "pending": "#FFF2CC", "manual": "#FCE4D6", "failed": "#F4B6B6"}
+        cells.write(sheet, 0, 0, f"{_TITLE[lang]}: {checklist.playbook}", bold=True, font_size=14)
+        cells.write(sheet, 1, 0, f"Tenant: {checklist.tenant} · {checklist.generated_at} · {checklist.summary()}")
         columns = ("section", *_COLUMNS["zh-CN" if lang == 0 else "en"])
         for col, name in enumerate(columns):
-            sheet.write_string(3, col, name, header)
+            cells.write(sheet, 3, col, name, **header)
         row = 4
         for section in SECTIONS:
             for number, item in enumerate(checklist.section(section), start=1):
-                sheet.write_string(row, 0, _HEADINGS[section][lang], text)
-                sheet.write_number(row, 1, number, text)
+                cells.write(sheet, row, 0, _HEADINGS[section][lang], **text)
+                sheet.write_number(row, 1, number, cells.format(**text))
                 for col, value in enumerate((item.item, item.guide), start=2):
-                    sheet.write_string(row, col, value, text)
-                sheet.write_string(row, 4, item.status, status[item.status])
-                sheet.write_string(row, 5, item.owner, text)
-                sheet.write_string(row, 6, item.detail, text)
+                    cells.write(sheet, row, col, value, **text)
+                cells.write(sheet, row, 4, item.status, bg_color=colours[item.status], valign="top")
+                cells.write(sheet, row, 5, item.owner, **text)
+                cells.write(sheet, row, 6, item.detail, **text)
                 row += 1
         sheet.autofilter(3, 0, max(row - 1, 3), len(columns) - 1)
         sheet.freeze_panes(4, 0)

@@ -29,7 +29,6 @@ MISSING: Any = object()  # an empty cell: the field is not set and takes its def
 _SEPARATORS = re.compile(r"[,，、;；\n]")
 _BOOL_TRUE = {"是", "yes", "y", "true", "1", "√", "✓", "on", "对"}
 _BOOL_FALSE = {"否", "no", "n", "false", "0", "×", "✗", "off", "不"}
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CellError(ValueError):
@@ -319,7 +318,3 @@ def cell_text(value: Any) -> str:
 # control characters as OOXML writes them (_x000D_); openpyxl hands them over still escaped
 _CONTROL = re.compile(r"_x(00[01][0-9A-Fa-f])_")
 
-
-def is_dangerous(text: str) -> bool:
-    """Text that a spreadsheet program could take for a formula (or a DDE call) when it is edited."""
-    return text.startswith(DANGEROUS_START)

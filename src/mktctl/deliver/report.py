@@ -1,10 +1,12 @@
 """The delivery report: what was configured, the manual steps and who confirmed them, the apply history,
-import results with counts and charts, open issues and the checklist of guide section 3.
+import results with counts and charts, open issues, the outcome of ``mktctl test`` and the checklist of
+guide section 3.
 
-It is made from files only (the playbook, the ledger ``mktctl.lock.yaml``, the journal and the imports'
-``summary.json``), never from a tenant, and rendered by jinja2 templates of the package
-(``mktctl/templates/report/``) in a sandboxed environment with autoescaping: one self-contained HTML file
-(inline CSS and SVG, a content security policy that allows nothing external) or Markdown.
+It is made from files only (the playbook, the ledger ``mktctl.lock.yaml``, the journal, the imports'
+``summary.json`` and the kept outcome of ``mktctl test``), never from a tenant, and rendered by jinja2
+templates of the package (``mktctl/templates/report/``) in a sandboxed environment with autoescaping: one
+self-contained HTML file (inline CSS and SVG, a content security policy that allows nothing external) or
+Markdown.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.deliver import charts, i18n, imports_summary, layout, report_text
+from mktctl.deliver import charts, i18n, imports_summary, layout, migration_report, report_text, test_results
 from mktctl.errors import MktctlError
 from mktctl.kinds import guide
+from mktctl.secrets import mark_references
 
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
@@ -109,6 +112,8 @@ class Report:
     issues: list[tuple[str, str]] = field(default_factory=list)  # (severity, text)
     checklist: list[tuple[str, list[CheckItem]]] = field(default_factory=list)
     personal_data: bool = False
+    migration: migration_report.MigrationSection | None = None
+    tests: test_results.TestResults = field(default_factory=lambda: test_results.TestResults("no_tests"))
 
 
 def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_at: str, generator: str,
@@ -125,6 +130,9 @@ def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_a
     _manual(report, playbook, tenant_ledger)
     _runs(report, state_dir(playbook.root), fingerprint)
     _imports(report, [state_dir(playbook.root), *(imports or [])])
+    _migration(report, state_dir(playbook.root), list(imports or []))
+    report.tests = test_results.read_test_results(playbook.root, report.digest)
+    report.issues.extend(test_results.report_issues(report.tests, t))
     _issues(report, statuses, warnings)
     _cards(report, statuses)
     _checklist(report, playbook, statuses)
@@ -151,8 +159,7 @@ def _pick_tenant(ledger: Any, name: str | None) -> tuple[str | None, TenantLedge
 # ---- what was configured ----------------------------------------------------------------------------
 
 
-def _status(resource: Resource[Any], ledger: TenantLedger | None) -> str:
-    from mktctl.base.digest import digest
+def _status(resource: Resource[Any], ledger: TenantLedger | None, playbook: Playbook) -> str:
     from mktctl.engine.planner import step_id
 
     if ledger is None:
@@ -162,16 +169,17 @@ def _status(resource: Resource[Any], ledger: TenantLedger | None) -> str:
     if kind.has_api:
         entry = ledger.entry(kind.name, key)
         parts.append("not_applied" if entry is None else
-                     "applied" if entry.digest in ("", digest(kind.api_state(spec))) else "changed")
+                     "applied" if entry.digest == "" or playbook.digest_matches(entry.digest, kind.api_state(spec))
+                     else "changed")
     state = kind.settings_state(spec)
     if state is not None:
-        wanted = digest(state)
         entry = ledger.entry(kind.name, key, "settings")
         confirmation = ledger.confirmations.get(step_id(kind.name, key))
         if entry is not None:
-            parts.append("applied" if entry.digest in ("", wanted) else "changed")
+            parts.append("applied" if entry.digest == "" or playbook.digest_matches(entry.digest, state)
+                         else "changed")
         elif confirmation is not None:
-            parts.append("confirmed" if confirmation.digest == wanted else "changed")
+            parts.append("confirmed" if playbook.digest_matches(confirmation.digest, state) else "changed")
         else:
             parts.append("pending" if any(p != "not_applied" for p in parts) else "not_applied")
     for worst in ("not_applied", "changed", "pending"):
@@ -194,9 +202,9 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
             members = playbook.of(kind.name)
             matrix = layout.matrix_of(kind)
             for resource in members[:MAX_ROWS_PER_KIND]:
-                status = _status(resource, ledger)
+                status = _status(resource, ledger, playbook)
                 statuses[resource.address] = status
-                values = resource.spec.model_dump(mode="json")
+                values = mark_references(resource.spec.model_dump(mode="json"), playbook.secrets)
                 values.pop(kind.key_field, None)
                 if matrix is not None:
                     values.pop(matrix.field, None)
@@ -211,7 +219,7 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
                 details = [(label, value) for label, value in flatten_values(shown) if label]
                 rows.append(ItemRow(resource.key, details[:12], status))
             for resource in members[MAX_ROWS_PER_KIND:]:
-                statuses[resource.address] = _status(resource, ledger)
+                statuses[resource.address] = _status(resource, ledger, playbook)
             sections.append(KindSection(kind.name, kind.title, kind.summary, kind.guide, rows,
                                         more=max(0, len(members) - MAX_ROWS_PER_KIND)))
             if matrix is not None:
@@ -253,7 +261,6 @@ def _matrix(kind: Kind[Any], matrix: Matrix, roles: list[Resource[Any]], lang: s
 
 
 def _manual(report: Report, playbook: Playbook, ledger: TenantLedger | None) -> None:
-    from mktctl.base.digest import digest
     from mktctl.engine.planner import step_id
 
     for resource in playbook.resources:
@@ -261,11 +268,11 @@ def _manual(report: Report, playbook: Playbook, ledger: TenantLedger | None) -> 
         state = kind.settings_state(resource.spec)
         if state is None or (ledger is not None and ledger.entry(kind.name, key, "settings") is not None):
             continue  # no settings, or applied through the extension API: not a manual step
-        step = kind.manual_step(key, state)
+        step = kind.manual_step(key, mark_references(state, playbook.secrets))  # shown: a secret as its reference
         sid = step_id(kind.name, key)
         confirmation = ledger.confirmations.get(sid) if ledger is not None else None
         status = "pending" if confirmation is None else (
-            "confirmed" if confirmation.digest == digest(state) else "changed")
+            "confirmed" if playbook.digest_matches(confirmation.digest, state) else "changed")
         report.manual.append(ManualRow(step=sid, where=step.menu_path, who=step.who,
                                        values=[(str(a), str(b)) for a, b in step.values][:12], status=status,
                                        by=confirmation.by if confirmation else "",
@@ -303,6 +310,8 @@ def _imports(report: Report, roots: list[Path]) -> None:
     t = report.t
     base = roots[0] if roots else None
     for path in imports_summary.find(roots):
+        if migration_report.is_migration_summary(path):
+            continue  # a migration's own summary: its section is _migration's
         summary, skipped = imports_summary.read(path, base)
         if summary is None:
             if skipped and path.name == "summary.json":
@@ -319,6 +328,14 @@ def _imports(report: Report, roots: list[Path]) -> None:
                               ) if summary.reasons else None
         counts = [(t[f"count.{k}"], summary.counts[k]) for k in imports_summary.KEYS if k in summary.counts]
         report.imports.append(ImportRow(summary.name, counts, rows_chart, outcomes, reasons, summary.problems))
+
+
+def _migration(report: Report, state: Path, roots: list[Path]) -> None:
+    """The section of a replacement migration (``mktctl migrate``), when one ran."""
+    summary = migration_report.find(state, roots)
+    if summary is not None:
+        report.migration = migration_report.section(summary, report.lang)
+        report.issues.extend(report.migration.issues)
 
 
 # ---- issues, cards, checklist -----------------------------------------------------------------------
@@ -384,13 +401,15 @@ def _checklist(report: Report, playbook: Playbook, statuses: dict[str, str]) -> 
     manual_done = all(m.status == "confirmed" for m in report.manual)
     failed = [row for row in report.imports if dict(row.counts).get(t["count.failed"])]
     tests = [CheckItem(t["check.validates"], "done"),
+             CheckItem(t["check.tests"], test_results.check_status(report.tests)),
              CheckItem(t["check.applied"], "done" if all_applied else "open"),
              CheckItem(t["check.manual"], "done" if manual_done else "open"),
              CheckItem(t["check.imports"], "na" if not report.imports else ("open" if failed else "done"))]
     present = {guide.family_of(r.kind.guide) for r in playbook.resources}
     for family in ("2.1", "2.2", "2.4", "2.5", "2.6", "2.7", "2.8"):
-        if family in present:
-            tests.append(CheckItem(t[f"check.{family}"], "check"))
+        if family in present:  # 2.2 and 2.7 are the rules that `mktctl test` runs
+            proven = family in ("2.2", "2.7") and report.tests.state == "passed"
+            tests.append(CheckItem(t[f"check.{family}"], "done" if proven else "check"))
     training = [CheckItem(t[key], "check") for key in ("check.train.marketing", "check.train.sales",
                                                          "check.train.admin")]
     delivery = [CheckItem(t["check.signed"].format(digest=report.digest), "check"),

@@ -19,6 +19,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "imports": ("数据导入结果", "Import results"),
     "issues": ("待解决问题", "Open issues"),
     "checklist": ("交付检查清单 (指南第三章)", "Delivery checklist (guide section 3)"),
+    "tests": ("规则测试 (mktctl test)", "Rule tests (mktctl test)"),
+    "tests.intro": ("测试人员在虚拟时钟上经历配置方案的规则 (清洗、分配、评分、MQL、标签、人群、营销流程、提醒、归因), "
+                    "每项检查核对规则的实际效果。", "Test people go through the playbook's rules on a virtual clock "
+                    "(cleaning, assignment, scoring, MQL, tags, segments, flows, reminders, attribution); each check "
+                    "compares what the rules do with what is expected."),
+    "tests.passed": ("{tests} 个测试、{checks} 项检查全部通过 (运行于 {when}, 方案指纹一致)。",
+                     "{tests} test(s), {checks} checks: all passed (run at {when}, for this playbook digest)."),
+    "tests.failed": ("{failed_checks}/{checks} 项检查未通过 (运行于 {when})。",
+                     "{failed_checks} of {checks} checks failed (run at {when})."),
+    "tests.stale": ("配置方案或测试在上次运行 ({when}) 后有修改: 结果已过期, 请重新运行 mktctl test。",
+                    "The playbook or its tests changed since the last run ({when}): the results are out of date; "
+                    "run mktctl test again."),
+    "tests.not_run": ("尚未运行 mktctl test。", "mktctl test has not been run."),
+    "tests.no_tests": ("配置方案没有测试 (tests/*.yaml)。", "The playbook has no tests (tests/*.yaml)."),
+    "tests.failures": ("未通过的检查及原因", "Failed checks and why"),
+    "col.test": ("测试", "Test"),
+    "col.checks": ("检查项", "Checks"),
     "signoff": ("签字确认", "Sign-off"),
     "signoff.client": ("客户确认人", "For the client"),
     "signoff.consultant": ("实施顾问", "Consultant"),
@@ -65,6 +82,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status.finished": ("完成", "finished"),
     "status.interrupted": ("中断", "interrupted"),
     "status.failed": ("失败", "failed"),
+    "status.passed": ("通过", "passed"),
     "status.running": ("未结束", "did not finish"),
     "severity.error": ("错误", "error"),
     "severity.warning": ("警告", "warning"),
@@ -100,10 +118,18 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "client to complete or confirm them"),
     "issue.summary": ("{file}: 计数不一致: {problem}", "{file}: counts do not add up: {problem}"),
     "issue.run": ("应用运行 {run} {status}", "apply run {run} {status}"),
+    "issue.tests_failed": ("mktctl test: {failed}/{checks} 项检查未通过", "mktctl test: {failed} of {checks} checks "
+                           "failed"),
+    "issue.tests_stale": ("配置方案在上次 mktctl test ({when}) 后有修改: 测试结果已过期",
+                          "the playbook changed since mktctl test last ran ({when}): the results are out of date"),
+    "issue.tests_not_run": ("配置方案有测试, 但尚未运行 mktctl test", "the playbook has tests, but mktctl test has not "
+                            "been run"),
     "check.3.1": ("3.1 系统功能测试", "3.1 System function tests"),
     "check.3.2": ("3.2 培训内容", "3.2 Training"),
     "check.3.4": ("3.4 交付资料", "3.4 Delivery documents"),
     "check.validates": ("配置方案校验通过 (mktctl validate)", "the playbook validates (mktctl validate)"),
+    "check.tests": ("规则测试全部通过 (mktctl test, 方案指纹一致)", "the rule tests pass (mktctl test, for this "
+                    "playbook digest)"),
     "check.applied": ("全部配置已应用到租户", "every resource is applied to the tenant"),
     "check.manual": ("全部手工步骤已完成并确认", "every manual step is done and confirmed"),
     "check.imports": ("历史数据导入无失败行", "history imports have no failed rows"),

@@ -5,6 +5,9 @@ Each kind is observed the way a plan observes it (the public API part by ``Kind.
 part by the extension API where the tenant has it); the two parts are joined by natural key, empty values
 and defaults are left out, and every exported resource is recorded in the ledger as adopted
 (``owned: false``: ``--prune`` never deletes what mktctl did not create).
+
+No secret is written in clear: a value that holds one is written as a reference (see
+:mod:`mktctl.deliver.export_secrets`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from mktctl.errors import MktctlError
 from mktctl.playbook.write import ENTRY, Item, fresh
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mktctl.deliver.export_secrets import SecretGuard
     from mktctl.engine.observe import Observation
     from mktctl.kinds.base import Kind
     from mktctl.tenant.connect import Tenant
@@ -71,13 +77,21 @@ def select_kinds(names: list[str] | None, kinds: list[Kind[Any]]) -> tuple[list[
 
 
 def export_tenant(tenant: Tenant, target: Path, *, kinds: list[str] | None, name: str | None, language: str,
-                  note: str, force: bool = False) -> TenantExport:
+                  note: str, force: bool = False, environ: Mapping[str, str] | None = None) -> TenantExport:
+    """Export the tenant into ``target``. ``environ`` (default: the process environment) resolves the
+    references of a playbook written over, and tells which tenant values came from ``${env:...}``."""
+    import os
+
+    from mktctl.deliver.export_secrets import SecretGuard, learn_references
     from mktctl.engine.observe import observe
     from mktctl.engine.planner import kinds_in_order
 
+    environ = os.environ if environ is None else environ
     if (target / ENTRY).exists() and not force:
         raise MktctlError(f"{target} already has a playbook ({ENTRY})",
                           hint="export into a new folder, or pass --force to overwrite its files")
+    if (target / ENTRY).exists():
+        learn_references(target, environ)
     ordered = kinds_in_order(layout.registry())
     chosen, notes = select_kinds(kinds, ordered)
     observation = observe(tenant, ordered)
@@ -86,23 +100,25 @@ def export_tenant(tenant: Tenant, target: Path, *, kinds: list[str] | None, name
         result.warnings.append("the tenant has only the public API: settings beyond it (permissions, channels, "
                                "scoring, ...) cannot be read and were left at their defaults; they show as "
                                "manual steps in the plan")
+    guard = SecretGuard(environ)
     items: dict[str, list[Item]] = {}
     for kind in chosen:
-        found = _items(kind, observation, result)
+        found = _items(kind, observation, result, guard)
         if found:
             items[kind.name] = found
             parts = [p for p, present in (("api", kind.has_api),
                                           ("settings", kind.name in observation.extension_kinds)) if present]
             result.kinds.append(ExportedKind(kind.name, len(found), " + ".join(parts)))
+    result.warnings.extend(guard.warnings)
     _drop_dangling(items, result)
     settings = {"name": name or f"{tenant.name} (exported)", "language": language}
     texts = fresh(settings, items, ordered, note=note)
     _write(target, texts, result)
-    _ledger(tenant, target, observation, result)
+    _ledger(tenant, target, observation, result, {**environ, **guard.placeholders})
     return result
 
 
-def _items(kind: Kind[Any], observation: Observation, result: TenantExport) -> list[Item]:
+def _items(kind: Kind[Any], observation: Observation, result: TenantExport, guard: SecretGuard) -> list[Item]:
     from pydantic import ValidationError
 
     from mktctl.pii import mask_text
@@ -131,8 +147,9 @@ def _items(kind: Kind[Any], observation: Observation, result: TenantExport) -> l
             result.warnings.append(mask_text(f"{kind.name}/{key}: left out, its tenant values are not valid in a "
                                              f"playbook ({where}: {first['msg']})"))
             continue
-        items.append(Item(kind=kind, key=kind.name if kind.singleton else kind.key(spec),
-                          raw=compact(kind, raw), spec=spec))
+        key = kind.name if kind.singleton else kind.key(spec)
+        written = guard.item(kind, key, None if kind.singleton else len(items) + 1, raw)
+        items.append(Item(kind=kind, key=key, raw=compact(kind, written), spec=spec))
     return items
 
 
@@ -178,16 +195,17 @@ def _write(target: Path, texts: dict[str, str], result: TenantExport) -> None:
                           encoding="utf-8")
 
 
-def _ledger(tenant: Tenant, target: Path, observation: Observation, result: TenantExport) -> None:
-    """Record every exported resource as adopted, with the digest of the values it has now."""
+def _ledger(tenant: Tenant, target: Path, observation: Observation, result: TenantExport,
+            environ: Mapping[str, str]) -> None:
+    """Record every exported resource as adopted, with the digest of the values it has now (a secret's
+    value counting as its reference, as always in the ledger)."""
     from mktctl.base.clock import who
-    from mktctl.base.digest import digest
     from mktctl.engine.journal import Journal
     from mktctl.engine.ledger import Entry, Ledger
     from mktctl.playbook.load import load_playbook
     from mktctl.tenant.settings import state_dir
 
-    playbook, _warnings = load_playbook(target)
+    playbook, _warnings = load_playbook(target, environ=environ)
     result.digest = playbook.digest()
     ledger = Ledger.load(target)
     tenant_ledger = ledger.for_tenant(result.fingerprint, tenant.name)
@@ -196,12 +214,13 @@ def _ledger(tenant: Tenant, target: Path, observation: Observation, result: Tena
         kind, key = resource.kind, resource.key
         current = observation.api.get(kind.name, {}).get(key) if kind.has_api else None
         if current is not None:
-            tenant_ledger.record(kind.name, key, "api", Entry(current.id, False, digest(kind.api_state(resource.spec))))
+            tenant_ledger.record(kind.name, key, "api",
+                                 Entry(current.id, False, playbook.state_digest(kind.api_state(resource.spec))))
             adopted += 1
         setting = observation.settings.get(kind.name, {}).get(key)
         state = kind.settings_state(resource.spec)
         if setting is not None and state is not None:
-            tenant_ledger.record(kind.name, key, "settings", Entry(setting.id, False, digest(state)))
+            tenant_ledger.record(kind.name, key, "settings", Entry(setting.id, False, playbook.state_digest(state)))
             adopted += 1
     ledger.save()
     Journal(state_dir(target), command="tenant export").write(

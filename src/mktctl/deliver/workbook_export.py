@@ -16,6 +16,7 @@ from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import Column, to_cell
 from mktctl.errors import DataFileError
 from mktctl.kinds import guide
+from mktctl.leads.cells import TextCells
 from mktctl.leads.sheetwriter import column_letter
 
 if TYPE_CHECKING:
@@ -52,9 +53,9 @@ class ExportResult:
 
 
 def content_of(playbook: Playbook) -> Content:
-    """The playbook's items, with secret references kept as references (a workbook never holds a secret)."""
-    from mktctl import secrets
-
+    """The playbook's items, a value that came from a secret written as its reference (``${env:NAME}``,
+    also inside a longer text and in nested values): a workbook never holds a secret, and
+    ``workbook import`` reads the reference back (see :func:`mktctl.secrets.with_references`)."""
     content = Content(name=playbook.name, language=playbook.language,
                       description=str(playbook.settings.get("description") or ""), digest=playbook.digest())
     for resource in playbook.resources:
@@ -63,28 +64,22 @@ def content_of(playbook: Playbook) -> Content:
         for name in item:
             if isinstance(item[name], dict | list) and name in lean:
                 item[name] = lean[name]  # nested values without their defaults: shorter cells, same spec
-            raw = _raw_field(resource, name)
-            if secrets.is_reference(raw):
-                item[name] = raw
+            item[name] = _as_cell_text(item[name], playbook.secrets)
         content.items.setdefault(resource.kind.name, []).append(item)
         content.specs.setdefault(resource.kind.name, []).append(resource.spec)
     return content
 
 
-def _raw_field(resource: Any, name: str) -> Any:
-    for document, base in resource.origin.sources:
-        node = document.data
-        for part in (*base, name):
-            in_map = isinstance(node, dict) and isinstance(part, str) and part in node
-            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            if in_map or in_list:
-                node = node[part]
-            else:
-                node = None
-                break
-        if node is not None:
-            return node
-    return None
+def _as_cell_text(value: Any, known: Mapping[str, str]) -> Any:
+    from mktctl.secrets import with_references
+
+    if isinstance(value, str):
+        return with_references(value, known)
+    if isinstance(value, list):
+        return [_as_cell_text(v, known) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_cell_text(v, known) for k, v in value.items()}
+    return value
 
 
 def export_playbook(playbook: Playbook, out: Path, *, lang: str, generated_at: str, generator: str) -> ExportResult:
@@ -113,57 +108,63 @@ class _Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.lang = lang
-        self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                    "strings_to_numbers": False})
+        self.book = xlsxwriter.Workbook(str(path), TextCells.OPTIONS)
         self.lists_sheet: Any = None
         self.lists: dict[tuple[str, ...], str] = {}
-        self._formats: dict[tuple[Any, ...], Any] = {}
+        self.cells = TextCells(self.book)
         self.widths: dict[int, dict[int, float]] = {}
         self.sheet_names: list[str] = []
 
     def close(self) -> None:
         from xlsxwriter.exceptions import XlsxWriterException
 
+        from mktctl.base.fileerrors import file_access_error
+
         try:
             self.book.close()
         except (OSError, XlsxWriterException) as error:
+            on_disk = file_access_error(error)  # the file system's error, told like every command tells it
+            if on_disk is not None:
+                raise on_disk from None
             raise DataFileError(f"cannot write {self.path}: {error}", file=str(self.path)) from None
 
     # ---- formats ------------------------------------------------------------------------------------
 
-    def fmt(self, name: str, *, indent: int = 0, quoted: bool = False) -> Any:
-        key = (name, indent, quoted)
-        if key not in self._formats:
-            base: dict[str, Any] = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
-            extra: dict[str, dict[str, Any]] = {
-                "heading": {"bold": True, "font_size": 16},
-                "title": {"bold": True, "font_size": 12, "font_color": "#1F3864", "bottom": 2,
-                          "bottom_color": "#1F3864"},
-                "code": {"font_size": 8, "font_color": "#808080"},
-                "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#9BC2E6",
+    def fmt(self, name: str, *, indent: int = 0) -> Any:
+        return self.cells.format(**self._properties(name, indent))
+
+    @staticmethod
+    def _properties(name: str, indent: int = 0) -> dict[str, Any]:
+        base: dict[str, Any] = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
+        extra: dict[str, dict[str, Any]] = {
+            "heading": {"bold": True, "font_size": 16},
+            "title": {"bold": True, "font_size": 12, "font_color": "#1F3864", "bottom": 2,
+                      "bottom_color": "#1F3864"},
+            "code": {"font_size": 8, "font_color": "#808080"},
+            "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#9BC2E6",
+                       "text_wrap": True},
+            "key_header": {"bold": True, "bg_color": "#FCE4D6", "border": 1, "border_color": "#F4B084",
                            "text_wrap": True},
-                "key_header": {"bold": True, "bg_color": "#FCE4D6", "border": 1, "border_color": "#F4B084",
-                               "text_wrap": True},
-                "text": {"num_format": "@", "border": 1, "border_color": "#D9D9D9", "text_wrap": True},
-                "number": {"border": 1, "border_color": "#D9D9D9"},
-                "label": {"bold": True, "font_color": "#404040"},
-                "note": {"font_color": "#404040", "text_wrap": True},
-                "module": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9"},
-            }
-            options = {**base, **extra[name]}
-            if indent:
-                options["indent"] = indent
-            if quoted:
-                options["quote_prefix"] = True
-            self._formats[key] = self.book.add_format(options)
-        return self._formats[key]
+            "text": {"num_format": "@", "border": 1, "border_color": "#D9D9D9", "text_wrap": True},
+            "number": {"border": 1, "border_color": "#D9D9D9"},
+            "label": {"bold": True, "font_color": "#404040"},
+            "note": {"font_color": "#404040", "text_wrap": True},
+            "module": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9"},
+        }
+        options = {**base, **extra[name]}
+        if indent:
+            options["indent"] = indent
+        return options
 
     # ---- cells --------------------------------------------------------------------------------------
 
+    def text(self, ws: Any, row: int, col: int, value: str, style: str | None = None, *, indent: int = 0) -> str:
+        """A text cell (see :class:`mktctl.leads.cells.TextCells`: a string cell, redacted, with the quote
+        prefix when it looks like a formula); returns the text written."""
+        return self.cells.write(ws, row, col, value, **(self._properties(style, indent) if style else {}))
+
     def put(self, ws: Any, row: int, col: int, value: Value, *, style: str = "text", indent: int = 0) -> None:
         """Write one cell by its type: text is always a string cell, never a formula."""
-        from mktctl.deliver.fields import is_dangerous
-
         if value is None:
             ws.write_blank(row, col, None, self.fmt(style, indent=indent))
             self._width(ws, col, "")
@@ -174,8 +175,7 @@ class _Writer:
             ws.write_number(row, col, value, self.fmt("number" if style == "text" else style))
             self._width(ws, col, str(value))
             return
-        text = str(value)
-        ws.write_string(row, col, text, self.fmt(style, indent=indent, quoted=is_dangerous(text)))
+        text = self.text(ws, row, col, str(value), style, indent=indent)
         self._width(ws, col, text, indent)
 
     def _width(self, ws: Any, col: int, text: str, indent: int = 0) -> None:
@@ -196,7 +196,7 @@ class _Writer:
         if key not in self.lists:
             column = len(self.lists)
             for row, value in enumerate(values):
-                self.lists_sheet.write_string(row, column, value)
+                self.text(self.lists_sheet, row, column, value)
             letter = column_letter(column)
             self.lists[key] = f"='{layout.LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
         return self.lists[key]
@@ -253,23 +253,22 @@ class _Writer:
 
     def _about(self, ws: Any, content: Content, *, generated_at: str, generator: str, survey: bool) -> None:
         lang = self.lang
-        ws.write_string(0, 0, i18n.t("workbook.survey" if survey else "workbook.config", lang),
-                        self.fmt("heading"))
+        self.text(ws, 0, 0, i18n.t("workbook.survey" if survey else "workbook.config", lang), "heading")
         row = 2
         info = [(i18n.t("generated", lang), generated_at), (i18n.t("generated_by", lang), generator)]
         if content.digest:
             info.insert(0, (i18n.t("digest", lang), content.digest))
         for label, value in info:
-            ws.write_string(row, 0, label, self.fmt("label"))
+            self.text(ws, row, 0, label, "label")
             self.put(ws, row, 1, value, style="note")
             row += 1
         row += 1
-        ws.write_string(row, 0, i18n.t("project", lang) + f" · {layout.PLAYBOOK} · ", self.fmt("title"))
+        self.text(ws, row, 0, i18n.t("project", lang) + f" · {layout.PLAYBOOK} · ", "title")
         columns = [(name, i18n.t(f"playbook.{name}", lang), i18n.t(f"playbook.{name}.help", lang))
                    for name in layout.PLAYBOOK_FIELDS]
         for col, (name, header, help_text) in enumerate(columns):
-            ws.write_string(row + 1, col, layout.code(layout.PLAYBOOK, name), self.fmt("code"))
-            ws.write_string(row + 2, col, header, self.fmt("key_header" if name == "name" else "header"))
+            self.text(ws, row + 1, col, layout.code(layout.PLAYBOOK, name), "code")
+            self.text(ws, row + 2, col, header, "key_header" if name == "name" else "header")
             ws.write_comment(row + 2, col, help_text, {"x_scale": 2})
         ws.set_row(row + 1, None, None, {"hidden": True})
         values = {"name": content.name, "language": content.language, "description": content.description}
@@ -278,28 +277,27 @@ class _Writer:
         source = self.list_source(list(i18n.LANGUAGES))
         ws.data_validation(row + 3, 1, row + 3, 1, {"validate": "list", "source": source})
         row += 5
-        ws.write_string(row, 0, i18n.t("how.title", lang), self.fmt("label"))
+        self.text(ws, row, 0, i18n.t("how.title", lang), "label")
         for number in range(1, 6):
             row += 1
-            ws.write_string(row, 0, f"{number}. " + i18n.t(f"how.{number}", lang), self.fmt("note"))
+            self.text(ws, row, 0, f"{number}. " + i18n.t(f"how.{number}", lang), "note")
         row += 2
-        ws.write_string(row, 0, i18n.t("signoff", lang), self.fmt("label"))
-        ws.write_string(row + 1, 0, i18n.t("signoff.by", lang) + ": ______________", self.fmt("note"))
-        ws.write_string(row + 2, 0, i18n.t("signoff.date", lang) + ": ______________", self.fmt("note"))
+        self.text(ws, row, 0, i18n.t("signoff", lang), "label")
+        self.text(ws, row + 1, 0, i18n.t("signoff.by", lang) + ": ______________", "note")
+        self.text(ws, row + 2, 0, i18n.t("signoff.date", lang) + ": ______________", "note")
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 24)
         ws.set_column(2, 2, 40)
 
     def _questions(self, ws: Any, family: str, questions: list[str]) -> int:
         lang = self.lang
-        ws.write_string(0, 0, f"{family} {guide.family_name(family, lang)} · {i18n.t('questions', lang)}",
-                        self.fmt("title"))
-        ws.write_string(1, 0, i18n.t("survey.intro", lang), self.fmt("note"))
-        ws.write_string(2, 0, i18n.t("question", lang), self.fmt("header"))
-        ws.write_string(2, 1, i18n.t("answer", lang), self.fmt("header"))
+        self.text(ws, 0, 0, f"{family} {guide.family_name(family, lang)} · {i18n.t('questions', lang)}", "title")
+        self.text(ws, 1, 0, i18n.t("survey.intro", lang), "note")
+        self.text(ws, 2, 0, i18n.t("question", lang), "header")
+        self.text(ws, 2, 1, i18n.t("answer", lang), "header")
         row = 3
         for number, question in enumerate(questions, start=1):
-            ws.write_string(row, 0, f"{number}. {question}", self.fmt("text"))
+            self.text(ws, row, 0, f"{number}. {question}", "text")
             ws.write_blank(row, 1, None, self.fmt("text"))
             self._width(ws, 0, question[:40])
             self._width(ws, 1, " " * 40)
@@ -312,11 +310,11 @@ class _Writer:
         block = layout.block_for(kind, content.specs.get(kind.name, []))
         examples = layout.example_specs(kind)
         example = layout.jsonable(examples[0]) if examples else {}
-        ws.write_string(row, 0, layout.title(kind, lang), self.fmt("title"))
+        self.text(ws, row, 0, layout.title(kind, lang), "title")
         for col, column in enumerate(block.columns):
-            ws.write_string(row + 1, col, layout.code(kind.name, column.name), self.fmt("code"))
+            self.text(ws, row + 1, col, layout.code(kind.name, column.name), "code")
             header = column.header(lang) + (" *" if column.required else "")
-            ws.write_string(row + 2, col, header, self.fmt("key_header" if column.is_key else "header"))
+            self.text(ws, row + 2, col, header, "key_header" if column.is_key else "header")
             self._width(ws, col, header)
             ws.write_comment(row + 2, col, self._note(kind, column, content, example.get(column.name)),
                              {"x_scale": 2.4, "y_scale": 2.2})
@@ -382,13 +380,13 @@ class _Writer:
     def _matrix(self, ws: Any, kind: Kind[Any], matrix: Matrix, items: list[dict[str, Any]], *, spare: int) -> None:
         lang = self.lang
         modules, actions = matrix.rows, matrix.values
-        ws.write_string(0, 0, i18n.t("matrix.title", lang), self.fmt("title"))
+        self.text(ws, 0, 0, i18n.t("matrix.title", lang), "title")
         label_code, row_code, item_code = layout.matrix_codes(kind, matrix)
         codes = [label_code, row_code]
         headers = [i18n.t("matrix.module", lang), i18n.t("matrix.code", lang)]
         keys = [str(item.get(kind.key_field)) for item in items] + [""] * spare
         for col, text in enumerate(codes + [item_code] * len(keys)):
-            ws.write_string(1, col, text, self.fmt("code"))
+            self.text(ws, 1, col, text, "code")
         ws.set_row(1, None, None, {"hidden": True})
         legend = "\n".join(f"{code} = {label}" for code, label in actions.items())
         for col, text in enumerate(headers + keys):
@@ -415,8 +413,8 @@ class _Writer:
                 ("generated_at", generated_at), ("generator", generator),
                 ("kinds", ", ".join(k.name for k in layout.registry()))]
         for row, (key, value) in enumerate(rows):
-            ws.write_string(row, 0, key)
-            ws.write_string(row, 1, value)
+            self.text(ws, row, 0, key)
+            self.text(ws, row, 1, value)
 
 
 def _actions_text(actions: list[str] | None, labels: Mapping[str, str], lang: str) -> str:

@@ -8,6 +8,7 @@ import never leaves a playbook that does not load.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from mktctl.deliver.workbook_read import Matrix as MatrixSheet
 from mktctl.deliver.workbook_read import Table, Workbook, read_workbook
 from mktctl.errors import MktctlError, PlaybookError, Problem
 from mktctl.playbook.merge import Merge
-from mktctl.playbook.write import ENTRY, Item, fresh
+from mktctl.playbook.write import ENTRY, Item, PlaybookText, fresh, playbook_text
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mktctl.kinds.base import Kind, Matrix, Playbook
 
 
@@ -59,9 +62,13 @@ class _Decoded:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def import_workbook(file: Path, into: Path, *, note: str, force: bool = False) -> ImportResult:
+def import_workbook(file: Path, into: Path, *, note: str, force: bool = False,
+                    environ: Mapping[str, str] | None = None) -> ImportResult:
+    """Read ``file`` into the playbook in ``into``. A cell may hold secret references (``${env:NAME}``, also
+    inside a longer text): they are written to the playbook as references, and resolved from ``environ``
+    (default: the process environment) only to check the values, like the playbook loader does."""
     workbook = read_workbook(file)
-    decoded = decode(workbook, into.resolve())
+    decoded = decode(workbook, into.resolve(), environ)
     problems = workbook.problems + decoded.problems
     if problems:
         raise WorkbookError(_unique(problems))
@@ -72,8 +79,8 @@ def import_workbook(file: Path, into: Path, *, note: str, force: bool = False) -
     if result.created:
         texts = _fresh_texts(into, decoded, note=note, force=force)
     else:
-        texts = _merged_texts(into, decoded, workbook, result)
-    playbook = _verify(into, texts)
+        texts = _merged_texts(into, decoded, workbook, result, environ)
+    playbook = _verify(into, texts, environ)
     result.digest = playbook.digest()
     result.resources = len(playbook.resources)
     _write(into, texts, playbook, result)
@@ -87,7 +94,7 @@ def _unique(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
 # ---- cells -> items ---------------------------------------------------------------------------------
 
 
-def decode(workbook: Workbook, root: Path | None = None) -> _Decoded:
+def decode(workbook: Workbook, root: Path | None = None, environ: Mapping[str, str] | None = None) -> _Decoded:
     decoded = _Decoded()
     kinds = {k.name: k for k in layout.registry()}
     _settings(workbook, decoded)
@@ -105,7 +112,7 @@ def decode(workbook: Workbook, root: Path | None = None) -> _Decoded:
         if owner.name not in decoded.present:
             decoded.present.append(owner.name)
     for name in [k for k in kinds if k in rows]:
-        _validate(kinds[name], rows[name], decoded)
+        _validate(kinds[name], rows[name], decoded, environ)
     _check(decoded, kinds, root or Path.cwd())
     if workbook.is_survey:  # a survey's empty tables are questions not answered yet, not deletions
         decoded.present = [k for k in decoded.present if decoded.items.get(k)]
@@ -150,7 +157,7 @@ def _rows(kind: Kind[Any], table: Table, decoded: _Decoded) -> list[tuple[dict[s
                 decoded.problems.append((cell.ref, str(error)))
                 continue
             if value is not MISSING:
-                raw[name] = value
+                raw[name] = _with_references(value)
         result.append((raw, refs, row.ref))
     if kind.singleton and len(result) > 1:
         decoded.problems.append((result[1][2], f"{kind.name} is one setting: fill in one row only"))
@@ -219,13 +226,59 @@ def _tokens(text: str) -> list[str]:
     return [t for t in (part.strip() for part in re.split(r"[,，、;；/\s]+", text)) if t]
 
 
-def _validate(kind: Kind[Any], rows: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded) -> None:
+def _with_references(value: Any) -> Any:
+    """A cell's value with its secret references found (see :func:`mktctl.secrets.parse_references`): a text
+    that holds one becomes a :class:`PlaybookText`, written to the playbook as it is; other text is
+    literal."""
+    from mktctl.secrets import Reference, parse_references
+
+    if isinstance(value, str):
+        parts = parse_references(value)
+        if any(isinstance(p, Reference) for p in parts):
+            return playbook_text(parts)
+        return "".join(str(p) for p in parts)
+    if isinstance(value, list):
+        return [_with_references(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _with_references(v) for k, v in value.items()}
+    return value
+
+
+_PLAYBOOK_SECRET = re.compile(r"\$\$\{|\$\{(?:env|keyring):[^}]+\}")
+
+
+def _resolved(value: Any, environ: Mapping[str, str] | None) -> Any:
+    """The value a :class:`PlaybookText` stands for, as the playbook loader resolves it (raises SecretError)."""
+    from mktctl.secrets import resolve
+
+    if isinstance(value, PlaybookText):
+        return _PLAYBOOK_SECRET.sub(lambda m: "${" if m.group(0) == "$${" else resolve(m.group(0), environ=environ),
+                                    value)
+    if isinstance(value, list):
+        return [_resolved(v, environ) for v in value]
+    if isinstance(value, dict):
+        return {k: _resolved(v, environ) for k, v in value.items()}
+    return value
+
+
+def _validate(kind: Kind[Any], rows: list[tuple[dict[str, Any], dict[str, str], str]], decoded: _Decoded,
+              environ: Mapping[str, str] | None = None) -> None:
     from pydantic import ValidationError
+
+    from mktctl.errors import SecretError
 
     items: list[Item] = []
     for raw, refs, row_ref in rows:
+        resolved: dict[str, Any] = {}
+        for name, value in raw.items():
+            try:
+                resolved[name] = _resolved(value, environ)
+            except SecretError as error:
+                decoded.problems.append((refs.get(name, row_ref), str(error)))
+        if len(resolved) < len(raw):
+            continue
         try:
-            spec = kind.model.model_validate(raw)
+            spec = kind.model.model_validate(resolved)
         except ValidationError as error:
             for problem in error.errors(include_url=False):
                 loc = [p for p in problem["loc"]]
@@ -314,11 +367,12 @@ def _fresh_texts(into: Path, decoded: _Decoded, *, note: str, force: bool) -> di
     return texts
 
 
-def _merged_texts(into: Path, decoded: _Decoded, workbook: Workbook, result: ImportResult) -> dict[Path, str]:
+def _merged_texts(into: Path, decoded: _Decoded, workbook: Workbook, result: ImportResult,
+                  environ: Mapping[str, str] | None = None) -> dict[Path, str]:
     from mktctl.playbook.load import load_playbook
 
     try:
-        playbook, _warnings = load_playbook(into)
+        playbook, _warnings = load_playbook(into, environ=environ)
     except PlaybookError as error:
         raise MktctlError(f"the playbook in {into} does not load ({error}); fix it before importing into it",
                           hint="or import into a new folder with --into NEW_DIR") from None
@@ -339,7 +393,7 @@ def _merged_texts(into: Path, decoded: _Decoded, workbook: Workbook, result: Imp
     return texts
 
 
-def _verify(into: Path, texts: dict[Path, str]) -> Playbook:
+def _verify(into: Path, texts: dict[Path, str], environ: Mapping[str, str] | None = None) -> Playbook:
     """Load the playbook as it will be, from a copy, before anything is written to ``into``."""
     from mktctl.playbook.load import load_playbook
 
@@ -358,7 +412,7 @@ def _verify(into: Path, texts: dict[Path, str]) -> Playbook:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         try:
-            playbook, _warnings = load_playbook(copy)
+            playbook, _warnings = load_playbook(copy, environ=environ)
         except PlaybookError as error:
             problems = [Problem(p.mark and type(p.mark)(p.mark.file.replace(str(copy), str(into)), p.mark.line,
                                                         p.mark.column), p.message, p.path, p.severity)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mktctl.base.clock import who
 from mktctl.engine.journal import Journal, unfinished_creates
 from mktctl.engine.ledger import Entry, Ledger, TenantLedger
-from mktctl.errors import ApplyInterrupted, MktctlError, TenantError
+from mktctl.errors import ApplyInterrupted, Interrupted, MktctlError, TenantError
 from mktctl.kinds.base import Index, JobFailed
 from mktctl.tenant.client import CallRecord
 
@@ -91,7 +91,13 @@ class Executor:
                 traces.clear()
                 try:
                     remote_id = self._one(action, index)
-                except (TenantError, LookupError, JobFailed) as error:
+                except (Interrupted, TenantError, LookupError, JobFailed) as error:
+                    if isinstance(error, Interrupted) or self.stop.is_set():
+                        journal.write("run-interrupted", tenant=self.fingerprint, done=len(result.done))
+                        self.ledger.save()
+                        raise ApplyInterrupted(
+                            f"stopped during {action.symbol} {action.address} after {len(result.done)} of "
+                            f"{len(steps)} steps; run apply again to continue") from error
                     journal.write("failed", **record, error=str(error), trace=list(traces))
                     self.ledger.save()
                     done = f"{len(result.done)} of {len(steps)} steps were done and recorded"
@@ -133,12 +139,16 @@ class Executor:
             if owned and entry is None:
                 journal.write("recovered", tenant=self.fingerprint, kind=action.kind, key=action.key,
                               part=action.part, op="create", id=action.remote_id)
+        for action in plan.actions:  # a confirmation recorded with a digest of an older form keeps its word
+            confirmation = self.tenant_ledger.confirmations.get(action.manual.step) if action.manual else None
+            if (action.manual is not None and confirmation is not None and action.manual.status == "confirmed"
+                    and confirmation.digest != action.digest):
+                confirmation.digest = action.digest
+                changed = True
         if changed:
             self.ledger.save()
 
     def _one(self, action: Action, index: Index) -> str | None:
-        from mktctl.tenant import extension
-
         resource = self.playbook.find(action.kind, action.key)
         kind = resource.kind if resource is not None else _kind(action.kind)
         ledger = self.tenant_ledger
@@ -150,15 +160,15 @@ class Executor:
             return summary
         if action.part == "settings":
             if action.op == "delete":
-                extension.delete_setting(self.tenant, action.kind, action.key)
+                kind.remove_setting(self.tenant, action.key)
                 ledger.forget(action.kind, action.key, "settings")
                 return action.remote_id
             assert resource is not None
             state = kind.settings_state(resource.spec) or {}
-            remote_id = extension.upsert_setting(self.tenant, action.kind, action.key, state)
+            remote_id = kind.write_setting(self.tenant, action.key, state)
             previous = ledger.entry(action.kind, action.key, "settings")
             if action.renamed_from is not None:  # the new key holds it now; the old one goes
-                extension.delete_setting(self.tenant, action.kind, action.renamed_from)
+                kind.remove_setting(self.tenant, action.renamed_from)
                 previous = ledger.entry(action.kind, action.renamed_from, "settings")
                 ledger.forget(action.kind, action.renamed_from, "settings")
             owned = action.op == "create" or (previous is not None and previous.owned)

@@ -16,7 +16,7 @@ from typing import Any
 
 from mktctl.base.clock import now_iso
 from mktctl.base.files import append_synced
-from mktctl.secrets import REDACTOR
+from mktctl.secrets import redacted_json
 
 JOURNAL_FILE = "journal.jsonl"
 
@@ -31,7 +31,7 @@ class Journal:
 
     def write(self, event: str, **fields: Any) -> None:
         record = {"at": now_iso(), "run": self.run, "event": event, **fields}
-        line = REDACTOR.redact(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)) + "\n"
+        line = redacted_json(record, ensure_ascii=False, sort_keys=True, default=str) + "\n"
         with self._lock:
             append_synced(self.path, line)
 

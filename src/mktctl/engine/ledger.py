@@ -4,8 +4,10 @@ For every resource: the natural key, the remote id, whether mktctl created it (`
 resources are ever pruned) and the digest of the values last applied (to tell drift from a playbook
 change). Confirmed manual steps with who confirmed them, when, and for which values.
 
-No secrets and no personal data: keys are names and employee numbers, values are only digests. Written
-atomically (temp file, fsync, rename) and in a fixed order so that it diffs cleanly in git.
+No secrets and no personal data: keys are names and employee numbers, values are only digests, and a
+value that came from a secret enters a digest as its reference, never as itself (see
+:meth:`mktctl.kinds.base.Playbook.state_digest`). Written atomically (temp file, fsync, rename) and in a
+fixed order so that it diffs cleanly in git.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from mktctl.base.files import write_atomic
 from mktctl.errors import MktctlError
+from mktctl.secrets import REDACTOR
 
 LEDGER_FILE = "mktctl.lock.yaml"
 _HEADER = ("# mktctl ledger: which tenant resources this playbook manages. Written by mktctl after each\n"
@@ -138,6 +141,6 @@ class Ledger:
         yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
         buffer = StringIO()
         yaml.dump(self.to_dict(), buffer)
-        write_atomic(self.path, _HEADER + buffer.getvalue())
+        write_atomic(self.path, _HEADER + REDACTOR.redact(buffer.getvalue()))  # keys and notes never hold one
 
 

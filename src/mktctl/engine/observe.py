@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +23,16 @@ class Observation:
     extension_kinds: set[str] = field(default_factory=set)
     renamed: set[tuple[str, str, str]] = field(default_factory=set)  # (kind, new key, part) found under the old key
 
-    def state_digest(self) -> str:
-        """Changes whenever anything a plan depends on changes on the tenant."""
-        return digest({
+    def state_digest(self, secrets: Mapping[str, str] | None = None) -> str:
+        """Changes whenever anything a plan depends on changes on the tenant. A value equal to one of
+        ``secrets`` (value -> reference, the playbook's) counts as its reference, as in the ledger."""
+        from mktctl.secrets import mark_references
+
+        return digest(mark_references({
             "api": {k: {key: [o.id, o.state] for key, o in v.items()} for k, v in self.api.items()},
             "settings": {k: {key: [s.id, s.spec] for key, s in v.items()} for k, v in self.settings.items()},
             "extension": sorted(self.extension_kinds),
-        })
+        }, secrets or {}))
 
 
 def observe(tenant: Tenant, kinds: list[Kind[Any]], renames: dict[str, dict[str, str]] | None = None) -> Observation:
@@ -37,8 +41,6 @@ def observe(tenant: Tenant, kinds: list[Kind[Any]], renames: dict[str, dict[str,
     ``renames`` (kind -> old key -> new key, from ``renamed_from:``) files what the tenant has under an old
     key under the new one, before later kinds are observed: they then refer to it by its new name too.
     """
-    from mktctl.tenant.extension import list_settings
-
     observation = Observation(extension_kinds=tenant.extension_kinds())
     for kind in kinds:
         moves = (renames or {}).get(kind.name, {})
@@ -52,7 +54,7 @@ def observe(tenant: Tenant, kinds: list[Kind[Any]], renames: dict[str, dict[str,
                     observation.renamed.add((kind.name, new, "api"))
             observation.api[kind.name] = found
         if kind.name in observation.extension_kinds:
-            settings = list_settings(tenant, kind.name)
+            settings = kind.read_settings(tenant)
             for old, new in moves.items():
                 if old in settings and new not in settings:
                     settings[new] = settings.pop(old)

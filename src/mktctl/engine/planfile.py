@@ -3,12 +3,13 @@
 for ``mktctl apply FILE``.
 
 Personal data stays out: the fields a kind lists in ``pii_fields`` (mobiles, emails) are masked unless
-asked for, always in a saved plan, and every secret value this process resolved is redacted from the text.
+asked for, always in a saved plan. A value that came from a secret is shown as its reference (``${env:NAME}``,
+see the planner), and every secret value this process resolved is redacted from the values before they
+are encoded, and from the text after.
 """
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,9 @@ def plan_document(plan: Plan, *, show_pii: bool = False) -> dict[str, Any]:
 
 def plan_json(plan: Plan, *, show_pii: bool = False) -> str:
     """The plan as JSON text, personal values masked unless ``show_pii`` and secret values redacted."""
-    from mktctl.secrets import REDACTOR
+    from mktctl.secrets import redacted_json
 
-    text = json.dumps(plan_document(plan, show_pii=show_pii), ensure_ascii=False, indent=2)
-    return REDACTOR.redact(text) + "\n"
+    return redacted_json(plan_document(plan, show_pii=show_pii), ensure_ascii=False, indent=2) + "\n"
 
 
 def save_plan(plan: Plan, path: Path) -> None:

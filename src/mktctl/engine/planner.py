@@ -1,12 +1,15 @@
 """Make a plan: compare what the playbook declares with what the tenant has. A pure function of the
-playbook, the observation and the ledger; it calls nothing."""
+playbook, the observation and the ledger; it calls nothing.
+
+Digests (an action's, the tenant state's) are :meth:`Playbook.state_digest`: a value that came from a
+secret counts as its reference, never as itself. A ledger written before that still matches
+(:meth:`Playbook.digest_matches`), and ``apply`` rewrites its digests in the new form."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from mktctl.base.clock import now_iso
-from mktctl.base.digest import digest
 from mktctl.engine.plan import Action, FieldChange, Manual, Plan
 
 if TYPE_CHECKING:
@@ -48,24 +51,27 @@ def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger
             if kind.job:
                 actions.append(_job_action(resource, ledger, playbook))
             else:
-                actions.extend(_resource_actions(resource, observation, ledger))
+                actions.extend(_resource_actions(resource, observation, ledger, playbook))
     deletes, orphans = _deletes(playbook, observation, ledger, kinds)
     if prune:
         actions.extend(deletes)
+    actions = [_shown(action, playbook.secrets) for action in actions]
     return Plan(playbook={"name": playbook.name, "root": str(playbook.root), "digest": playbook.digest(),
                           "env": playbook.env},
-                tenant={**tenant, "state_digest": observation.state_digest()}, actions=actions, prune=prune,
+                tenant={**tenant, "state_digest": observation.state_digest(playbook.secrets)}, actions=actions,
+                prune=prune,
                 orphans=[] if prune else orphans, created_at=now_iso())
 
 
-def _resource_actions(resource: Resource[Any], observation: Observation, ledger: TenantLedger) -> list[Action]:
+def _resource_actions(resource: Resource[Any], observation: Observation, ledger: TenantLedger,
+                      playbook: Playbook) -> list[Action]:
     kind, key, spec = resource.kind, resource.key, resource.spec
     actions: list[Action] = []
     old = resource.renamed_from
     if kind.has_api:
         desired = kind.api_state(spec)
         current = observation.api.get(kind.name, {}).get(key)
-        wanted = digest(desired)
+        wanted = playbook.state_digest(desired)
         if current is not None and (kind.name, key, "api") in observation.renamed:
             changes = (FieldChange(kind.key_field, old, key), *_changes(current.state, desired))
             actions.append(Action("update", kind.name, key, "api", remote_id=current.id, changes=changes,
@@ -76,28 +82,33 @@ def _resource_actions(resource: Resource[Any], observation: Observation, ledger:
             changes = _changes(current.state, desired)
             entry = ledger.entry(kind.name, key)
             note = ""
-            if changes and entry is not None and entry.digest == wanted:
+            if changes and entry is not None and playbook.digest_matches(entry.digest, desired):
                 note = "changed on the tenant since the last apply (drift)"
             actions.append(Action("update" if changes else "noop", kind.name, key, "api", remote_id=current.id,
                                   changes=changes, note=note, digest=wanted))
     state = kind.settings_state(spec)
     if state is not None:
-        wanted = digest(state)
+        wanted = playbook.state_digest(state)
         if kind.name in observation.extension_kinds:
             setting = observation.settings.get(kind.name, {}).get(key)
             if setting is not None and (kind.name, key, "settings") in observation.renamed:
-                changes = (FieldChange(kind.key_field, old, key), *_changes(setting.spec, state))
+                changes = (FieldChange(kind.key_field, old, key),
+                           *_changes(setting.spec, kind.compared(key, state, setting.spec)))
                 actions.append(Action("update", kind.name, key, "settings", remote_id=setting.id,
                                       changes=changes, note=f"renamed from {old}", digest=wanted, renamed_from=old))
             elif setting is None:
                 actions.append(Action("create", kind.name, key, "settings", changes=_changes({}, state),
                                       digest=wanted))
             else:
-                changes = _changes(setting.spec, state)
+                changes = _changes(setting.spec, kind.compared(key, state, setting.spec))
+                entry = ledger.entry(kind.name, key, "settings")
+                note = ""
+                if changes and entry is not None and entry.digest == wanted:
+                    note = "changed on the tenant since the last apply (drift)"
                 actions.append(Action("update" if changes else "noop", kind.name, key, "settings",
-                                      remote_id=setting.id, changes=changes, digest=wanted))
+                                      remote_id=setting.id, changes=changes, note=note, digest=wanted))
         else:
-            actions.append(_manual(kind, key, state, wanted, ledger))
+            actions.append(_manual(kind, key, state, playbook, ledger))
     return actions
 
 
@@ -114,17 +125,35 @@ def _job_action(resource: Resource[Any], ledger: TenantLedger, playbook: Playboo
                   changes=_changes({}, desired), note=note, digest=wanted)
 
 
+def _shown(action: Action, secrets: dict[str, str]) -> Action:
+    """The action as a plan shows and saves it: a value that came from a secret is shown as its reference
+    (``${env:NAME}``), before and after. Apply takes its values from the playbook, never from here."""
+    if not secrets:
+        return action
+    from dataclasses import replace
+
+    from mktctl.secrets import mark_references
+
+    changes = tuple(FieldChange(c.field, mark_references(c.before, secrets), mark_references(c.after, secrets))
+                    for c in action.changes)
+    manual = action.manual
+    if manual is not None:
+        manual = replace(manual, values=[(label, mark_references(value, secrets)) for label, value in manual.values])
+    return replace(action, changes=changes, manual=manual)
+
+
 def step_id(kind: str, key: str) -> str:
     return f"{kind}/{key}"
 
 
-def _manual(kind: Kind[Any], key: str, state: dict[str, Any], wanted: str, ledger: TenantLedger) -> Action:
+def _manual(kind: Kind[Any], key: str, state: dict[str, Any], playbook: Playbook, ledger: TenantLedger) -> Action:
+    wanted = playbook.state_digest(state)
     step = kind.manual_step(key, state)
     sid = step_id(kind.name, key)
     confirmation = ledger.confirmations.get(sid)
     if confirmation is None:
         status = "pending"
-    elif confirmation.digest == wanted:
+    elif playbook.digest_matches(confirmation.digest, state):
         status = "confirmed"
     else:
         status = "changed"

@@ -17,10 +17,12 @@ from mktctl.errors import PlanError, StalePlanError
 from mktctl.tenant import settings as tenant_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
+    from mktctl.base.lock import RunLock
     from mktctl.errors import Problem
     from mktctl.kinds.base import Playbook
+    from mktctl.tenant.client import CallRecord
     from mktctl.tenant.connect import Tenant
 
 
@@ -33,13 +35,18 @@ class Session:
     tenant_ledger: TenantLedger
     observation: Observation
     plan: Plan
+    lock: RunLock | None = None  # the tenant's write lock, when the session was opened to write
 
     @property
     def state_dir(self) -> Path:
         return tenant_settings.state_dir(self.playbook.root)
 
     def close(self) -> None:
-        self.tenant.close()
+        try:
+            self.tenant.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
     def __enter__(self) -> Session:
         return self
@@ -50,15 +57,23 @@ class Session:
 
 def open_session(directory: Path, *, tenant: str | None = None, env: str | None = None,
                  variables: Mapping[str, str] | None = None, prune: bool = False, strict: bool = False,
-                 on_call=None) -> Session:  # type: ignore[no-untyped-def]
+                 on_call: Callable[[CallRecord], None] | None = None, deadline: float | None = None,
+                 write: str | None = None) -> Session:
+    """Load, open the tenant, observe it and plan. ``write`` (the command, e.g. ``mktctl apply``) holds the
+    tenant's write lock from before it is observed until the session is closed (see tenant/writelock.py)."""
     from mktctl.kinds.registry import KINDS
     from mktctl.playbook.load import load_playbook
     from mktctl.tenant.connect import open_tenant
+    from mktctl.tenant.writelock import write_lock
 
     playbook, warnings = load_playbook(directory, env=env, variables=variables, strict=strict)
-    settings = tenant_settings.resolve(playbook.root, tenant)
+    settings = tenant_settings.resolve(playbook.root, tenant, deadline=deadline)
     opened = open_tenant(settings, on_call=on_call)
+    lock = None
     try:
+        if write is not None:
+            lock = write_lock(opened, write)
+            lock.acquire()
         kinds = kinds_in_order(KINDS)
         renames: dict[str, dict[str, str]] = {}
         for resource in playbook.resources:
@@ -72,8 +87,10 @@ def open_session(directory: Path, *, tenant: str | None = None, env: str | None 
                          tenant={"name": settings.name, "fingerprint": fingerprint})
     except BaseException:
         opened.close()
+        if lock is not None:
+            lock.release()
         raise
-    return Session(playbook, warnings, opened, ledger, tenant_ledger, observation, plan)
+    return Session(playbook, warnings, opened, ledger, tenant_ledger, observation, plan, lock)
 
 
 def check_saved_plan(session: Session, saved: Plan) -> None:
@@ -93,7 +110,12 @@ def check_saved_plan(session: Session, saved: Plan) -> None:
 
 def execute(session: Session, *, stop: threading.Event | None = None, on_progress: Progress | None = None
             ) -> ApplyResult:
+    """Apply the session's plan, holding the tenant's write lock (already held when the session was opened
+    with ``write=``)."""
+    from mktctl.tenant.writelock import write_lock
+
     executor = Executor(tenant=session.tenant, playbook=session.playbook, ledger=session.ledger,
                         tenant_ledger=session.tenant_ledger, fingerprint=session.plan.tenant["fingerprint"],
                         state_dir=session.state_dir, stop=stop or threading.Event(), on_progress=on_progress)
-    return executor.run(session.plan, session.observation)
+    with write_lock(session.tenant, "mktctl apply"):
+        return executor.run(session.plan, session.observation)

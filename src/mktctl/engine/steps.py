@@ -16,6 +16,7 @@ from mktctl.engine.ledger import Confirmation
 if TYPE_CHECKING:
     from mktctl.engine.plan import Action, Manual, Plan
     from mktctl.engine.session import Session
+    from mktctl.kinds.base import Playbook
 
 
 class Selection(Enum):
@@ -30,6 +31,17 @@ def manual_steps(plan: Plan, *, include_confirmed: bool = False) -> list[Manual]
     """The plan's manual steps in plan order: pending and changed ones, and confirmed ones too if asked."""
     return [action.manual for action in _manual_actions(plan).values() if action.manual is not None
             and (include_confirmed or action.manual.status != "confirmed")]
+
+
+def possible_steps(playbook: Playbook) -> list[str]:
+    """The name of every manual step the playbook can ask of a tenant without the extension API (a real
+    tenant), in plan order: one per resource whose kind keeps settings. A function of the playbook alone,
+    so that completing ``mktctl confirm STEP`` in a shell reads no tenant."""
+    from mktctl.engine.planner import kinds_in_order, step_id
+    from mktctl.kinds.registry import KINDS
+
+    return [step_id(kind.name, resource.key) for kind in kinds_in_order(KINDS) if not kind.job
+            for resource in kind.order(playbook.of(kind.name)) if kind.settings_state(resource.spec) is not None]
 
 
 def confirm_steps(session: Session, steps: Sequence[str] | Literal[Selection.ALL_PENDING], *, by: str, at: str,

@@ -8,6 +8,9 @@ A kind reaches a tenant in up to two parts:
 * the **settings** part: every other field. A tenant with mktctl's extension API (the default sandbox)
   keeps them as a setting of this kind under the natural key; against a real tenant, or the sandbox with
   ``--api public``, they become a manual step with a menu path, the values to enter and how to verify.
+  A kind whose settings are definitions the platform makes in its admin console (a tenant's custom fields,
+  its custom objects) reads and writes them where the extension API defines them instead, through
+  :meth:`Kind.read_settings`, :meth:`Kind.write_setting` and :meth:`Kind.remove_setting`.
 
 Kinds are stateless singletons; the engine passes everything they need. What the deliverables need beyond
 that (acceptance tests, labels, a tree or a matrix layout) a kind declares through optional hooks whose
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from mktctl.base.yamlload import Document
     from mktctl.errors import Mark
     from mktctl.tenant.connect import Tenant
+    from mktctl.tenant.extension import Setting
 
 Path_ = tuple[str | int, ...]
 CONSULTANT = "consultant (实施顾问)"  # who does most manual steps and acceptance tests
@@ -150,6 +154,9 @@ class Kind(Generic[S]):
     menu_path: ClassVar[str] = ""
     manual_who: ClassVar[str] = "consultant"
     pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
+    # fields that carry a credential (an authorisation link and its code): a tenant export never writes
+    # their value, only a reference to it (``${env:NAME}``)
+    secret_fields: ClassVar[frozenset[str]] = frozenset()
     job: ClassVar[bool] = False  # a job (an import) runs once per digest instead of keeping a state
     # keys the tenant always has (全公司, CRM管理员): a playbook refers to them without declaring them
     builtin_keys: ClassVar[tuple[str, ...]] = ()
@@ -157,6 +164,8 @@ class Kind(Generic[S]):
     labels: ClassVar[Mapping[str, Mapping[str, str]]] = {}
     tree_parent: ClassVar[str | None] = None  # the field naming an item's parent: workbooks indent by depth
     matrix: ClassVar[Matrix | None] = None  # a field shown as a grid on a sheet of its own
+    # its behaviour is run by the rules engine, so `mktctl test` proves its acceptance tests (the checklist)
+    rules_tested: ClassVar[bool] = False
 
     # ---- playbook side ----------------------------------------------------------------------------
 
@@ -233,6 +242,31 @@ class Kind(Generic[S]):
             return None
         return state
 
+    def read_settings(self, tenant: Tenant) -> dict[str, Setting]:
+        """What the tenant's extension API has of this kind, by natural key, in the shape of
+        :meth:`settings_state`. Default: the extension's store of settings (``/settings/<kind>/list``)."""
+        from mktctl.tenant.extension import list_settings
+
+        return list_settings(tenant, self.name)
+
+    def write_setting(self, tenant: Tenant, key: str, state: dict[str, Any]) -> str:
+        """Make the tenant have ``state`` under ``key`` (create or replace); return its id."""
+        from mktctl.tenant.extension import upsert_setting
+
+        return upsert_setting(tenant, self.name, key, state)
+
+    def remove_setting(self, tenant: Tenant, key: str) -> None:
+        from mktctl.tenant.extension import delete_setting
+
+        delete_setting(tenant, self.name, key)
+
+    def compared(self, key: str, desired: dict[str, Any], observed: dict[str, Any]) -> dict[str, Any]:
+        """``desired`` (the settings state of ``key``) as a plan compares it with what the tenant has
+        (``observed``): a value the playbook
+        leaves to the tenant (a standard field's options when it declares none) takes the tenant's value.
+        Default: as declared."""
+        return desired
+
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         """How a person sets ``state`` by hand. Kinds with a better instruction override this."""
         return ManualStep(menu_path=self.menu_path or f"营销通 > 设置 > {self.title}",
@@ -300,6 +334,8 @@ class Playbook:
     files: list[str] = field(default_factory=list)
     env: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    # every value that came from a secret reference -> that reference (``${env:NAME}``)
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
 
     def of(self, kind: str) -> list[Resource[Any]]:
         return [r for r in self.resources if r.kind.name == kind]
@@ -318,6 +354,27 @@ class Playbook:
         return seen
 
     def digest(self) -> str:
+        """The digest of every resource's values, a value from a secret counting as its reference."""
+        from mktctl.base.digest import digest
+        from mktctl.secrets import mark_references
+
+        return digest(mark_references([[r.kind.name, r.key, r.spec.model_dump(mode="json")] for r in self.resources],
+                                      self.secrets))
+
+    def state_digest(self, state: Any) -> str:
+        """The digest of values to apply, as the ledger and plans keep it: a value that came from a secret
+        counts as the reference it came from (``${env:NAME}``), so a committed ledger confirms no guess of a
+        secret, and a change of the reference still changes the digest."""
+        from mktctl.base.digest import digest
+        from mktctl.secrets import mark_references
+
+        return digest(mark_references(state, self.secrets))
+
+    def digest_matches(self, recorded: str, state: Any) -> bool:
+        """Whether a digest the ledger recorded is the digest of ``state``: as :meth:`state_digest` computes
+        it, or as mktctl computed it before secrets were kept out of digests (a ledger written then)."""
         from mktctl.base.digest import digest
 
-        return digest([[r.kind.name, r.key, r.spec.model_dump(mode="json")] for r in self.resources])
+        if recorded == self.state_digest(state):
+            return True
+        return bool(self.secrets) and recorded == digest(state)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from mktctl.kinds.base import Finding, Kind, Playbook, Resource, Spec
 from mktctl.kinds.marketing_objects import Channel
-from mktctl.kinds.shared import SettingsKind, duplicates
+from mktctl.kinds.shared import SettingsKind, duplicates, url
 
 CollectPoint = Literal["表单", "活动报名", "会员注册", "员工名片", "企业微信添加好友", "官网"]
 LegalBasis = Literal["个人同意", "订立或履行合同所必需", "履行法定职责或义务"]
@@ -36,12 +36,17 @@ class Unsubscribe(Spec):
 
 
 class Consent(Spec):
-    privacy_policy_url: str = Field(title="隐私政策链接", pattern=r"^https?://\S+$")
+    privacy_policy_url: str = Field(title="隐私政策链接", description="https address of the privacy policy")
     collect_at: list[CollectPoint] = Field(min_length=1, title="收集同意的触点")
     purposes: list[Purpose] = Field(min_length=1, title="处理目的")
     unsubscribe: Unsubscribe = Field(default_factory=Unsubscribe, title="退订处理")
     separate_consent_for_sensitive: bool = Field(True, title="敏感个人信息单独同意")
     records_kept_days: int = Field(1095, ge=30, title="同意记录保存天数")
+
+    @field_validator("privacy_policy_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return url(value)
 
 
 class ConsentKind(SettingsKind[Consent]):

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from mktctl.kinds.base import Finding, Kind, Playbook, Reference, Resource, Spec
-from mktctl.kinds.shared import SettingsKind, duplicates, unknown
+from mktctl.kinds.shared import SettingsKind, duplicates, unknown, url
 
 # ---- the mini program: the client's own, or the public 客脉 ---------------------------------------------
 
@@ -82,12 +82,15 @@ class Article(Spec):
     url: str | None = Field(None, title="原文链接", description="needed for 公众号文章 and 外部链接")
     summary: str = Field("", max_length=200, title="摘要")
 
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        return None if value is None else url(value)
+
     @model_validator(mode="after")
     def _url(self) -> Article:
         if self.source != "原创" and not self.url:
             raise ValueError(f"an article from {self.source} needs its url")
-        if self.url and not self.url.startswith(("https://", "http://")):
-            raise ValueError("url must start with https:// or http://")
         return self
 
 

@@ -113,6 +113,17 @@ class Departments(Kind[Department]):
     def example(self) -> Any:
         return {"name": "市场部", "children": [{"name": "市场一组"}, {"name": "市场二组"}]}
 
+    def extend_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A department written as a tree: ``children:`` holds departments that take their parent from it."""
+        properties = dict(schema["properties"])
+        nested = {k: v for k, v in schema.items() if k != "$defs"}
+        nested.update(title="DepartmentInTree", properties={k: v for k, v in properties.items() if k != "parent"})
+        children = {"type": "array", "items": {"$ref": "#/$defs/DepartmentInTree"},
+                    "description": "the departments below this one (each takes its parent from the tree)"}
+        nested["properties"]["children"] = children
+        definitions = {**schema.get("$defs", {}), "DepartmentInTree": nested}
+        return {**schema, "properties": {**properties, "children": children}, "$defs": definitions}
+
 
 def _walk(item: Any, path: Path_, parent: str | None) -> Iterator[tuple[Any, Path_, dict[str, Any]]]:
     from mktctl.kinds.base import ExpandError

@@ -3,11 +3,14 @@
 An import is a job, not a setting: the plan shows ``+ imports/FILE`` until the file, as it is now and with
 these options, has been imported to the tenant completely; then it is unchanged. Changing the file or the
 options plans it again (a rerun matches existing leads, so nothing is doubled). The rows, their outcomes
-and the journal that lets a killed run resume live in ``.mktctl/imports/<file>/`` (see docs/leads.md).
+and the journal that lets a killed run resume live in ``.mktctl/imports/<file stem>-<hash of its path>/``, one
+folder per entry (see docs/leads.md).
 
 The playbook's ``lead_cleaning`` (test names, mobiles and email domains; competitor domains) cleans every
 import, as it does ``mktctl leads check`` and ``import``: :func:`cleaning_rules` builds the rules from a
 loaded playbook, for this kind and for the command line alike, and a change of them plans the imports again.
+An import runs after the playbook's ``lead_fields`` are applied: its ``columns`` (and mapping file) may name
+their custom fields by api name or label.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.base.digest import digest
 from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
+from mktctl.kinds.lead_fields import declared_fields
 from mktctl.kinds.lead_rules import LeadCleaningSpec
 from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spec import ImportSpec
@@ -63,7 +66,7 @@ class Imports(Kind[Import]):
     guide = "2.3"
     model = Import
     key_field = "file"
-    depends_on = ("lead_pools",)
+    depends_on = ("lead_pools", "lead_fields")
     job = True
 
     def references(self, spec: Import) -> Iterable[Reference]:
@@ -81,6 +84,22 @@ class Imports(Kind[Import]):
                 yield Finding((field,), f"{field} {value!r} must be inside the playbook folder")
             elif not path.is_file():
                 yield Finding((field,), f"{field} {value!r}: file not found")
+        yield from self._columns(spec, playbook)
+
+    def _columns(self, spec: Import, playbook: Playbook) -> Iterable[Finding]:
+        """Each column names a lead field, ignore, a custom field the playbook declares (api name or label),
+        or another custom field by its api name (the tenant's, checked when the import runs)."""
+        from mktctl.errors import PlaybookError
+        from mktctl.leads.mapping import resolve_columns
+
+        fields = declared_fields(playbook)
+        for header, target in spec.columns.items():
+            if target.endswith("__c") and fields.find(target) is None:
+                continue
+            try:
+                resolve_columns({header: target}, fields)
+            except PlaybookError as error:
+                yield Finding(("columns", header), error.problems[0].message)
 
     def settings_state(self, spec: Import) -> dict[str, Any] | None:
         return None  # a job: nothing is kept on the tenant as a setting
@@ -91,18 +110,22 @@ class Imports(Kind[Import]):
         with (playbook.root / spec.file).open("rb") as stream:
             while chunk := stream.read(_READ_CHUNK):
                 content.update(chunk)
-        inputs: dict[str, Any] = {"spec": spec.model_dump(mode="json"), "file": content.hexdigest()}
+        dumped = spec.model_dump(mode="json")
+        if not dumped.get("columns"):
+            dumped.pop("columns", None)  # without columns, the digest of an import is what it always was
+        inputs: dict[str, Any] = {"spec": dumped, "file": content.hexdigest()}
         rules = cleaning_rules(playbook)
         if rules != NO_RULES:  # without lead_cleaning, the digest of an import is what it always was
             inputs["cleaning"] = rules.describe()
-        return digest(inputs)
+        return playbook.state_digest(inputs)
 
     def run(self, tenant: Tenant, spec: Import, playbook: Playbook) -> dict[str, int]:
         """Import the file, cleaned by the playbook's rules; return the outcome counts. Raise ImportFailed when
         rows failed or it stopped."""
         from mktctl.leads.spec import run_import_spec
 
-        result = run_import_spec(tenant, playbook.root, spec, rules=cleaning_rules(playbook))
+        result = run_import_spec(tenant, playbook.root, spec, rules=cleaning_rules(playbook),
+                                 fields=declared_fields(playbook))
         counts = {k: int(v) for k, v in result.outcomes.items()}
         if result.stopped:
             raise ImportFailed(f"the import of {spec.file} stopped: {result.stopped}")

@@ -18,7 +18,9 @@ from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, R
 from mktctl.kinds.lead_fields import field_names, field_references
 from mktctl.kinds.lead_pools import EMPLOYEE_NUMBERS
 from mktctl.kinds.shared import as_texts, hostname, unique
+from mktctl.kinds.thresholds import assignment_findings, mql_findings
 from mktctl.kinds.values import labelled_values
+from mktctl.leads.emails import TEST_DOMAINS, TEST_TLDS
 
 NotifyChannel = Literal["纷享消息", "企业微信", "短信", "邮件"]
 
@@ -80,6 +82,7 @@ class LeadCleaning(Kind[LeadCleaningSpec]):
     summary = "Lead cleaning: required fields, duplicate rules, test data and competitor domains"
     guide = "2.2"
     model = LeadCleaningSpec
+    rules_tested = True
     singleton = True
     depends_on = ("lead_fields",)
     menu_path = "营销通 > 系统设置 > 线索设置 > 线索清洗规则"
@@ -100,6 +103,13 @@ class LeadCleaning(Kind[LeadCleaningSpec]):
         if not spec.duplicate_rules:
             yield Finding((), "no duplicate rule: the same person arriving from two channels becomes two leads; "
                               "add duplicate_rules (e.g. match: [mobile])", severity="warning")
+        for position, domain in enumerate(spec.competitor_domains):
+            test = test_domain_of(domain, spec.test_data.email_domains if spec.test_data else [])
+            if test is not None:
+                yield Finding(("competitor_domains", position),
+                              f"competitor domain {domain!r} is test data ({test} is a test-data domain), "
+                              "and test data is checked first: its leads are rejected as test_data, never as "
+                              "competitor; give the competitor's real domain", severity="warning")
 
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
@@ -113,6 +123,15 @@ class LeadCleaning(Kind[LeadCleaningSpec]):
     def example(self) -> Any:
         return {"required_fields": ["name", "mobile"], "duplicate_rules": [{"match": ["mobile"]}],
                 "test_data": {"names": ["测试", "test"]}, "competitor_domains": ["rival.com"]}
+
+
+def test_domain_of(domain: str, declared: list[str]) -> str | None:
+    """The test-data domain (the playbook's or one reserved for examples) that ``domain`` is or is under."""
+    for test in (*declared, *TEST_DOMAINS):
+        if domain == test or domain.endswith(f".{test}"):
+            return test
+    top = domain.rsplit(".", 1)[-1]
+    return f".{top}" if top in TEST_TLDS else None
 
 
 # ---- assignment -----------------------------------------------------------------------------------
@@ -180,6 +199,7 @@ class LeadAssignment(Kind[LeadAssignmentSpec]):
     summary = "Lead assignment rule sets by region, industry, source and score, with round robin"
     guide = "2.2"
     model = LeadAssignmentSpec
+    rules_tested = True
     depends_on = ("users", "lead_pools")
     menu_path = "营销通 > 系统设置 > 线索设置 > 线索分配规则"
     manual_who = "consultant"
@@ -211,6 +231,7 @@ class LeadAssignment(Kind[LeadAssignmentSpec]):
         if "企业微信" in spec.notify_channels and not playbook.of("wecom"):
             yield Finding(("notify_channels",), "notifying through 企业微信 needs the wecom section",
                           severity="warning")
+        yield from assignment_findings(resource, playbook)
 
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         return ManualStep(menu_path=f"{self.menu_path} > {key}", values=labelled_values(self.model, state),
@@ -269,6 +290,7 @@ class LeadFollowUpSla(Kind[LeadFollowUpSlaSpec]):
     summary = "Reminders when leads or opportunities sit idle (e.g. 15 days), and recycling to the pool"
     guide = "2.2"
     model = LeadFollowUpSlaSpec
+    rules_tested = True
     depends_on = ("lead_pools",)
     menu_path = "管理后台 > 业务规则 > 跟进提醒"
     manual_who = "client CRM admin"
@@ -330,6 +352,7 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
     summary = "When a lead is marketing-qualified (score, fields, sources) and how it goes to sales"
     guide = "2.2"
     model = MqlDefinitionSpec
+    rules_tested = True
     singleton = True
     depends_on = ("lead_fields", "lead_assignment")
     menu_path = "营销通 > 系统设置 > 线索设置 > MQL定义"
@@ -347,6 +370,7 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
         if spec.min_score is not None and not playbook.of("scoring_models"):
             yield Finding(("min_score",), "no scoring model is declared: every score stays 0 and no lead reaches "
                                           f"min_score {spec.min_score}; add scoring_models", severity="warning")
+        yield from mql_findings(spec, playbook)
 
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),

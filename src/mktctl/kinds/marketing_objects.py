@@ -3,23 +3,37 @@ person's records merge.
 
 营销通 reaches six CRM objects by default (客户, 联系人, 销售线索, 企业微信客户, 微信用户, 会员); the client's
 own objects can be added for SMS or email. OneID merges the records of one person across them.
+
+A custom object must exist in the CRM before 营销通 can reach it. On a tenant with mktctl's extension API
+(the sandbox) applying a marketing object also defines its custom object (``/mktctl/ext/v1/objects/*``,
+named by the marketing object, with exactly its api name) and the phone and email fields SMS and email are
+sent to, when the object lacks them; the object is then served under ``/cgi/crm/custom/v2/data/*``. The
+plan compares what the tenant has: a custom object or field deleted by hand shows as drift and is defined
+again. Pruning a marketing object takes it off 营销通's list and leaves the CRM object and its records,
+which a CRM admin deletes in the admin console. Against a real tenant the whole is a manual step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from mktctl.kinds.base import Finding, Kind, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import SettingsKind, duplicates
+
+if TYPE_CHECKING:
+    from mktctl.tenant.connect import Tenant
+    from mktctl.tenant.extension import Setting
 
 DEFAULT_OBJECTS: dict[str, str] = {"客户": "AccountObj", "联系人": "ContactObj", "销售线索": "LeadsObj",
                                    "企业微信客户": "WechatWorkExternalUserObj", "微信用户": "WechatFanObj",
                                    "会员": "MemberObj"}
 Channel = Literal["邮件", "短信", "公众号", "企业微信"]
 CUSTOM_CHANNELS = ("短信", "邮件")
+#: the fields a custom object is given for its channels: (state field, the platform's type, label)
+CHANNEL_FIELDS = (("phone_field", "phone_number", "手机"), ("email_field", "email", "邮箱"))
 
 
 class MarketingObject(Spec):
@@ -64,6 +78,11 @@ class MarketingObjectsKind(SettingsKind[MarketingObject]):
             yield Finding(("channels",), "短信 needs phone_field: the field holding the mobile number")
         if "邮件" in spec.channels and not spec.email_field:
             yield Finding(("channels",), "邮件 needs email_field: the field holding the email address")
+        for name, _, _ in CHANNEL_FIELDS:
+            value = getattr(spec, name)
+            if value and not value.endswith("__c"):
+                yield Finding((name,), f"{value!r} is not a custom object's field: its fields' API names end in "
+                                       "__c (e.g. mobile__c)")
 
     def check_all(self, resources: list[Resource[MarketingObject]],
                   playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
@@ -78,6 +97,53 @@ class MarketingObjectsKind(SettingsKind[MarketingObject]):
     def example(self) -> Any:
         return {"name": "渠道伙伴联系人", "api_name": "partner_contact__c", "channels": ["短信", "邮件"],
                 "phone_field": "mobile__c", "email_field": "email__c"}
+
+    # ---- the custom object itself, where the extension API defines it --------------------------------
+
+    def read_settings(self, tenant: Tenant) -> dict[str, Setting]:
+        """The marketing objects the tenant keeps, each as the CRM has its object: an object or a channel
+        field that is not there (any more) shows as not set."""
+        from dataclasses import replace
+
+        from mktctl.tenant.definitions import list_objects
+
+        kept = super().read_settings(tenant)
+        if not any(_custom(key, s.spec) for key, s in kept.items()):
+            return kept
+        objects = {str(o.get("api_name")): {str(f.get("api_name")) for f in o.get("fields") or []}
+                   for o in list_objects(tenant)}
+        seen: dict[str, Setting] = {}
+        for key, setting in kept.items():
+            spec = dict(setting.spec)
+            if _custom(key, spec):
+                fields = objects.get(spec["api_name"])
+                if fields is None:
+                    spec["api_name"] = None
+                for name, _, _ in CHANNEL_FIELDS:
+                    if spec.get(name) and (fields is None or spec[name] not in fields):
+                        spec[name] = None
+            seen[key] = replace(setting, spec=spec)
+        return seen
+
+    def write_setting(self, tenant: Tenant, key: str, state: dict[str, Any]) -> str:
+        """A custom object is defined (named ``key``) with the channel fields it lacks, then kept on 营销通's list."""
+        if _custom(key, state):
+            from mktctl.tenant.definitions import list_objects, upsert_field, upsert_object
+
+            api_name = str(state["api_name"])
+            upsert_object(tenant, api_name, key)
+            found = next((o for o in list_objects(tenant) if o.get("api_name") == api_name), {})
+            fields = {str(f.get("api_name")) for f in found.get("fields") or []}
+            for name, platform_type, label in CHANNEL_FIELDS:
+                if state.get(name) and state[name] not in fields:
+                    upsert_field(tenant, api_name, {"api_name": state[name], "label": label, "type": platform_type})
+        return super().write_setting(tenant, key, state)
+
+
+def _custom(key: str, spec: dict[str, Any]) -> bool:
+    """Whether a marketing object is a custom object of the CRM (not one of the six defaults)."""
+    api_name = spec.get("api_name")
+    return key not in DEFAULT_OBJECTS and isinstance(api_name, str) and api_name.endswith("__c")
 
 
 def object_reference(path: Path_, name: str) -> Reference:
@@ -103,6 +169,7 @@ class IdentityRulesKind(SettingsKind[IdentityRules]):
     summary = "OneID: the keys that merge one person's records across objects, and which record wins"
     guide = "2.7"
     model = IdentityRules
+    rules_tested = True
     singleton = True
     depends_on = ("marketing_objects", "wechat_open_platform")
     menu_path = "营销通 > 系统设置 > 营销用户设置 > 用户身份统一"
@@ -123,6 +190,11 @@ class IdentityRulesKind(SettingsKind[IdentityRules]):
             yield Finding(("merge_keys", spec.merge_keys.index("微信UnionID")),
                           "微信UnionID exists only once the 公众号 and 小程序 are bound to the client's WeChat open "
                           "platform (declare wechat_open_platform:)", severity="warning")
+
+    def acceptance_tests(self, spec: IdentityRules, key: str) -> list[tuple[str, str]]:
+        keys = "、".join(spec.merge_keys)
+        return [(f"同一{keys}的两条测试记录" + ("合并为一个营销用户" if spec.auto_merge else "列为待合并")
+                 + f", 字段按{spec.on_conflict}保留", CONSULTANT)]
 
     def example(self) -> Any:
         return {"merge_keys": ["手机号", "微信UnionID", "邮箱"], "master_priority": ["客户", "联系人", "销售线索"],

@@ -10,6 +10,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Resource, Spec
+from mktctl.kinds.flow_checks import sent_sms_templates
+from mktctl.kinds.personalisation import unknown_variable_messages
 from mktctl.kinds.shared import EMAIL, hostname, unique
 from mktctl.kinds.values import labelled_values
 
@@ -63,6 +65,15 @@ class SmsChannel(Kind[SmsChannelSpec]):
     singleton = True
     menu_path = "营销通 > 系统设置 > 短信设置"
     manual_who = "consultant, with the client's business licence (营业执照)"
+
+    def check(self, resource: Resource[SmsChannelSpec], playbook: Playbook) -> Iterable[Finding]:
+        """Unknown personalisation variables: an error in a template a nurture flow sends (it cannot be
+        rendered), a warning in the others (the platform may fill it when it sends them itself)."""
+        sent = sent_sms_templates(playbook)
+        for index, template in enumerate(resource.spec.templates):
+            for message in unknown_variable_messages(template.content):
+                yield Finding(("templates", index, "content"), message,
+                              severity="error" if template.name in sent else "warning")
 
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         return ManualStep(menu_path=f"{self.menu_path} > 签名与模板", values=labelled_values(self.model, state),

@@ -1,6 +1,7 @@
 """Nurture flows (营销流程), guide 2.7: a trigger, then waits, conditions, branches and email, SMS and WeChat
 steps. A flow is checked as a one-way graph: every step reachable from the trigger, no loops, every jump to
-a step that exists; and a flow that sends must name a consent purpose covering its channels.
+a step that exists; a flow that sends must name a consent purpose covering its channels; and its trigger,
+templates and personalisation are checked against the rest of the playbook (:mod:`mktctl.kinds.flow_checks`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from mktctl.kinds.base import Finding, Kind, Path_, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.conditions import Condition, references_in, split_tag, tag_reference, tag_value_findings
 from mktctl.kinds.consent import Consent
+from mktctl.kinds.flow_checks import template_findings, trigger_findings
 from mktctl.kinds.marketing_objects import object_reference
-from mktctl.kinds.scoring import reachable_score
+from mktctl.kinds.reach import condition_never_holds
 from mktctl.kinds.shared import SettingsKind, duplicates, hint, unknown
 
 END = "end"
@@ -118,6 +120,7 @@ class NurtureFlowsKind(SettingsKind[NurtureFlow]):
     summary = "Automated nurture flows: a trigger, then waits, conditions, branches and email/SMS/WeChat steps"
     guide = "2.7"
     model = NurtureFlow
+    rules_tested = True
     depends_on = ("marketing_objects", "consent", "tags", "segments", "scoring_models", "lifecycle_stages",
                   "event_types")
     menu_path = "营销通 > 营销自动化 > 营销流程"
@@ -154,12 +157,17 @@ class NurtureFlowsKind(SettingsKind[NurtureFlow]):
                 yield from tag_value_findings(("steps", index, "tag"), step.tag, playbook)
             if step.condition and step.condition.tag:
                 yield from tag_value_findings(("steps", index, "condition", "tag"), step.condition.tag, playbook)
-        model = playbook.find("scoring_models", spec.trigger.scoring_model or "")
-        if model is not None and spec.trigger.score is not None:
-            most, how = reachable_score(model.spec)
-            if spec.trigger.score > most:
-                yield Finding(("trigger", "score"), f"the flow can never start: nobody scores {spec.trigger.score} in "
-                                                    f"{model.key!r}, at most {most:g} ({how})", severity="warning")
+        yield from trigger_findings(spec, playbook)
+        yield from template_findings(spec, playbook)
+        for index, step in enumerate(spec.steps):
+            if step.condition and step.condition.scoring_model is not None:
+                reason = condition_never_holds(playbook, step.condition)
+                if reason is not None:
+                    yield Finding(("steps", index, "condition", "min_score"), f"step {step.id!r} never goes to "
+                                  f"{step.then!r}: {reason}", severity="warning")
+
+    def acceptance_tests(self, spec: NurtureFlow, key: str) -> list[tuple[str, str]]:
+        return [(f"营销流程 {key}: 测试用户触发后按步骤和分支收到消息, 个性化变量正确显示, 退订后不再发送", CONSULTANT)]
 
     def example(self) -> Any:
         return {"name": "新线索培育", "object": "销售线索", "purpose": "营销推广",

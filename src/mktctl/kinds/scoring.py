@@ -1,18 +1,17 @@
 """Lead scoring (评分模型, 行为积分), guide 2.7: behaviour and profile rules with points and caps, decay, and
-grade thresholds; and the most points anyone can reach, which thresholds and flow triggers are checked
-against.
+grade thresholds, each checked against the most points anyone can reach (:mod:`mktctl.kinds.reach`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from mktctl.kinds.base import Finding, Kind, Playbook, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, Playbook, Resource, Spec
 from mktctl.kinds.conditions import Behaviour, Operator
+from mktctl.kinds.reach import reachable_score
 from mktctl.kinds.shared import SettingsKind, duplicates
 
 
@@ -67,28 +66,13 @@ class ScoringModel(Spec):
         return self
 
 
-def reachable_score(spec: ScoringModel) -> tuple[float, str]:
-    """The most points anyone can have under ``spec``, and how that figure comes about."""
-    profile = sum(r.points for r in spec.profile_rules if r.points > 0)
-    positive = [r for r in spec.behaviour_rules if r.points > 0]
-    if any(r.cap is None for r in positive):
-        total: float = math.inf
-        how = "a behaviour rule has no cap"
-    else:
-        caps = sum(r.cap or 0 for r in positive)
-        total = caps + profile
-        how = f"caps of the behaviour rules {caps} + profile rules {profile}"
-    if spec.max_score is not None and spec.max_score < total:
-        total, how = spec.max_score, f"max_score is {spec.max_score}"
-    return total, how
-
-
 class ScoringModelsKind(SettingsKind[ScoringModel]):
     name = "scoring_models"
     title = "评分模型(行为积分)"
     summary = "Lead scoring (行为积分): behaviour and profile rules with points and caps, decay, grade thresholds"
     guide = "2.7"
     model = ScoringModel
+    rules_tested = True
     depends_on = ("marketing_objects",)
     menu_path = "管理后台 > 业务规则管理 > 行为积分"
     manual_who = "client CRM admin"
@@ -127,6 +111,11 @@ class ScoringModelsKind(SettingsKind[ScoringModel]):
         for resource in resources[1:]:
             yield resource, Finding(("name",), f"行为积分 allows one scoring model for 销售线索; {resources[0].key!r} "
                                                "is already declared")
+
+    def acceptance_tests(self, spec: ScoringModel, key: str) -> list[tuple[str, str]]:
+        grades = "、".join(f"{t.name} {t.score}分" for t in spec.thresholds)
+        return [(f"评分模型 {key}: 测试线索完成每种评分行为, 得分、上限" + (f"和等级 ({grades})" if grades else "")
+                 + " 符合规则", CONSULTANT)]
 
     def example(self) -> Any:
         return {"name": "线索培育评分",

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from mktctl.kinds.base import Finding, Kind, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.conditions import (
     Condition,
     Match,
@@ -21,6 +21,7 @@ from mktctl.kinds.conditions import (
     tag_value_findings,
 )
 from mktctl.kinds.marketing_objects import object_reference
+from mktctl.kinds.reach import score_condition_findings, stage_contradiction, stage_shadowed_by
 from mktctl.kinds.shared import SettingsKind
 
 # ---- 生命周期阶段 ------------------------------------------------------------------------------------
@@ -57,6 +58,7 @@ class LifecycleStagesKind(SettingsKind[LifecycleStage]):
     summary = "Customer lifecycle stages (new, growth, stable, dormant) with their entry rules and strategy"
     guide = "2.7"
     model = LifecycleStage
+    rules_tested = True
     depends_on = ("marketing_objects", "tags")
     menu_path = "营销通 > 营销用户 > 生命周期阶段"
     manual_who = "consultant"
@@ -71,6 +73,15 @@ class LifecycleStagesKind(SettingsKind[LifecycleStage]):
         spec = resource.spec
         if spec.tag:
             yield from tag_value_findings(("tag",), spec.tag, playbook)
+        contradiction = stage_contradiction(spec)
+        if contradiction is not None:
+            yield Finding(("inactive_days",), f"stage {spec.name!r} can never be entered: {contradiction}",
+                          severity="warning")
+        earlier = stage_shadowed_by(playbook, resource)
+        if earlier is not None:
+            yield Finding(("order",), f"stage {spec.name!r} can never be entered: stage {earlier.key!r} (order "
+                                      f"{earlier.spec.order}) holds whenever it does, and the lowest order wins",
+                          severity="warning")
 
     def check_all(self, resources: list[Resource[LifecycleStage]],
                   playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
@@ -81,6 +92,9 @@ class LifecycleStagesKind(SettingsKind[LifecycleStage]):
                 yield resource, Finding(("order",), f"stage {seen[(spec.object, spec.order)]!r} of {spec.object} "
                                                     f"already has order {spec.order}")
             seen.setdefault((spec.object, spec.order), spec.name)
+
+    def acceptance_tests(self, spec: LifecycleStage, key: str) -> list[tuple[str, str]]:
+        return [(f"生命周期阶段 {key}: 符合规则的测试{spec.object}在每日 00:00 评估后进入该阶段", CONSULTANT)]
 
     def example(self) -> Any:
         return {"name": "新客期", "object": "客户", "order": 1, "registered_within_days": 30, "purchases_max": 0,
@@ -113,6 +127,7 @@ class SegmentsKind(SettingsKind[Segment]):
     summary = "Segments (人群包) of marketing users by behaviour, fields, tags, stage or score"
     guide = "2.7"
     model = Segment
+    rules_tested = True
     depends_on = ("marketing_objects", "tags", "lifecycle_stages", "scoring_models")
     menu_path = "营销通 > 营销用户 > 目标人群"
     manual_who = "consultant"
@@ -125,6 +140,11 @@ class SegmentsKind(SettingsKind[Segment]):
     def check(self, resource: Resource[Segment], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
         yield from condition_findings(("conditions",), spec.conditions, playbook)
+        yield from score_condition_findings(("conditions",), spec.conditions, playbook)
+
+    def acceptance_tests(self, spec: Segment, key: str) -> list[tuple[str, str]]:
+        when = f"{spec.refresh}更新后" if spec.type == "动态人群" else "刷新后"
+        return [(f"目标人群 {key}: 符合条件的测试用户在{when}进入人群, 不符合的不进入", CONSULTANT)]
 
     def example(self) -> Any:
         return {"name": "华东制造业高意向线索", "object": "销售线索", "match": "全部满足",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from mktctl.base.suggest import did_you_mean
 from mktctl.kinds.base import Kind, ManualStep, S
@@ -13,6 +14,8 @@ from mktctl.kinds.values import labelled_values
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+# whitespace, C0/C1 controls, and the format characters that reorder or hide text (bidi controls, zero widths)
+_UNSAFE = re.compile("[\\s\x00-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[A-Za-z]{2,})$")  # group 1: the domain
 
 
@@ -88,7 +91,31 @@ def hostname(value: str) -> str:
 
 
 def url(value: str) -> str:
+    """A web address for a URL field of any kind, or a ValueError that says what is wrong.
+
+    Only ``https://`` and ``http://`` addresses with a host are accepted: the platform shows these links to
+    the public (forms, micro pages, QR codes), so ``javascript:``, ``data:``, ``file:`` and every other scheme
+    are refused (no kind links to anything else: mini programs and WeChat pages are given by id, not by
+    ``weixin://``), and so are a user name or password in the address (a secret in clear), spaces, control
+    characters and bidirectional controls (which show an address in another order than it is).
+    """
     value = value.strip()
+    if _UNSAFE.search(value):
+        raise ValueError(f"{value!r} is not a web address: it contains a space or a control character")
     if not _URL.match(value):
+        scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", value)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            raise ValueError(f"{value!r} is not a web address: only https:// (or http://) links are accepted, "
+                             f"not {scheme.group(1)}:")
         raise ValueError(f"{value!r} is not a web address starting with https://")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        raise ValueError(f"{value!r} is not a web address: its host is not valid") from None
+    if not host:
+        raise ValueError(f"{value!r} is not a web address: it has no host")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("a web address here must not hold a user name or password (user:password@); give the "
+                         "address without them")
     return value

@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from mktctl.kinds.base import Finding, Kind, Playbook, Reference, Resource, Spec
+from mktctl.kinds.base import CONSULTANT, Finding, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.conditions import Condition, Match, condition_findings, condition_references
 from mktctl.kinds.marketing_objects import object_reference
+from mktctl.kinds.reach import score_condition_findings
 from mktctl.kinds.shared import SettingsKind, duplicates, unknown
 
 
@@ -42,6 +43,7 @@ class TagsKind(SettingsKind[TagGroup]):
     summary = "Tag groups with their values, and the rules that set them automatically"
     guide = "2.7"
     model = TagGroup
+    rules_tested = True
     depends_on = ("marketing_objects",)
     menu_path = "营销通 > 营销用户 > 标签管理"
     manual_who = "consultant"
@@ -61,6 +63,11 @@ class TagsKind(SettingsKind[TagGroup]):
             if rule.value not in spec.values:
                 yield Finding(("rules", index, "value"), unknown(rule.value, spec.values, f"a value of {spec.name!r}"))
             yield from condition_findings(("rules", index, "conditions"), rule.conditions, playbook)
+            yield from score_condition_findings(("rules", index, "conditions"), rule.conditions, playbook)
+
+    def acceptance_tests(self, spec: TagGroup, key: str) -> list[tuple[str, str]]:
+        return [(f"标签组 {key} > {rule.value}: 满足自动打标规则的测试用户获得该标签", CONSULTANT)
+                for rule in spec.rules]
 
     def example(self) -> Any:
         return {"name": "购买意向", "values": ["高意向客户", "一般意向"], "multiple": False,

@@ -147,6 +147,7 @@ class WechatAccounts(Kind[WechatAccount]):
     guide = "2.4.3"
     model = WechatAccount
     menu_path = "营销通 > 系统设置 > 营销插件"
+    secret_fields = frozenset({"authorisation_url"})  # the link carries the authorisation code
 
     def check_all(self, resources: list[Resource[WechatAccount]],
                   playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
@@ -295,6 +296,7 @@ class Wecom(Kind[WecomSpec]):
     depends_on = ("users", "tags")
     menu_path = "营销通 > 系统设置 > 营销插件 > 企业微信 > 连接企业微信"
     manual_who = "client 企业微信管理员 (scans the QR code)"
+    secret_fields = frozenset({"authorisation_url"})  # the link carries the authorisation code
 
     def references(self, spec: WecomSpec) -> Iterable[Reference]:
         for position, code in enumerate(spec.live_codes):

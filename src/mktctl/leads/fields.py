@@ -1,15 +1,25 @@
-"""The standard lead fields: their CRM api names, Chinese labels, and the headers that mean them.
+"""The standard lead fields: their CRM api names, Chinese labels, and the headers that mean them; and the
+tenant's own fields of 销售线索 (``…__c``) a column may feed.
 
 A column header is recognised after folding: full-width characters to ASCII, lower case, and without
 spaces, punctuation and the required markers that templates add (``*``, ``(必填)``). ``contact`` is a
 pseudo-field for a mixed "联系方式" column: each value goes to mobile, landline or email by what it is.
+
+:class:`CustomFields` are the custom fields a mapping may name, by api name or by label: those the
+playbook's ``lead_fields`` declares (``leads check``) and those the tenant's ``object/describe`` reports
+(``leads import``; the tenant's types and option values win).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mktctl.tenant.describe import ObjectInfo
 
 
 @dataclass(frozen=True)
@@ -109,3 +119,67 @@ def recognise(header: object) -> str | None:
         if bare.startswith(prefix) and bare[len(prefix):] in _SYNONYMS:
             return _SYNONYMS[bare[len(prefix):]]
     return None
+
+
+# ---- the tenant's own fields ------------------------------------------------------------------------
+
+#: the platform's field types a column can feed (``object/describe`` ``type``), and how a value is read
+TEXT_TYPES = ("text", "long_text", "phone_number", "email", "url")
+NUMBER_TYPES = ("number", "currency", "percentile")
+DATE_TYPES = ("date", "date_time")
+CHOICE_TYPES = ("select_one", "select_many")
+MAPPABLE_TYPES = (*TEXT_TYPES, *NUMBER_TYPES, *DATE_TYPES, *CHOICE_TYPES, "true_or_false")
+
+
+@dataclass(frozen=True)
+class CustomField:
+    """A custom field of 销售线索 a column may feed."""
+
+    api_name: str
+    label: str
+    type: str  # the platform's type: text, number, date, select_one, select_many, true_or_false, ...
+    options: tuple[tuple[str, str], ...] = ()  # (value, label); the value is "" when only the label is known
+    declared: bool = True  # the playbook declares it: a header that is its label feeds it without a mapping
+
+    @property
+    def option_labels(self) -> list[str]:
+        return [label for _, label in self.options]
+
+
+@dataclass(frozen=True)
+class CustomFields:
+    """The custom fields a mapping may name, in their order."""
+
+    fields: tuple[CustomField, ...] = field(default_factory=tuple)
+
+    def __iter__(self) -> Iterator[CustomField]:
+        return iter(self.fields)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def find(self, name: str) -> CustomField | None:
+        """The field ``name`` means: its api name, else its label (folded like a header; a label two fields
+        share means none)."""
+        for custom in self.fields:
+            if custom.api_name == name:
+                return custom
+        folded = fold_header(name)
+        labelled = [c for c in self.fields if fold_header(c.label) == folded]
+        return labelled[0] if len(labelled) == 1 else None
+
+    def names(self) -> list[str]:
+        """Every api name and label, for did-you-mean."""
+        return [n for c in self.fields for n in (c.api_name, c.label)]
+
+    def with_tenant(self, info: ObjectInfo) -> CustomFields:
+        """These fields and the tenant's custom fields of the object: the tenant's definition of a field wins
+        (its type, its options with their values); a declared field the tenant lacks is kept."""
+        tenant = {f.api_name: CustomField(f.api_name, f.label, f.type, f.options, declared=False)
+                  for f in info.custom_fields}
+        merged = [replace(tenant.pop(c.api_name), declared=c.declared) if c.api_name in tenant else c
+                  for c in self.fields]
+        return CustomFields(tuple(merged + list(tenant.values())))
+
+
+NO_CUSTOM_FIELDS = CustomFields()

@@ -1,11 +1,15 @@
 """``leads import``: check a file, match its people against the tenant's leads, create or update them.
 
-``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES) -> ImportResult``
+``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES, fields=NO_CUSTOM_FIELDS)``
+``-> ImportResult``
 
-1. the check pipeline (:func:`mktctl.leads.check.run_check`, with the cleaning ``rules`` the caller passes,
+1. the tenant's lead fields are read (``object/describe``): its custom fields, with those the caller
+   declares (``fields``, a playbook's ``lead_fields``), are what a column may feed;
+2. the check pipeline (:func:`mktctl.leads.check.run_check`, with the cleaning ``rules`` the caller passes,
    e.g. a playbook's ``lead_cleaning``): rejected rows and duplicates are never sent;
-2. the tenant's picklist options (``object/describe``), and the ids of ``--event`` (MarketingEventObj) and
-   ``--pool`` (LeadsPoolObj) by name, are read; an unknown name stops the import before any write;
+   the tenant's picklist options, and the ids of ``--event`` (MarketingEventObj) and
+   ``--pool`` (LeadsPoolObj) by name, are read; an unknown name stops the import before any write; a custom
+   field's value is written as its type takes it (a number, epoch milliseconds, option values);
 3. every accepted person is looked up among the existing leads by mobile and by email, with ``IN``
    queries of 100 values (:mod:`mktctl.leads.match`);
 4. no match: created. One match: ``--on-existing skip`` (the default) leaves it ``unchanged``;
@@ -30,7 +34,7 @@ import hashlib
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from mktctl import errors as e
 from mktctl.leads import results
 from mktctl.leads.check import CheckOptions, CheckRun, run_check
+from mktctl.leads.fields import NO_CUSTOM_FIELDS, CustomFields
 from mktctl.leads.journal import Journal, person_key
 from mktctl.leads.match import Existing, find_existing, index_records, spellings
 from mktctl.leads.private import private_dir
@@ -50,6 +55,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mktctl.tenant.connect import Tenant
+    from mktctl.tenant.describe import FieldInfo
 
 OnExisting = Literal["skip", "fill-empty", "overwrite"]
 LEADS = "LeadsObj"
@@ -57,7 +63,7 @@ LEADS = "LeadsObj"
 TEXT_FIELDS = ("name", "company", "mobile", "tel", "email", "province", "city", "job_title", "remark", "url")
 MATCH_FIELDS = ("_id", "name", "company", "mobile", "tel", "email", "province", "city", "industry", "job_title",
                 "source", "remark", "url", "marketing_event_id", "leads_pool_id")
-_STOPPING = (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.PermissionDenied, e.RateLimited)
+_STOPPING = (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.PermissionDenied, e.RateLimited, e.Interrupted)
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,11 @@ class _Task:
 
 
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
-                 progress: Progress | None = None, *, rules: CleaningRules = NO_RULES) -> ImportResult:
+                 progress: Progress | None = None, *, rules: CleaningRules = NO_RULES,
+                 fields: CustomFields = NO_CUSTOM_FIELDS) -> ImportResult:
     from mktctl.base.lock import RunLock
+    from mktctl.tenant.describe import ObjectInfo
+    from mktctl.tenant.writelock import write_lock
 
     progress = progress or NoProgress()
     started = time.perf_counter()
@@ -127,16 +136,20 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
     # one import at a time per result folder: two would both create what the journal has not recorded yet
     with RunLock(out_dir, "import", "mktctl leads import"), \
             tempfile.TemporaryDirectory(prefix=".mktctl-leads-", dir=out_dir) as work:
-        run = run_check(Path(path), options.check, Path(work), progress, rules=rules)
+        describe = tenant.client.crm_describe(LEADS)
+        run = run_check(Path(path), options.check, Path(work), progress, rules=rules,
+                        fields=fields.with_tenant(ObjectInfo.from_describe(describe)))
         accepted = read_accepted(run.spill)
         t0 = time.perf_counter()
-        plan = _Plan.prepare(tenant, options, accepted)
-        journal = Journal.open(out_dir, tenant_identity(tenant), {
-            "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
-        try:
-            outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
-        finally:
-            journal.close()
+        # one writer per tenant: another import of the same people would create them again
+        with write_lock(tenant, "mktctl leads import"):
+            plan = _Plan.prepare(tenant, options, accepted, describe)
+            journal = Journal.open(out_dir, tenant_identity(tenant), {
+                "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
+            try:
+                outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
+            finally:
+                journal.close()
         report = ImportReport(
             outcomes=_count_outcomes(outcomes), tenant_name=tenant.name, tenant_kind=tenant.settings.describe(),
             options=options.describe(), journal=str(journal.path), stopped=stopped,
@@ -155,7 +168,7 @@ def _count_outcomes(outcomes: pd.DataFrame) -> dict[str, int]:
 
 def tenant_identity(tenant: Tenant) -> str:
     """Which tenant (not its state): the journal of one is never applied to another."""
-    where = tenant.settings.url or f"embedded:{tenant.settings.sandbox_data}"
+    where = tenant.settings.shown_url or f"embedded:{tenant.settings.sandbox_data}"
     return hashlib.sha256(f"{where}|{tenant.client.corp_id}".encode()).hexdigest()[:16]
 
 
@@ -178,13 +191,16 @@ class _Plan:
     pool_id: str | None
     fields: set[str]
     missing_fields: set[str]
+    custom: dict[str, FieldInfo] = field(default_factory=dict)  # the custom fields the file feeds
 
     @classmethod
-    def prepare(cls, tenant: Tenant, options: ImportOptions, accepted: pd.DataFrame) -> _Plan:
+    def prepare(cls, tenant: Tenant, options: ImportOptions, accepted: pd.DataFrame,
+                describe: dict[str, Any]) -> _Plan:
         from mktctl.leads import picklists
+        from mktctl.tenant.describe import ObjectInfo
 
-        describe = tenant.client.crm_describe(LEADS)
-        fields = set((describe.get("fields") or {}).keys())
+        info = ObjectInfo.from_describe(describe)
+        fields = set(info.fields)
         source = picklists.from_describe("source", describe)
         industry = picklists.from_describe("industry", describe)
         source_value = None
@@ -198,13 +214,15 @@ class _Plan:
                                       hint=did_you_mean(options.source, labels) or f"sources: {', '.join(labels)}")
         event_id = _id_by_name(tenant, "MarketingEventObj", options.event, "--event") if options.event else None
         pool_id = _id_by_name(tenant, "LeadsPoolObj", options.pool, "--pool") if options.pool else None
-        wanted = {*TEXT_FIELDS, "industry", "source", "create_time"}
+        custom_columns = [c for c in accepted.columns if c.endswith("__c")]
+        wanted = {*TEXT_FIELDS, "industry", "source", "create_time", *custom_columns}
         used = {k for k in wanted if k in accepted.columns and (accepted[k] != "").any()}
         missing = {k for k in used if k not in fields}
+        custom = {k: info.fields[k] for k in sorted(used - missing) if k.endswith("__c")}
         return cls(source_value=source_value,
                    source_lookup=lambda s: picklists.values(s, source),
                    industry_lookup=lambda s: picklists.values(s, industry),
-                   event_id=event_id, pool_id=pool_id, fields=fields, missing_fields=missing)
+                   event_id=event_id, pool_id=pool_id, fields=fields, missing_fields=missing, custom=custom)
 
 
 def _id_by_name(tenant: Tenant, api_name: str, name: str, option: str) -> str:
@@ -235,8 +253,22 @@ def _record_fields(plan: _Plan, accepted: pd.DataFrame, timezone: str) -> pd.Dat
         out["marketing_event_id"] = plan.event_id
     if plan.pool_id:
         out["leads_pool_id"] = plan.pool_id
+    for name, described in plan.custom.items():
+        out[name] = _custom_values(accepted[name], described, timezone)
     keep = [c for c in out.columns if c in plan.fields]
     return out[keep]
+
+
+def _custom_values(canonical: pd.Series, described: FieldInfo, timezone: str) -> pd.Series:
+    """A custom field's canonical texts as the platform takes them ("" where there is no value)."""
+    import pandas as pd
+
+    from mktctl.leads.custom import api_value
+
+    codes, distinct = pd.factorize(canonical.fillna(""))
+    table = [api_value(str(text), described, timezone) for text in distinct]
+    values = [("" if table[code] is None else table[code]) if code >= 0 else "" for code in codes]
+    return pd.Series(values, index=canonical.index, dtype="object")
 
 
 def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journal, options: ImportOptions,
@@ -264,13 +296,13 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
         elif entry is not None and entry.state == "failed":
             outcome[i], error[i] = "failed", entry.error
             attempt.append(i)
-        elif not options.retry_failed:
+        elif not options.retry_failed or (entry is not None and entry.state == "start"):  # started: unknown
             attempt.append(i)
     calls = 0
     stopped: str | None = None
     if attempt:
         progress.phase("match", len(attempt))
-        fields = [f for f in MATCH_FIELDS if f == "_id" or f in plan.fields]
+        fields = [f for f in MATCH_FIELDS if f == "_id" or f in plan.fields] + list(plan.custom)
         if options.full_scan:
             existing = Existing()
             for record in tenant.client.crm_iter(LEADS, fields=fields):
@@ -390,6 +422,8 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
                rows: Any, outcome: Any, record_id: Any, error: Any) -> tuple[int, str | None]:
     import numpy as np
 
+    from mktctl.tenant.workers import call_pool
+
     position = {int(r): i for i, r in enumerate(np.asarray(rows))}
     client = tenant.client
     calls = 0
@@ -413,7 +447,7 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
     batches = iter([tasks[start:start + size] for start in range(0, len(tasks), size)])
     pending: set[Future[tuple[_Task, str, str, BaseException | None]]] = set()
     unsynced = 0
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="mktctl-import") as pool:
+    with call_pool(client, options.workers, "mktctl-import") as pool:
         try:
             while True:
                 # keep up to two batches in flight, so that one call waiting out a retry never idles the
@@ -435,9 +469,16 @@ def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: Im
                         journal.done(task.key, result, new_id)
                     else:
                         outcome[i], record_id[i], error[i] = "failed", task.record_id, str(failure)
-                        journal.failed(task.key, str(failure))
-                        if isinstance(failure, _STOPPING) and stopped is None:
+                        stopping = isinstance(failure, _STOPPING)
+                        if not (stopping and task.op == "create"):
+                            # a create cut short may have reached the tenant: its start line stays, so
+                            # that the next run looks the person up before creating them
+                            journal.failed(task.key, str(failure))
+                        if stopping and stopped is None:
                             stopped = str(failure)
+                            for waiting in pending:
+                                waiting.cancel()  # not started: they stay not_attempted
+                            pending = {f for f in pending if not f.cancelled()}
                 unsynced += len(finished)
                 if unsynced >= size:
                     journal.sync()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mktctl.leads.private import FILE_MODE, private_file
+from mktctl.secrets import redacted_json
 
 JOURNAL = "journal.jsonl"
 
@@ -93,7 +94,7 @@ class Journal:
 
     def _append(self, item: dict[str, Any]) -> None:
         assert self._handle is not None
-        self._handle.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._handle.write(redacted_json(item, ensure_ascii=False, separators=(",", ":")) + "\n")
 
     def started(self, key: str, op: str, row: int) -> None:
         self._append({"t": "start", "k": key, "op": op, "row": row})

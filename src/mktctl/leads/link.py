@@ -17,6 +17,9 @@ the upgrade-customer path: leads that sales never converted, so the CRM cannot c
   opportunities NewOpportunityObj contact_mobile__c, contact_email__c new_opportunity_id
   ========== ================== ================================== =====================
 
+* ``match`` names, per object, the fields that hold its phones and emails instead (any field of the
+  object, by api name or label, e.g. a tenant's ``field_8dk2s__c`` 联系人手机 on opportunities): an
+  ``email`` field is compared as an email, a ``phone_number`` field as a phone, a text field as either;
 * per lead and object: a link already set is kept (``already_linked``); no match is ``no_match`` (for
   accounts, the account of the uniquely linked contact is taken, ``matched_on`` = ``contact``); one
   record is ``linked``; several are ``ambiguous``: nothing is guessed, each candidate becomes a row of
@@ -29,40 +32,29 @@ Files in ``out_dir``: ``link_results.csv`` (one row per lead and object), ``ambi
 
 from __future__ import annotations
 
-import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl import errors as e
+from mktctl.leads.cells import TextCells, neutralise_frame
+from mktctl.leads.link_targets import TARGETS, Target, matched_target, parse_match, parse_objects
 from mktctl.leads.match import Existing, find_existing, index_records
-from mktctl.leads.private import neutralise_frame, private_dir, private_file
+from mktctl.leads.private import private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
+from mktctl.secrets import redacted_json
+from mktctl.tenant.workers import call_pool
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from mktctl.tenant.connect import Tenant
 
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    api_name: str
-    link_field: str
-    phone_fields: tuple[str, ...]
-    email_fields: tuple[str, ...]
-    label: str
+__all__ = ["STATUSES", "TARGETS", "LinkOptions", "LinkResult", "Target", "decide", "link_leads", "parse_match",
+           "parse_objects", "read_ambiguity_workbook", "resolve_ambiguities", "write_ambiguity_workbook"]
 
 
-TARGETS: dict[str, Target] = {
-    "accounts": Target("accounts", "AccountObj", "account_id", ("tel",), ("email",), "客户"),
-    "contacts": Target("contacts", "ContactObj", "contact_id", ("mobile1", "mobile2", "mobile3"), ("email",), "联系人"),
-    "opportunities": Target("opportunities", "NewOpportunityObj", "new_opportunity_id", ("contact_mobile__c",),
-                            ("contact_email__c",), "商机"),
-}
 STATUSES = ("linked", "ambiguous", "no_match", "already_linked", "failed")
 RESULT_COLUMNS = ("lead_id", "object", "status", "target_id", "matched_on", "candidates", "error")
 AMBIGUITY_COLUMNS = ("choose", "lead_id", "lead_name", "lead_company", "lead_mobile", "lead_email", "object",
@@ -77,10 +69,11 @@ LEAD_FIELDS = ("_id", "name", "company", "mobile", "tel", "email", "account_id",
 
 @dataclass(frozen=True)
 class LinkOptions:
-    objects: tuple[str, ...] = ("accounts", "contacts", "opportunities")
+    objects: tuple[str, ...] = tuple(TARGETS)
     full_scan: bool = False
     workers: int = 4
     batch_size: int = 100
+    match: tuple[tuple[str, tuple[str, ...]], ...] = ()  # object → the fields holding its phones and emails
 
 
 @dataclass
@@ -93,27 +86,15 @@ class LinkResult:
     stopped: str | None = None
 
 
-def parse_objects(text: str | None) -> tuple[str, ...]:
-    """``accounts,contacts`` → ("accounts", "contacts"); singular names and api names are accepted."""
-    if not text:
-        return LinkOptions().objects
-    aliases = {**{k: k for k in TARGETS}, **{k[:-1]: k for k in TARGETS},
-               **{t.api_name.lower(): k for k, t in TARGETS.items()}, "opportunity": "opportunities"}
-    chosen: list[str] = []
-    for part in text.split(","):
-        name = aliases.get(part.strip().lower())
-        if name is None:
-            from mktctl.base.suggest import did_you_mean
-
-            raise e.SettingsError(f"--objects: unknown object {part.strip()!r}",
-                                  hint=did_you_mean(part.strip(), list(TARGETS)) or
-                                  f"objects are {', '.join(TARGETS)}")
-        if name not in chosen:
-            chosen.append(name)
-    return tuple(chosen)
-
-
 def link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None = None) -> LinkResult:
+    """Link, holding the tenant's write lock from the first read (see tenant/writelock.py)."""
+    from mktctl.tenant.writelock import write_lock
+
+    with write_lock(tenant, "mktctl leads link"):
+        return _link_leads(tenant, options, out_dir, progress)
+
+
+def _link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Progress | None) -> LinkResult:
     progress = progress or NoProgress()
     started = time.perf_counter()
     private_dir(out_dir)
@@ -123,8 +104,11 @@ def link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Pr
     values = lead_values(leads)
     decisions: list[pd.DataFrame] = []
     ambiguous: list[pd.DataFrame] = []
+    matches = dict(options.match)
+    targets = {name: matched_target(tenant, TARGETS[name], matches[name]) if name in matches else TARGETS[name]
+               for name in options.objects}
     for name in options.objects:
-        target = TARGETS[name]
+        target = targets[name]
         progress.phase(f"match {name}", None)
         existing = _targets(tenant, target, values, options.full_scan)
         decided, candidates = decide(leads, values, existing, target)
@@ -145,6 +129,8 @@ def link_leads(tenant: Tenant, options: LinkOptions, out_dir: Path, progress: Pr
                        for o in options.objects},
         "stopped": stopped,
         "full_scan": options.full_scan,
+        "matched_on": {name: {"phones": list(t.phone_fields), "emails": list(t.email_fields)}
+                       for name, t in targets.items()},
         "timings_s": {"total": round(time.perf_counter() - started, 3)},
     }
     _write_json(out_dir / "link_summary.json", summary)
@@ -179,7 +165,7 @@ def lead_values(leads: pd.DataFrame) -> pd.DataFrame:
 
 
 def _targets(tenant: Tenant, target: Target, values: pd.DataFrame, full_scan: bool) -> Existing:
-    fields = ["_id", "name", *target.phone_fields, *target.email_fields]
+    fields = list(dict.fromkeys(["_id", "name", *target.phone_fields, *target.email_fields]))
     if target.name != "accounts":
         fields.append("account_id")
     if full_scan:
@@ -190,7 +176,8 @@ def _targets(tenant: Tenant, target: Target, values: pd.DataFrame, full_scan: bo
         return existing
     phones = values.loc[values["kind"] == "phone", "value"].tolist()
     emails = values.loc[values["kind"] == "email", "value"].tolist()
-    wanted = {**{f: phones for f in target.phone_fields}, **{f: emails for f in target.email_fields}}
+    wanted = {f: ([*phones] if f in target.phone_fields else []) + ([*emails] if f in target.email_fields else [])
+              for f in dict.fromkeys([*target.phone_fields, *target.email_fields])}
     return find_existing(tenant.client, target.api_name, wanted, fields=fields, phone_fields=target.phone_fields,
                          email_fields=target.email_fields)
 
@@ -243,7 +230,8 @@ def _candidate_rows(candidates: pd.DataFrame, leads: pd.DataFrame, existing: Exi
             "lead_mobile": lead["mobile"], "lead_email": lead["email"], "object": target.name,
             "candidate_id": target_id, "candidate_name": _text(record.get("name")), "matched_on": value,
             "candidate_phones": " ".join(_text(record.get(f)) for f in target.phone_fields if record.get(f)),
-            "candidate_email": " ".join(_text(record.get(f)) for f in target.email_fields if record.get(f)),
+            "candidate_email": " ".join(_text(record.get(f)) for f in target.email_fields
+                                        if record.get(f) and f not in target.phone_fields),
         })
     return pd.DataFrame(rows, columns=list(AMBIGUITY_COLUMNS), dtype="str")
 
@@ -290,7 +278,7 @@ def apply_links(tenant: Tenant, decided: pd.DataFrame, options: LinkOptions, pro
 
     stopped = None
     items = list(updates.items())
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="mktctl-link") as pool:
+    with call_pool(client, options.workers, "mktctl-link") as pool:
         for start in range(0, len(items), options.batch_size):
             batch = items[start:start + options.batch_size]
             for lead_id, failure in pool.map(work, batch):
@@ -298,7 +286,7 @@ def apply_links(tenant: Tenant, decided: pd.DataFrame, options: LinkOptions, pro
                     rows = (decided["lead_id"] == lead_id) & (decided["status"] == "linked")
                     decided.loc[rows, "status"] = "failed"
                     decided.loc[rows, "error"] = str(failure)
-                    if isinstance(failure, (e.TenantUnreachable, e.QuotaExhausted, e.AuthError)):
+                    if isinstance(failure, (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.Interrupted)):
                         stopped = stopped or str(failure)
             progress.advance(len(batch))
             if stopped:
@@ -332,23 +320,25 @@ def _write_link_files(out_dir: Path, decided: pd.DataFrame, candidates: pd.DataF
 
 
 def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
-    """The sheet a person decides in: one row per candidate; an ``x`` in 选择 on the right one."""
+    """The sheet a person decides in: one row per candidate; an ``x`` in 选择 on the right one. Every cell
+    is text from :class:`mktctl.leads.cells.TextCells` (formula-safe, redacted)."""
     import xlsxwriter
 
     tmp = private_file(path.with_suffix(".xlsx.tmp"))
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                          "strings_to_urls": False})
-    text = book.add_format({"num_format": "@"})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "num_format": "@"})
-    pick = book.add_format({"num_format": "@", "bg_color": "#FFF2CC"})
+    book = xlsxwriter.Workbook(str(tmp), TextCells.OPTIONS)
+    cells = TextCells(book)
+    text: dict[str, Any] = {"num_format": "@"}
+    head: dict[str, Any] = {"bold": True, "bg_color": "#DDEBF7", "num_format": "@"}
+    pick: dict[str, Any] = {"num_format": "@", "bg_color": "#FFF2CC"}
     sheet = book.add_worksheet(AMBIGUITY_SHEET)
     widths = [14, 26, 12, 24, 16, 24, 12, 26, 24, 24, 24, 24]
     for i, width in enumerate(widths):
-        sheet.set_column(i, i, width, pick if i == 0 else text)
-    sheet.write_row(0, 0, AMBIGUITY_HEADERS, head)
+        sheet.set_column(i, i, width, cells.format(**(pick if i == 0 else text)))
+    for c, header in enumerate(AMBIGUITY_HEADERS):
+        cells.write(sheet, 0, c, header, **head)
     for r, row in enumerate(candidates[list(AMBIGUITY_COLUMNS)].itertuples(index=False), start=1):
         for c, value in enumerate(row):
-            sheet.write_string(r, c, str(value), pick if c == 0 else text)
+            cells.write(sheet, r, c, value, **(pick if c == 0 else text))
     if len(candidates):
         sheet.data_validation(1, 0, len(candidates), 0, {
             "validate": "list", "source": ["x"], "ignore_blank": True,
@@ -365,7 +355,7 @@ def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
         "Put an x in the 'choose' column of the right candidate (one per lead and object; none if none is right),",
         "then run: mktctl leads link --resolve ambiguities.xlsx --out DIR",
     )):
-        guide.write_string(r, 0, line)
+        cells.write(guide, r, 0, line)
     book.close()
     tmp.replace(path)
 
@@ -376,8 +366,11 @@ def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
 def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options: LinkOptions | None = None,
                         progress: Progress | None = None) -> LinkResult:
     """Apply the ``x`` marks of an ambiguities.xlsx: one mark per lead and object links it; several are
-    refused (``failed``, nothing written for that pair); none leaves it undecided."""
+    refused (``failed``, nothing written for that pair); none leaves it undecided. Holds the tenant's write
+    lock while it writes."""
     import pandas as pd
+
+    from mktctl.tenant.writelock import write_lock
 
     options = options or LinkOptions()
     progress = progress or NoProgress()
@@ -395,7 +388,8 @@ def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options:
         else:
             rows.append((lead_id, obj, "ambiguous", "", "", str(len(group)), "no candidate marked"))
     decided = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype="str")
-    stopped = apply_links(tenant, decided, options, progress)
+    with write_lock(tenant, "mktctl leads link --resolve"):
+        stopped = apply_links(tenant, decided, options, progress)
     path = out_dir / "resolve_results.csv"
     _write_csv(path, decided)
     objects = tuple(sorted(set(decided["object"]))) if len(decided) else ()
@@ -450,9 +444,9 @@ def _text(value: Any) -> str:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    private_file(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    private_file(path).write_text(redacted_json(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """A result CSV: mode 0600, formula-safe (see :mod:`mktctl.leads.private`)."""
+    """A result CSV: mode 0600, formula-safe and redacted (see :mod:`mktctl.leads.cells`)."""
     neutralise_frame(frame).to_csv(private_file(path), index=False, encoding="utf-8-sig")

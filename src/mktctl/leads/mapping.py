@@ -1,7 +1,9 @@
 """Which column of the file feeds which lead field.
 
-``map_columns(headers, mapping_file=None) -> ColumnMap``: headers are recognised by name in Chinese or
-English (see :mod:`mktctl.leads.fields`); a mapping file overrides or completes that::
+``map_columns(headers, mapping_file=None, fields=NO_CUSTOM_FIELDS) -> ColumnMap``: headers are recognised by
+name in Chinese or English (see :mod:`mktctl.leads.fields`), else by the label or api name of a custom field
+the playbook declares (a field only the tenant has is fed through a mapping); a mapping file overrides or
+completes that::
 
     # MAP.yaml
     sheet: 线索            # optional: the sheet to read
@@ -9,10 +11,14 @@ English (see :mod:`mktctl.leads.fields`); a mapping file overrides or completes 
     columns:
       客户名称: company       # header in the file: field (name, company, mobile, tel, email, contact,
       手机号码2: mobile       #   province, city, industry, job_title, source, create_time, remark, url)
+      预算金额: budget__c     # a custom field of 销售线索, by its api name
+      参展国家: 国家          # or by its label
       内部编号: ignore        # or ignore
 
-Several columns may feed one field (手机 and 手机2): the first non-empty value in column order wins.
-Mistakes in the mapping file are reported together, each with its file:line:column.
+A custom field is named as the playbook's ``lead_fields`` declares it or as the tenant's ``describe``
+reports it (``fields``); a mapping is resolved to api names. Several columns may feed one field (手机 and
+手机2): the first non-empty value in column order wins. Mistakes in the mapping file are reported
+together, each with its file:line:column.
 """
 
 from __future__ import annotations
@@ -22,7 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.errors import Mark, PlaybookError, Problem
-from mktctl.leads.fields import BY_KEY, IGNORE, fold_header, recognise
+from mktctl.leads.fields import (
+    BY_KEY,
+    IGNORE,
+    MAPPABLE_TYPES,
+    NO_CUSTOM_FIELDS,
+    CustomField,
+    CustomFields,
+    fold_header,
+    recognise,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,9 +47,20 @@ if TYPE_CHECKING:
 class MappingFile:
     sheet: str | None = None
     header_row: int | None = None
-    columns: dict[str, str] = field(default_factory=dict)  # header → field key or "ignore"
+    columns: dict[str, str] = field(default_factory=dict)  # header → field key, custom api name or "ignore"
     marks: dict[str, Mark] = field(default_factory=dict)
     file: str | None = None
+
+    def with_columns(self, columns: MappingFile) -> MappingFile:
+        """This mapping with ``columns`` added, theirs winning for a header both name."""
+        ours = {fold_header(h): h for h in self.columns}
+        merged, marks = dict(self.columns), dict(self.marks)
+        for header, target in columns.columns.items():
+            merged.pop(ours.get(fold_header(header), header), None)
+            merged[header] = target
+            if header in columns.marks:
+                marks[header] = columns.marks[header]
+        return MappingFile(sheet=self.sheet, header_row=self.header_row, columns=merged, marks=marks, file=self.file)
 
 
 @dataclass(frozen=True)
@@ -42,7 +68,7 @@ class Column:
     index: int
     header: str
     field: str | None  # None: ignored
-    why: str  # "recognised", "mapping file", "not recognised", "mapping file: ignore", "empty header"
+    why: str  # "recognised", "custom field", "mapping file", "not recognised", "mapping file: ignore", "empty header"
 
 
 @dataclass(frozen=True)
@@ -60,6 +86,11 @@ class ColumnMap:
     @property
     def ignored(self) -> list[Column]:
         return [c for c in self.columns if not c.field and c.why != "empty header"]
+
+    def custom_fields(self, fields: CustomFields) -> list[CustomField]:
+        """The custom fields of ``fields`` the columns feed, in column order."""
+        found = [fields.find(key) for key in self.mapped if key not in BY_KEY]
+        return [f for f in found if f is not None]
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -81,7 +112,9 @@ class ColumnMap:
         return pd.DataFrame(out, index=frame.index)
 
 
-def load_mapping_file(path: Path) -> MappingFile:
+def load_mapping_file(path: Path, fields: CustomFields = NO_CUSTOM_FIELDS) -> MappingFile:
+    """The mapping file at ``path``; its targets are lead fields, ``ignore`` or custom fields of ``fields``
+    (by api name or label, resolved to the api name)."""
     from mktctl.base.suggest import did_you_mean
     from mktctl.base.yamlload import load_yaml_file
 
@@ -104,28 +137,62 @@ def load_mapping_file(path: Path) -> MappingFile:
                                    or header_row < 1):
         problems.append(Problem(document.mark(("header_row",)), "header_row must be a row number (1 or more)"))
     columns_raw = data.get("columns") or {}
-    columns: dict[str, str] = {}
-    marks: dict[str, Mark] = {}
     if not isinstance(columns_raw, dict):
         problems.append(Problem(document.mark(("columns",)), "columns must map a header to a field"))
         columns_raw = {}
-    choices = sorted([*BY_KEY, IGNORE])
-    for header, target in columns_raw.items():
-        mark = document.mark(("columns", header))
-        name = IGNORE if target is None else str(target).strip()
-        if name not in BY_KEY and name != IGNORE:
-            hint = did_you_mean(name, choices)
-            problems.append(Problem(mark, f"columns.{header}: unknown field {name!r}"
-                                    + (f" ({hint})" if hint else f"; fields are {', '.join(choices)}")))
-            continue
-        columns[str(header).strip()] = name
-        marks[str(header).strip()] = mark
+    marks = {str(header).strip(): document.mark(("columns", header)) for header in columns_raw}
+    try:
+        columns = resolve_columns(columns_raw, fields, marks)
+    except PlaybookError as error:
+        problems.extend(error.problems)
+        columns = MappingFile()
     if problems:
         raise PlaybookError(problems)
-    return MappingFile(sheet=sheet, header_row=header_row, columns=columns, marks=marks, file=str(path))
+    return MappingFile(sheet=sheet, header_row=header_row, columns=columns.columns, marks=columns.marks,
+                       file=str(path))
 
 
-def map_columns(headers: list[str], mapping: MappingFile | None = None) -> ColumnMap:
+def resolve_columns(columns: dict[Any, Any], fields: CustomFields = NO_CUSTOM_FIELDS,
+                    marks: dict[str, Mark] | None = None, *, where: str = "columns") -> MappingFile:
+    """``header → target`` (a lead field, ``ignore``, or a custom field of ``fields`` by api name or label),
+    with the targets resolved: a custom field's to its api name. Every unknown target is reported at once
+    (at its mark, when ``marks`` has one)."""
+    from mktctl.base.suggest import did_you_mean
+
+    marks = marks or {}
+    resolved: dict[str, str] = {}
+    problems: list[Problem] = []
+    choices = sorted([*BY_KEY, IGNORE]) + fields.names()
+    for header, target in columns.items():
+        text = str(header).strip()
+        name = IGNORE if target is None else str(target).strip()
+        custom = None if name in BY_KEY or name == IGNORE else fields.find(name)
+        if custom is not None and custom.type not in MAPPABLE_TYPES:
+            problems.append(Problem(marks.get(text), f"{where}.{header}: {custom.api_name} ({custom.label}) is a "
+                                                     f"{custom.type} field; a column can feed text, number, date, "
+                                                     "picklist and yes/no fields"))
+            continue
+        if name not in BY_KEY and name != IGNORE and custom is None:
+            hint = did_you_mean(name, choices)
+            problems.append(Problem(marks.get(text), f"{where}.{header}: unknown field {name!r}"
+                                    + (f" ({hint})" if hint else _unknown_hint(name, fields))))
+            continue
+        resolved[text] = custom.api_name if custom is not None else name
+    if problems:
+        raise PlaybookError(problems)
+    return MappingFile(columns=resolved, marks={h: m for h, m in marks.items() if h in resolved})
+
+
+def _unknown_hint(name: str, fields: CustomFields) -> str:
+    standard = f"; fields are {', '.join(sorted([*BY_KEY, IGNORE]))}"
+    if name.endswith("__c") or not fields:
+        return (standard + ", or a custom field of 销售线索 (by api name or label) that the playbook's lead_fields "
+                "declares or the tenant has")
+    return standard + f", and the custom fields {', '.join(c.api_name for c in fields)}"
+
+
+def map_columns(headers: list[str], mapping: MappingFile | None = None,
+                fields: CustomFields = NO_CUSTOM_FIELDS) -> ColumnMap:
     explicit = {fold_header(k): v for k, v in (mapping.columns if mapping else {}).items()}
     columns: list[Column] = []
     for index, header in enumerate(headers):
@@ -140,6 +207,10 @@ def map_columns(headers: list[str], mapping: MappingFile | None = None) -> Colum
                                   "mapping file: ignore" if target == IGNORE else "mapping file"))
             continue
         key = recognise(text)
+        custom = fields.find(text) if key is None else None
+        if custom is not None and custom.declared and custom.type in MAPPABLE_TYPES:
+            columns.append(Column(index, text, custom.api_name, "custom field"))
+            continue
         columns.append(Column(index, text, key, "recognised" if key else "not recognised"))
     if mapping is not None:
         _check_headers_exist(headers, mapping)

@@ -69,9 +69,15 @@ class Picklist:
         for value, label in self.options:
             table[fold_header(label)] = value
             table[fold_header(value)] = value
-        for spelling, label in SYNONYMS.get(self.name, {}).items():
+        synonyms = SYNONYMS.get(self.name, {})
+        for spelling, label in synonyms.items():
             if label in label_to_value:
                 table.setdefault(fold_header(spelling), label_to_value[label])
+        # a tenant that calls an option by another common spelling (展会 for the preset 线下展会): the preset
+        # label, which the check canonicalised the file's values to, means that option
+        for spelling, label in synonyms.items():
+            if label not in label_to_value and spelling in label_to_value:
+                table.setdefault(fold_header(label), label_to_value[spelling])
         return table
 
     @property

@@ -4,31 +4,17 @@
   mode 0600 (readable and writable by its owner only) *before* any byte is written to it, so there is no
   moment when another user of the machine could read it; a folder mktctl creates for results is 0700.
   (On Windows the modes are not enforced: keep result folders in the user's profile.)
-* **Formula safety (CSV injection, OWASP).** A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
-  or a carriage return can run as a formula when a CSV file is opened in Excel or WPS
-  (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``). :func:`neutralise` puts a single quote in front of such a
-  value, which the spreadsheet shows as text and which any reader of the CSV can strip. Plain numbers such as
-  ``+8613912345678`` (an E.164 phone) or ``-2`` are left as they are: a spreadsheet reads them as numbers, never
-  as formulas, and every phone in results.csv would otherwise change. xlsx files need no such prefix: mktctl
-  writes every cell as a string cell (inline or shared string), which is never evaluated.
+
+Formula safety and secrets in the cells of those files: :mod:`mktctl.leads.cells`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_TRIGGER = r"^[=+\-@\t\r]"
-_PLAIN_NUMBER = r"^[+-]?[0-9]+(?:\.[0-9]+)?$"
-_PLAIN = re.compile(_PLAIN_NUMBER)
 
 
 def private_dir(path: Path) -> Path:
@@ -51,31 +37,3 @@ def private_file(path: Path) -> Path:
     finally:
         os.close(descriptor)
     return path
-
-
-def neutralise(value: str) -> str:
-    """``=1+1`` → ``'=1+1``; ``+8613912345678`` and ``hello`` unchanged."""
-    if value[:1] in TRIGGERS and not _PLAIN.match(value):
-        return "'" + value
-    return value
-
-
-def restore(value: str) -> str:
-    """The value :func:`neutralise` was given: ``'=1+1`` → ``=1+1`` (for programs that read the CSV files)."""
-    if value[:1] == "'" and value[1:2] in TRIGGERS and not _PLAIN.match(value[1:]):
-        return value[1:]
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame, columns: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The text columns of ``frame`` (or ``columns``) with :func:`neutralise` applied, vectorised."""
-    out = frame.copy()
-    for name in columns if columns is not None else list(frame.columns):
-        values = out[name]
-        if not (values.dtype == object or str(values.dtype) in ("str", "string")):
-            continue
-        text = values.fillna("").astype("str")
-        risky = text.str.contains(_TRIGGER, regex=True) & ~text.str.fullmatch(_PLAIN_NUMBER[1:-1])
-        if risky.any():
-            out[name] = text.where(~risky, "'" + text)
-    return out

@@ -8,7 +8,7 @@
 * ``summary.json``: counts per status, reason and outcome, the invariants, the column mapping, timings.
 
 Every file is created with mode 0600 before it is written, and text cells that a spreadsheet could run as
-a formula are neutralised in results.csv (:mod:`mktctl.leads.private`).
+a formula are neutralised in results.csv (:mod:`mktctl.leads.cells`).
 
 ``write_all(summary, spill, out_dir, outcomes=None) -> ResultFiles`` writes the three from what the check
 (and the import) returned: the :class:`~mktctl.leads.summary.CheckSummary` and the rows it left in
@@ -18,18 +18,19 @@ accepted rows. It returns the files and the summary with the timings of writing 
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.leads.arrow import frame_from_arrow
+from mktctl.leads.cells import neutralise_frame
 from mktctl.leads.fields import BY_KEY, DATA_KEYS
-from mktctl.leads.private import neutralise_frame, private_dir, private_file
+from mktctl.leads.private import private_dir, private_file
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.spill import Spill, read_accepted
 from mktctl.leads.summary import CheckSummary
+from mktctl.secrets import redacted_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +43,7 @@ REASON_TEXT = {
     "test_data": "测试数据 test data (测试/test, example.com, 13800138000...)",
     "competitor": "竞品邮箱 competitor's email domain",
     "invalid_contact": "无有效手机、座机或邮箱 no valid mobile, landline or email",
+    "invalid_value": "自定义字段的值不合法 a custom field's value is not of its type",
     "duplicate": "与另一行是同一人 same person as another row",
 }
 
@@ -75,7 +77,7 @@ def write_all(summary: CheckSummary, spill: Spill, out_dir: Path, *, outcomes: p
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = private_file(path.with_suffix(".json.tmp"))
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.write_text(redacted_json(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 
@@ -198,14 +200,16 @@ def _rejected_batches(spill: Spill) -> Any:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    columns = ["source_row", "reason", "name", "company", "raw_mobile", "raw_tel", "raw_email"]
+    columns = ["source_row", "reason", "name", "company", "raw_mobile", "raw_tel", "raw_email", "detail"]
     parquet = pq.ParquetFile(str(spill.rows_file))
     for batch in parquet.iter_batches(batch_size=spill.batch_rows, columns=columns):
         batch = batch.filter(pc.not_equal(batch.column("reason"), ""))
         if not batch.num_rows:
             continue
         frame = frame_from_arrow(pa.Table.from_batches([batch]))
-        frame.insert(2, "explanation", frame["reason"].map(REASON_TEXT).fillna("").astype("str"))
+        explanation = frame["reason"].map(REASON_TEXT).fillna("").astype("str")
+        # an invalid value is explained by its column, field and value
+        frame.insert(2, "explanation", frame.pop("detail").where(lambda d: d != "", explanation))
         frame["source_row"] = frame["source_row"].astype("str")
         yield frame
 
@@ -244,8 +248,10 @@ def _accepted_sheet(spill: Spill, outcomes: pd.DataFrame | None) -> tuple[list[s
     from mktctl.leads.sheetwriter import estimate_widths
 
     accepted = read_accepted(spill)
-    columns = ["行号 source_row"] + [f"{BY_KEY[k].label} {k}" for k in DATA_KEYS] + ["合并行数 group_size"]
-    frame = accepted[["source_row", *DATA_KEYS, "group_size"]].copy()
+    custom = [c for c in accepted.columns if c.endswith("__c")]  # the custom fields the file feeds
+    columns = (["行号 source_row"] + [f"{BY_KEY[k].label} {k}" for k in DATA_KEYS] + custom
+               + ["合并行数 group_size"])
+    frame = accepted[["source_row", *DATA_KEYS, *custom, "group_size"]].copy()
     if outcomes is not None:
         frame = frame.merge(outcomes[["source_row", "outcome", "record_id", "error"]], on="source_row", how="left")
         columns += ["结果 outcome", "线索ID record_id", "错误 error"]

@@ -6,7 +6,9 @@
    11111111111, ...), and the test names, mobiles and email domains of the cleaning rules;
 3. ``competitor`` - the email's domain is a competitor's (``--competitor-domain`` or the playbook's list),
    subdomains included;
-4. ``invalid_contact`` - no valid mobile, landline or email is left.
+4. ``invalid_contact`` - no valid mobile, landline or email is left;
+5. ``invalid_value`` - a column that feeds a custom field holds a value of the wrong type (the check
+   decides it with :mod:`mktctl.leads.custom`, after these rules).
 
 ``CleaningRules`` is what a playbook adds to the built-in rules (its ``lead_cleaning``: test data and
 competitor domains); whoever runs a check or an import builds it and passes it in, so the command line
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REASONS = ("missing_required", "test_data", "competitor", "invalid_contact")
+INVALID_VALUE = "invalid_value"  # after these: a custom field's column holds a value its type cannot take
 DUPLICATE = "duplicate"
 # 测试 anywhere; "test" as a word of its own or at a word's start or end (Test Co, test123), not
 # inside another word (Contest, Attestation)

@@ -2,8 +2,10 @@
 
 Every cell is written as an inline string (``t="inlineStr"``) in a column formatted as text (``@``), so
 nothing is reinterpreted: no formulas (``=1+1``, ``=HYPERLINK(...)``, ``@SUM(1,1)`` stay text, and a string
-cell is never evaluated by Excel, WPS or LibreOffice), no numbers, no scientific notation, no dates. Tabs
-and carriage returns are kept (``\\r`` as ``&#13;``, which XML parsers do not turn into a line feed).
+cell is never evaluated by Excel, WPS or LibreOffice), no numbers, no scientific notation, no dates. Text
+that looks like a formula also gets the quote prefix, so that editing the cell keeps it text, and every
+value is redacted of secrets (see :mod:`mktctl.leads.cells`). Tabs and carriage returns are kept (``\\r`` as
+``&#13;``, which XML parsers do not turn into a line feed).
 
 Each sheet has a bold frozen header row, an auto-filter and column widths. The sheet XML is
 built a batch of rows at a time with Arrow's string kernels (one vectorised concatenation per column)
@@ -20,10 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from mktctl.leads.cells import formula_like_mask, is_formula_like, redact_array
+from mktctl.secrets import REDACTOR
+
 if TYPE_CHECKING:
     import pandas as pd
 
 MAX_ROWS = 1_048_576
+_HEADER, _QUOTED, _QUOTED_HEADER = 2, 3, 4  # cell styles (cellXfs): bold header; text and header with quote prefix
 MAX_CELL = 32_767
 _ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
@@ -53,10 +59,13 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="49" fontId="1" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"
- applyFill="1"/></cellXfs>
+ applyFill="1"/>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>
+<xf numFmtId="49" fontId="1" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"
+ applyFill="1" quotePrefix="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
@@ -127,8 +136,7 @@ class TextWorkbook:
                 '<sheetFormatPr defaultRowHeight="15"/>'
                 f'<cols>{cols}</cols><sheetData>'
             ).encode())
-            header = "".join(f'<c r="{column_letter(i)}1" t="inlineStr" s="2"><is><t xml:space="preserve">'
-                             f'{escape(_clip(str(c)), {chr(13): "&#13;"})}</t></is></c>' for i, c in enumerate(columns))
+            header = "".join(_header_cell(i, str(c)) for i, c in enumerate(columns))
             handle.write(f'<row r="1">{header}</row>'.encode())
             row = 2
             for batch in batches:
@@ -175,6 +183,13 @@ class TextWorkbook:
         self._zip.close()
 
 
+def _header_cell(index: int, text: str) -> str:
+    text = _clip(REDACTOR.redact(text))
+    style = _QUOTED_HEADER if is_formula_like(text) else _HEADER
+    return (f'<c r="{column_letter(index)}1" t="inlineStr" s="{style}"><is><t xml:space="preserve">'
+            f'{escape(text, {chr(13): "&#13;"})}</t></is></c>')
+
+
 def _clip(text: str) -> str:
     import re
 
@@ -217,8 +232,11 @@ def _rows_xml(batch: pd.DataFrame, first_row: int) -> Any:
         values = pa.array(batch.iloc[:, i].fillna("").astype("str"), type=pa.string())
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
+        values = redact_array(values)
+        quoted = formula_like_mask(values)
         values = _escape_array(values)
-        cell = pc.binary_join_element_wise(f'<c r="{column_letter(i)}', numbers,
+        style = pc.if_else(quoted, f'" s="{_QUOTED}', "")
+        cell = pc.binary_join_element_wise(f'<c r="{column_letter(i)}', numbers, style,
                                            '" t="inlineStr"><is><t xml:space="preserve">', values, "</t></is></c>", "")
         parts.append(pc.if_else(pc.equal(values, ""), "", cell))
     parts.append(pa.scalar("</row>", type=pa.string()))

@@ -6,6 +6,7 @@
       - file: data/2023展会线索.xlsx     # relative to the playbook folder
         sheet: 线索                       # optional
         mapping: data/map.yaml            # optional, see docs/leads.md
+        columns: {预算金额: budget__c}      # optional: header → field, over the mapping file's
         competitor_domains: [rival.cn]    # optional
         keep: first                       # first | last
         source: 线下展会                   # optional: the lead source of every row
@@ -13,22 +14,35 @@
         pool: 华东线索池                    # optional: LeadsPoolObj name
         on_existing: skip                 # skip | fill-empty | overwrite
 
-``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None, *, rules) -> ImportResult`` runs
-it with :func:`mktctl.leads.importer.import_leads` and the playbook's cleaning rules, which the caller
+``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None, *, rules, fields) -> ImportResult``
+runs it with :func:`mktctl.leads.importer.import_leads` and the playbook's cleaning rules, which the caller
 builds from the playbook (:func:`mktctl.kinds.imports.cleaning_rules`) and must pass: an entry's own
-``competitor_domains`` add to them. ``default_out_dir(playbook_dir, spec)`` is where
-its result files and journal live when the caller has no better place
-(``.mktctl/imports/<file stem>``), so that a second ``apply`` resumes rather than repeats.
+``competitor_domains`` add to them; ``fields`` are the custom fields the playbook's ``lead_fields`` declares
+(:func:`mktctl.kinds.lead_fields.declared_fields`), which ``columns`` and the mapping file may name.
+``default_out_dir(playbook_dir, spec)`` is where its result files and journal live when the caller has no
+better place, so that a second ``apply`` resumes rather than repeats: ``.mktctl/imports/<file stem>-<8 hex
+digits>``, the digits a hash of the file's path in the playbook folder. So ``a/leads.csv`` and ``b/leads.csv``
+never share a folder (each would overwrite the other's results and journal), and a rerun finds its folder
+again.
+
+A result folder of an older mktctl (``.mktctl/imports/<file stem>``) is moved to the new name by the first
+``run_import_spec`` after the upgrade, when its journal says it was this file's last; otherwise (it was the
+other file of a same-named pair) it is left alone, and the import starts a new folder: it matches the people
+already on the tenant, so nothing is created twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mktctl.leads.check import CheckOptions
+from mktctl.leads.fields import NO_CUSTOM_FIELDS, CustomFields
 from mktctl.leads.importer import ImportOptions, ImportResult, import_leads
 from mktctl.leads.progress import Progress
 from mktctl.leads.rules import CleaningRules
@@ -43,6 +57,9 @@ class ImportSpec(BaseModel):
     file: str = Field(description="the lead file (xlsx, xls or csv), relative to the playbook folder")
     sheet: str | None = Field(default=None, description="the sheet to read (default: the one with lead headers)")
     mapping: str | None = Field(default=None, description="a column mapping file, relative to the playbook folder")
+    columns: dict[str, str] = Field(default_factory=dict,
+                                    description="header → field: a lead field, a custom field of 销售线索 by api "
+                                                "name or label, or ignore; over the mapping file's")
     competitor_domains: list[str] = Field(default_factory=list, description="emails of these domains are rejected")
     keep: Literal["first", "last"] = Field(default="first", description="which of a person's rows survives")
     source: str | None = Field(default=None, description="the lead source (线索来源) of every row")
@@ -77,18 +94,61 @@ class ImportSpec(BaseModel):
 
     def options(self, playbook_dir: Path) -> ImportOptions:
         check = CheckOptions(sheet=self.sheet, mapping=(playbook_dir / self.mapping) if self.mapping else None,
-                             competitor_domains=tuple(self.competitor_domains), keep=self.keep)
+                             competitor_domains=tuple(self.competitor_domains), keep=self.keep,
+                             columns=tuple((str(h), str(t)) for h, t in self.columns.items()))
         return ImportOptions(check=check, source=self.source, event=self.event, pool=self.pool,
                              on_existing=self.on_existing)
 
 
 def default_out_dir(playbook_dir: Path, spec: ImportSpec) -> Path:
-    stem = Path(spec.file).stem or "import"
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
-    return playbook_dir / ".mktctl" / "imports" / safe
+    """``.mktctl/imports/<file stem>-<hash of the file's path in the playbook folder>``: one per entry."""
+    where = os.path.normpath(spec.file.replace("\\", "/"))
+    tag = hashlib.sha256(where.encode()).hexdigest()[:8]
+    return _imports_dir(playbook_dir) / f"{_safe_stem(spec.file)}-{tag}"
 
 
 def run_import_spec(tenant: Tenant, playbook_dir: Path, spec: ImportSpec, out_dir: Path | None = None,
-                    progress: Progress | None = None, *, rules: CleaningRules) -> ImportResult:
-    out = out_dir if out_dir is not None else default_out_dir(playbook_dir, spec)
-    return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out, progress, rules=rules)
+                    progress: Progress | None = None, *, rules: CleaningRules,
+                    fields: CustomFields = NO_CUSTOM_FIELDS) -> ImportResult:
+    if out_dir is None:
+        out_dir = default_out_dir(playbook_dir, spec)
+        adopt_legacy_out_dir(playbook_dir, spec, out_dir)
+    return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out_dir, progress,
+                        rules=rules, fields=fields)
+
+
+def adopt_legacy_out_dir(playbook_dir: Path, spec: ImportSpec, out_dir: Path) -> bool:
+    """Move an older mktctl's result folder of ``spec`` (``.mktctl/imports/<file stem>``) to ``out_dir``, when
+    ``out_dir`` does not exist yet and the old folder's journal says it was last this file's."""
+    legacy = _imports_dir(playbook_dir) / _safe_stem(spec.file)
+    if out_dir.exists() or not legacy.is_dir() or legacy.is_symlink():
+        return False
+    if _last_imported_file(legacy / "journal.jsonl") != str(spec.path(playbook_dir)):
+        return False
+    legacy.rename(out_dir)
+    return True
+
+
+def _imports_dir(playbook_dir: Path) -> Path:
+    return playbook_dir / ".mktctl" / "imports"
+
+
+def _safe_stem(file: str) -> str:
+    stem = Path(file.replace("\\", "/")).stem or "import"
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
+
+
+def _last_imported_file(journal: Path) -> str | None:
+    """The file of the last run recorded in an import journal."""
+    last = None
+    try:
+        with journal.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.startswith('{"t":"run"'):
+                    try:
+                        last = json.loads(line).get("file")
+                    except json.JSONDecodeError:
+                        continue
+    except (OSError, UnicodeDecodeError):
+        return None
+    return last if isinstance(last, str) else None

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mktctl.leads.rules import DUPLICATE, REASONS
+from mktctl.leads.rules import DUPLICATE, INVALID_VALUE, REASONS
 
 STATUSES = ("accepted", "duplicate", "rejected")
 OUTCOMES = ("created", "updated", "unchanged", "failed", "not_attempted")
@@ -77,7 +77,8 @@ class CheckSummary:
             "options": dict(self.options),
             "counts": dict(self.counts),
             "blank_rows_skipped": self.blank_rows_skipped,
-            "reasons": {r: self.reasons.get(r, 0) for r in (*REASONS, DUPLICATE)},
+            "reasons": {r: self.reasons.get(r, 0) for r in (*REASONS, INVALID_VALUE, DUPLICATE)
+                        if r != INVALID_VALUE or r in self.reasons},  # invalid_value: when custom fields are fed
             "duplicate_groups": self.duplicate_groups,
             "warnings": dict(self.warnings),
             "mapping": dict(self.mapping),

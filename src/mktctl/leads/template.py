@@ -10,6 +10,7 @@ recognises the template's headers as they are.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mktctl.leads.fields import FIELDS
 from mktctl.leads.picklists import PRESET
@@ -27,14 +28,16 @@ def header(field_key: str) -> str:
 def write_template(path: Path) -> Path:
     import xlsxwriter
 
+    from mktctl.leads.cells import TextCells
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False})
-    text = book.add_format({"num_format": "@"})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "num_format": "@", "border": 1})
-    required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "num_format": "@", "border": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    bold = book.add_format({"bold": True})
+    book = xlsxwriter.Workbook(str(tmp), TextCells.OPTIONS)
+    cells = TextCells(book)
+    text: dict[str, Any] = {"num_format": "@"}
+    head: dict[str, Any] = {"bold": True, "bg_color": "#DDEBF7", "num_format": "@", "border": 1}
+    required: dict[str, Any] = {"bold": True, "bg_color": "#FCE4D6", "num_format": "@", "border": 1}
+    wrap: dict[str, Any] = {"text_wrap": True, "valign": "top"}
 
     sheet = book.add_worksheet("线索")
     options = book.add_worksheet("选项")
@@ -43,17 +46,17 @@ def write_template(path: Path) -> Path:
              "province": [full for full, _, _ in PROVINCES]}
     ranges: dict[str, str] = {}
     for column, (name, values) in enumerate(lists.items()):
-        options.write_string(0, column, name, bold)
+        cells.write(options, 0, column, name, bold=True)
         for row, value in enumerate(values, start=1):
-            options.write_string(row, column, value)
+            cells.write(options, row, column, value)
         letter = chr(ord("A") + column)
         ranges[name] = f"='选项'!${letter}$2:${letter}${len(values) + 1}"
     options.hide()
 
     for column, spec in enumerate(TEMPLATE_FIELDS):
         width = 30 if spec.key in ("remark", "company", "email", "url") else 16
-        sheet.set_column(column, column, width, text)
-        sheet.write_string(0, column, header(spec.key), required if spec.required else head)
+        sheet.set_column(column, column, width, cells.format(**text))
+        cells.write(sheet, 0, column, header(spec.key), **(required if spec.required else head))
         if spec.help:
             sheet.write_comment(0, column, spec.help, {"x_scale": 2})
         source = ranges.get(spec.picklist or ("province" if spec.key == "province" else ""))
@@ -69,12 +72,13 @@ def write_template(path: Path) -> Path:
     guide.set_column(1, 1, 8)
     guide.set_column(2, 2, 60)
     guide.set_column(3, 3, 28)
-    guide.write_row(0, 0, ["字段", "必填", "说明", "示例"], head)
+    for column, name in enumerate(["字段", "必填", "说明", "示例"]):
+        cells.write(guide, 0, column, name, **head)
     for row, spec in enumerate(TEMPLATE_FIELDS, start=1):
-        guide.write_string(row, 0, spec.label)
-        guide.write_string(row, 1, "是" if spec.required else "")
-        guide.write_string(row, 2, spec.help or "", wrap)
-        guide.write_string(row, 3, spec.example)
+        cells.write(guide, row, 0, spec.label)
+        cells.write(guide, row, 1, "是" if spec.required else "")
+        cells.write(guide, row, 2, spec.help or "", **wrap)
+        cells.write(guide, row, 3, spec.example)
     notes = [
         "每行一条线索；第一行是表头，请勿修改或删除。",
         "姓名和公司名称必填；手机、座机、邮箱至少填一项有效的。",
@@ -84,9 +88,9 @@ def write_template(path: Path) -> Path:
         "检查: mktctl leads check 本文件.xlsx --out 结果目录 ；导入: mktctl leads import 本文件.xlsx --out 结果目录",
     ]
     start = len(TEMPLATE_FIELDS) + 2
-    guide.write_string(start, 0, "注意事项", bold)
+    cells.write(guide, start, 0, "注意事项", bold=True)
     for offset, note in enumerate(notes, start=1):
-        guide.write_string(start + offset, 0, f"{offset}. {note}")
+        cells.write(guide, start + offset, 0, f"{offset}. {note}")
     sheet.activate()
     book.close()
     tmp.replace(path)

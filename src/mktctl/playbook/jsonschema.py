@@ -11,6 +11,7 @@ from mktctl.kinds.base import Kind, Spec
 from mktctl.playbook.load import LANGUAGES
 
 SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
+DIALECT = "http://json-schema.org/draft-07/schema#"
 _QUALIFIED = re.compile(r"\bmktctl(?:\.[a-z_]+)+\.(?=[A-Z])")  # mktctl.kinds.tags.TagRule -> TagRule
 
 
@@ -33,15 +34,19 @@ def item_schema(kind: Kind[Any]) -> dict[str, Any]:
 
 
 def kind_schema(kind: Kind[Any]) -> dict[str, Any]:
-    item = item_schema(kind)
-    document: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                                "title": f"{kind.name}: {kind.summary}"}
-    if kind.singleton:
-        return {**document, **item}
-    return {**document, "type": "array", "items": item}
+    """The JSON Schema of one kind's section: its item, or a list of items."""
+    item = _references_allowed(item_schema(kind))
+    definitions = item.pop("$defs", {})
+    body = item if kind.singleton else {"type": "array", "items": item}
+    return _document({"title": f"{kind.name}: {kind.summary}", **body}, definitions)
 
 
 def playbook_schema() -> dict[str, Any]:
+    """The JSON Schema of a playbook file: the entry file and every file it includes.
+
+    No section is required, so a file that holds only some sections (an included file, a shared fragment)
+    validates on its own. Editors read it through the YAML language server (see :mod:`mktctl.playbook.editor`).
+    """
     from mktctl.kinds.registry import KINDS
 
     definitions: dict[str, Any] = {}
@@ -55,15 +60,56 @@ def playbook_schema() -> dict[str, Any]:
                     "description": "files to include, relative to this file, inside the playbook folder"},
     }
     for kind in KINDS:
-        item = item_schema(kind)
+        item = _references_allowed(item_schema(kind))
         for name, definition in item.pop("$defs", {}).items():
             definitions[name] = definition
         item["description"] = f"{kind.title}: {kind.summary} (guide {kind.guide})"
         properties[kind.name] = item if kind.singleton else {"type": "array", "items": item,
                                                             "description": item["description"]}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
-            "title": "mktctl playbook", "type": "object", "additionalProperties": False,
-            "properties": properties, "$defs": definitions}
+    return _document({"$id": SCHEMA_ID, "title": "mktctl playbook", "type": "object", "additionalProperties": False,
+                      "properties": properties}, definitions)
+
+
+def _document(body: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A whole schema document in draft 7, the draft that editors' YAML language servers implement. Every
+    ``$ref`` points into the document's own ``$defs``; a ``$ref`` with a description beside it is wrapped in
+    ``allOf``, because draft 7 ignores what stands beside a ``$ref`` (and editors would lose the description)."""
+    document = {"$schema": DIALECT, **body}
+    if definitions:
+        document["$defs"] = definitions
+    converted: dict[str, Any] = _draft7(document)
+    return converted
+
+
+REFERENCE = {"type": "string", "pattern": r"^\$\{[^}]+\}$",
+             "description": "a reference: ${var.NAME}, ${env:NAME} or ${keyring:SERVICE:NAME}"}
+_ANNOTATIONS = ("title", "description", "default", "examples")
+
+
+def _references_allowed(node: Any) -> Any:
+    """In a kind's items, a value that is only a reference (``${var.limit}``) takes the type of what it refers
+    to: where a number, a yes/no or a choice is expected, the schema accepts a reference too, as mktctl does."""
+    if isinstance(node, list):
+        return [_references_allowed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _references_allowed(value) for key, value in node.items()}
+    if result.get("type") in ("integer", "number", "boolean") or "enum" in result:
+        annotations = {key: result.pop(key) for key in _ANNOTATIONS if key in result}
+        return {**annotations, "anyOf": [result, REFERENCE]}
+    return result
+
+
+def _draft7(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_draft7(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _draft7(value) for key, value in node.items()}
+    if "$ref" in result and len(result) > 1:
+        ref = result.pop("$ref")
+        result["allOf"] = [{"$ref": ref}, *result.get("allOf", [])]
+    return result
 
 
 def field_rows(kind: Kind[Any]) -> list[tuple[str, str, str, str, str]]:

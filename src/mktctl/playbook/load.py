@@ -86,7 +86,7 @@ def _load(root: Path, env: str | None, cli_variables: dict[str, str], environ: M
     resources = build_resources(sources.sections, overlay, kinds, interpolator, problems)
     playbook = Playbook(root=root, name=str(settings.get("name") or root.name), language=language,
                         resources=resources, variables=variables, files=[d.file for d in sources.documents],
-                        env=env, settings=dict(settings))
+                        env=env, settings=dict(settings), secrets=dict(interpolator.secrets))
     check_playbook(playbook, kinds, problems)
     return playbook
 

@@ -1,5 +1,6 @@
 """Starter playbooks: one of the ready playbooks (src/mktctl/playbooks/NAME/) copied into a folder as the start
-of a client's own, with a .gitignore that keeps mktctl's local state out of version control."""
+of a client's own, with a .gitignore that keeps mktctl's local state out of version control, and set up for
+editors (the playbook's JSON Schema beside it, a modeline in each playbook file: :mod:`mktctl.playbook.editor`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mktctl.errors import MktctlError, UnknownNameError, WouldOverwriteError
+from mktctl.playbook.editor import SCHEMA_FILE, EditorSetup, setup_editor
 
 ENTRY_FILE = "mktctl.yaml"
 GITIGNORE = "# mktctl's local state: the sandbox data, the journal, result files\n.mktctl/\n"
@@ -17,8 +19,9 @@ GITIGNORE = "# mktctl's local state: the sandbox data, the journal, result files
 class StarterResult:
     template: str
     folder: Path
-    files: tuple[Path, ...]  # written, relative to ``folder``
+    files: tuple[Path, ...]  # written, relative to ``folder`` (the template's files, then the schema)
     gitignore: bool  # a .gitignore was written (there was none)
+    editor: EditorSetup
 
 
 def templates() -> dict[str, Path]:
@@ -30,7 +33,8 @@ def templates() -> dict[str, Path]:
 
 
 def write_starter(folder: Path, template: str = "standard", *, force: bool = False) -> StarterResult:
-    """Copy the ready playbook ``template`` into ``folder`` (created if missing) and add a .gitignore.
+    """Copy the ready playbook ``template`` into ``folder`` (created if missing), add a .gitignore and set the
+    folder up for editors (:func:`~mktctl.playbook.editor.setup_editor`).
 
     An unknown template raises :class:`UnknownNameError` with the closest name. Files that exist already are
     only replaced with ``force``; otherwise :class:`WouldOverwriteError` names them and nothing is written.
@@ -44,7 +48,7 @@ def write_starter(folder: Path, template: str = "standard", *, force: bool = Fal
     source = known[template]
     target = folder.resolve()
     files = [p.relative_to(source) for p in sorted(source.rglob("*"))
-             if p.is_file() and "__pycache__" not in p.parts and p.name != "README.md"]
+             if p.is_file() and "__pycache__" not in p.parts and p.name not in ("README.md", SCHEMA_FILE)]
     clashes = sorted((f for f in files if (target / f).exists()), key=lambda f: (f.name != ENTRY_FILE, str(f)))
     if clashes and not force:
         names = ", ".join(str(f) for f in clashes[:3])
@@ -62,4 +66,6 @@ def write_starter(folder: Path, template: str = "standard", *, force: bool = Fal
     except OSError as error:
         where = error.filename or target
         raise MktctlError(f"cannot write the playbook: {where}: {error.strerror or error}") from None
-    return StarterResult(template=template, folder=target, files=tuple(files), gitignore=gitignore)
+    editor = setup_editor(target)
+    return StarterResult(template=template, folder=target, files=(*files, Path(SCHEMA_FILE)), gitignore=gitignore,
+                         editor=editor)

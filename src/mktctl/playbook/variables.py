@@ -43,6 +43,7 @@ class Interpolator:
         self.variables = variables
         self.environ = environ
         self.problems = problems
+        self.secrets: dict[str, str] = {}  # every secret value resolved -> the reference it came from
 
     def error(self, mark: Mark | None, message: str, severity: str = "error") -> None:
         self.problems.error(mark, message, severity)
@@ -78,11 +79,14 @@ class Interpolator:
                 return None
             return self.variables[name]
         if expression.startswith(("env:", "keyring:")):
+            reference = "${" + expression + "}"
             try:
-                return secrets.resolve("${" + expression + "}", environ=self.environ)
+                value = secrets.resolve(reference, environ=self.environ)
             except MktctlError as error:
                 self.error(mark, str(error))
                 return None
+            self.secrets.setdefault(value, reference)
+            return value
         self.error(mark, f"unknown reference ${{{expression}}}; use ${{var.NAME}}, ${{env:NAME}} or "
                          "${keyring:SERVICE:NAME} (write $${ for a literal ${)")
         return None

@@ -56,10 +56,29 @@ class Changes:
 # ---- values -----------------------------------------------------------------------------------------
 
 
+class PlaybookText(str):
+    """Text already in the playbook's own syntax, written as it is: its secret references stay references
+    (``desc ${env:TOKEN} tail``) and its literal ``${`` is already ``$${``. Made by
+    :func:`playbook_text`."""
+
+
+def playbook_text(parts: list[str | secrets.Reference]) -> PlaybookText:
+    """Literal pieces and secret references as one :class:`PlaybookText`."""
+    return PlaybookText("".join(p.text if isinstance(p, secrets.Reference) else p.replace("${", "$${") for p in parts))
+
+
 def escape(value: Any) -> Any:
-    """Make text literal for the playbook loader: ``${`` becomes ``$${``; secret references stay."""
+    """Make text literal for the playbook loader: ``${`` becomes ``$${``. A :class:`PlaybookText` (which
+    holds secret references) is written as it is. No secret is ever written: a secret value this process
+    resolved from a reference becomes that reference, any other is redacted."""
+    if isinstance(value, PlaybookText):
+        return secrets.REDACTOR.redact(str(value))
     if isinstance(value, str):
-        return value if secrets.is_reference(value) else value.replace("${", "$${")
+        if secrets.REDACTOR.contains(value):
+            written = playbook_text(secrets.parse_references(secrets.with_references(
+                value, secrets.REDACTOR.references())))
+            return secrets.REDACTOR.redact(str(written))
+        return value.replace("${", "$${")
     if isinstance(value, list):
         return [escape(v) for v in value]
     if isinstance(value, dict):

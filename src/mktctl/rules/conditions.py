@@ -81,7 +81,7 @@ class Conditions:
     @cached_property
     def matcher(self) -> Matcher:
         """The conditions as one function (:mod:`mktctl.rules.matchers`), compiled at its first use."""
-        return compile_matcher(self)
+        return compile_matcher(self.items, self.match_all)
 
     def holds(self, state: PersonView, now: int) -> bool:
         return self.matcher(state, now)

@@ -2,33 +2,33 @@
 branches at every moment a person changes, so :meth:`mktctl.rules.conditions.Conditions.holds` runs one
 function with every condition inlined instead of a method per condition.
 
-``compile_matcher(conditions) -> Matcher``; the function holds exactly when every condition's
+``compile_matcher(conditions, match_all) -> Matcher``; the function holds exactly when every condition's
 :meth:`~mktctl.rules.conditions.Condition.holds` does (or, for 任一满足, any of them), which stays the
-reference: explanations use it, and a test compares the two on generated people.
+reference: explanations use it, and a test compares the two on generated people. This module knows the
+conditions by their attributes only (``kind``, ``behaviour``, ``field`` ...): it sits below
+:mod:`mktctl.rules.conditions`, which imports it.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from mktctl.rules.fields import compare
 
-if TYPE_CHECKING:
-    from mktctl.rules.conditions import Condition, Conditions, PersonView
-
-Matcher = Callable[["PersonView", int], bool]
+Matcher = Callable[[Any, int], bool]  # (a person view, the moment) -> holds
 _EQUAL = ("等于", "属于")
 _NOT_EQUAL = ("不等于", "不属于")
 
 
-def compile_matcher(conditions: Conditions) -> Matcher:
+def compile_matcher(conditions: Sequence[Any], match_all: bool) -> Matcher:
+    """``conditions``: :class:`~mktctl.rules.conditions.Condition` items."""
     namespace: dict[str, Any] = {"bisect_right": bisect_right, "compare": compare, "NONE": ()}
-    tests = [_test(condition, index, namespace) for index, condition in enumerate(conditions.items)]
+    tests = [_test(condition, index, namespace) for index, condition in enumerate(conditions)]
     if not tests:
         body = ["    return False"]
-    elif conditions.match_all:
+    elif match_all:
         body = [f"    if not ({test}):\n        return False" for test in tests] + ["    return True"]
     else:
         body = [f"    if {test}:\n        return True" for test in tests] + ["    return False"]
@@ -38,7 +38,7 @@ def compile_matcher(conditions: Conditions) -> Matcher:
     return matcher
 
 
-def _test(condition: Condition, index: int, namespace: dict[str, Any]) -> str:
+def _test(condition: Any, index: int, namespace: dict[str, Any]) -> str:
     """The expression that is true when ``condition`` holds; its values are bound in ``namespace``."""
     def bind(name: str, value: object) -> str:
         namespace[f"{name}{index}"] = value

@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mktctl.rules.clock import DAY
 
@@ -23,7 +23,16 @@ if TYPE_CHECKING:
     from mktctl.rules.batch import Batch
     from mktctl.rules.compile import Rules
     from mktctl.rules.model import PersonInput
-    from mktctl.rules.simulate import Simulation
+
+class Tables(Protocol):
+    """The tables a summary is computed from (:class:`mktctl.rules.simulate.Simulation` has them)."""
+
+    people: pl.DataFrame
+    events: pl.DataFrame
+    steps: pl.DataFrame
+    credits: pl.DataFrame
+    reminders: pl.DataFrame
+
 
 PERSON, DUPLICATE, MERGED, REJECTED = "person", "duplicate", "merged", "rejected"
 PERCENTILES = (50, 75, 90, 99)
@@ -129,24 +138,26 @@ def event_outcomes(events: pl.DataFrame, batch: Batch, records: list[PersonInput
             .select(columns))
 
 
-def summarise_all(rules: Rules, simulation: Simulation, check: dict[str, Any], events_info: dict[str, Any] | None
-                  ) -> dict[str, Any]:
+def summarise_all(rules: Rules, period: tuple[str, date, int], tables: Tables, check: dict[str, Any],
+                  events_info: dict[str, Any] | None) -> dict[str, Any]:
+    """``period``: the playbook's name, day 0 and the last day."""
     import polars as pl
 
-    people, events = simulation.people, simulation.events
+    playbook, start, days = period
+    people, events = tables.people, tables.events
     persons = people.filter(pl.col("status") == PERSON)
     total = len(persons)
     model = primary_model(rules)
     summary: dict[str, Any] = {
-        "playbook": simulation.playbook, "start": simulation.start.isoformat(), "days": simulation.days,
-        "end": (simulation.start + timedelta(days=simulation.days)).isoformat(),
+        "playbook": playbook, "start": start.isoformat(), "days": days,
+        "end": (start + timedelta(days=days)).isoformat(),
         "leads": _leads(people, check), "events": _events(events, events_info),
         "scores": _scores(rules, persons, model), "thresholds": _thresholds(rules, persons, model),
         "grades": _counts(persons, "grade", total, none="(none)"),
         "mql": _mql(rules, persons), "owners": _owners(persons), "pools": _by(persons, "pool", total),
         "segments": _members(persons, "segments", total), "stages": _counts(persons, "stage", total, none="(none)"),
-        "tags": _members(persons, "tags", total)[:30], "flows": _flows(rules, simulation.steps),
-        "reminders": _reminders(simulation.reminders), "attribution": _attribution(rules, simulation.credits, persons),
+        "tags": _members(persons, "tags", total)[:30], "flows": _flows(rules, tables.steps),
+        "reminders": _reminders(tables.reminders), "attribution": _attribution(rules, tables.credits, persons),
     }
     return summary
 

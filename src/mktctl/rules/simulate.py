@@ -119,8 +119,8 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     events_table = event_outcomes(event_rows, batch, records)
     simulation = Simulation(playbook.name or directory.name, playbook.language, start, days, people, events_table,
                             steps, credits, reminders)
-    simulation.summary = summarise_all(rules, simulation, check.summary.as_json(),
-                                       events_info)
+    simulation.summary = summarise_all(rules, (simulation.playbook, start, days), simulation,
+                                       check.summary.as_json(), events_info)
     timings["summary"] = time.perf_counter() - mark
     simulation.summary["timings"] = {k: round(v, 3) for k, v in timings.items()}
     return simulation

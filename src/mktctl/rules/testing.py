@@ -186,14 +186,19 @@ def timelines(report: TestReport, person: str) -> list[tuple[TestResult, list[Da
 
 def record(directory: Path, report: TestReport, when: str) -> Path:
     """Keep the outcome for the playbook's digest in ``DIR/.mktctl/test-results.json`` (for the checklist and
-    the delivery report): when, digest, counts, and each test's name, file and result."""
-    import json
-
+    the delivery report): when, digest, counts, and each test's name, file, result, number of checks and
+    failures (message and explanation, phone numbers and e-mails masked)."""
     from mktctl.base.files import write_atomic
+    from mktctl.pii import mask_text
+    from mktctl.secrets import redacted_json
 
     target = directory / ".mktctl" / "test-results.json"
     summary = {"when": when, "digest": report.digest, "passed": report.passed, **report.counts,
-               "tests": [{"name": r.case.name, "file": r.case.file, "passed": r.passed} for r in report.results]}
+               "tests": [{"name": r.case.name, "file": r.case.file, "passed": r.passed, "checks": len(r.checks),
+                          "failures": [{"message": mask_text(f.message),
+                                        "explanation": [mask_text(line) for line in f.explanation]}
+                                       for f in r.failures]}
+                         for r in report.results]}
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(target, redacted_json(summary, ensure_ascii=False, indent=2) + "\n")
     return target

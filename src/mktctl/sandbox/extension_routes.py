@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 
-from mktctl.sandbox import definitions, messages
+from mktctl.sandbox import consent_records, content_items, definitions, member_records, messages
 from mktctl.sandbox import extension as x
 from mktctl.sandbox.auth import CallContext
 
@@ -38,6 +38,7 @@ _DEFINITIONS: tuple[tuple[str, Callable[[CallContext], dict[str, Any]], str, typ
     ("/objects/delete", definitions.object_delete, "Delete a custom object that has no records",
      x.ObjectDeleteRequest),
     ("/messages/list", _messages, "List the messages sent with /cgi/message/send", x.MessageListRequest),
+    *consent_records.ROUTES, *member_records.ROUTES, *content_items.ROUTES,
 )
 
 

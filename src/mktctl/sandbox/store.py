@@ -1,5 +1,6 @@
-"""The sandbox tenant's SQLite store: corps and their credentials, tokens, the address book, CRM records
-and extension settings. Every table is keyed by ``corp_id``, so two corps never see each other's data.
+"""The sandbox tenant's SQLite store: corps and their credentials, tokens, the address book, CRM records,
+extension settings and the extension API's records (consent, members, content). Every table is keyed by
+``corp_id``, so two corps never see each other's data.
 
 One connection, serialised by a lock: the sandbox is a single-tenant-per-laptop emulator, and SQLite
 in WAL mode with one writer is both simple and fast enough for the benchmarks in docs/benchmarks.md.
@@ -122,6 +123,14 @@ CREATE TABLE IF NOT EXISTS messages (
     msg_type TEXT NOT NULL,
     content TEXT NOT NULL,
     PRIMARY KEY (corp_id, id)
+);
+CREATE TABLE IF NOT EXISTS ext_records (
+    corp_id TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (corp_id, collection, key)
 );
 """
 
@@ -261,7 +270,8 @@ class Store:
         """Remove every corp's data; the next use creates a fresh default corp with new credentials."""
         with self.transaction() as db:
             for table in ("corps", "tokens", "departments", "users", "roles", "user_roles", "records",
-                          "ext_settings", "counters", "custom_objects", "custom_fields", "messages"):
+                          "ext_settings", "counters", "custom_objects", "custom_fields", "messages",
+                          "ext_records"):
                 db.execute(f"DELETE FROM {table}")
 
     # ---- counters ----------------------------------------------------------------------------------

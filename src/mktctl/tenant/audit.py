@@ -7,11 +7,10 @@ Reads are not logged. Lines are appended and fsync'd; the file is readable by it
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
-from mktctl.secrets import REDACTOR
+from mktctl.secrets import redacted_json
 from mktctl.tenant.client import CallRecord
 
 AUDIT_FILE = "audit.jsonl"
@@ -42,7 +41,7 @@ class AuditLog:
         line = {"at": now_iso(), "who": self.who, "acting_user": self.acting_user, "tenant": self.tenant,
                 "call": record.path, "target": record.target, "trace": record.trace_id,
                 "ms": round(record.seconds * 1000, 1)}
-        text = REDACTOR.redact(json.dumps(line, ensure_ascii=False, sort_keys=True)) + "\n"
+        text = redacted_json(line, ensure_ascii=False, sort_keys=True) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             append_synced(self.path, text)

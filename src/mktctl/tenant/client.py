@@ -4,11 +4,21 @@ It takes an ``httpx.Client`` (the seam: an in-process transport to the sandbox a
 connection), gets and caches the corp access token, puts the caller's identity into every body, turns
 the platform's envelope into typed errors, retries what is safe to retry, and paginates queries within
 the platform's limits. It never puts a credential into an error message.
+
+A tenant that stops answering is given up on after the command's deadline, counted across all calls
+(:mod:`mktctl.tenant.deadline`); :meth:`FxiaokeClient.interrupt` (Ctrl-C) ends every wait between retries
+at once.
+
+Object data goes where the platform serves it, as published clients route it: a preset object (an api
+name ending in ``Obj``, e.g. ``LeadsObj``) under ``/cgi/crm/v2/data/*``, any other (a tenant's own object,
+``…__c``) under ``/cgi/crm/custom/v2/data/*``; ``object/describe`` serves both and lists the tenant's own
+fields with the preset ones.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,11 +29,16 @@ import httpx
 
 from mktctl import errors as e
 from mktctl.secrets import REDACTOR
+from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, Outage
+from mktctl.tenant.describe import ObjectInfo
 from mktctl.tenant.ratelimit import RateLimiter
 
 TOKEN_PATH = "/cgi/corpAccessToken/get/V2"
 TOKEN_MARGIN_S = 180  # refresh this long before the token expires (the official demo's margin)
 PAGE_LIMIT = 100  # the platform's maximum search_query_info.limit
+PRESET_DATA = "/cgi/crm/v2/data"  # preset objects (…Obj)
+CUSTOM_DATA = "/cgi/crm/custom/v2/data"  # a tenant's own objects (…__c)
+DESCRIBE_PATH = "/cgi/crm/v2/object/describe"
 
 _AUTH_CODES = {10001, 10002, 10006, 10012, 10013, 10014, 11001, 11002, 11013, 11014, 11015, 12002, 20005,
                20006, 20015, 20016, 20017}
@@ -32,6 +47,19 @@ _NOT_FOUND_CODES = {20012, 30007, 30027, 32002}
 _THROTTLE_CODES = {14001, 30004}
 _BUSY_CODES = {-1, 50009}
 _QUOTA_CODES = {30002, 30003}
+_ACTING_USER_CODES = {10010}  # the global table's "missing openUserId"
+_DUPLICATE_CODES = {32003}  # the sandbox's code for a create its duplicate check refused
+_DUPLICATE_OF = re.compile(r"\brecord ([0-9A-Za-z]{16,40})\b")
+
+
+def is_preset_object(api_name: str) -> bool:
+    """Whether the platform serves ``api_name`` as a preset object (``LeadsObj``) rather than a custom one."""
+    return api_name.endswith("Obj")
+
+
+def data_path(api_name: str, verb: str) -> str:
+    """``/cgi/crm/v2/data/create`` for a preset object, ``/cgi/crm/custom/v2/data/create`` for the others."""
+    return f"{PRESET_DATA if is_preset_object(api_name) else CUSTOM_DATA}/{verb}"
 
 
 @dataclass(frozen=True)
@@ -90,20 +118,28 @@ class FxiaokeClient:
         retry: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
+        deadline_s: float | None = None,
     ) -> None:
         self.http = http
         self.credentials = credentials
         self.retry = retry or RetryPolicy()
         self.limiter = limiter
         self.clock = clock
-        self.sleep = sleep
+        self.sleep = sleep  # None: wait on the interrupt event, so that Ctrl-C ends the wait at once
         self.rng = rng or random.Random()
         self.on_call = on_call
+        self.outage = Outage(deadline_s or DEFAULT_DEADLINE_S, target=_where(http), clock=clock)
+        self.interrupted = threading.Event()
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
+
+    def interrupt(self) -> None:
+        """Stop: every wait between retries ends now and no call starts again (Ctrl-C). Not for signal
+        handlers (an event's lock may be held by the code the handler interrupted): call it from a thread."""
+        self.interrupted.set()
 
     def close(self) -> None:
         self.http.close()
@@ -174,6 +210,9 @@ class FxiaokeClient:
         started = self.clock()
         attempt = 0
         while True:
+            self._check_interrupted(path)
+            if self.outage.expired():  # the command's deadline: no call tries again
+                raise self.outage.give_up(path)
             if self.limiter is not None:
                 self.limiter.acquire(path)
             t0 = self.clock()
@@ -182,6 +221,8 @@ class FxiaokeClient:
             except _Retryable as failure:
                 ambiguous = failure.ambiguous
                 error: e.TenantError = failure.error
+                if not isinstance(error, e.RateLimited):
+                    self.outage.failed(t0, error)
             else:
                 code = int(answer.get("errorCode", -2))
                 if self.on_call is not None:
@@ -193,9 +234,15 @@ class FxiaokeClient:
                 if not isinstance(error, e.RateLimited) and code not in _BUSY_CODES:
                     raise error
                 ambiguous = code in _BUSY_CODES  # a busy answer may come after the work was done
+                if ambiguous:
+                    self.outage.failed(t0, error)
             attempt += 1
             elapsed = self.clock() - started
+            if self.outage.expired():
+                raise self.outage.give_up(path)
             if attempt >= self.retry.attempts or elapsed >= self.retry.deadline_s:
+                if not isinstance(error, e.RateLimited) and self.outage.elapsed() > 0:
+                    raise self.outage.give_up(path, attempts=attempt)
                 raise type(error)(
                     f"{error.message}; gave up after {attempt} attempts in {elapsed:.1f} s",
                     code=error.code, trace_id=error.trace_id, path=path,
@@ -209,11 +256,39 @@ class FxiaokeClient:
                     raise error
             retry_after = getattr(error, "retry_after", None)
             delay = retry_after if retry_after is not None else self.retry.delay(attempt, self.rng)
-            self.sleep(min(delay, max(0.0, self.retry.deadline_s - elapsed)))
+            self._wait(min(delay, max(0.0, self.retry.deadline_s - elapsed)), path)
+
+    def _wait(self, seconds: float, path: str) -> None:
+        """Wait between retries, never past the command's deadline; Ctrl-C (``interrupt``) ends it at once."""
+        seconds = min(seconds, self.outage.remaining())
+        if self.sleep is None:
+            self.interrupted.wait(seconds)
+        else:
+            self.sleep(seconds)
+        self._check_interrupted(path)
+
+    def _check_interrupted(self, path: str) -> None:
+        if self.interrupted.is_set():
+            raise e.Interrupted(f"stopped on request while calling {path}",
+                                hint="what was done is recorded; run the same command again to continue")
+
+    def _timeout(self) -> httpx.Timeout | None:
+        """The attempt's timeouts, cut to what is left of the deadline (None: as configured)."""
+        left = max(0.05, self.outage.remaining())
+        configured = self.http.timeout
+        parts = {"connect": configured.connect, "read": configured.read, "write": configured.write,
+                 "pool": configured.pool}
+        if all(value is not None and value <= left for value in parts.values()):
+            return None
+        return httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
 
     def _send(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = self.http.post(path, json=payload)
+            timeout = self._timeout()
+            if timeout is None:
+                response = self.http.post(path, json=payload)
+            else:
+                response = self.http.post(path, json=payload, timeout=timeout)
         except httpx.ConnectError as exc:
             raise _Retryable(e.TenantUnreachable(f"cannot connect to the tenant: {_short(exc)}", path=path),
                              ambiguous=False) from None
@@ -223,6 +298,8 @@ class FxiaokeClient:
                              ambiguous=ambiguous) from None
         except httpx.HTTPError as exc:
             raise e.TenantUnreachable(f"cannot call the tenant: {_short(exc)}", path=path) from None
+        if response.status_code < 500:
+            self.outage.answered()
         if response.status_code == 429:
             error = e.RateLimited("the tenant throttled the call (HTTP 429)", path=path)
             error.retry_after = _retry_after(response)  # type: ignore[attr-defined]
@@ -245,22 +322,30 @@ class FxiaokeClient:
     # ---- CRM object data ---------------------------------------------------------------------------
 
     def crm_create(self, api_name: str, fields: dict[str, Any], *, specify_time: bool = False,
-                   recover: Callable[[], str | None] | None = None) -> str:
-        body: dict[str, Any] = {"data": {"object_data": {"dataObjectApiName": api_name, **fields}}}
+                   duplicate_search: bool = False, recover: Callable[[], str | None] | None = None) -> str:
+        """Create a record and return its id. ``duplicate_search`` asks the platform's duplicate check
+        (``optionInfo.isDuplicateSearch`` for a preset object, ``checkDuplicateSearch`` for a custom one):
+        a duplicate is refused with :class:`~mktctl.errors.DuplicateRecord`."""
+        data: dict[str, Any] = {"object_data": {"dataObjectApiName": api_name, **fields}}
+        body: dict[str, Any] = {"data": data}
         if specify_time:
             body["hasSpecifyTime"] = True
+        if duplicate_search and is_preset_object(api_name):
+            data["optionInfo"] = {"isDuplicateSearch": True}
+        elif duplicate_search:
+            body["checkDuplicateSearch"] = True
 
         def found() -> dict[str, Any] | None:
             record_id = recover() if recover is not None else None
             return {"dataId": record_id} if record_id else None
 
-        answer = self.call("/cgi/crm/v2/data/create", body, idempotent=False,
+        answer = self.call(data_path(api_name, "create"), body, idempotent=False,
                            recover=found if recover is not None else None)
         return str(answer["dataId"])
 
     def crm_get(self, api_name: str, record_id: str) -> dict[str, Any]:
-        answer = self.call("/cgi/crm/v2/data/get", {"data": {"dataObjectApiName": api_name,
-                                                             "objectDataId": record_id}})
+        answer = self.call(data_path(api_name, "get"), {"data": {"dataObjectApiName": api_name,
+                                                                 "objectDataId": record_id}})
         return dict(answer["data"])
 
     def crm_query(self, api_name: str, filters: list[dict[str, Any]] | None = None, *,
@@ -270,8 +355,8 @@ class FxiaokeClient:
                                 "orders": orders or []}
         if fields:
             info["fieldProjection"] = fields
-        answer = self.call("/cgi/crm/v2/data/query", {"data": {"dataObjectApiName": api_name,
-                                                               "search_query_info": info}})
+        answer = self.call(data_path(api_name, "query"), {"data": {"dataObjectApiName": api_name,
+                                                                   "search_query_info": info}})
         data = answer.get("data") or {}
         return list(data.get("dataList") or []), int(data.get("total") or 0)
 
@@ -292,20 +377,24 @@ class FxiaokeClient:
             last = str(rows[-1]["_id"])
 
     def crm_update(self, api_name: str, record_id: str, fields: dict[str, Any]) -> None:
-        self.call("/cgi/crm/v2/data/update",
+        self.call(data_path(api_name, "update"),
                   {"data": {"object_data": {"dataObjectApiName": api_name, "_id": record_id, **fields}}})
 
     def crm_invalid(self, api_name: str, record_id: str) -> None:
-        self.call("/cgi/crm/v2/data/invalid",
+        self.call(data_path(api_name, "invalid"),
                   {"data": {"dataObjectApiName": api_name, "object_data_id": record_id}})
 
     def crm_delete(self, api_name: str, record_ids: list[str]) -> None:
-        self.call("/cgi/crm/v2/data/delete", {"data": {"dataObjectApiName": api_name, "idList": record_ids}})
+        self.call(data_path(api_name, "delete"), {"data": {"dataObjectApiName": api_name, "idList": record_ids}})
 
     def crm_describe(self, api_name: str) -> dict[str, Any]:
-        answer = self.call("/cgi/crm/v2/object/describe",
-                           {"data": {"apiName": api_name, "includeDetail": True}})
+        """The object's ``describe`` as the tenant answers it: its preset fields and the tenant's own."""
+        answer = self.call(DESCRIBE_PATH, {"data": {"apiName": api_name, "includeDetail": True}})
         return dict(answer["data"]["describe"])
+
+    def crm_object(self, api_name: str) -> ObjectInfo:
+        """The object's fields, typed (:class:`~mktctl.tenant.describe.ObjectInfo`), the tenant's own included."""
+        return ObjectInfo.from_describe(self.crm_describe(api_name))
 
 
 class _Retryable(Exception):
@@ -329,6 +418,16 @@ def _target(payload: dict[str, Any], answer: dict[str, Any]) -> str:
             parts.append(str(source[key]))
             break
     return " ".join(p for p in parts if p)
+
+
+def _where(http: httpx.Client) -> str:
+    """The tenant's address for a message: scheme, host and port, never a user name or password."""
+    url = http.base_url
+    if not url.host:
+        return "the tenant"
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = f":{url.port}" if url.port else ""
+    return f"the tenant at {url.scheme}://{host}{port}"
 
 
 def _short(exc: Exception) -> str:
@@ -358,6 +457,16 @@ def _error_for(code: int, answer: dict[str, Any], path: str) -> e.TenantError:
         (_QUOTA_CODES, e.QuotaExhausted, "the daily OpenAPI quota is used up; run the same command again "
                                          "after 00:00 to continue where it stopped"),
     ]
+    if code in _ACTING_USER_CODES:
+        return e.ActingUserMissing(message, code=code, trace_id=trace, path=path,
+                                   hint="give the tenant's acting employee: open_user_id (FSUID_…) in the tenant "
+                                        "profile, or MKTCTL_OPEN_USER_ID")
+    if code in _DUPLICATE_CODES:
+        duplicate = e.DuplicateRecord(message, code=code, trace_id=trace, path=path,
+                                      hint="the record exists already; update it instead of creating it")
+        found = _DUPLICATE_OF.search(message)
+        duplicate.record_id = found.group(1) if found else None
+        return duplicate
     for codes, cls, hint in kinds:
         if code in codes:
             return cls(message, code=code, trace_id=trace, path=path, hint=hint)

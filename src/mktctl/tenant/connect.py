@@ -46,7 +46,7 @@ class Tenant:
 
     def fingerprint(self) -> str:
         """Identifies the tenant (not its state): a plan made for one tenant cannot be applied to another."""
-        where = self.settings.url or "embedded"
+        where = self.settings.shown_url or "embedded"  # never a password in a URL: it would be hashed
         return hashlib.sha256(f"{where}|{self.client.corp_id}".encode()).hexdigest()[:16]
 
     def close(self) -> None:
@@ -94,11 +94,13 @@ def _open(settings: TenantSettings, *, retry: RetryPolicy | None,
         corp = sandbox.corp
         credentials = Credentials(app_id=corp.app_id, app_secret=corp.app_secret,
                                   permanent_code=corp.permanent_code, open_user_id=corp.admin_open_user_id)
-        client = FxiaokeClient(sandbox.http, credentials, retry=retry, limiter=limiter, on_call=on_call)
+        client = FxiaokeClient(sandbox.http, credentials, retry=retry, limiter=limiter, on_call=on_call,
+                               deadline_s=settings.deadline_s)
         return Tenant(settings, client, sandbox)
     assert settings.credentials is not None and settings.url is not None
     # TCP_NODELAY: httpx writes headers and body separately; without it the body waits for a delayed ACK
     transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
     http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False, transport=transport)
-    client = FxiaokeClient(http, settings.credentials, retry=retry, limiter=limiter, on_call=on_call)
+    client = FxiaokeClient(http, settings.credentials, retry=retry, limiter=limiter, on_call=on_call,
+                           deadline_s=settings.deadline_s)
     return Tenant(settings, client)

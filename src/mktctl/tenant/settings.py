@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from mktctl import secrets
-from mktctl.errors import SettingsError
+from mktctl.errors import MktctlError, SecretError, SettingsError
 from mktctl.tenant.client import Credentials
+from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, ENV_DEADLINE, PROFILE_DEADLINE, parse_deadline
+from mktctl.tenant.transport import ENV_ALLOW_PLAIN_HTTP, PROFILE_ALLOW_PLAIN_HTTP, check_tenant_url, flag
 
 PROFILE_FILE = "mktctl.tenants.yaml"
 SANDBOX_NAME = "sandbox"
@@ -29,7 +31,7 @@ ENV_RATE_LIMIT = "MKTCTL_RATE_LIMIT"  # CALLS/SECONDS per interface, e.g. 100/20
 REAL_PLATFORM_RATE = (100, 20.0)  # calls per seconds per interface on the real platform
 _SECRET_FIELDS = ("app_secret", "permanent_code")
 _PROFILE_FIELDS = {"url", "app_id", "app_secret", "permanent_code", "open_user_id", "rate_limit", "sandbox",
-                   "timeout_seconds", "description"}
+                   "timeout_seconds", "description", PROFILE_ALLOW_PLAIN_HTTP, PROFILE_DEADLINE}
 
 
 @dataclass(frozen=True)
@@ -50,17 +52,23 @@ class TenantSettings:
     sandbox_api: str = "full"
     rate_limit: RateLimitSetting | None = None
     timeout_s: float = 30.0
+    deadline_s: float = DEFAULT_DEADLINE_S  # how long the tenant may not answer before a command gives up
     audit_log: Path | None = None  # where every change made to the tenant is logged (see tenant/audit.py)
 
     @property
     def embedded(self) -> bool:
         return self.url is None
 
+    @property
+    def shown_url(self) -> str | None:
+        """The tenant's URL as it may be shown or hashed: without user name and password."""
+        return None if self.url is None else secrets.without_userinfo(self.url)
+
     def describe(self) -> str:
         if self.embedded:
             api = "" if self.sandbox_api == "full" else f", {self.sandbox_api} API only"
             return f"embedded sandbox ({self.sandbox_data}{api})"
-        return f"{self.name} ({self.url})"
+        return f"{self.name} ({self.shown_url})"
 
 
 def state_dir(playbook_dir: Path) -> Path:
@@ -72,7 +80,9 @@ def default_sandbox_data(playbook_dir: Path) -> Path:
 
 
 def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[str, str] | None = None,
-            home: Path | None = None) -> TenantSettings:
+            home: Path | None = None, deadline: float | None = None) -> TenantSettings:
+    """The settings of ``tenant``. ``deadline`` (``--deadline``) overrides ``MKTCTL_DEADLINE``, which overrides
+    the profile's ``deadline_seconds``."""
     import dataclasses
 
     env = os.environ if environ is None else environ
@@ -82,6 +92,10 @@ def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[s
         settings = _from_environment(env)
     else:
         settings = TenantSettings(name=SANDBOX_NAME, sandbox_data=default_sandbox_data(playbook_dir))
+    if deadline is not None:
+        settings = dataclasses.replace(settings, deadline_s=parse_deadline(deadline, where="--deadline"))
+    elif env.get(ENV_DEADLINE, "").strip():
+        settings = dataclasses.replace(settings, deadline_s=parse_deadline(env[ENV_DEADLINE], where=ENV_DEADLINE))
     return dataclasses.replace(settings, audit_log=state_dir(playbook_dir) / "audit.jsonl")
 
 
@@ -92,11 +106,28 @@ def _from_environment(env: Mapping[str, str]) -> TenantSettings:
         raise SettingsError(f"{ENV_URL} is set but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
                             " not", hint="set all five MKTCTL_* variables, or unset MKTCTL_TENANT_URL")
     for name in (ENV_APP_SECRET, ENV_PERMANENT_CODE):
-        secrets.REDACTOR.add(env[name])
+        _register("the tenant of MKTCTL_TENANT_URL", env[name], f"${{env:{name}}}")
+    _register_userinfo(ENV_URL, env[ENV_URL])
     credentials = Credentials(app_id=env[ENV_APP_ID], app_secret=env[ENV_APP_SECRET],
                               permanent_code=env[ENV_PERMANENT_CODE], open_user_id=env[ENV_OPEN_USER_ID])
-    return TenantSettings(name="environment", url=env[ENV_URL].rstrip("/"), credentials=credentials,
+    allow_http = flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP)
+    url = check_tenant_url(env[ENV_URL], where=ENV_URL, allow_plain_http=allow_http)
+    return TenantSettings(name="environment", url=url, credentials=credentials,
                           rate_limit=_rate_from_text(env.get(ENV_RATE_LIMIT)))
+
+
+def _register(where: str, value: str, reference: str | None) -> None:
+    try:
+        secrets.register(value, reference)
+    except MktctlError as error:
+        raise SecretError(f"{where}: {error}", hint=error.hint) from None
+
+
+def _register_userinfo(where: str, url: str) -> None:
+    """A password in the tenant's URL (``https://user:pass@host``) is a secret: registered, never shown."""
+    password = secrets.userinfo_secret(url)
+    if password is not None:
+        _register(where, password, None)
 
 
 def _rate_from_text(text: str | None) -> RateLimitSetting | None:
@@ -166,6 +197,8 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
                             hint=f"settings are: {', '.join(sorted(_PROFILE_FIELDS))}")
     rate = _rate_limit(where, profile.get("rate_limit"))
     timeout = float(profile.get("timeout_seconds", 30.0))
+    deadline = parse_deadline(profile[PROFILE_DEADLINE], where=f"{where}: {PROFILE_DEADLINE}") \
+        if PROFILE_DEADLINE in profile else DEFAULT_DEADLINE_S
     if "sandbox" in profile:
         sandbox = profile["sandbox"] or {}
         api = str(sandbox.get("api", "full"))
@@ -174,7 +207,7 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
         data = sandbox.get("data")
         data_path = (playbook_dir / str(data)) if data else default_sandbox_data(playbook_dir)
         return TenantSettings(name=name, sandbox_data=data_path, sandbox_api=api, rate_limit=rate,
-                              timeout_s=timeout)
+                              timeout_s=timeout, deadline_s=deadline)
     missing = [key for key in ("url", "app_id", "app_secret", "permanent_code", "open_user_id")
                if not profile.get(key)]
     if missing:
@@ -185,10 +218,17 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
         if key in _SECRET_FIELDS and not secrets.is_reference(raw):
             raise SettingsError(f"{where}: {key} must be a reference such as ${{env:NAME}}, not a literal value",
                                 hint="secrets are never stored in files")
-        values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
+        try:
+            values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
+        except MktctlError as error:
+            raise SecretError(f"{where}: {key}: {error}", hint=error.hint) from None
+    _register_userinfo(f"{where}: url", str(profile["url"]))
     credentials = Credentials(**values)
-    return TenantSettings(name=name, url=str(profile["url"]).rstrip("/"), credentials=credentials,
-                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout)
+    allow_http = (flag(profile.get(PROFILE_ALLOW_PLAIN_HTTP, False), where=f"{where}: {PROFILE_ALLOW_PLAIN_HTTP}")
+                  or flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP))
+    url = check_tenant_url(str(profile["url"]), where=where, allow_plain_http=allow_http)
+    return TenantSettings(name=name, url=url, credentials=credentials,
+                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout, deadline_s=deadline)
 
 
 def _rate_limit(where: str, value: Any) -> RateLimitSetting | None:
