@@ -3,8 +3,10 @@ rules once, keeps the people of its chunks between the two passes (qualify, then
 assignments), and builds their events from the events table for each pass (holding the events of all its
 people at once would take gigabytes).
 
-:class:`Workers` sends chunk ``c`` to worker ``c % n`` in both passes, at most two chunks ahead per worker,
-and yields the answers as they come. With ``processes=0`` the same :class:`Worker` runs in this process
+:class:`Workers` sends chunk ``c`` to worker ``c % n`` in both passes, one chunk at a time per worker, and
+yields the answers as they come. One at a time is what keeps the pipes from locking: a chunk and an answer
+are both larger than a pipe's buffer, and a worker sending an answer while the parent sends it the next
+chunk would wait for each other forever. With ``processes=0`` the same :class:`Worker` runs in this process
 (small populations, tests). The events table travels as an Arrow IPC file that every worker maps into
 memory: nothing of it is copied through the pipes.
 """
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 Keep = Callable[[PersonResult, Survivor], Any]  # what a run keeps of a person (a module-level function)
-AHEAD = 2  # chunks in flight per worker
+AHEAD = 1  # chunks in flight per worker: more locks the pipes (the module's doc says why)
 COLUMNS = ("at", "seq", "behaviour", "content", "channel", "source", "campaign", "event_type", "follow_up",
            "converted", "origin")
 
