@@ -167,3 +167,16 @@ def test_an_events_file_without_a_time_column_is_refused_with_its_headers(tmp_pa
     with pytest.raises(DataFileError, match="行为时间"):
         simulate(tmp_path / "playbook", tmp_path / "leads.csv", tmp_path / "events.csv", tmp_path / "work",
                  SimulateOptions(processes=0))
+
+
+def test_an_events_file_with_its_header_only_simulates_the_leads_alone(tmp_path) -> None:
+    write_playbook(tmp_path / "playbook", PLAYBOOK)
+    (tmp_path / "leads.csv").write_text(LEADS, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(EVENTS.splitlines()[0] + "\n", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+
+    result = simulate(tmp_path / "playbook", tmp_path / "leads.csv", tmp_path / "events.csv", tmp_path / "work",
+                      SimulateOptions(processes=0))
+
+    assert result.events.height == 0 and result.summary["events"]["rows"] == 0
+    assert result.summary["leads"]["people"] == 3 and result.summary["mql"]["people"] == 0

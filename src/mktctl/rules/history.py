@@ -102,9 +102,12 @@ def _read_csv(path: Path, delimiter: str, header_row: int, columns: dict[str, in
     import polars as pl
 
     wanted = sorted(columns.items(), key=lambda item: item[1])
-    frame = pl.read_csv(path, separator=delimiter, has_header=False, skip_rows=header_row, infer_schema=False,
-                        columns=[index for _, index in wanted], new_columns=[key for key, _ in wanted],
-                        truncate_ragged_lines=True, encoding="utf8", quote_char='"')
+    try:
+        frame = pl.read_csv(path, separator=delimiter, has_header=False, skip_rows=header_row, infer_schema=False,
+                            columns=[index for _, index in wanted], new_columns=[key for key, _ in wanted],
+                            truncate_ragged_lines=True, encoding="utf8", quote_char='"')
+    except pl.exceptions.NoDataError:  # the header and nothing after it
+        frame = pl.DataFrame({key: pl.Series([], dtype=pl.String) for key, _ in wanted})
     return frame.select(pl.int_range(header_row + 1, header_row + 1 + pl.len(), dtype=pl.Int64).alias("row"),
                         *(pl.col(key).fill_null("").str.strip_chars() for key, _ in wanted))
 
@@ -130,7 +133,8 @@ def _distinct(column: pl.Series, parse: Any) -> pl.DataFrame:
 
     values = column.unique().to_list()
     parsed = parse(pd.Series(values, dtype="str"))
-    return pl.DataFrame({"value": values, "parsed": [str(v) for v in parsed]})
+    return pl.DataFrame({"value": values, "parsed": [str(v) for v in parsed]},
+                        schema={"value": pl.String, "parsed": pl.String})
 
 
 COMMON_TIMES = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
