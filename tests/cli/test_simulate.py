@@ -74,3 +74,45 @@ def test_a_start_that_is_not_a_date_is_a_usage_error(mktctl, history) -> None:
 
     assert run.code == 2
     assert "--start" in run.stderr
+
+
+@pytest.mark.parametrize(("files", "args", "said"), [
+    ({"playbook/mktctl.yaml": "version: 1\nname: x\nscoring_models: [\n"}, [], r"mktctl\.yaml:\d+:\d+: error: YAML"),
+    ({"leads.csv": "foo,bar\n1,2\n"}, [], "no lead columns recognised in row 1"),
+    ({"events.csv": "PK\x03\x04 not a workbook"}, ["--events", "events.xlsx"], "damaged"),
+    ({"leads.csv": "姓名,公司名称,手机号\n王芳,远航科技有限公司,13912340001\n"}, [], "--start YYYY-MM-DD"),
+], ids=["a broken playbook", "a lead file without lead columns", "a damaged events workbook", "no date anywhere"])
+def test_bad_input_is_a_user_error_with_its_place_and_never_a_traceback(mktctl, history, files, args, said) -> None:
+    for name, text in files.items():
+        (history / name).write_text(text, encoding="utf-8")
+    if args[1:] == ["events.xlsx"]:
+        (history / "events.csv").rename(history / "events.xlsx")
+
+    run = mktctl("simulate", "playbook", "--leads", "leads.csv", *args, "--out", "out", cwd=history)
+
+    assert run.code == 1, run.stderr
+    assert re.search(said, run.stderr), run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_the_workbook_speaks_the_report_language_and_the_csv_files_keep_codes_and_stay_text(mktctl, history
+                                                                                             ) -> None:
+    from openpyxl import load_workbook
+
+    (history / "leads.csv").write_text(LEADS + "=HYPERLINK(\"x\"),恶意公司,13912340009,上海,2026-03-02 09:00\n",
+                                       encoding="utf-8")
+
+    run = mktctl("simulate", "playbook", "--leads", "leads.csv", "--events", "events.csv", "--out", "en",
+                 "--workers", "0", "--lang", "en", cwd=history)
+
+    assert run.code == 0, run.stderr
+    book = load_workbook(history / "en" / "summary.xlsx", read_only=True)
+    people = list(book["People"].iter_rows(values_only=True))
+    assert people[0][:4] == ("Row", "Status", "Reason", "Person (lead row)")
+    assert {row[1] for row in people[1:]} == {"person", "duplicate", "rejected"}
+    rejected = list(book["Rejected events"].iter_rows(values_only=True))
+    assert [row[:4] for row in rejected[1:]] == [("8", "rejected", "invalid_time", "行为时间"),
+                                                  ("9", "rejected", "unknown_behaviour", "行为")]
+    with (history / "en" / "people.csv").open(encoding="utf-8") as handle:
+        rows = {row["row"]: row for row in csv.DictReader(handle)}
+    assert rows["7"]["name"] == "'=HYPERLINK(\"x\")" and rows["7"]["status"] == "person"

@@ -9,14 +9,13 @@ and style sheet).
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import charts
-from mktctl.deliver.simulation_text import Words
+from mktctl.deliver.simulation_text import STATUSES, Words
 
 if TYPE_CHECKING:
     from mktctl.rules.batch import Progress
@@ -50,17 +49,25 @@ def run_simulation(directory: Path, leads: Path, events: Path | None, out_dir: P
 def write_files(simulation: Simulation, out_dir: Path, *, lang: str, generated_at: str = "",
                 generator: str = "mktctl") -> dict[str, Path]:
     from mktctl.base.files import write_atomic
+    from mktctl.leads.cells import neutralise_polars
+    from mktctl.secrets import redacted_json
 
     files = {name: out_dir / name for name in FILES}
-    simulation.people.write_csv(files["people.csv"])
+    _write_csv(neutralise_polars(simulation.people), files["people.csv"])
     if simulation.summary["events"].get("rows") or simulation.events.height:
-        simulation.events.write_csv(files["events.csv"])
+        _write_csv(neutralise_polars(simulation.events), files["events.csv"])
     else:
         del files["events.csv"]
-    write_atomic(files["summary.json"], json.dumps(simulation.summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(files["summary.json"], redacted_json(simulation.summary, ensure_ascii=False, indent=2) + "\n")
     write_workbook(simulation, files["summary.xlsx"], Words(lang))
     write_atomic(files["report.html"], render_html(simulation, Words(lang), generated_at, generator))
     return files
+
+
+def _write_csv(frame: Any, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    frame.write_csv(tmp)
+    tmp.replace(path)
 
 
 # ---- the workbook ---------------------------------------------------------------------------------------------
@@ -106,11 +113,19 @@ def write_workbook(simulation: Simulation, path: Path, t: Words) -> None:
                                                     for c in attribution["by_source"]]
                                                    + [["市场活动" if t.lang == "zh-CN" else "campaign", c["name"],
                                                        c["credit"]] for c in attribution["by_campaign"]]))
-        people = simulation.people
-        book.add_sheet(t("sheet.people"), people.columns, _text_batches(people))
-        rejected = simulation.events.filter(pl.col("status") == "rejected")
-        book.add_sheet(t("sheet.events"), rejected.columns, _text_batches(rejected))
+        people = _localised(simulation.people, t)
+        book.add_sheet(t("sheet.people"), [t.column(c) for c in people.columns], _text_batches(people))
+        rejected = _localised(simulation.events.filter(pl.col("status") == "rejected"), t)
+        book.add_sheet(t("sheet.events"), [t.column(c) for c in rejected.columns], _text_batches(rejected))
     tmp.replace(path)
+
+
+def _localised(frame: Any, t: Words) -> Any:
+    """The status column in the workbook's language (the CSV files keep the codes, for scripts)."""
+    import polars as pl
+
+    statuses = {code: t("status." + code) for code in STATUSES}
+    return frame.with_columns(status=pl.col("status").cast(pl.String).replace(statuses))
 
 
 def _text_batches(frame: Any, size: int = 100_000) -> Any:

@@ -114,6 +114,22 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+#: the columns of people.csv and events.csv, as the workbook's sheets name them
+_COLUMNS: dict[str, tuple[str, str]] = {
+    "row": ("行号", "Row"), "status": ("状态", "Status"), "reason": ("原因", "Reason"),
+    "person": ("所属线索行", "Person (lead row)"), "name": ("姓名", "Name"), "company": ("公司名称", "Company"),
+    "mobile": ("手机号", "Mobile"), "email": ("邮箱", "E-mail"), "score": ("评分", "Score"), "grade": ("等级", "Grade"),
+    "mql": ("MQL", "MQL"), "mql_day": ("成为 MQL 的天", "MQL on day"), "owner": ("负责人编号", "Owner"),
+    "owner_name": ("负责人", "Owner's name"), "pool": ("线索池", "Pool"), "stage": ("生命周期阶段", "Stage"),
+    "tags": ("标签", "Tags"), "segments": ("人群", "Segments"), "flows": ("进入的流程", "Flows entered"),
+    "messages_sent": ("已发送消息", "Messages sent"), "reminders": ("跟进提醒", "Reminders"),
+    "converted": ("转化", "Converted"), "scores": ("各模型评分", "Scores per model"), "column": ("列", "Column"),
+    "detail": ("说明", "Detail"), "time": ("行为时间", "Time"), "behaviour": ("行为", "Behaviour"),
+    "content": ("内容", "Content"),
+}
+STATUSES = ("person", "duplicate", "merged", "rejected", "applied", "unmatched", "lead_rejected", "after_period")
+
+
 class Words:
     """``t.key`` in templates; ``t("key", **values)`` to fill a sentence."""
 
@@ -127,6 +143,11 @@ class Words:
 
     def __getitem__(self, key: str) -> str:
         return self(key)
+
+    def column(self, name: str) -> str:
+        """A column of the per-person or per-event table (its own name when it has no translation)."""
+        zh, en = _COLUMNS.get(name, (name, name))
+        return zh if self.lang == "zh-CN" else en
 
     def __call__(self, key: str, **values: Any) -> str:
         zh, en = _TEXT[key]
