@@ -18,6 +18,7 @@ from typing import Any
 from mktctl.rules.fields import compare
 
 Matcher = Callable[[Any, int], bool]  # (a person view, the moment) -> holds
+Reader = Callable[[Any], tuple[Any, ...]]  # a person view -> what some conditions read of it
 _EQUAL = ("等于", "属于")
 _NOT_EQUAL = ("不等于", "不属于")
 
@@ -72,3 +73,40 @@ def _test(condition: Any, index: int, namespace: dict[str, Any]) -> str:
     if kind == "stage":
         return f"state.stage == {bind('STAGE', condition.stage)}"
     return f"state.scores.get({bind('MODEL', condition.model)}, 0) >= {bind('SCORE', condition.min_score)}"
+
+
+def compile_reader(conditions: Sequence[Any], group: str) -> Reader | None:
+    """A function giving everything ``conditions`` read of a person, and the version of their tags of tag
+    group ``group``: while it gives the same tuple, the conditions give the same answers. None when time
+    alone can change an answer (a behaviour window)."""
+    if any(c.kind == "behaviour" and c.window is not None for c in conditions):
+        return None
+    namespace: dict[str, Any] = {"NONE": ()}
+    parts = [f"state.tag_versions.get({_bind(namespace, 'GROUP', 0, group)}, 0)"]
+    for index, condition in enumerate(conditions):
+        parts.append(_read(condition, index, namespace))
+    source = "def reader(state):\n    return (" + ", ".join(dict.fromkeys(parts)) + ",)\n"
+    exec(compile(source, "<mktctl condition reader>", "exec"), namespace)  # values are names, never source
+    reader: Reader = namespace["reader"]
+    return reader
+
+
+def _bind(namespace: dict[str, Any], name: str, index: int, value: object) -> str:
+    namespace[f"{name}{index}"] = value
+    return f"{name}{index}"
+
+
+def _read(condition: Any, index: int, namespace: dict[str, Any]) -> str:
+    kind = condition.kind
+    if kind == "behaviour":
+        if condition.content is not None:
+            key = _bind(namespace, "KEY", index, (condition.behaviour, condition.content))
+            return f"len(state.by_content.get({key}, NONE))"
+        return f"len(state.behaviours.get({_bind(namespace, 'BEHAVIOUR', index, condition.behaviour)}, NONE))"
+    if kind == "field":
+        return f"state.fields.get({_bind(namespace, 'FIELD', index, condition.field)}, '')"
+    if kind == "tag":
+        return f"({_bind(namespace, 'TAG', index, condition.tag)} in state.tags)"
+    if kind == "stage":
+        return "state.stage"
+    return f"state.scores.get({_bind(namespace, 'MODEL', index, condition.model)}, 0)"

@@ -62,8 +62,8 @@ class PersonState:
     __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "fields",
                  "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "ledger",
                  "mql_at", "owner", "pool", "purchases", "recording", "refreshed", "score_states", "scores",
-                 "segments", "signals", "sla_sent", "snapshots", "stage", "tags", "timeline", "touches",
-                 "unsubscribed")
+                 "segments", "signals", "sla_sent", "snapshots", "stage", "tag_versions", "tags", "tags_read",
+                 "timeline", "touches", "unsubscribed")
 
     def __init__(self, person_id: str, created: int, lead_at: int | None, pool: str | None) -> None:
         self.id = person_id
@@ -80,6 +80,8 @@ class PersonState:
         self.score_states: dict[str, ScoreState] = {}
         self.grades: dict[str, str | None] = {}
         self.tags: dict[str, str] = {}  # 组:值 -> rule | manual
+        self.tag_versions: dict[str, int] = {}  # tag group -> how often its tags of this person changed
+        self.tags_read: dict[str, tuple[object, ...]] = {}  # tag group -> what it read at its last evaluation
         self.segments: set[str] = set()
         self.snapshots: set[str] = set()  # 静态人群 already taken
         self.refreshed: dict[str, int] = {}  # segment -> the timeline's length at its last evaluation
