@@ -180,3 +180,18 @@ def test_an_events_file_with_its_header_only_simulates_the_leads_alone(tmp_path)
 
     assert result.events.height == 0 and result.summary["events"]["rows"] == 0
     assert result.summary["leads"]["people"] == 3 and result.summary["mql"]["people"] == 0
+
+
+def test_a_history_whose_every_lead_is_rejected_is_accounted_for_row_by_row(tmp_path) -> None:
+    write_playbook(tmp_path / "playbook", PLAYBOOK)
+    (tmp_path / "leads.csv").write_text(LEADS.splitlines()[0] + "\n" + LEADS.splitlines()[4] + "\n",
+                                        encoding="utf-8")  # 测试: test data
+    (tmp_path / "events.csv").write_text(EVENTS, encoding="utf-8")
+    (tmp_path / "work").mkdir()
+
+    result = simulate(tmp_path / "playbook", tmp_path / "leads.csv", tmp_path / "events.csv", tmp_path / "work",
+                      SimulateOptions(processes=0))
+
+    assert result.people.select("row", "status", "reason").rows() == [(2, "rejected", "test_data")]
+    assert result.summary["leads"]["people"] == 0 and result.summary["mql"]["rate"] == 0
+    assert result.events.height == 8

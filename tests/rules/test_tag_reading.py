@@ -1,7 +1,8 @@
 """A tag group is evaluated again only when something its rules read has changed (mktctl.rules.tags,
 TagGroup.reader): over generated people on a playbook whose tag rules read fields, behaviours, other tags,
 the stage and scores, with windows, single-choice groups and tags that flows set by hand, every timeline is
-the one that evaluating every group at every change gives."""
+the one that evaluating every group at every change gives. A behaviour window is read as the count inside it
+at the moment."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mktctl.rules import Assigner, Clock, assign_all, clean_people, resolve, run
 from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import Event
+from mktctl.rules.state import PersonState
 from tests.rules.helpers import START, lead, rules_of
 
 TAGS_READ_EVERYTHING = """\
@@ -102,8 +104,13 @@ def test_evaluating_a_tag_group_only_when_what_it_reads_changed_gives_the_timeli
     assert timelines[True] == timelines[False]
 
 
-def test_a_group_with_a_behaviour_window_is_evaluated_at_every_change() -> None:
-    groups = {group.name: group for group in rules(True).tags}
+def test_a_group_reads_the_behaviours_inside_its_windows_at_the_moment() -> None:
+    interest = next(group for group in rules(True).tags if group.name == "兴趣")  # 常读: 打开邮件 ×2 within 2 days
+    state = PersonState("wang", 0, 0, None)
+    state.behaviours["打开邮件"] = [600, 1200]
+    assert interest.reader is not None
 
-    assert groups["兴趣"].reader is None  # 常读 has a window: time alone changes it
-    assert groups["行业"].reader is not None and groups["客户群"].reader is not None
+    inside, one_left = interest.reader(state, 1300), interest.reader(state, 2 * 1440 + 700)
+
+    assert inside != one_left  # the e-mail opened at 10:00 on day 0 has left the window
+    assert interest.reader(state, 1300) == interest.reader(state, 1400)

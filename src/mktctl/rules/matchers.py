@@ -18,7 +18,7 @@ from typing import Any
 from mktctl.rules.fields import compare
 
 Matcher = Callable[[Any, int], bool]  # (a person view, the moment) -> holds
-Reader = Callable[[Any], tuple[Any, ...]]  # a person view -> what some conditions read of it
+Reader = Callable[[Any, int], tuple[Any, ...]]  # (a person view, the moment) -> what conditions read of it
 _EQUAL = ("等于", "属于")
 _NOT_EQUAL = ("不等于", "不属于")
 
@@ -75,17 +75,15 @@ def _test(condition: Any, index: int, namespace: dict[str, Any]) -> str:
     return f"state.scores.get({bind('MODEL', condition.model)}, 0) >= {bind('SCORE', condition.min_score)}"
 
 
-def compile_reader(conditions: Sequence[Any], group: str) -> Reader | None:
-    """A function giving everything ``conditions`` read of a person, and the version of their tags of tag
-    group ``group``: while it gives the same tuple, the conditions give the same answers. None when time
-    alone can change an answer (a behaviour window)."""
-    if any(c.kind == "behaviour" and c.window is not None for c in conditions):
-        return None
-    namespace: dict[str, Any] = {"NONE": ()}
+def compile_reader(conditions: Sequence[Any], group: str) -> Reader:
+    """A function giving everything ``conditions`` read of a person at a moment (a behaviour window: the
+    count inside it), and the version of their tags of tag group ``group``: while it gives the same tuple,
+    the conditions give the same answers."""
+    namespace: dict[str, Any] = {"NONE": (), "bisect_right": bisect_right}
     parts = [f"state.tag_versions.get({_bind(namespace, 'GROUP', 0, group)}, 0)"]
     for index, condition in enumerate(conditions):
         parts.append(_read(condition, index, namespace))
-    source = "def reader(state):\n    return (" + ", ".join(dict.fromkeys(parts)) + ",)\n"
+    source = "def reader(state, now):\n    return (" + ", ".join(dict.fromkeys(parts)) + ",)\n"
     exec(compile(source, "<mktctl condition reader>", "exec"), namespace)  # values are names, never source
     reader: Reader = namespace["reader"]
     return reader
@@ -101,8 +99,13 @@ def _read(condition: Any, index: int, namespace: dict[str, Any]) -> str:
     if kind == "behaviour":
         if condition.content is not None:
             key = _bind(namespace, "KEY", index, (condition.behaviour, condition.content))
-            return f"len(state.by_content.get({key}, NONE))"
-        return f"len(state.behaviours.get({_bind(namespace, 'BEHAVIOUR', index, condition.behaviour)}, NONE))"
+            times = f"state.by_content.get({key}, NONE)"
+        else:
+            times = f"state.behaviours.get({_bind(namespace, 'BEHAVIOUR', index, condition.behaviour)}, NONE)"
+        if condition.window is None:
+            return f"len({times})"
+        window = _bind(namespace, "WINDOW", index, condition.window)
+        return f"len(_t{index} := {times}) - bisect_right(_t{index}, now - {window})"
     if kind == "field":
         return f"state.fields.get({_bind(namespace, 'FIELD', index, condition.field)}, '')"
     if kind == "tag":

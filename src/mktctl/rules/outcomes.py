@@ -71,8 +71,9 @@ def people_outcomes(rules: Rules, statuses: pl.DataFrame, accepted: pl.DataFrame
         steps.extend((flow, step, kind, row) for flow, step, kind in person_steps)
         credits.extend((kind, source, campaign, share, row) for kind, source, campaign, share in person_credits)
         reminders.extend((sla, recycled, row) for sla, recycled in person_reminders)
-    facts_frame = pl.DataFrame(rows, schema_overrides={"score": pl.Int64, "mql_day": pl.Int64, "messages_sent":
-                                                       pl.Int64, "reminders": pl.Int64}, strict=False)
+    numbers = ("row", "score", "mql_day", "messages_sent", "reminders")
+    facts_frame = pl.DataFrame(rows, schema={name: pl.Int64 if name in numbers else pl.Boolean if name == "mql"
+                                             else pl.String for name in rows}, strict=False)
     engine: dict[str, list[Any]] = {"row": [], "engine_status": [], "engine_reason": [], "merged_into": []}
     for outcome in batch.outcomes:
         engine["row"].append(int(outcome.id))

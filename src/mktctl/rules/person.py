@@ -60,7 +60,6 @@ from mktctl.rules.state import PersonState, Signals
 CREATION: Literal["creation"] = "creation"
 HAND_OFF: Literal["hand_off"] = "hand_off"
 MAX_ROUNDS = 10
-NO_REFRESH: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +113,7 @@ class _Runner:
         # after a quiet tick, the segments that still need planning: with a window, or not refreshed then
         self.recheck_daily = [s for s in self.ticking if s.timed]
         self.recheck_hourly = [s for s in self.ticking if s.timed or s.refresh != segments.HOURLY]
+        self.hourly_ticking = tuple(s for s in self.ticking if s.refresh == segments.HOURLY)  # due every full hour
         self.tag_groups = tuple(group for group in rules.tags if group.rules)  # the groups rules set
         self.tick_step = HOUR if rules.hourly else DAY if rules.stages or self.ticking else 0
         self.ticks_version = -1  # the timeline's length when the ticks were last planned
@@ -226,11 +226,9 @@ class _Runner:
         rules, state = self.rules, self.state
         if at % DAY == 0 and rules.stages and ticks.stage_at(rules.stages, state, at) != state.stage:
             return False
-        for segment in self.ticking:
-            if segment.due(at, NO_REFRESH) and \
-                    segment.conditions.matcher(state, at) != (segment.name in state.segments):
-                return False
-        return True
+        due = self.ticking if at % DAY == 0 else self.hourly_ticking if at % HOUR == 0 else ()
+        return all(segment.conditions.matcher(state, at) == (segment.name in state.segments)
+                   for segment in due)  # the clock's segments due now (Segment.due)
 
     def moment(self, at: int) -> None:
         state, rules = self.state, self.rules

@@ -56,11 +56,11 @@ class TagGroup:
 
     @cached_property
     def reader(self) -> Reader | None:
-        """What the group's rules read of a person and the version of the person's tags of this group
-        (:func:`mktctl.rules.matchers.compile_reader`): while it reads the same, evaluating the group again
-        changes nothing (one evaluation reaches what a second would). None when the group is evaluated
-        every time: a behaviour window, which time alone changes, or a tag not in the one spelling, which
-        every evaluation removes and sets again."""
+        """What the group's rules read of a person at a moment and the version of the person's tags of this
+        group (:func:`mktctl.rules.matchers.compile_reader`): while it reads the same, evaluating the group
+        again changes nothing (one evaluation reaches what a second would). None when the group is
+        evaluated every time: a tag not in the one spelling, which every evaluation removes and sets
+        again."""
         if any(r.tag != normalise_tag(r.tag) for r in self.rules):
             return None
         return compile_reader([c for r in self.rules for c in r.conditions.items], self.name)
@@ -131,7 +131,7 @@ def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None
         for group in todo:
             reader = group.reader
             if reader is not None:
-                seen = reader(state)
+                seen = reader(state, now)
                 if read.get(group.name) == seen:
                     continue  # nothing it reads has changed since it was last evaluated
             if held is None:
@@ -157,7 +157,7 @@ def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None
                         if setter else f"tags/{group.name}: no rule sets {tag}"
                     changed |= remove_tag(state, now, tag, Cause("rule", why))
             if reader is not None:
-                read[group.name] = seen if state.tag_versions.get(group.name) == version else reader(state)
+                read[group.name] = seen if state.tag_versions.get(group.name) == version else reader(state, now)
         if not changed:
             return
         todo = [group for group in todo if group.reads_tags]
