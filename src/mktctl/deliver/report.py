@@ -220,7 +220,9 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
                 rows.append(ItemRow(resource.key, details[:12], status))
             for resource in members[MAX_ROWS_PER_KIND:]:
                 statuses[resource.address] = _status(resource, ledger, playbook)
-            sections.append(KindSection(kind.name, kind.title, kind.summary, kind.guide, rows,
+            used = {kind.section_of(r.spec) for r in members}  # ad accounts: 2.4.1, 2.4.2 or both
+            sections.append(KindSection(kind.name, kind.title, kind.summary,
+                                        guide.sections_text(s for s in kind.sections if s in used), rows,
                                         more=max(0, len(members) - MAX_ROWS_PER_KIND)))
             if matrix is not None:
                 report.matrix = _matrix(kind, matrix, members, report.lang)
