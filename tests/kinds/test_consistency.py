@@ -51,3 +51,40 @@ def test_a_playbook_that_words_the_opt_out_otherwise_uses_its_own_words_everywhe
         """)
 
     assert problems(tmp_path) == []
+
+
+# ---- one list of competitors ---------------------------------------------------------------------------
+
+
+CLEANING = """\
+lead_cleaning:
+  required_fields: [name, mobile]
+  duplicate_rules: [{match: [mobile]}]
+  competitor_domains: [rival-tech.cn]
+"""
+
+
+def test_an_import_that_names_a_competitor_lead_cleaning_does_not_is_an_error_naming_both_places(tmp_path) -> None:
+    write_playbook(tmp_path, CLEANING, """\
+        imports:
+          - file: leads.csv
+            competitor_domains: [other-rival.cn, mail.rival-tech.cn]
+        """, leads__csv="姓名,手机\n张三,13911110001\n")
+
+    assert problems(tmp_path) == [
+        "mktctl.yaml:10:26: error: competitor domain 'other-rival.cn' is not in "
+        "lead_cleaning.competitor_domains (mktctl.yaml:7:23): this import would reject its people, but leads from "
+        "the channels, the MQL and `mktctl test` would not; declare competitors once, in lead_cleaning",
+        "mktctl.yaml:10:42: warning: competitor domain 'mail.rival-tech.cn' is already in "
+        "lead_cleaning.competitor_domains (mktctl.yaml:7:23), which every import uses: remove it here",
+    ]
+
+
+def test_without_lead_cleaning_an_import_s_own_competitors_are_the_list(tmp_path) -> None:
+    write_playbook(tmp_path, """\
+        imports:
+          - file: leads.csv
+            competitor_domains: [rival-tech.cn]
+        """, leads__csv="姓名,手机\n张三,13911110001\n")
+
+    assert problems(tmp_path) == []
