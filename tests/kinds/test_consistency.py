@@ -4,7 +4,17 @@ the scoring model's grade and the hand-off rules). Where two places disagree, va
 
 from __future__ import annotations
 
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from mktctl.playbook.load import load_playbook
+from mktctl.playbook.starter import templates
 from tests.kinds.helpers_a import problems, write_playbook
+
+FRAGMENTS = Path(str(resources.files("mktctl") / "playbooks" / "fragments"))
 
 CONSENT = """\
 consent:
@@ -88,3 +98,67 @@ def test_without_lead_cleaning_an_import_s_own_competitors_are_the_list(tmp_path
         """, leads__csv="姓名,手机\n张三,13911110001\n")
 
     assert problems(tmp_path) == []
+
+
+# ---- one MQL threshold ---------------------------------------------------------------------------------
+
+
+def _with_fragments(folder: Path, *names: str) -> Path:
+    write_playbook(folder, "include: [org.yaml, " + ", ".join(f"fragments/{n}" for n in names) + "]\n")
+    (folder / "mktctl.yaml").write_text((folder / "mktctl.yaml").read_text(encoding="utf-8")
+                                        .replace("include: [org.yaml]\n", ""), encoding="utf-8")
+    (folder / "fragments").mkdir()
+    for name in names:
+        shutil.copy(FRAGMENTS / name, folder / "fragments" / name)
+    return folder
+
+
+def test_the_shared_lead_rules_and_scoring_fragments_agree_on_the_mql(tmp_path) -> None:
+    _with_fragments(tmp_path, "lead-rules.yaml", "scoring-seed001.yaml")
+
+    assert [p for p in problems(tmp_path) if ": error: " in p] == []
+
+
+def test_fragments_that_disagree_on_the_mql_cannot_be_included_together(tmp_path) -> None:
+    _with_fragments(tmp_path, "lead-rules.yaml", "scoring-seed001.yaml")
+    scoring = tmp_path / "fragments" / "scoring-seed001.yaml"
+    scoring.write_text(scoring.read_text(encoding="utf-8").replace("name: MQL\n        score: 30",
+                                                                    "name: MQL\n        score: 40"), encoding="utf-8")
+    grade = next(n for n, line in enumerate(scoring.read_text(encoding="utf-8").splitlines(), 1) if "score: 40" in line)
+    mql = next(n for n, line in enumerate((FRAGMENTS / "lead-rules.yaml").read_text(encoding="utf-8").splitlines(), 1)
+               if line.startswith("  min_score: 30"))
+
+    errors = [p for p in problems(tmp_path) if ": error: " in p]
+
+    assert errors == [
+        f"fragments/lead-rules.yaml:{mql}:14: error: two MQL thresholds disagree: leads qualify as MQL at 30 points "
+        f"here, but scoring model '线索培育评分' grades MQL from 40 (fragments/scoring-seed001.yaml:{grade}:16); make "
+        "them the same"]
+
+
+# ---- the ready playbooks -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(templates()))
+def test_each_ready_playbook_says_each_thing_once(name: str) -> None:
+    playbook, warnings = load_playbook(templates()[name], strict=True)
+    assert warnings == []
+
+    consent = playbook.of("consent")
+    keyword = consent[0].spec.unsubscribe.sms_keyword if consent else None
+    for channel in playbook.of("sms_channel"):
+        for template in channel.spec.templates:
+            if template.type == "营销推广":
+                assert template.content.endswith(keyword), (template.name, keyword)
+
+    for entry in playbook.of("imports"):
+        assert entry.spec.competitor_domains == [], f"{entry.key}: competitors belong to lead_cleaning"
+
+    for mql in playbook.of("mql_definition"):
+        thresholds = {("mql_definition", mql.spec.min_score)}
+        for model in playbook.of("scoring_models"):
+            thresholds |= {("grade", t.score) for t in model.spec.thresholds if t.name == mql.spec.stage_label}
+        for rules in playbook.of("lead_assignment"):
+            if rules.key == mql.spec.hand_off:
+                thresholds |= {("hand-off rule", r.when.min_score) for r in rules.spec.rules if r.when.min_score}
+        assert len({score for _where, score in thresholds}) == 1, thresholds
