@@ -1,8 +1,8 @@
-"""Two profiles of one tenant: the embedded sandbox is ``sandbox`` (the whole API), ``sandbox-public`` (the
-public API only: settings are manual steps) and here also ``local`` (the whole API again). They share the
-tenant's ledger entry: none renames it, what one applied or confirmed is known to the others, and
-``mktctl report`` finds the tenant of a profile from the files alone and agrees with ``mktctl plan`` for that
-profile on what is pending."""
+"""Profiles of one tenant: the embedded sandbox is ``sandbox`` (the whole API), ``local`` (the whole API
+again) and ``sandbox-public`` (the public API only: its settings are manual steps, as on a real tenant). They
+share the tenant's ledger entry: none renames it, what one applied is known to the others with the same API,
+and a confirmation is kept for every profile. ``mktctl report`` finds the tenant of a profile from the files
+alone and agrees with ``mktctl plan`` for that profile on what is pending."""
 
 from __future__ import annotations
 
@@ -47,21 +47,17 @@ def confirm(folder: Path, *steps: str) -> None:
         confirm_steps(session, list(steps), by="王芳", at=AT)
 
 
-def test_profiles_of_one_tenant_take_turns_without_renaming_its_entry_and_find_nothing_left(folder) -> None:
-    apply(folder, tenant="sandbox-public")  # the public API: the api parts; the settings are manual steps
-    confirm(folder, "roles/市场经理")
-    apply(folder)  # the whole API: the rest, through the extension
-    entry = Ledger.load(folder)
-    assert tenants(folder) == [("sandbox-public", ["sandbox", "sandbox-public"])]
+def test_two_profiles_of_one_tenant_take_turns_without_renaming_its_entry_and_find_nothing_left(folder) -> None:
+    apply(folder)
     written = (folder / LEDGER_FILE).read_text(encoding="utf-8")
 
-    for profile in ("sandbox-public", None, "local", "sandbox-public", "local", None):
+    for profile in ("local", None, "local", None):
         again = plan(folder, tenant=profile)
         assert again.changes == [] and again.pending_manual == [], (profile, again.summary())
         apply(folder, tenant=profile)
         assert (folder / LEDGER_FILE).read_text(encoding="utf-8") == written, profile
 
-    assert list(Ledger.load(folder).tenants) == list(entry.tenants)  # one tenant, one entry
+    assert tenants(folder) == [("sandbox", ["sandbox"])]
 
 
 def test_a_profile_that_writes_is_listed_and_the_entry_keeps_its_first_name(folder) -> None:
@@ -69,10 +65,25 @@ def test_a_profile_that_writes_is_listed_and_the_entry_keeps_its_first_name(fold
     write(folder, PLAYBOOK.replace("leads: [view, create, edit, assign]", "leads: [view, edit]"))
 
     apply(folder, tenant="local")
-    apply(folder, tenant="sandbox-public")
+    written = (folder / LEDGER_FILE).read_text(encoding="utf-8")
+    assert plan(folder).changes == [] and plan(folder, tenant="local").changes == []
+    apply(folder)
 
     assert tenants(folder) == [("sandbox", ["local", "sandbox"])]
-    assert plan(folder).changes == [] and plan(folder, tenant="sandbox-public").pending_manual == []
+    assert (folder / LEDGER_FILE).read_text(encoding="utf-8") == written
+
+
+def test_the_public_profile_shares_the_entry_and_its_confirmations_stay_manual_steps(folder) -> None:
+    apply(folder, tenant="sandbox-public")
+    confirm(folder, "roles/市场经理")
+    apply(folder)  # the whole API sets the settings through the extension
+
+    public = plan(folder, tenant="sandbox-public")
+
+    assert tenants(folder) == [("sandbox-public", ["sandbox", "sandbox-public"])]
+    assert public.changes == [] and plan(folder).changes == []
+    pending = {a.manual.step for a in public.pending_manual if a.manual is not None}
+    assert "roles/市场经理" not in pending and {"lead_pools/市场线索池", "tags/行业"} <= pending  # still for a person
 
 
 # ---- report and plan agree ---------------------------------------------------------------------------
@@ -120,19 +131,21 @@ def test_report_and_plan_of_a_profile_agree_on_what_is_pending_in_a_partly_appli
     assert reported == planned
     resources, manual = planned
     if profile == "sandbox-public":
-        assert manual["tags/行业"] == "changed" and "roles/市场经理" not in manual and "roles/销售代表" not in manual
+        assert manual["tags/行业"] == "changed" and manual["lead_pools/市场线索池"] == "pending"
+        assert "roles/市场经理" not in manual  # confirmed
         assert "users/E2" in resources and "departments/市场部" not in resources  # stopped after three
     else:  # the extension sets what a person confirmed on the public profile: it is not there yet
         assert manual == {} and {"roles/市场经理", "tags/行业", "lead_pools/市场线索池"} <= resources
 
 
-def test_after_a_full_apply_both_profiles_report_and_plan_nothing_pending(folder) -> None:
+def test_after_a_full_apply_report_and_plan_still_agree_for_each_profile(folder) -> None:
     partly_applied(folder)
     apply(folder)
 
-    for profile in ("sandbox-public", None):
-        assert plan_pending(plan(folder, tenant=profile)) == (set(), {})
-        assert report_pending(report_of(folder, profile)) == (set(), {})
+    assert plan_pending(plan(folder)) == report_pending(report_of(folder, None)) == (set(), {})
+    public = plan_pending(plan(folder, tenant="sandbox-public"))
+    assert report_pending(report_of(folder, "sandbox-public")) == public
+    assert public[1] == {step: "pending" for step in public[1]} | {"tags/行业": "changed"}
 
 
 def test_the_report_without_tenant_is_the_default_profile_s_and_names_the_others_when_it_has_none(tmp_path) -> None:

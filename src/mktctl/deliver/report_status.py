@@ -59,8 +59,7 @@ def status(resource: Resource[Any], tenant: ProfileTenant, playbook: Playbook) -
 
 
 def manual_rows(playbook: Playbook, tenant: ProfileTenant) -> list[ManualRow]:
-    """The manual steps of the tenant, as its plan lists them: every setting a person sets there, except those
-    the ledger has as applied through the extension API (by another profile of the same tenant)."""
+    """The manual steps of the profile's tenant, as its plan lists them: every setting a person sets there."""
     from mktctl.engine.progress import settings_progress, step_id
 
     rows = []
@@ -69,9 +68,7 @@ def manual_rows(playbook: Playbook, tenant: ProfileTenant) -> list[ManualRow]:
         state = kind.settings_state(resource.spec)
         if state is None or not is_manual(kind, tenant):
             continue
-        progress = settings_progress(playbook, tenant.ledger, kind, key, state)
-        if progress.status == "applied":
-            continue
+        progress = settings_progress(playbook, tenant.ledger, kind, key, state, by_person=True)
         step = kind.manual_step(key, mark_references(state, playbook.secrets))  # shown: a secret as its reference
         confirmation = progress.confirmation
         rows.append(ManualRow(step=step_id(kind.name, key), where=step.menu_path, who=step.who,

@@ -145,25 +145,20 @@ def _shown(action: Action, secrets: dict[str, str]) -> Action:
 
 def _without_extension(kind: Kind[Any], key: str, state: dict[str, Any], playbook: Playbook,
                        ledger: TenantLedger) -> Action:
-    """The settings of a kind this tenant has no extension API for: a manual step, as far as the ledger
-    says (:func:`mktctl.engine.progress.settings_progress`, which ``mktctl report`` reads too). Settings the
-    ledger has as applied through the extension API (by another profile of the same tenant) are unchanged."""
-    wanted = playbook.state_digest(state)
-    progress = settings_progress(playbook, ledger, kind, key, state)
-    if progress.status == "applied" and progress.entry is not None:
-        return Action("noop", kind.name, key, "settings", remote_id=progress.entry.id, digest=wanted)
+    """The settings of a kind this tenant has no extension API for: a manual step, done when a person
+    confirmed these values (:func:`mktctl.engine.progress.settings_progress`, which ``mktctl report`` reads
+    too)."""
+    progress = settings_progress(playbook, ledger, kind, key, state, by_person=True)
     step = kind.manual_step(key, state)
     confirmation = progress.confirmation
-    status = progress.status
     manual = Manual(step=step_id(kind.name, key), menu_path=step.menu_path,
                     values=[(str(a), str(b)) for a, b in step.values], verify=step.verify, who=step.who,
-                    status=status, qr_url=step.qr_url, confirmed_by=confirmation.by if confirmation else None,
+                    status=progress.status, qr_url=step.qr_url,
+                    confirmed_by=confirmation.by if confirmation else None,
                     confirmed_at=confirmation.at if confirmation else None)
-    note = ""
-    if status == "changed":
-        note = ("the values changed since the step was confirmed" if confirmation is not None
-                else "the values changed since they were applied")
-    return Action("manual", kind.name, key, "settings", manual=manual, note=note, digest=wanted)
+    note = "the values changed since the step was confirmed" if progress.status == "changed" else ""
+    return Action("manual", kind.name, key, "settings", manual=manual, note=note,
+                  digest=playbook.state_digest(state))
 
 
 def _deletes(playbook: Playbook, observation: Observation, ledger: TenantLedger, kinds: list[Kind[Any]]

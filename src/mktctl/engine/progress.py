@@ -1,10 +1,10 @@
 """How far a tenant is with a playbook, as its ledger entry records it: the one reading that ``mktctl plan``
 and ``mktctl report`` share, so that for one profile they agree on what is pending.
 
-* :func:`settings_progress`: the settings of one resource on a tenant: ``applied`` through the extension API
-  for these values (by this profile or another profile of the same tenant), ``confirmed`` by a person for
-  these values, ``changed`` (applied or confirmed for other values) or ``pending``. The planner makes a
-  tenant's manual steps from it, the report its statuses and its manual steps.
+* :func:`settings_progress`: the settings of one resource on a tenant: where a person sets them (no extension
+  API for the kind: a manual step), ``confirmed`` for these values; where the extension API does,
+  ``applied``; ``changed`` when done for other values, else ``pending``. The planner makes a tenant's manual
+  steps from it, the report its statuses and its manual steps.
 * :func:`job_progress`: whether a job (an import) ran for its input as it is now.
 * :func:`profile_tenant`: the ledger entry a profile's plan uses, found from files only (the report calls
   no tenant): the entry whose tenant the profile's files identify (an embedded sandbox's data file holds its
@@ -32,28 +32,30 @@ def step_id(kind: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class SettingsProgress:
-    status: str  # "applied", "confirmed", "changed" or "pending"
+    status: str  # "applied" or "confirmed" (done for these values), "changed" (done for others) or "pending"
     entry: Entry | None = None
     confirmation: Confirmation | None = None
 
 
 def settings_progress(playbook: Playbook, ledger: TenantLedger | None, kind: Kind[Any], key: str,
-                      state: dict[str, Any], *, by_person: bool = True) -> SettingsProgress:
+                      state: dict[str, Any], *, by_person: bool) -> SettingsProgress:
     """How far the settings ``state`` of ``kind``/``key`` are on the tenant of ``ledger`` (None: nothing
-    recorded). ``by_person``: a person sets them on this tenant (a manual step), so a confirmation counts;
-    where the extension API sets them, only what it applied does. An entry without a digest was adopted with
-    values to change, so it is not ``applied``."""
+    recorded). ``by_person``: the profile has no extension API for the kind, so a person sets them (a manual
+    step) and they are done when confirmed for these values; otherwise the extension API sets them, and they
+    are done when it applied these values (an entry adopted without a digest had values to change)."""
     if ledger is None:
         return SettingsProgress("pending")
+    if by_person:
+        confirmation = ledger.confirmations.get(step_id(kind.name, key))
+        if confirmation is None:
+            return SettingsProgress("pending")
+        done = playbook.digest_matches(confirmation.digest, state)
+        return SettingsProgress("confirmed" if done else "changed", confirmation=confirmation)
     entry = ledger.entry(kind.name, key, "settings")
-    confirmation = ledger.confirmations.get(step_id(kind.name, key)) if by_person else None
-    if entry is not None and entry.digest and playbook.digest_matches(entry.digest, state):
-        return SettingsProgress("applied", entry, confirmation)
-    if confirmation is not None and playbook.digest_matches(confirmation.digest, state):
-        return SettingsProgress("confirmed", entry, confirmation)
-    if entry is not None or confirmation is not None:
-        return SettingsProgress("changed", entry, confirmation)
-    return SettingsProgress("pending")
+    if entry is None:
+        return SettingsProgress("pending")
+    done = bool(entry.digest) and playbook.digest_matches(entry.digest, state)
+    return SettingsProgress("applied" if done else "changed", entry=entry)
 
 
 def job_progress(playbook: Playbook, ledger: TenantLedger | None, resource: Resource[Any]) -> tuple[str, str]:
