@@ -2,8 +2,9 @@
 
 The probe that found the gap: a quote opened early in a file of 1,002 rows and never closed; every CSV
 parser then reads the rest of the file as that one cell, and ``leads check`` exited 0 with ``input: 1``.
-The lead reader is the one reader of CSV files (lead files, an ambiguities file saved as CSV, and the exports
-``mktctl migrate`` reads); it now walks the quotes first (``mktctl.leads.quotes``).
+The lead reader is the one reader of CSV files (lead files, an ambiguities file saved as CSV, the exports
+``mktctl migrate`` reads, the events of ``mktctl simulate``, whose faster parser reads only what the lead reader
+opened); it now walks the quotes first (``mktctl.leads.quotes``).
 """
 
 from __future__ import annotations
@@ -88,6 +89,17 @@ def test_a_migration_export_with_a_quote_never_closed_is_refused_naming_its_line
     with pytest.raises(DataFileError) as caught:
         read_entity(path, "people", preset_map(None))
     assert str(caught.value).startswith(f"{path}: line 10: a quote opens a cell here and is never closed")
+
+
+def test_simulates_events_file_with_a_quote_never_closed_is_refused_naming_its_line(tmp_path: Path) -> None:
+    from mktctl.rules.history import read_events
+
+    lines = ["手机号,行为时间,行为", *(f"139{i:08d},2026-01-0{1 + i % 9} 10:00,打开邮件" for i in range(300))]
+    lines[3] = '"13900000002,2026-01-03 10:00,打开邮件'
+    path = write(tmp_path, lines, name="events.csv")
+    with pytest.raises(DataFileError) as caught:
+        read_events(path)
+    assert str(caught.value).startswith(f"{path}: line 4: a quote opens a cell here and is never closed")
 
 
 # ---- each way a quote breaks a file --------------------------------------------------------------------

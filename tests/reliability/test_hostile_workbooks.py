@@ -1,5 +1,6 @@
 """Every reader of workbooks goes through the one guard (``mktctl.base.workbook_guard``): the lead reader
-(``leads check``/``import``, ``leads link --resolve``, and the exports ``mktctl migrate`` reads) and the
+(``leads check``/``import``, ``leads link --resolve``, the exports ``mktctl migrate`` reads, the lead and
+events files of ``mktctl simulate``) and the
 configuration workbook reader (``workbook import`` of a filled-in configuration workbook or survey). The hostile
 workbooks of ``hostile.py`` are given to each; ``workbook import`` is also run as the real command under the
 memory ceiling of test_security.py, and ``migrate`` in process.
@@ -57,6 +58,13 @@ def sheet_name(path: Path, index: int) -> str:
     return openpyxl.load_workbook(path).sheetnames[index - 1]
 
 
+def read_events(path: Path) -> None:
+    """The reader of ``mktctl simulate``'s behaviour events."""
+    from mktctl.rules.history import read_events as read
+
+    read(path)
+
+
 def read_export(path: Path) -> None:
     """The reader of ``mktctl migrate``: an old system's export file as its people."""
     from mktctl.migrate.exports import read_entity
@@ -80,6 +88,9 @@ def test_every_reader_refuses_each_hostile_workbook(tmp_path: Path, name: str) -
         with pytest.raises(DataFileError) as export:
             read_export(path)
         assert str(export.value) == str(lead.value)
+        with pytest.raises(DataFileError) as events:
+            read_events(path)
+        assert str(events.value) == str(lead.value)
 
 
 def test_an_exported_workbook_with_one_far_cell_is_refused_naming_its_sheet(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from mktctl.base.inputs import regular_file
 from mktctl.base.workbook_guard import check_workbook
 from mktctl.errors import DataFileError
 from mktctl.leads.fields import recognise
-from mktctl.leads.guard import check_rows, check_width, lead_workbooks
+from mktctl.leads.guard import MAX_ROWS, check_rows, check_width, lead_workbooks
 from mktctl.leads.quotes import check_quotes
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class SourceInfo:
     header_row: int = 1  # 1-based
     headers: list[str] = field(default_factory=list)
     ragged_rows: list[int] = field(default_factory=list)  # rows padded or cut to the header's width
+    max_rows: int = MAX_ROWS  # data rows read at most (a lead file's limit; an events file has its own)
 
     def describe(self) -> dict[str, Any]:
         return {"file": str(self.path), "format": self.format, "encoding": self.encoding,
@@ -84,10 +85,16 @@ class Source:
 
 
 def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None,
-                prefer_sheet: str | None = None) -> Source:
+                prefer_sheet: str | None = None, max_rows: int = MAX_ROWS) -> Source:
     """Open a lead file for reading in chunks; ``prefer_sheet`` is read when the workbook has a sheet of that
-    name (else the sheet is found as without it)."""
-    path = Path(path)
+    name (else the sheet is found as without it); ``max_rows`` bounds its data rows (a lead file's limit; an
+    events file has its own)."""
+    source = _open_source(Path(path), sheet, header_row, prefer_sheet)
+    source.info.max_rows = max_rows
+    return source
+
+
+def _open_source(path: Path, sheet: str | None, header_row: int | None, prefer_sheet: str | None) -> Source:
     regular_file(path, what="lead file")  # never a device, a FIFO or a folder: they read forever or hang
     try:
         with path.open("rb") as handle:
@@ -238,7 +245,7 @@ def _csv_chunks(info: SourceInfo, skip: int, skip_lines: int, rows: int) -> Iter
         pending_rows.append(numbers)
         count += table.num_rows
         total += table.num_rows
-        check_rows(info.path, total)
+        check_rows(info.path, total, info.max_rows)
         while count >= rows:
             whole = pa.concat_tables(pending)
             numbers_all = np.concatenate(pending_rows)
@@ -385,7 +392,7 @@ def _workbook_chunks(info: SourceInfo, grid: Any, index: int, chunk_rows: int) -
     read = 0
     while part := list(itertools.islice(rows, chunk_rows)):
         read += len(part)
-        check_rows(info.path, read)
+        check_rows(info.path, read, info.max_rows)
         frame = _typed_cells_to_text(part, width)
         yield Chunk(frame=frame, rows=np.arange(first, first + len(part), dtype=np.int64))
         first += len(part)

@@ -60,7 +60,9 @@ class ImportSpec(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict,
                                     description="header → field: a lead field, a custom field of 销售线索 by api "
                                                 "name or label, or ignore; over the mapping file's")
-    competitor_domains: list[str] = Field(default_factory=list, description="emails of these domains are rejected")
+    competitor_domains: list[str] = Field(default_factory=list, description="emails of these domains are rejected "
+                                                                           "(in a playbook with lead_cleaning, "
+                                                                           "declare them there)")
     keep: Literal["first", "last"] = Field(default="first", description="which of a person's rows survives")
     source: str | None = Field(default=None, description="the lead source (线索来源) of every row")
     event: str | None = Field(default=None, description="the marketing event (市场活动) to attach, by name")
