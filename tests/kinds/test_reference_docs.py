@@ -65,7 +65,7 @@ def test_types_defaults_and_options_are_readable() -> None:
             "同步数据 |") in page
     assert "| 账号ID | a1b2c3d4e5 |" in page
     assert "**营销通 > 系统设置 > 营销插件 > 直播对接 > 保利威** — 客户直播平台管理员" in page
-    assert "**FxiaoKe Marketing > System settings > Marketing plug-ins > Live platforms > 保利威** — " \
+    assert "**FxiaoKe Marketing > System settings > Marketing plug-ins > Live platforms > Polyv** — " \
            "client admin of the live platform" in page
 
 
