@@ -89,7 +89,7 @@ def test_in_english_the_manual_step_says_the_platforms_words_in_english_and_the_
 
     assert step.menu_path == "FxiaoKe Marketing > System settings > Basic settings"
     assert ("Company > Name", "示例科技有限公司") in step.values
-    assert ("Plugins", "Advertising, Company domain, Website integration") in step.values
+    assert ("Plug-ins", "Advertising, Company domain, Website integration") in step.values
     assert ("Lead storage > Default pool", "市场线索池") in step.values
     assert step.verify.endswith("; a micro page opens on https://mkt.example.cn")
     assert step.who == "consultant"

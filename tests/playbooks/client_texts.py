@@ -2,10 +2,10 @@
 data in it.
 
 A client reads three things made from a playbook: its manual steps (as ``mktctl steps --output markdown``
-writes them, for a tenant where every setting is a manual step, as on a real tenant), the rollout checklist
-and the delivery report (Markdown and HTML). :func:`client_texts` renders them; :func:`tenant_texts` lists
-the values that are the tenant's own data (names, texts, the options the client entered), which a text
-shows as written whatever its language.
+writes them, and the sheet of ``--output html`` to work through and sign, for a tenant where every setting
+is a manual step, as on a real tenant), the rollout checklist and the delivery report (Markdown and HTML).
+:func:`client_texts` renders them; :func:`tenant_texts` lists the values that are the tenant's own data
+(names, texts, the options the client entered), which a text shows as written whatever its language.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from mktctl.deliver import report
 from mktctl.deliver.checklist import build_checklist
 from mktctl.deliver.checklist import to_markdown as checklist_markdown
 from mktctl.deliver.step_text import to_markdown as steps_markdown
+from mktctl.deliver.steps_sheet import build_sheet, render_steps_sheet
 from mktctl.engine.ledger import TenantLedger
 from mktctl.engine.observe import Observation
 from mktctl.engine.planner import kinds_in_order, make_plan
@@ -58,7 +59,9 @@ def client_texts(name: str, lang: str) -> dict[str, str]:
                          kinds=kinds_in_order(KINDS))
         built = report.build(playbook, [], lang=lang, generated_at="2026-01-05T09:00:00+08:00",
                              generator="mktctl 1.0")
+        sheet = build_sheet(playbook, plan, generated_at="2026-01-05T09:00:00+08:00")
         return {"steps": steps_markdown(manual_steps(plan), lang),
+                "steps.html": html_text(render_steps_sheet(sheet, "html").decode("utf-8")),
                 "checklist": checklist_markdown(build_checklist(playbook, plan)),
                 "report.md": report.render(built, "markdown"),
                 "report.html": html_text(report.render(built, "html"))}

@@ -15,10 +15,11 @@ How a stray word of the other language is found, honestly:
   written as they are.
 * **English** (``en``): no CJK character is left.
 * **Chinese** (``zh-CN``): no word of two or more Latin letters is left, except technical tokens a client
-  types or reads as they are: web and e-mail addresses, domain names, ``mktctl`` commands, identifiers with an underscore, a dot, a dash, a slash or a digit (api names
-  such as ``product_interest__c``, ``M001``, ``v=spf1``), ``key=value`` tokens of DNS records, acronyms in
-  capitals (``CRM``, ``MQL``, ``SPF``, ``UTM``), and the proper nouns in :data:`PROPER_NOUNS`, which the
-  platform itself writes in Latin letters.
+  types or reads as they are: web and e-mail addresses, domain names, ``mktctl`` commands, identifiers with
+  an underscore, a dot, a dash, a slash or a digit (api names such as ``product_interest__c``, ``M001``),
+  the terms of a DNS record (``v=spf1``, ``include:host``, ``~all``), acronyms in capitals (``CRM``,
+  ``MQL``, ``SPF``, ``UTM``), and the proper nouns in :data:`PROPER_NOUNS`, which the platform itself
+  writes in Latin letters.
 * **Chinese punctuation**: in Chinese text no ASCII comma, colon, semicolon or bracket touches a Chinese
   character (``必填字段：姓名、手机``, ``张伟（M001）``), except inside the tenant's own data.
 """

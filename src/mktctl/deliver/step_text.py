@@ -46,7 +46,7 @@ class StepLabels:
 
 
 _LABELS = {
-    "title": Phrase("手工配置步骤", "Manual steps"),
+    "title": Phrase("人工配置步骤", "Manual steps"),
     "step": Phrase("步骤", "Step"),
     "status": Phrase("状态", "Status"),
     "where": Phrase("位置", "Where"),

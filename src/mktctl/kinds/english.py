@@ -190,6 +190,8 @@ FIELD_LABELS = {
     "idle_hours": "Idle for (hours)", "idle_days": "Idle for (days)", "repeat_every_days": "Repeat every (days)",
     "sales_accept_hours": "Sales accepts within (hours)", "records_kept_days": "Records kept (days)",
     "retention_days": "Kept for (days)", "weight": "Weight (%)", "percent": "Deduction (%)",
+    "op": "Condition", "earn": "Earning rules", "plugins": "Plug-ins", "window_days": "Window (days)",
+    "within_days": "Within (days)",
 }
 
 # What the platform has built in and a playbook names like its own items: the root department, the preset
