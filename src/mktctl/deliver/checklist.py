@@ -175,14 +175,14 @@ _AFTER_CONFIG = Phrase("待配置完成后进行", "after its configuration is d
 
 def _acceptance_item(resource: Resource[Any], text: str, owner: str, ready: bool, tests: TestResults,
                      words: Words) -> Item:
-    kind = resource.kind
+    section = resource.kind.section_of(resource.spec)
     if not ready:
-        return Item("test", text, "pending", owner, guide=kind.guide, address=resource.address,
+        return Item("test", text, "pending", owner, guide=section, address=resource.address,
                     detail=words.say(_AFTER_CONFIG))
-    if not kind.rules_tested:
-        return Item("test", text, "manual", owner, guide=kind.guide, address=resource.address)
+    if not resource.kind.rules_tested:
+        return Item("test", text, "manual", owner, guide=section, address=resource.address)
     status, detail = _rules_tests(tests, words)
-    return Item("test", text, status, owner, guide=kind.guide, address=resource.address, detail=detail)
+    return Item("test", text, status, owner, guide=section, address=resource.address, detail=detail)
 
 
 _OPS = {"create": Phrase("新建", "create"), "update": Phrase("更新", "update"), "delete": Phrase("删除", "delete")}
@@ -202,20 +202,20 @@ def _config_item(resource: Resource[Any], actions: list[Action], words: Words) -
     if changes:
         ops = words.join(f"{a.symbol} {words.say(_OPS[a.op])}" + (words.say(_SETTINGS) if a.part == "settings"
                                                                    else "") for a in changes)
-        return Item("config", name, "pending", words.say(APPLY), guide=kind.guide,
+        return Item("config", name, "pending", words.say(APPLY), guide=kind.section_of(resource.spec),
                     detail=words.say(_TO_APPLY, ops=ops), address=resource.address)
     open_steps = [a for a in manual if a.manual is not None and a.manual.status != "confirmed"]
     if open_steps:
         step = open_steps[0].manual
         assert step is not None
         why = words.say(_CHANGED) if step.status == "changed" else ""
-        return Item("config", name, "manual", step.who, guide=kind.guide,
+        return Item("config", name, "manual", step.who, guide=kind.section_of(resource.spec),
                     detail=words.say(_DO_STEP, why=why, where=step.menu_path, step=step.step),
                     address=resource.address)
     confirmed = [a.manual for a in manual if a.manual is not None]
     detail = words.clauses(words.say(_CONFIRMED, by=m.confirmed_by, at=m.confirmed_at) for m in confirmed)
     return Item("config", name, "done", confirmed[0].who if confirmed else words.say(APPLY),
-                guide=kind.guide, detail=detail, address=resource.address)
+                guide=kind.section_of(resource.spec), detail=detail, address=resource.address)
 
 
 # ---- 3.2 training and 3.4 deliverables ----------------------------------------------------------------

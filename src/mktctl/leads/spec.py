@@ -63,7 +63,8 @@ class ImportSpec(BaseModel):
                                     description="header → field: a lead field, a custom field of 销售线索 by api "
                                                 "name or label, or ignore; over the mapping file's")
     competitor_domains: list[str] = Field(default_factory=list, title="竞品邮箱域名",
-                                          description="emails of these domains are rejected")
+                                          description="emails of these domains are rejected (in a playbook with "
+                                                      "lead_cleaning, declare them there)")
     keep: Literal["first", "last"] = Field(default="first", title="重复行保留",
                                            description="which of a person's rows survives")
     source: str | None = Field(default=None, title="线索来源", description="the lead source (线索来源) of every row")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import socket
 from collections.abc import Callable
 from types import TracebackType
@@ -12,6 +11,7 @@ import httpx
 
 from mktctl.errors import TenantError
 from mktctl.tenant.client import CallRecord, Credentials, FxiaokeClient, RetryPolicy
+from mktctl.tenant.identity import fingerprint_of
 from mktctl.tenant.ratelimit import RateLimiter
 from mktctl.tenant.settings import TenantSettings
 
@@ -46,8 +46,7 @@ class Tenant:
 
     def fingerprint(self) -> str:
         """Identifies the tenant (not its state): a plan made for one tenant cannot be applied to another."""
-        where = self.settings.shown_url or "embedded"  # never a password in a URL: it would be hashed
-        return hashlib.sha256(f"{where}|{self.client.corp_id}".encode()).hexdigest()[:16]
+        return fingerprint_of(self.settings, self.client.corp_id)
 
     def close(self) -> None:
         self.client.close()
