@@ -18,9 +18,9 @@ their custom fields by api name or label.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.lead_fields import declared_fields
@@ -92,6 +92,9 @@ class Imports(Kind[Import]):
     key_field = "file"
     depends_on = ("lead_pools", "lead_fields")
     job = True
+    labels: ClassVar[Mapping[str, Mapping[str, str]]] = {
+        "keep": {"first": "保留第一行", "last": "保留最后一行"},
+        "on_existing": {"skip": "跳过", "fill-empty": "只补充空字段", "overwrite": "覆盖"}}
 
     def references(self, spec: Import) -> Iterable[Reference]:
         if spec.pool:
