@@ -191,6 +191,7 @@ class Redactor:
 
     def __init__(self) -> None:
         self._matchers: dict[str, _Matcher] = {}
+        self._ordered: tuple[_Matcher, ...] = ()  # longest value first; replaced whole, so read without the lock
         self._references: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -200,6 +201,7 @@ class Redactor:
         matcher = _Matcher.of(value)
         with self._lock:
             self._matchers.setdefault(value, matcher)
+            self._ordered = tuple(sorted(self._matchers.values(), key=lambda m: len(m.value), reverse=True))
             if reference and value not in self._references:
                 self._references[value] = reference
 
@@ -214,9 +216,7 @@ class Redactor:
             return dict(self._references)
 
     def redact(self, text: str) -> str:
-        with self._lock:
-            matchers = sorted(self._matchers.values(), key=lambda m: len(m.value), reverse=True)
-        for matcher in matchers:
+        for matcher in self._ordered:
             text = matcher.sub(self.MASK, text)
         return without_userinfo(text)
 
@@ -238,6 +238,7 @@ class Redactor:
     def clear(self) -> None:
         with self._lock:
             self._matchers.clear()
+            self._ordered = ()
             self._references.clear()
 
 

@@ -44,10 +44,14 @@ class RateLimit:
 
 
 class _Limiter:
+    """The platform's rule (reference §3): each interface (path) counts apart, for each corp; a call counts
+    when it is received, and one over the limit is refused without counting. ``refused`` says how many were."""
+
     def __init__(self, limit: RateLimit, clock: Callable[[], float]) -> None:
         self.limit, self.clock = limit, clock
         self._calls: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self.refused = 0
 
     def allow(self, corp_id: str, path: str) -> bool:
         now = self.clock()
@@ -56,6 +60,7 @@ class _Limiter:
             while calls and calls[0] <= now - self.limit.window_s:
                 calls.popleft()
             if len(calls) >= self.limit.calls:
+                self.refused += 1
                 return False
             calls.append(now)
             return True
@@ -216,6 +221,7 @@ def create_app(
 
     app.add_api_route("/{rest:path}", unknown, methods=["POST", "GET"], include_in_schema=False)
     app.state.store = store
+    app.state.rate_limiter = limiter
     return app
 
 
