@@ -192,6 +192,7 @@ class Redactor:
     def __init__(self) -> None:
         self._matchers: dict[str, _Matcher] = {}
         self._ordered: tuple[_Matcher, ...] = ()  # longest value first; replaced whole, so read without the lock
+        self._shortest = 0  # no form of a secret is shorter than the secret: shorter texts hold none
         self._references: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -202,6 +203,7 @@ class Redactor:
         with self._lock:
             self._matchers.setdefault(value, matcher)
             self._ordered = tuple(sorted(self._matchers.values(), key=lambda m: len(m.value), reverse=True))
+            self._shortest = len(self._ordered[-1].value)
             if reference and value not in self._references:
                 self._references[value] = reference
 
@@ -216,8 +218,9 @@ class Redactor:
             return dict(self._references)
 
     def redact(self, text: str) -> str:
-        for matcher in self._ordered:
-            text = matcher.sub(self.MASK, text)
+        if len(text) >= self._shortest:  # every encoded form of a character is at least one character
+            for matcher in self._ordered:
+                text = matcher.sub(self.MASK, text)
         return without_userinfo(text)
 
     def redact_data(self, data: Any) -> Any:
@@ -239,6 +242,7 @@ class Redactor:
         with self._lock:
             self._matchers.clear()
             self._ordered = ()
+            self._shortest = 0
             self._references.clear()
 
 

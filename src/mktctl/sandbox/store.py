@@ -281,7 +281,9 @@ class Store:
         row = db.execute("SELECT value FROM counters WHERE corp_id = ? AND name = ?",
                          (corp_id, name)).fetchone()
         value = (row["value"] if row else start) + 1
-        db.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (corp_id, name, value))
+        # an upsert changes the row in place: one page written per call, where a replace rewrote its index too
+        db.execute("INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT (corp_id, name) DO UPDATE SET value = "
+                   "excluded.value", (corp_id, name, value))
         return int(value)
 
 
