@@ -252,7 +252,19 @@ REDACTOR = Redactor()
 def redacted_json(data: Any, **options: Any) -> str:
     """``json.dumps(data, **options)`` with every secret redacted from the values before they are encoded,
     and from the text after (a key, an object turned into text by ``default=``)."""
-    return REDACTOR.redact(json.dumps(REDACTOR.redact_data(data), **options))
+    clean = REDACTOR.redact_data(data)
+    try:
+        encoder = _encoder(**options)
+    except TypeError:  # an option that cannot be a cache key (a list of separators): no reuse
+        return REDACTOR.redact(json.dumps(clean, **options))
+    return REDACTOR.redact(encoder.encode(clean))
+
+
+@lru_cache(maxsize=64)
+def _encoder(**options: Any) -> json.JSONEncoder:
+    """The encoder ``json.dumps`` would build for ``options``, built once: a journal writes a line per call."""
+    cls = options.pop("cls", None) or json.JSONEncoder
+    return cls(**options)  # type: ignore[no-any-return]
 
 
 # ---- secrets as references --------------------------------------------------------------------------

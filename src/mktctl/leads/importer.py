@@ -1,7 +1,7 @@
 """``leads import``: check a file, match its people against the tenant's leads, create or update them.
 
-``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES, fields=NO_CUSTOM_FIELDS)``
-``-> ImportResult``
+``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES, fields=NO_CUSTOM_FIELDS,``
+``on_estimate=None) -> ImportResult``
 
 1. the tenant's lead fields are read (``object/describe``): its custom fields, with those the caller
    declares (``fields``, a playbook's ``lead_fields``), are what a column may feed;
@@ -14,10 +14,10 @@
    queries of 100 values (:mod:`mktctl.leads.match`), 500 rows at a time, while the rows matched before
    are written (:mod:`mktctl.leads.writes`: the queries and the writes are different interfaces, limited
    apart on the platform);
-4. no match: created. One match: ``--on-existing skip`` (the default) leaves it ``unchanged``;
-   ``fill-empty`` writes the fields that are empty on the lead; ``overwrite`` writes every field the file
-   has and the lead differs in; nothing to write is ``unchanged``. Several matches: nothing is guessed,
-   the row ``failed`` with their ids (``skip`` reports it ``unchanged``);
+4. (:mod:`mktctl.leads.decide`) no match: created. One match: ``--on-existing skip`` (the default) leaves
+   it ``unchanged``; ``fill-empty`` writes the fields that are empty on the lead; ``overwrite`` writes every
+   field the file has and the lead differs in; nothing to write is ``unchanged``. Several matches: nothing
+   is guessed, the row ``failed`` with their ids (``skip`` reports it ``unchanged``);
 5. writes go in batches (default 100) over a few concurrent workers, each batch's start lines journalled
    and fsynced before its calls (:mod:`mktctl.leads.journal`), up to two batches in flight so that a call
    waiting out a retry does not idle the other workers; a rerun skips what the journal says is done, and
@@ -28,6 +28,9 @@ One import at a time runs in a result folder (a lock file, ``import.lock``, says
 unreachable tenant, an exhausted quota or refused credentials stop the import: the rows not yet
 attempted are ``not_attempted`` and ``ImportResult.stopped`` says why; running the same command again
 continues. Every accepted row ends with one outcome: created, updated, unchanged, failed or not_attempted.
+
+Against a tenant with a rate limit, ``on_estimate`` is given the job's estimate (:mod:`mktctl.leads.eta`)
+once the rows to attempt are known, before the first write.
 """
 
 from __future__ import annotations
@@ -38,11 +41,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from mktctl import errors as e
 from mktctl.leads import results
 from mktctl.leads.check import CheckOptions, CheckRun, run_check
+from mktctl.leads.decide import OnExisting, Settled, decide_chunk
 from mktctl.leads.eta import ImportEta, import_eta
 from mktctl.leads.fields import NO_CUSTOM_FIELDS, CustomFields
 from mktctl.leads.journal import Journal, person_key
@@ -52,7 +56,7 @@ from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spill import read_accepted
 from mktctl.leads.summary import OUTCOMES, CheckSummary, ImportReport
-from mktctl.leads.writes import STOPPING, WriteTask, Written, write_pipeline
+from mktctl.leads.writes import WriteTask, Written, write_pipeline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,7 +64,6 @@ if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
     from mktctl.tenant.describe import FieldInfo
 
-OnExisting = Literal["skip", "fill-empty", "overwrite"]
 LEADS = "LeadsObj"
 # file field → LeadsObj field, written as text
 TEXT_FIELDS = ("name", "company", "mobile", "tel", "email", "province", "city", "job_title", "remark", "url")
@@ -315,11 +318,11 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
 
         values = _record_fields(plan, accepted, options.timezone)
         columns, matrix = list(values.columns), values.to_numpy(dtype=object)
-        settled = _Results(rows, outcome, record_id, error, journal)
+        settled = Settled(rows, outcome, record_id, error, journal)
 
         def plan_chunk(chunk: list[int], existing: Existing) -> list[WriteTask]:
-            return _tasks(chunk, keys, rows, lookups, columns, matrix, existing, journal, options, settled,
-                          lambda who: _lookup(tenant, *who))
+            return decide_chunk(chunk, keys, rows, lookups, columns, matrix, existing, journal, options.on_existing,
+                                settled, lambda who: _lookup(tenant, *who))
 
         progress.phase("import", len(attempt))
         size = max(1, options.batch_size)
@@ -341,112 +344,6 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
     frame = pd.DataFrame({"source_row": rows, "outcome": pd.Series(outcome, dtype="str"),
                           "record_id": pd.Series(record_id, dtype="str"), "error": pd.Series(error, dtype="str")})
     return frame, stopped, calls
-
-
-@dataclass
-class _Results:
-    """Every attempted row's outcome, record id and error, kept with the journal."""
-
-    rows: Any
-    outcome: Any
-    record_id: Any
-    error: Any
-    journal: Journal
-    position: dict[int, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.position = {int(r): i for i, r in enumerate(self.rows)}
-
-    def settle(self, i: int, key: str, outcome: str, record_id: str) -> None:
-        self.outcome[i], self.record_id[i], self.error[i] = outcome, record_id, ""
-        self.journal.done(key, outcome, record_id)
-
-    def fail(self, i: int, key: str, error: str) -> None:
-        self.outcome[i], self.error[i] = "failed", error
-        self.journal.failed(key, error)
-
-    def finish(self, written: Written) -> str | None:
-        """Record a write's result; say why the import must stop, if it must."""
-        task, i = written.task, self.position[written.task.row]
-        if written.failure is None:
-            self.settle(i, task.key, written.outcome, written.record_id)
-            return None
-        self.outcome[i], self.record_id[i], self.error[i] = "failed", task.record_id, str(written.failure)
-        stopping = isinstance(written.failure, STOPPING)
-        if not (stopping and task.op == "create"):
-            # a create cut short may have reached the tenant: its start line stays, so that the next run
-            # looks the person up before creating them
-            self.journal.failed(task.key, str(written.failure))
-        return str(written.failure) if stopping else None
-
-
-def _tasks(chunk: list[int], keys: list[str], rows: Any, lookups: list[tuple[str, str, str, str]],
-           columns: list[str], matrix: Any, existing: Existing, journal: Journal, options: ImportOptions,
-           settled: _Results, lookup: Callable[[tuple[str, str, str, str]], str | None]) -> list[WriteTask]:
-    """The writes a matched chunk needs; the rows that need none are settled (and journalled) here."""
-    tasks: list[WriteTask] = []
-    for i in chunk:
-        record = {c: v for c, v in zip(columns, matrix[i], strict=True) if v != ""}
-        specify = "create_time" in record
-        if specify:
-            record["create_time"] = int(record["create_time"])
-        mobile, email = lookups[i][0], lookups[i][1]
-        found = sorted(existing.ids_for([mobile, email]))
-        entry = journal.entries.get(keys[i])
-        if not found and not mobile and not email and entry is not None and entry.state == "start" \
-                and entry.op == "create":
-            # a landline-only person whose create a crash left unknown: the matching above cannot find
-            # them (a landline is no identity), so look them up by landline and name before creating
-            again = lookup(lookups[i])
-            found = [again] if again else []
-        if not found:
-            tasks.append(WriteTask(int(rows[i]), keys[i], "create", record, specify_time=specify,
-                                   lookup=lookups[i]))
-            continue
-        if entry is not None and entry.state == "start" and entry.op == "create" and len(found) == 1:
-            settled.settle(i, keys[i], "created", found[0])  # created before a crash
-            continue
-        if len(found) > 1:
-            if options.on_existing == "skip":
-                settled.settle(i, keys[i], "unchanged", found[0])
-            else:
-                settled.fail(i, keys[i], f"matches {len(found)} existing leads ({', '.join(found[:5])}); "
-                                         "merge them in the CRM, then run again")
-            continue
-        target = found[0]
-        changes = _changes(record, existing.records[target], options.on_existing)
-        if not changes:
-            settled.settle(i, keys[i], "unchanged", target)
-            continue
-        tasks.append(WriteTask(int(rows[i]), keys[i], "update", changes, record_id=target))
-    journal.sync()
-    return tasks
-
-
-def _changes(new: dict[str, Any], old: dict[str, Any], mode: OnExisting) -> dict[str, Any]:
-    from mktctl.leads.emails import normalise_email
-    from mktctl.leads.phones import to_e164
-
-    if mode == "skip":
-        return {}
-    changes: dict[str, Any] = {}
-    for name, value in new.items():
-        if name == "create_time":
-            continue  # set by the platform when the lead was made; not changed afterwards
-        current = old.get(name)
-        current_text = "" if current in (None, "", []) else str(current)
-        if mode == "fill-empty":
-            if not current_text:
-                changes[name] = value
-            continue
-        same = current_text == str(value)
-        if not same and current_text and name in ("mobile", "tel"):
-            same = to_e164(current_text) == str(value).split(";", 1)[0]
-        if not same and current_text and name == "email":
-            same = normalise_email(current_text) == value
-        if not same:
-            changes[name] = value
-    return changes
 
 
 def _lookup(tenant: Tenant, mobile: str, email: str, tel: str, name: str) -> str | None:
