@@ -15,7 +15,7 @@ from mktctl.cli.options import OutputFormat
 
 ACCEPTED = {  # command line -> (the option as --help shows it, the formats it accepts)
     ("plan",): ("-o, --output <table|json|markdown>", ["table", "json", "markdown"]),
-    ("steps",): ("-o, --output <table|json|markdown>", ["table", "json", "markdown"]),
+    ("steps",): ("-o, --output <table|json|markdown|xlsx|html>", ["table", "json", "markdown", "xlsx", "html"]),
     ("schema",): ("-o, --output <table|json>", ["table", "json"]),
     ("checklist",): ("-o, --output <markdown|xlsx>", ["markdown", "xlsx"]),
     ("report",): ("-f, --format <html|markdown>", ["html", "markdown"]),

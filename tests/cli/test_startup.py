@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 HEAVY = {"pandas", "numpy", "pyarrow", "fastapi", "starlette", "uvicorn", "httpx", "pydantic", "openpyxl",
-         "xlsxwriter", "jinja2", "ruamel", "phonenumbers"}
+         "xlsxwriter", "jinja2", "ruamel", "phonenumbers", "polars"}
 
 
 def test_help_imports_none_of_the_heavy_libraries() -> None:

@@ -23,9 +23,11 @@ SUMMARY = {"file": "历史线索<img src=x onerror=alert(1)>.xlsx",
            "reasons": {"missing_required": 3, "test_data": 2, "competitor": 1, "invalid_contact": 2}}
 
 
-def build(folder: Path, lang: str = "zh-CN", **kwargs):  # type: ignore[no-untyped-def]
+def build(folder: Path, lang: str = "zh-CN", tenant: str = "production", **kwargs):  # type: ignore[no-untyped-def]
+    """The report of the client's tenant (profile ``production``), as ``mktctl --tenant production report``."""
     playbook, warnings = load_playbook(folder)
-    return report.build(playbook, warnings, lang=lang, generated_at=NOW, generator=GENERATOR, **kwargs)
+    return report.build(playbook, warnings, lang=lang, generated_at=NOW, generator=GENERATOR, tenant=tenant,
+                        **kwargs)
 
 
 def with_import(folder: Path, summary: dict | str = SUMMARY, name: str = "leads-2024") -> Path:  # type: ignore[type-arg]
@@ -39,7 +41,7 @@ def with_import(folder: Path, summary: dict | str = SUMMARY, name: str = "leads-
 def confirmed(folder: Path) -> None:
     """A ledger as a public-API tenant leaves it: one manual step confirmed, the rest pending."""
     from mktctl.base.digest import digest
-    from mktctl.engine.planner import step_id
+    from mktctl.engine.progress import step_id
 
     playbook, _warnings = load_playbook(folder)
     role = playbook.find("roles", "市场经理")

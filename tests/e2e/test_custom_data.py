@@ -124,7 +124,8 @@ def test_apply_defines_the_fields_and_object_describe_shows_them_and_imports_map
         1200, "IYWea10Fx", zhang["product__c"], "EXPO-7")
     options = {o["label"]: o["value"] for o in fields["product__c"]["options"]}
     assert zhang["product__c"] == [options["营销通"], options["销售云"]]
-    with (served.folder / ".mktctl" / "imports" / "展会线索" / "results.csv").open(encoding="utf-8-sig") as handle:
+    (results,) = (served.folder / ".mktctl" / "imports").glob("展会线索-*/results.csv")  # <stem>-<hash of its path>
+    with results.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["source_row", "status", "reason", "duplicate_of", "mobile_e164", "email", "outcome",
                              "record_id", "error"]

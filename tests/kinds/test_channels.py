@@ -285,7 +285,7 @@ def test_sms_signatures_and_marketing_templates_follow_the_carriers_rules(tmp_pa
         "mktctl.yaml:5:14: error: sms_channel: signature: write the signature without 【】",
         "mktctl.yaml:7:7: error: sms_channel: templates.0: template '新品': a 营销推广 message must offer an "
         "opt-out, e.g. "
-        "end with 拒收请回复R",
+        "end with 回T退订",
         "mktctl.yaml:8:7: error: sms_channel: templates.1: template '提醒': leave the 【signature】 out; it is added "
         "to "
         "every message",

@@ -81,6 +81,7 @@ def writer_outputs(secret: str, folder: Path) -> dict[str, str]:
     from mktctl.cli.test_command import _render
     from mktctl.deliver import report as report_lib
     from mktctl.deliver.checklist import Checklist, Item, to_markdown, write_xlsx
+    from mktctl.deliver.steps_sheet import build_sheet, render_steps_sheet, write_steps_sheet
     from mktctl.deliver.workbook_export import export_playbook
     from mktctl.engine.journal import Journal
     from mktctl.engine.ledger import Confirmation, Ledger
@@ -138,6 +139,10 @@ def writer_outputs(secret: str, folder: Path) -> dict[str, str]:
     ledger.for_tenant("f", "t").confirmations["wecom/wecom"] = Confirmation("d", "by", "at", note=secret)
     ledger.save()
     out["mktctl.lock.yaml"] = (folder / "mktctl.lock.yaml").read_text(encoding="utf-8")
+
+    sheet = build_sheet(playbook, plan)  # the wecom step's link holds the secret: no QR code is drawn
+    out["steps.xlsx"] = _xlsx_text(write_steps_sheet(sheet, folder / "steps.xlsx", "xlsx"))
+    out["steps.html"] = render_steps_sheet(sheet, "html").decode("utf-8")
 
     checklist = Checklist(playbook=f"p {secret}", tenant="t", language="zh-CN", generated_at="now",
                           items=[Item("config", f"授权 {secret}", "manual", "admin", detail=secret)])

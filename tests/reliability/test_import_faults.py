@@ -10,6 +10,7 @@ belong to exactly its own lead, no lead is left over, the result files' invarian
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -30,7 +31,8 @@ from tests.reliability.support import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.served, pytest.mark.slow]
 
-ROWS = 10_000
+# the figures of docs/reliability.md come from 10,000 rows; the regular suite proves the same with fewer
+ROWS = 10_000 if os.environ.get("MKTCTL_RELIABILITY_FIGURES") else 3_000
 FAULTS = "5xx=0.015,throttle=0.015,429=0.004,drop-after-commit=0.015,latency=1ms..3ms,seed=17"
 KILL_FAULTS = "5xx=0.005,throttle=0.005,drop-after-commit=0.01,latency=1ms..2ms,seed=23"
 IMPORT = ["--tenant", "served", "leads", "import", "leads.csv", "--out", "out", "--workers", "16"]
@@ -41,7 +43,7 @@ def messy_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_messy_csv(tmp_path_factory.mktemp("leads") / "leads.csv", ROWS, seed=11)
 
 
-def test_import_of_10000_rows_under_faults_is_exactly_once(tmp_path, messy_file, served_sandbox_factory) -> None:
+def test_import_of_thousands_of_rows_under_faults_is_exactly_once(tmp_path, messy_file, served_sandbox_factory) -> None:
     sandbox = served_sandbox_factory(faults=FAULTS)
     env = {**base_env(tmp_path), **profile_env(sandbox, tmp_path)}
     (tmp_path / "leads.csv").symlink_to(messy_file)
@@ -52,7 +54,7 @@ def test_import_of_10000_rows_under_faults_is_exactly_once(tmp_path, messy_file,
     assert "Traceback" not in done.output
     check = check_import_exactly_once(sandbox, tmp_path / "out")
     assert not check.problems, check.problems[:20]
-    assert check.rows == ROWS and check.created == check.accepted > 8000
+    assert check.rows == ROWS and check.created == check.accepted > 0.8 * ROWS
     report = sandbox.faults.report()
     injected = report["injected"]
     assert all(injected[kind] > 0 for kind in ("5xx", "throttle", "429", "drop-after-commit")), report
@@ -73,7 +75,7 @@ def test_import_killed_at_random_moments_completes_exactly_once(tmp_path, messy_
     rng = random.Random(20240611)
     # one kill at a random time (it may land in the check, the matching or the writes), then kills after
     # a random number of further rows are done
-    plans = [("time", rng.uniform(1.0, 4.0))] + [("rows", rng.randint(300, 1800)) for _ in range(3)]
+    plans = [("time", rng.uniform(1.0, 4.0))] + [("rows", rng.randint(ROWS // 30, ROWS // 6)) for _ in range(3)]
     kills: list[dict[str, object]] = []
     for how, when in plans:
         before = done_rows(journal)
@@ -98,7 +100,7 @@ def test_import_killed_at_random_moments_completes_exactly_once(tmp_path, messy_
     assert finished.code == 0, finished.output[-3000:]
     check = check_import_exactly_once(sandbox, tmp_path / "out")
     assert not check.problems, check.problems[:20]
-    assert check.created == check.accepted > 8000
+    assert check.created == check.accepted > 0.8 * ROWS
     purged = run(["leads", "purge", "--out", "out"], tmp_path, env)  # killed runs left work folders behind
     assert purged.code == 0, purged.output
     assert not list((tmp_path / "out").glob(".mktctl-leads-*"))

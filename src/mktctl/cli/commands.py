@@ -32,6 +32,7 @@ def register(app: typer.Typer, argv: Sequence[str] | None = None) -> None:
 
     playbook_commands.register(app)
     app.command("test")(importlib.import_module("mktctl.cli.test_command").test)
+    app.command("simulate")(importlib.import_module("mktctl.cli.simulate_command").simulate)
     checklist.register(app)
     report.register(app)
     migrate_command.register(app)

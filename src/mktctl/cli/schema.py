@@ -55,10 +55,11 @@ def schema(
         for column in ("kind", "名称", "guide", "key", "depends on", "reaches the tenant by"):
             table.add_column(column)
         for k in KINDS:
-            table.add_row(k.name, k.title, k.guide, k.key_field, ", ".join(k.depends_on) or "—", jsonschema.channel(k))
+            table.add_row(k.name, k.title, ", ".join(k.sections), k.key_field, ", ".join(k.depends_on) or "—",
+                          jsonschema.channel(k))
         st.out.print(table)
         return
-    table = Table(title=f"{target.name} ({target.title}), guide {target.guide}: {target.summary}",
+    table = Table(title=f"{target.name} ({target.title}), guide {', '.join(target.sections)}: {target.summary}",
                   title_justify="left")
     for column in ("field", "type", "required", "default", "description"):
         table.add_column(column, overflow="fold")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,32 +17,95 @@ if TYPE_CHECKING:
     from mktctl.cli.context import State
     from mktctl.engine.plan import Manual
 
-StepsOutput = Annotated[OutputFormat, options.output(OutputFormat.table, OutputFormat.json, OutputFormat.markdown)]
+StepsOutput = Annotated[OutputFormat, options.output(
+    OutputFormat.table, OutputFormat.json, OutputFormat.markdown, OutputFormat.xlsx, OutputFormat.html,
+    help="table, json or markdown; xlsx or html: a sheet for the client admin to work through and sign "
+         "(default with --out: from its suffix).")]
+SHEETS = (OutputFormat.xlsx, OutputFormat.html)
+SUFFIXES = {".xlsx": OutputFormat.xlsx, ".html": OutputFormat.html, ".htm": OutputFormat.html,
+            ".json": OutputFormat.json, ".md": OutputFormat.markdown, ".markdown": OutputFormat.markdown}
 
 
 def steps(
     ctx: typer.Context,
     directory: options.Directory = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Also list confirmed steps.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list confirmed steps (a sheet always does).")] = False,
     output: StepsOutput = OutputFormat.table,
+    out: Annotated[Path | None, options.out("Write to this file instead of the standard output.")] = None,
     env: options.Env = None,
     var: options.Vars = None,
 ) -> None:
-    """List the manual steps that are pending, each with its menu path, values and how to verify."""
+    """List the manual steps that are pending, each with its menu path, values and how to verify; or write
+    them as a sheet (xlsx, html) to work through and sign, with the QR codes of authorisation steps."""
     from mktctl.engine.steps import manual_steps
 
     st = state(ctx)
+    output = _chosen(output, out)
+    if output is OutputFormat.xlsx and out is None and sys.stdout.isatty():
+        raise typer.BadParameter("xlsx is a binary file, not for a terminal: write it with --out steps.xlsx "
+                                 "(or redirect the output to a file)", param_hint="--output")
+    if output in SHEETS:
+        _sheet(st, directory, output, out, env=env, var=var)
+        return
     with open_playbook_session(st, directory, env=env, var=var) as session:
         found = manual_steps(session.plan, include_confirmed=show_all)
     if output is OutputFormat.json:
-        import json
-        from dataclasses import asdict
-
-        st.out.print(json.dumps([asdict(m) for m in found], ensure_ascii=False, indent=2), markup=False)
+        _text(st, _json(found), out)
     elif output is OutputFormat.markdown:
-        st.out.print(_markdown(found), markup=False)
+        _text(st, _markdown(found), out)
     else:
         _table(st, found)
+
+
+def _chosen(output: OutputFormat, out: Path | None) -> OutputFormat:
+    """The format asked for; with ``--out`` and no ``--output``, the one its suffix names."""
+    if out is None or output is not OutputFormat.table:
+        return output
+    chosen = SUFFIXES.get(out.suffix.lower())
+    if chosen is None:
+        raise typer.BadParameter(f"which format is {out.name!r}? Name it with --output xlsx, html, json or "
+                                 "markdown (a table is for the terminal)", param_hint="--out")
+    return chosen
+
+
+def _sheet(st: State, directory: Path | None, output: OutputFormat, out: Path | None, *, env: str | None,
+           var: list[str] | None) -> None:
+    """Every manual step (confirmed ones too) as a sheet, to ``out`` or the standard output."""
+    from rich.markup import escape
+
+    from mktctl.base.clock import now_iso
+    from mktctl.deliver.steps_sheet import build_sheet, render_steps_sheet, write_steps_sheet
+
+    with open_playbook_session(st, directory, env=env, var=var) as session:
+        sheet = build_sheet(session.playbook, session.plan, generated_at=now_iso())
+    if out is None:
+        st.out.file.flush()
+        sys.stdout.buffer.write(render_steps_sheet(sheet, output.value))
+        sys.stdout.buffer.flush()
+        return
+    path = write_steps_sheet(sheet, out, output.value)
+    st.info(f"[green]✓[/green] wrote {escape(str(path))} ({output.value}, {sheet.lang}): {len(sheet.rows)} manual "
+            f"step(s), {sheet.pending} pending")
+
+
+def _text(st: State, text: str, out: Path | None) -> None:
+    from rich.markup import escape
+
+    from mktctl.base.files import write_atomic
+    from mktctl.secrets import REDACTOR
+
+    if out is None:
+        st.out.print(text, markup=False)
+        return
+    write_atomic(out, REDACTOR.redact(text) + "\n")
+    st.info(f"[green]✓[/green] wrote {escape(str(out))}")
+
+
+def _json(found: list[Manual]) -> str:
+    import json
+    from dataclasses import asdict
+
+    return json.dumps([asdict(m) for m in found], ensure_ascii=False, indent=2)
 
 
 def _markdown(found: list[Manual]) -> str:

@@ -145,14 +145,14 @@ def _rules_tests(tests: TestResults) -> tuple[str, str]:
 
 
 def _acceptance_item(resource: Resource[Any], text: str, owner: str, ready: bool, tests: TestResults) -> Item:
-    kind = resource.kind
+    section = resource.kind.section_of(resource.spec)
     if not ready:
-        return Item("test", text, "pending", owner, guide=kind.guide, address=resource.address,
+        return Item("test", text, "pending", owner, guide=section, address=resource.address,
                     detail="after its configuration is done")
-    if not kind.rules_tested:
-        return Item("test", text, "manual", owner, guide=kind.guide, address=resource.address)
+    if not resource.kind.rules_tested:
+        return Item("test", text, "manual", owner, guide=section, address=resource.address)
     status, detail = _rules_tests(tests)
-    return Item("test", text, status, owner, guide=kind.guide, address=resource.address, detail=detail)
+    return Item("test", text, status, owner, guide=section, address=resource.address, detail=detail)
 
 
 def _config_item(resource: Resource[Any], actions: list[Action]) -> Item:
@@ -162,19 +162,19 @@ def _config_item(resource: Resource[Any], actions: list[Action]) -> Item:
     manual = [a for a in actions if a.op == "manual" and a.manual is not None]
     if changes:
         ops = ", ".join(f"{a.symbol} {a.op}" + (" (settings)" if a.part == "settings" else "") for a in changes)
-        return Item("config", name, "pending", APPLY, guide=kind.guide,
+        return Item("config", name, "pending", APPLY, guide=kind.section_of(resource.spec),
                     detail=f"apply: {ops}", address=resource.address)
     open_steps = [a for a in manual if a.manual is not None and a.manual.status != "confirmed"]
     if open_steps:
         step = open_steps[0].manual
         assert step is not None
         why = "values changed since confirmed; " if step.status == "changed" else ""
-        return Item("config", name, "manual", step.who, guide=kind.guide,
+        return Item("config", name, "manual", step.who, guide=kind.section_of(resource.spec),
                     detail=f"{why}{step.menu_path}; then mktctl confirm {step.step}", address=resource.address)
     confirmed = [a.manual for a in manual if a.manual is not None]
     detail = "; ".join(f"confirmed by {m.confirmed_by} at {m.confirmed_at}" for m in confirmed)
     return Item("config", name, "done", confirmed[0].who if confirmed else APPLY,
-                guide=kind.guide, detail=detail, address=resource.address)
+                guide=kind.section_of(resource.spec), detail=detail, address=resource.address)
 
 
 def _names(values: Iterable[Any]) -> str:

@@ -132,7 +132,7 @@ def block_for(kind: Kind[Any], specs: list[Spec]) -> Block:
 
 def title(kind: Kind[Any], lang: str) -> str:
     label = kind.title if lang == "zh-CN" else kind.summary
-    return f"{label} · {kind.name} · {i18n.t('guide', lang)} {kind.guide}"
+    return f"{label} · {kind.name} · {i18n.t('guide', lang)} {guide.sections_text(kind.sections)}"
 
 
 def is_title_of(text: str, kind_name: str) -> bool:

@@ -26,6 +26,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from mktctl.kinds.base import Kind
+from mktctl.kinds.guide import SECTIONS, sections_text
 
 DEFAULT_FOLDER = Path("docs") / "reference"  # relative to where it runs: the repository's root
 INDEX = "README.md"
@@ -97,7 +98,8 @@ def index_page(kinds: Sequence[Kind[Any]]) -> str:
         lines += [f"## {section} {GUIDE_SECTIONS.get(section, '')}".rstrip(), "",
                   "| kind | 名称 | guide | reaches the tenant by | summary |", "|---|---|---|---|---|"]
         for kind in members:
-            lines.append(f"| [`{kind.name}`]({kind.name}.md) | {_md(kind.title)} | {kind.guide} | {_channel(kind)} "
+            lines.append(f"| [`{kind.name}`]({kind.name}.md) | {_md(kind.title)} | {sections_text(kind.sections)} "
+                         f"| {_channel(kind)} "
                          f"| {_md(kind.summary)} |")
         lines.append("")
     return "\n".join(lines)
@@ -107,7 +109,7 @@ def kind_page(kind: Kind[Any], known: set[str]) -> str:
     depends = [f"[`{d}`]({d}.md)" for d in kind.depends_on if d in known]
     lines = [GENERATED, "", f"# `{kind.name}` — {kind.title}", "", _md(kind.summary) + ".", "",
              "| | |", "|---|---|",
-             f"| guide section | {kind.guide} {GUIDE_SECTIONS.get(_section(kind.guide), '')} |".rstrip(),
+             f"| guide section | {_headings(kind)} |",
              f"| playbook section | {_shape(kind)} |",
              f"| depends on | {', '.join(depends) or '—'} |",
              f"| reaches the tenant by | {_channel(kind)} |"]
@@ -274,6 +276,15 @@ def _settings_fields(kind: Kind[Any]) -> set[str]:
     from mktctl.kinds.registry import settings_fields
 
     return settings_fields(kind)
+
+
+def _headings(kind: Kind[Any]) -> str:
+    """Each guide section of the kind with its heading, then what its family is about in English:
+    ``2.4.1 国内数字广告平台对接, 2.4.2 海外数据广告平台对接 (channels)``."""
+    family = GUIDE_SECTIONS.get(_section(kind.guide), "")
+    english = family[family.find("("):] if "(" in family else ""
+    headings = ", ".join(f"{n} {SECTIONS[n]}" if n in SECTIONS else n for n in kind.sections)
+    return f"{headings} {english}".rstrip()
 
 
 def _section(guide: str) -> str:

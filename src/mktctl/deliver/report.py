@@ -16,13 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.deliver import charts, i18n, imports_summary, layout, migration_report, report_text, test_results
+from mktctl.deliver import (
+    charts,
+    i18n,
+    imports_summary,
+    layout,
+    migration_report,
+    report_status,
+    report_text,
+    test_results,
+)
+from mktctl.deliver.report_status import ManualRow
 from mktctl.errors import MktctlError
 from mktctl.kinds import guide
 from mktctl.secrets import mark_references
 
 if TYPE_CHECKING:
-    from mktctl.engine.ledger import TenantLedger
+    from collections.abc import Mapping
+
+    from mktctl.engine.progress import ProfileTenant
     from mktctl.errors import Problem
     from mktctl.kinds.base import Kind, Matrix, Playbook, Resource
 
@@ -51,18 +63,6 @@ class FamilySection:
     family: str
     name: str
     kinds: list[KindSection]
-
-
-@dataclass
-class ManualRow:
-    step: str
-    where: str
-    who: str
-    values: list[tuple[str, str]]
-    status: str  # confirmed | pending | changed
-    by: str = ""
-    at: str = ""
-    note: str = ""
 
 
 @dataclass
@@ -117,18 +117,21 @@ class Report:
 
 
 def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_at: str, generator: str,
-          tenant: str | None = None, imports: list[Path] | None = None, show_pii: bool = False) -> Report:
+          tenant: str | None = None, imports: list[Path] | None = None, show_pii: bool = False,
+          environ: Mapping[str, str] | None = None) -> Report:
+    """The report of the tenant of profile ``tenant`` (``--tenant``; None: the profile ``mktctl plan`` takes
+    without it), from files only: see :func:`mktctl.engine.progress.profile_tenant`."""
     from mktctl.engine.ledger import Ledger
+    from mktctl.engine.progress import profile_tenant
     from mktctl.tenant.settings import state_dir
 
     t = report_text.strings(lang)
-    ledger = Ledger.load(playbook.root)
-    fingerprint, tenant_ledger = _pick_tenant(ledger, tenant)
+    found = profile_tenant(playbook.root, Ledger.load(playbook.root), tenant, environ=environ)
     report = Report(lang=lang, t=t, name=playbook.name, digest=playbook.digest(), generated_at=generated_at,
-                    generator=generator, tenant=tenant_ledger.name if tenant_ledger else None)
-    statuses = _configured(report, playbook, tenant_ledger, show_pii)
-    _manual(report, playbook, tenant_ledger)
-    _runs(report, state_dir(playbook.root), fingerprint)
+                    generator=generator, tenant=found.profile if found.ledger is not None else None)
+    statuses = _configured(report, playbook, found, show_pii)
+    report.manual = report_status.manual_rows(playbook, found)
+    _runs(report, state_dir(playbook.root), found.fingerprint)
     _imports(report, [state_dir(playbook.root), *(imports or [])])
     _migration(report, state_dir(playbook.root), list(imports or []))
     report.tests = test_results.read_test_results(playbook.root, report.digest)
@@ -139,56 +142,7 @@ def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_a
     return report
 
 
-def _pick_tenant(ledger: Any, name: str | None) -> tuple[str | None, TenantLedger | None]:
-    tenants = list(ledger.tenants.items())
-    if name:
-        for fingerprint, entry in tenants:
-            if entry.name == name:
-                return fingerprint, entry
-        known = ", ".join(sorted(e.name for _f, e in tenants)) or "none"
-        raise MktctlError(f"the ledger has no tenant named {name!r}", hint=f"tenants in the ledger: {known}")
-    if not tenants:
-        return None, None
-    if len(tenants) > 1:
-        real = [(f, e) for f, e in tenants if e.name != "sandbox"]
-        if real:
-            return real[0]
-    return tenants[0]
-
-
-# ---- what was configured ----------------------------------------------------------------------------
-
-
-def _status(resource: Resource[Any], ledger: TenantLedger | None, playbook: Playbook) -> str:
-    from mktctl.engine.planner import step_id
-
-    if ledger is None:
-        return "not_applied"
-    kind, key, spec = resource.kind, resource.key, resource.spec
-    parts: list[str] = []
-    if kind.has_api:
-        entry = ledger.entry(kind.name, key)
-        parts.append("not_applied" if entry is None else
-                     "applied" if entry.digest == "" or playbook.digest_matches(entry.digest, kind.api_state(spec))
-                     else "changed")
-    state = kind.settings_state(spec)
-    if state is not None:
-        entry = ledger.entry(kind.name, key, "settings")
-        confirmation = ledger.confirmations.get(step_id(kind.name, key))
-        if entry is not None:
-            parts.append("applied" if entry.digest == "" or playbook.digest_matches(entry.digest, state)
-                         else "changed")
-        elif confirmation is not None:
-            parts.append("confirmed" if playbook.digest_matches(confirmation.digest, state) else "changed")
-        else:
-            parts.append("pending" if any(p != "not_applied" for p in parts) else "not_applied")
-    for worst in ("not_applied", "changed", "pending"):
-        if worst in parts:
-            return worst
-    return "confirmed" if "confirmed" in parts else "applied"
-
-
-def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None, show_pii: bool) -> dict[str, str]:
+def _configured(report: Report, playbook: Playbook, tenant: ProfileTenant, show_pii: bool) -> dict[str, str]:
     from mktctl.kinds.values import flatten_values
     from mktctl.pii import mask_email, mask_phone
 
@@ -202,7 +156,7 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
             members = playbook.of(kind.name)
             matrix = layout.matrix_of(kind)
             for resource in members[:MAX_ROWS_PER_KIND]:
-                status = _status(resource, ledger, playbook)
+                status = report_status.status(resource, tenant, playbook)
                 statuses[resource.address] = status
                 values = mark_references(resource.spec.model_dump(mode="json"), playbook.secrets)
                 values.pop(kind.key_field, None)
@@ -219,8 +173,10 @@ def _configured(report: Report, playbook: Playbook, ledger: TenantLedger | None,
                 details = [(label, value) for label, value in flatten_values(shown) if label]
                 rows.append(ItemRow(resource.key, details[:12], status))
             for resource in members[MAX_ROWS_PER_KIND:]:
-                statuses[resource.address] = _status(resource, ledger, playbook)
-            sections.append(KindSection(kind.name, kind.title, kind.summary, kind.guide, rows,
+                statuses[resource.address] = report_status.status(resource, tenant, playbook)
+            used = {kind.section_of(r.spec) for r in members}  # ad accounts: 2.4.1, 2.4.2 or both
+            sections.append(KindSection(kind.name, kind.title, kind.summary,
+                                        guide.sections_text(s for s in kind.sections if s in used), rows,
                                         more=max(0, len(members) - MAX_ROWS_PER_KIND)))
             if matrix is not None:
                 report.matrix = _matrix(kind, matrix, members, report.lang)
@@ -258,26 +214,6 @@ def _matrix(kind: Kind[Any], matrix: Matrix, roles: list[Resource[Any]], lang: s
 
 
 # ---- manual steps, runs, imports --------------------------------------------------------------------
-
-
-def _manual(report: Report, playbook: Playbook, ledger: TenantLedger | None) -> None:
-    from mktctl.engine.planner import step_id
-
-    for resource in playbook.resources:
-        kind, key = resource.kind, resource.key
-        state = kind.settings_state(resource.spec)
-        if state is None or (ledger is not None and ledger.entry(kind.name, key, "settings") is not None):
-            continue  # no settings, or applied through the extension API: not a manual step
-        step = kind.manual_step(key, mark_references(state, playbook.secrets))  # shown: a secret as its reference
-        sid = step_id(kind.name, key)
-        confirmation = ledger.confirmations.get(sid) if ledger is not None else None
-        status = "pending" if confirmation is None else (
-            "confirmed" if playbook.digest_matches(confirmation.digest, state) else "changed")
-        report.manual.append(ManualRow(step=sid, where=step.menu_path, who=step.who,
-                                       values=[(str(a), str(b)) for a, b in step.values][:12], status=status,
-                                       by=confirmation.by if confirmation else "",
-                                       at=confirmation.at if confirmation else "",
-                                       note=confirmation.note if confirmation else ""))
 
 
 def _runs(report: Report, state: Path, fingerprint: str | None) -> None:

@@ -4,6 +4,12 @@ For every resource: the natural key, the remote id, whether mktctl created it (`
 resources are ever pruned) and the digest of the values last applied (to tell drift from a playbook
 change). Confirmed manual steps with who confirmed them, when, and for which values.
 
+Tenants are keyed by their fingerprint (:mod:`mktctl.tenant.identity`: the tenant's address and corp), not by
+the profile that reached them: two profiles of one tenant (``sandbox`` and ``sandbox-public`` share the
+embedded sandbox) share its entry. The entry keeps the name of the profile that made it, and lists every
+profile that has written to it (``profiles``, when there is more than one), so that a profile finds its
+tenant from the files alone (:meth:`Ledger.of_profile`) and no profile renames the entry of another.
+
 No secrets and no personal data: keys are names and employee numbers, values are only digests, and a
 value that came from a secret enters a digest as its reference, never as itself (see
 :meth:`mktctl.kinds.base.Playbook.state_digest`). Written atomically (temp file, fsync, rename) and in a
@@ -45,9 +51,13 @@ class Confirmation:
 
 @dataclass
 class TenantLedger:
-    name: str
+    name: str  # the profile that made the entry
     resources: dict[str, dict[str, Entry]] = field(default_factory=dict)  # "kind" or "kind#settings" -> key
     confirmations: dict[str, Confirmation] = field(default_factory=dict)
+    profiles: list[str] = field(default_factory=list)  # every profile that reached this tenant, sorted
+
+    def __post_init__(self) -> None:
+        self.profiles = sorted({self.name, *self.profiles})
 
     def entry(self, kind: str, key: str, part: str = "api") -> Entry | None:
         return self.resources.get(_section(kind, part), {}).get(key)
@@ -79,12 +89,20 @@ class Ledger:
         self.path = path
         self.tenants = tenants or {}
 
-    def for_tenant(self, fingerprint: str, name: str) -> TenantLedger:
+    def for_tenant(self, fingerprint: str, profile: str) -> TenantLedger:
+        """The entry of the tenant ``fingerprint``, reached through ``profile``: made and named after the profile
+        the first time, then shared by every profile of that tenant (each is listed, none renames it)."""
         ledger = self.tenants.get(fingerprint)
         if ledger is None:
-            ledger = self.tenants[fingerprint] = TenantLedger(name=name)
-        ledger.name = name
+            ledger = self.tenants[fingerprint] = TenantLedger(name=profile)
+        elif profile not in ledger.profiles:
+            ledger.profiles = sorted({*ledger.profiles, profile})
         return ledger
+
+    def of_profile(self, profile: str) -> list[tuple[str, TenantLedger]]:
+        """The fingerprint and entry of each tenant ``profile`` has written to: one, unless the profile was
+        pointed at another tenant since."""
+        return [(fingerprint, ledger) for fingerprint, ledger in self.tenants.items() if profile in ledger.profiles]
 
     @classmethod
     def load(cls, directory: Path) -> Ledger:
@@ -110,7 +128,8 @@ class Ledger:
                                                     note=str(c.get("note") or ""))
                                  for step, c in (raw.get("confirmations") or {}).items()}
                 tenants[str(fingerprint)] = TenantLedger(name=str(raw.get("name", "")), resources=resources,
-                                                         confirmations=confirmations)
+                                                         confirmations=confirmations,
+                                                         profiles=[str(p) for p in raw.get("profiles") or []])
         except (AttributeError, KeyError, TypeError) as error:
             raise MktctlError(f"the ledger {LEDGER_FILE} is damaged: missing {error}",
                               hint="restore it from version control") from None
@@ -122,6 +141,7 @@ class Ledger:
             ledger = self.tenants[fingerprint]
             tenants[fingerprint] = {
                 "name": ledger.name,
+                **({"profiles": list(ledger.profiles)} if ledger.profiles != [ledger.name] else {}),
                 "resources": {section: {key: ledger.resources[section][key].to_dict()
                                         for key in sorted(ledger.resources[section])}
                               for section in sorted(ledger.resources)},

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.base.clock import now_iso
 from mktctl.engine.plan import Action, FieldChange, Manual, Plan
+from mktctl.engine.progress import job_progress, settings_progress, step_id
 
 if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
@@ -108,20 +109,20 @@ def _resource_actions(resource: Resource[Any], observation: Observation, ledger:
                 actions.append(Action("update" if changes else "noop", kind.name, key, "settings",
                                       remote_id=setting.id, changes=changes, note=note, digest=wanted))
         else:
-            actions.append(_manual(kind, key, state, playbook, ledger))
+            actions.append(_without_extension(kind, key, state, playbook, ledger))
     return actions
 
 
 def _job_action(resource: Resource[Any], ledger: TenantLedger, playbook: Playbook) -> Action:
     """A job (an import) runs until it has finished for exactly this input; then it is unchanged."""
     kind, key = resource.kind, resource.key
-    wanted = kind.job_digest(resource.spec, playbook)
+    progress, wanted = job_progress(playbook, ledger, resource)
     entry = ledger.entry(kind.name, key)
-    if entry is not None and entry.digest == wanted:
+    if progress == "done" and entry is not None:
         return Action("noop", kind.name, key, "api", remote_id=entry.id, digest=wanted)
     desired = {k: v for k, v in resource.spec.model_dump(mode="json").items() if v not in (None, [], "")}
-    note = "the file or its options changed since the last run" if entry is not None else ""
-    return Action("update" if entry is not None else "create", kind.name, key, "api",
+    note = "the file or its options changed since the last run" if progress == "changed" else ""
+    return Action("update" if progress == "changed" else "create", kind.name, key, "api",
                   changes=_changes({}, desired), note=note, digest=wanted)
 
 
@@ -142,27 +143,22 @@ def _shown(action: Action, secrets: dict[str, str]) -> Action:
     return replace(action, changes=changes, manual=manual)
 
 
-def step_id(kind: str, key: str) -> str:
-    return f"{kind}/{key}"
-
-
-def _manual(kind: Kind[Any], key: str, state: dict[str, Any], playbook: Playbook, ledger: TenantLedger) -> Action:
-    wanted = playbook.state_digest(state)
+def _without_extension(kind: Kind[Any], key: str, state: dict[str, Any], playbook: Playbook,
+                       ledger: TenantLedger) -> Action:
+    """The settings of a kind this tenant has no extension API for: a manual step, done when a person
+    confirmed these values (:func:`mktctl.engine.progress.settings_progress`, which ``mktctl report`` reads
+    too)."""
+    progress = settings_progress(playbook, ledger, kind, key, state, by_person=True)
     step = kind.manual_step(key, state)
-    sid = step_id(kind.name, key)
-    confirmation = ledger.confirmations.get(sid)
-    if confirmation is None:
-        status = "pending"
-    elif playbook.digest_matches(confirmation.digest, state):
-        status = "confirmed"
-    else:
-        status = "changed"
-    manual = Manual(step=sid, menu_path=step.menu_path, values=[(str(a), str(b)) for a, b in step.values],
-                    verify=step.verify, who=step.who, status=status, qr_url=step.qr_url,
+    confirmation = progress.confirmation
+    manual = Manual(step=step_id(kind.name, key), menu_path=step.menu_path,
+                    values=[(str(a), str(b)) for a, b in step.values], verify=step.verify, who=step.who,
+                    status=progress.status, qr_url=step.qr_url,
                     confirmed_by=confirmation.by if confirmation else None,
                     confirmed_at=confirmation.at if confirmation else None)
-    note = "the values changed since the step was confirmed" if status == "changed" else ""
-    return Action("manual", kind.name, key, "settings", manual=manual, note=note, digest=wanted)
+    note = "the values changed since the step was confirmed" if progress.status == "changed" else ""
+    return Action("manual", kind.name, key, "settings", manual=manual, note=note,
+                  digest=playbook.state_digest(state))
 
 
 def _deletes(playbook: Playbook, observation: Observation, ledger: TenantLedger, kinds: list[Kind[Any]]

@@ -37,7 +37,8 @@ def possible_steps(playbook: Playbook) -> list[str]:
     """The name of every manual step the playbook can ask of a tenant without the extension API (a real
     tenant), in plan order: one per resource whose kind keeps settings. A function of the playbook alone,
     so that completing ``mktctl confirm STEP`` in a shell reads no tenant."""
-    from mktctl.engine.planner import kinds_in_order, step_id
+    from mktctl.engine.planner import kinds_in_order
+    from mktctl.engine.progress import step_id
     from mktctl.kinds.registry import KINDS
 
     return [step_id(kind.name, resource.key) for kind in kinds_in_order(KINDS) if not kind.job

@@ -134,11 +134,15 @@ class AdAccounts(Kind[AdAccount]):
     name = "ad_accounts"
     title = "广告账户"
     summary = "Ad platform accounts: data sync, lead push rules and field mapping, landing pages, postback"
-    guide = "2.4.1"
+    guide = "2.4.1"  # 国内数字广告平台对接
+    also_in = ("2.4.2",)  # 海外数据广告平台对接: Google, LinkedIn, Facebook
     model = AdAccount
     depends_on = ("lead_pools", "lead_fields", "website_forms")
     menu_path = "营销通 > 广告营销 > 广告账户"
     manual_who = "client ad account admin (广告账户管理员)"
+
+    def section_of(self, spec: AdAccount) -> str:
+        return "2.4.2" if spec.platform in OVERSEAS_PLATFORMS else self.guide
 
     def references(self, spec: AdAccount) -> Iterable[Reference]:
         if spec.lead_sync is not None and spec.lead_sync.pool:

@@ -145,7 +145,8 @@ class Kind(Generic[S]):
     name: ClassVar[str]
     title: ClassVar[str]  # the platform's own words, e.g. "部门"
     summary: ClassVar[str]  # one line in English
-    guide: ClassVar[str]  # the section of the implementation guide, e.g. "2.1.1"
+    guide: ClassVar[str]  # the section of the implementation guide, e.g. "2.1.1" (a heading of kinds/guide.py)
+    also_in: ClassVar[tuple[str, ...]] = ()  # further sections some of its items belong to (see section_of)
     model: type[S]  # set on the class, e.g. ``model = Department``
     key_field: ClassVar[str] = "name"
     depends_on: ClassVar[tuple[str, ...]] = ()
@@ -175,6 +176,15 @@ class Kind(Generic[S]):
 
     def key(self, spec: S) -> str:
         return str(getattr(spec, self.key_field))
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """Every guide section the kind's items are configured under: ``guide``, then ``also_in``."""
+        return (self.guide, *self.also_in)
+
+    def section_of(self, spec: S) -> str:
+        """The guide section one item is configured under. Default: the kind's."""
+        return self.guide
 
     def references(self, spec: S) -> Iterable[Reference]:
         return ()

@@ -9,6 +9,8 @@ folder per entry (see docs/leads.md).
 The playbook's ``lead_cleaning`` (test names, mobiles and email domains; competitor domains) cleans every
 import, as it does ``mktctl leads check`` and ``import``: :func:`cleaning_rules` builds the rules from a
 loaded playbook, for this kind and for the command line alike, and a change of them plans the imports again.
+Competitors are declared once, in ``lead_cleaning``: an entry's own ``competitor_domains`` are for a playbook
+without it (validate reports a domain only an entry names as an error, and one said twice as a warning).
 An import runs after the playbook's ``lead_fields`` are applied: its ``columns`` (and mapping file) may name
 their custom fields by api name or label.
 """
@@ -51,6 +53,28 @@ def cleaning_rules(playbook: Playbook) -> CleaningRules:
                          test_mobiles=tuple(mobiles), test_email_domains=tuple(email_domains))
 
 
+def _competitors(spec: Import, playbook: Playbook) -> Iterable[Finding]:
+    """``lead_cleaning.competitor_domains`` is the playbook's one list of competitors, and every import uses
+    it. An entry's own list stands in for it only in a playbook without ``lead_cleaning``: with one, a domain
+    only the entry names is a disagreement (its people would be rejected here, but not from the channels, by
+    the MQL or in ``mktctl test``), and a domain the list already has is said twice."""
+    cleaning = playbook.of("lead_cleaning")
+    if not cleaning or not spec.competitor_domains:
+        return
+    declared = cleaning[0].spec.competitor_domains
+    where = cleaning[0].mark(("competitor_domains",))
+    for index, domain in enumerate(spec.competitor_domains):
+        if any(domain == known or domain.endswith(f".{known}") for known in declared):
+            yield Finding(("competitor_domains", index), f"competitor domain {domain!r} is already in "
+                          f"lead_cleaning.competitor_domains ({where}), which every import uses: remove it here",
+                          severity="warning")
+        else:
+            yield Finding(("competitor_domains", index), f"competitor domain {domain!r} is not in "
+                          f"lead_cleaning.competitor_domains ({where}): this import would reject its people, but "
+                          "leads from the channels, the MQL and `mktctl test` would not; declare competitors once, "
+                          "in lead_cleaning")
+
+
 class Import(ImportSpec, Spec):  # type: ignore[misc]
     """One lead file to import (the fields of :class:`mktctl.leads.spec.ImportSpec`)."""
 
@@ -85,6 +109,7 @@ class Imports(Kind[Import]):
             elif not path.is_file():
                 yield Finding((field,), f"{field} {value!r}: file not found")
         yield from self._columns(spec, playbook)
+        yield from _competitors(spec, playbook)
 
     def _columns(self, spec: Import, playbook: Playbook) -> Iterable[Finding]:
         """Each column names a lead field, ignore, a custom field the playbook declares (api name or label),

@@ -4,7 +4,7 @@ for approval, and the e-mail sender domains with the SPF, DKIM and DMARC records
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -15,15 +15,17 @@ from mktctl.kinds.personalisation import unknown_variable_messages
 from mktctl.kinds.shared import EMAIL, hostname, unique
 from mktctl.kinds.values import labelled_values
 
-_UNSUBSCRIBE = ("回T退订", "退订回T", "拒收请回复R", "回TD退订", "退订回TD")
+# the carriers' usual opt-out wordings, longest first: the one a text offers is the longest it contains
+_UNSUBSCRIBE = ("拒收请回复R", "回TD退订", "退订回TD", "回T退订", "退订回T")
+_TRAILING = " \t\r\n。.!！"
 
 
 class SmsTemplate(Spec):
     name: str = Field(min_length=1, max_length=30, title="模板名称")
     type: Literal["验证码", "通知", "营销推广"] = Field(title="模板类型")
     content: str = Field(min_length=1, max_length=500, title="模板内容",
-                         description="without the signature; a 营销推广 template ends with an opt-out "
-                                     "such as 拒收请回复R")
+                         description="without the signature; a 营销推广 template ends with the opt-out of "
+                                     "consent.unsubscribe.sms_keyword, e.g. 回T退订")
 
     @model_validator(mode="after")
     def _content(self) -> SmsTemplate:
@@ -31,8 +33,32 @@ class SmsTemplate(Spec):
             raise ValueError(f"template {self.name!r}: leave the 【signature】 out; it is added to every message")
         if self.type == "营销推广" and not any(word in self.content for word in _UNSUBSCRIBE):
             raise ValueError(f"template {self.name!r}: a 营销推广 message must offer an opt-out, e.g. end with "
-                             "拒收请回复R")
+                             "回T退订")
         return self
+
+
+def opt_out_findings(templates: list[SmsTemplate], playbook: Playbook) -> Iterator[Finding]:
+    """Every template against the one opt-out wording of the playbook, ``consent.unsubscribe.sms_keyword``: a
+    marketing template must end with it, and no template may offer another way out (a reply the platform
+    does not take as an unsubscribe)."""
+    consents = playbook.of("consent")
+    keyword = consents[0].spec.unsubscribe.sms_keyword if consents else None
+    if not keyword:
+        return
+    where = consents[0].mark(("unsubscribe", "sms_keyword"))
+    for index, template in enumerate(templates):
+        ending = template.content.rstrip(_TRAILING)
+        other = next((word for word in _UNSUBSCRIBE if word in template.content and word != keyword
+                      and word not in keyword), None)
+        if other is not None:
+            problem = f"offers the opt-out {other!r}"
+        elif template.type == "营销推广" and not ending.endswith(keyword):
+            problem = "does not end with the opt-out"
+        else:
+            continue
+        yield Finding(("templates", index, "content"),
+                      f"template {template.name!r} {problem}, but consent tells people to unsubscribe with "
+                      f"{keyword!r} ({where}): end every marketing SMS with {keyword}")
 
 
 class SmsChannelSpec(Spec):
@@ -74,6 +100,7 @@ class SmsChannel(Kind[SmsChannelSpec]):
             for message in unknown_variable_messages(template.content):
                 yield Finding(("templates", index, "content"), message,
                               severity="error" if template.name in sent else "warning")
+        yield from opt_out_findings(resource.spec.templates, playbook)
 
     def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
         return ManualStep(menu_path=f"{self.menu_path} > 签名与模板", values=labelled_values(self.model, state),

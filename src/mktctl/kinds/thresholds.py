@@ -3,7 +3,9 @@
 A playbook says what an MQL is in up to three places: ``mql_definition.min_score``, the scoring model's
 grade named like the MQL stage (``thresholds: [{name: MQL, score: 30}]``), and the ``min_score`` of the
 rules of the hand-off rule set. When they differ, a lead graded MQL is not an MQL, or an MQL handed off
-matches no rule that was meant for it. Each is a lint warning at the value, naming where the other one is.
+matches no rule that was meant for it: two fragments that say it differently (a scoring fragment's grade, a
+lead-rules fragment's definition) cannot be included together. Each is an error at the value, naming where
+the other one is; a threshold nobody can reach is a lint warning.
 """
 
 from __future__ import annotations
@@ -35,8 +37,7 @@ def mql_findings(spec: Any, playbook: Playbook) -> Iterator[Finding]:
             yield Finding(("min_score",), f"two {spec.stage_label} thresholds disagree: leads qualify as "
                                           f"{spec.stage_label} at {spec.min_score} points here, but scoring model "
                                           f"{model.key!r} grades {threshold.name} from {threshold.score} "
-                                          f"({model.mark(('thresholds', index, 'score'))}); make them the same",
-                          severity="warning")
+                                          f"({model.mark(('thresholds', index, 'score'))}); make them the same")
 
 
 def assignment_findings(resource: Resource[Any], playbook: Playbook) -> Iterator[Finding]:
@@ -60,9 +61,8 @@ def assignment_findings(resource: Resource[Any], playbook: Playbook) -> Iterator
             yield Finding(("rules", index, "when", "min_score"),
                           f"two {label} thresholds disagree: rule {rule.name!r} of the hand-off rule set needs {low} "
                           f"points, but leads are handed off the moment they reach {qualified} ({where}): it only "
-                          f"matches a lead that jumps past {low} at once", severity="warning")
+                          f"matches a lead that jumps past {low} at once")
         if high is not None and high <= qualified:
             yield Finding(("rules", index, "when", "max_score"),
                           f"rule {rule.name!r} of the hand-off rule set never matches a lead handed off as {label}: "
-                          f"it takes scores below {high}, and such a lead has at least {qualified} ({where})",
-                          severity="warning")
+                          f"it takes scores below {high}, and such a lead has at least {qualified} ({where})")

@@ -13,7 +13,8 @@ checklist) takes its text cells from.
   - In **CSV**, :func:`neutralise` puts a single quote in front of such a value, which the spreadsheet shows
     as text and which any reader of the CSV can strip (:func:`restore`). Plain numbers such as
     ``+8613912345678`` (an E.164 phone) or ``-2`` are left as they are: a spreadsheet reads them as numbers,
-    never as formulas, and every phone in results.csv would otherwise change.
+    never as formulas, and every phone in results.csv would otherwise change. :func:`neutralise_frame`
+    does it to a pandas frame, :func:`neutralise_polars` to a polars one.
 * **Secrets.** Every text is redacted (:data:`mktctl.secrets.REDACTOR`) before it is written: a spreadsheet
   is compressed, so its bytes can only be kept clean cell by cell.
 """
@@ -139,3 +140,20 @@ class TextCells:
             properties = {**properties, "quote_prefix": True}
         sheet.write_string(row, col, text, self.format(**properties) if properties else None)
         return text
+
+
+def neutralise_polars(frame: Any) -> Any:
+    """A polars DataFrame with its text columns redacted and with :func:`neutralise` applied, in columns:
+    what a CSV writer writes (categorical columns become text)."""
+    import polars as pl
+
+    columns = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String and not isinstance(dtype, pl.Categorical):
+            continue
+        text = pl.col(name).cast(pl.String)
+        for secret in REDACTOR.values():
+            text = text.str.replace_all(secret, REDACTOR.MASK, literal=True)
+        risky = text.str.contains(FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER)
+        columns.append(pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(name))
+    return frame.with_columns(columns)

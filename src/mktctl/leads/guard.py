@@ -59,12 +59,12 @@ def check_workbook(path: Path, kind: str) -> None:
     _check_zip(path, kind)
 
 
-def check_rows(path: Path, rows: int) -> None:
-    """Called as a file is read: refuse it once it has more than :data:`MAX_ROWS` data rows."""
-    if rows > MAX_ROWS:
-        raise DataFileError(f"{path}: the file has more than {MAX_ROWS:,} data rows; mktctl reads at most "
-                            f"{MAX_ROWS:,} in one file", file=str(path), hint="split it into several files and "
-                                                                             "import each")
+def check_rows(path: Path, rows: int, limit: int = MAX_ROWS) -> None:
+    """Called as a file is read: refuse it once it has more than ``limit`` (:data:`MAX_ROWS`) data rows."""
+    if rows > limit:
+        raise DataFileError(f"{path}: the file has more than {limit:,} data rows; mktctl reads at most "
+                            f"{limit:,} in one file", file=str(path), hint="split it into several files and "
+                                                                          "import each")
 
 
 def check_width(path: Path, columns: int, *, cut: bool = False) -> None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.errors import DataFileError
 from mktctl.leads.fields import recognise
-from mktctl.leads.guard import check_rows, check_width, check_workbook
+from mktctl.leads.guard import MAX_ROWS, check_rows, check_width, check_workbook
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,6 +57,7 @@ class SourceInfo:
     header_row: int = 1  # 1-based
     headers: list[str] = field(default_factory=list)
     ragged_rows: list[int] = field(default_factory=list)  # rows padded or cut to the header's width
+    max_rows: int = MAX_ROWS  # data rows read at most (a lead file's limit; an events file has its own)
 
     def describe(self) -> dict[str, Any]:
         return {"file": str(self.path), "format": self.format, "encoding": self.encoding,
@@ -79,8 +80,14 @@ class Source:
         yield from self._reader(rows)
 
 
-def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> Source:
-    path = Path(path)
+def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None,
+                max_rows: int = MAX_ROWS) -> Source:
+    source = _open_source(Path(path), sheet, header_row)
+    source.info.max_rows = max_rows
+    return source
+
+
+def _open_source(path: Path, sheet: str | None, header_row: int | None) -> Source:
     if not path.exists():
         raise DataFileError(f"{path}: file not found", file=str(path))
     if not path.is_file():
@@ -233,7 +240,7 @@ def _csv_chunks(info: SourceInfo, skip: int, skip_lines: int, rows: int) -> Iter
         pending_rows.append(numbers)
         count += table.num_rows
         total += table.num_rows
-        check_rows(info.path, total)
+        check_rows(info.path, total, info.max_rows)
         while count >= rows:
             whole = pa.concat_tables(pending)
             numbers_all = np.concatenate(pending_rows)
@@ -377,7 +384,7 @@ def _workbook_chunks(info: SourceInfo, grid: Any, index: int, chunk_rows: int) -
     read = 0
     while part := list(itertools.islice(rows, chunk_rows)):
         read += len(part)
-        check_rows(info.path, read)
+        check_rows(info.path, read, info.max_rows)
         frame = _typed_cells_to_text(part, width)
         yield Chunk(frame=frame, rows=np.arange(first, first + len(part), dtype=np.int64))
         first += len(part)

@@ -41,13 +41,13 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mktctl.leads.check import CheckOptions
-from mktctl.leads.fields import NO_CUSTOM_FIELDS, CustomFields
-from mktctl.leads.importer import ImportOptions, ImportResult, import_leads
-from mktctl.leads.progress import Progress
-from mktctl.leads.rules import CleaningRules
-
 if TYPE_CHECKING:
+    # the import machinery (pandas-facing checks and results) is imported when an import runs, not when a
+    # playbook that declares one is loaded
+    from mktctl.leads.fields import CustomFields
+    from mktctl.leads.importer import ImportOptions, ImportResult
+    from mktctl.leads.progress import Progress
+    from mktctl.leads.rules import CleaningRules
     from mktctl.tenant.connect import Tenant
 
 
@@ -60,7 +60,9 @@ class ImportSpec(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict,
                                     description="header → field: a lead field, a custom field of 销售线索 by api "
                                                 "name or label, or ignore; over the mapping file's")
-    competitor_domains: list[str] = Field(default_factory=list, description="emails of these domains are rejected")
+    competitor_domains: list[str] = Field(default_factory=list, description="emails of these domains are rejected "
+                                                                           "(in a playbook with lead_cleaning, "
+                                                                           "declare them there)")
     keep: Literal["first", "last"] = Field(default="first", description="which of a person's rows survives")
     source: str | None = Field(default=None, description="the lead source (线索来源) of every row")
     event: str | None = Field(default=None, description="the marketing event (市场活动) to attach, by name")
@@ -93,6 +95,9 @@ class ImportSpec(BaseModel):
         return (playbook_dir / self.file).resolve()
 
     def options(self, playbook_dir: Path) -> ImportOptions:
+        from mktctl.leads.check import CheckOptions
+        from mktctl.leads.importer import ImportOptions
+
         check = CheckOptions(sheet=self.sheet, mapping=(playbook_dir / self.mapping) if self.mapping else None,
                              competitor_domains=tuple(self.competitor_domains), keep=self.keep,
                              columns=tuple((str(h), str(t)) for h, t in self.columns.items()))
@@ -109,12 +114,15 @@ def default_out_dir(playbook_dir: Path, spec: ImportSpec) -> Path:
 
 def run_import_spec(tenant: Tenant, playbook_dir: Path, spec: ImportSpec, out_dir: Path | None = None,
                     progress: Progress | None = None, *, rules: CleaningRules,
-                    fields: CustomFields = NO_CUSTOM_FIELDS) -> ImportResult:
+                    fields: CustomFields | None = None) -> ImportResult:
+    from mktctl.leads.fields import NO_CUSTOM_FIELDS
+    from mktctl.leads.importer import import_leads
+
     if out_dir is None:
         out_dir = default_out_dir(playbook_dir, spec)
         adopt_legacy_out_dir(playbook_dir, spec, out_dir)
     return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out_dir, progress,
-                        rules=rules, fields=fields)
+                        rules=rules, fields=fields or NO_CUSTOM_FIELDS)
 
 
 def adopt_legacy_out_dir(playbook_dir: Path, spec: ImportSpec, out_dir: Path) -> bool:

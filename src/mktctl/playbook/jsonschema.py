@@ -8,6 +8,7 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 
 from mktctl.kinds.base import Kind, Spec
+from mktctl.kinds.guide import sections_text
 from mktctl.playbook.load import LANGUAGES
 
 SCHEMA_ID = "https://mktctl.dev/schema/playbook-v1.json"
@@ -63,7 +64,7 @@ def playbook_schema() -> dict[str, Any]:
         item = _references_allowed(item_schema(kind))
         for name, definition in item.pop("$defs", {}).items():
             definitions[name] = definition
-        item["description"] = f"{kind.title}: {kind.summary} (guide {kind.guide})"
+        item["description"] = f"{kind.title}: {kind.summary} (guide {sections_text(kind.sections)})"
         properties[kind.name] = item if kind.singleton else {"type": "array", "items": item,
                                                             "description": item["description"]}
     return _document({"$id": SCHEMA_ID, "title": "mktctl playbook", "type": "object", "additionalProperties": False,

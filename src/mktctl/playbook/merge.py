@@ -16,6 +16,7 @@ from mktctl.playbook.write import (
     escape,
     nest_departments,
     new_yaml,
+    section_comment,
     section_node,
     to_node,
 )
@@ -109,8 +110,7 @@ class Merge:
     def _new_section(self, kind: Kind, wanted: list[Item]) -> None:
         document = self.doc(self.entry)
         document[kind.name] = section_node(kind, wanted)
-        document.yaml_set_comment_before_after_key(kind.name, before=f"{kind.guide} {kind.title} ({kind.name}): "
-                                                                      f"{kind.summary}")
+        document.yaml_set_comment_before_after_key(kind.name, before=section_comment(kind))
         self.changes.of(self.entry).added += len(wanted)
 
     def _items(self, kind: Kind, existing: list[Resource], wanted: list[Item]) -> None:

@@ -203,8 +203,7 @@ def fresh(settings: dict[str, Any], items: dict[str, list[Item]], kinds: list[Ki
         document = CommentedMap()
         for kind in by_family[family]:
             document[kind.name] = section_node(kind, items[kind.name])
-            document.yaml_set_comment_before_after_key(kind.name, before=f"{kind.guide} {kind.title} ({kind.name}): "
-                                                                          f"{kind.summary}")
+            document.yaml_set_comment_before_after_key(kind.name, before=section_comment(kind))
         header = (f"{family} {guide.family_name(family, 'zh-CN')} / {guide.family_name(family, 'en')}\n{note}")
         document.yaml_set_start_comment(header)
         files[name] = dump(document)
@@ -221,6 +220,11 @@ def fresh(settings: dict[str, Any], items: dict[str, list[Item]], kinds: list[Ki
                                  f"{note}\nCheck it with `mktctl validate`, preview with `mktctl plan`.")
     files[ENTRY] = dump(entry)
     return files
+
+
+def section_comment(kind: Kind) -> str:
+    """The comment above a kind's section: its guide sections, its names and what it is."""
+    return f"{guide.sections_text(kind.sections)} {kind.title} ({kind.name}): {kind.summary}"
 
 
 def section_node(kind: Kind, items: list[Item]) -> Any:

@@ -20,13 +20,16 @@ The pieces, in the order a run uses them (each usable on its own by a batch runn
   any moment, and why, in words.
 
 ``run_people(rules, people, clock=, until=, seed=, refreshes=) -> World`` chains them for a small
-population; ``run_playbook_tests(directory, only) -> TestReport`` runs a playbook's ``tests/*.yaml`` for
-``mktctl test``. Nothing here prints, reads the environment or the real clock.
+population; ``run_batch(rules, history, ...) -> Batch`` (:mod:`mktctl.rules.batch`) chains the same passes
+over a large one, with the events as a table and the people in worker processes (``mktctl simulate``,
+:mod:`mktctl.rules.simulate`); ``run_playbook_tests(directory, only) -> TestReport`` runs a playbook's
+``tests/*.yaml`` for ``mktctl test``. Nothing here prints, reads the environment or the real clock.
 """
 
 from __future__ import annotations
 
 from mktctl.rules.assignment import Assigner, LeadFacts
+from mktctl.rules.batch import Batch, History, history_of, run_batch
 from mktctl.rules.cleaning import Cleaned, clean_people
 from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules, compile_rules
@@ -40,8 +43,8 @@ from mktctl.rules.timeline import describe
 from mktctl.rules.world import World, assign_all, run_people
 
 __all__ = [
-    "Assigner", "Cause", "Change", "Cleaned", "Clock", "Event", "Identities", "LeadFacts", "Message", "Outcome",
-    "PersonInput", "PersonResult", "Planned", "Qualification", "Reminder", "Rules", "Snapshot", "Survivor",
-    "TestReport", "World", "assign_all", "clean_people", "compile_rules", "describe", "explain", "resolve",
-    "run_people", "run_person", "run_playbook_tests", "run_tests", "snapshot",
+    "Assigner", "Batch", "Cause", "Change", "Cleaned", "Clock", "Event", "History", "Identities", "LeadFacts",
+    "Message", "Outcome", "PersonInput", "PersonResult", "Planned", "Qualification", "Reminder", "Rules", "Snapshot",
+    "Survivor", "TestReport", "World", "assign_all", "clean_people", "compile_rules", "describe", "explain",
+    "history_of", "resolve", "run_batch", "run_people", "run_person", "run_playbook_tests", "run_tests", "snapshot",
 ]

@@ -72,6 +72,8 @@ CACHE_LIMIT = 4096  # distinct small records remembered (test people repeat acro
 def clean_people(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput]) -> list[Cleaned]:
     """One :class:`Cleaned` per person, in order: the fields keyed and spelt the one way, and the reason
     a lead is rejected. Cleaning is pure, so the result for a record already seen is remembered."""
+    if len(people) > CACHE_LIMIT:
+        return _clean(rules, names, people)  # a batch: nothing to remember, nothing worth looking up
     context = (rules, tuple(sorted(names.labels.items())), tuple(sorted(names.options.items())))
     keys = [(context, person.is_lead, tuple(sorted(person.fields.items()))) for person in people]
     todo = {key: person for key, person in zip(keys, people, strict=True) if key not in _CACHE}

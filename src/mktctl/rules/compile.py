@@ -8,6 +8,7 @@ subject or in an SMS template a flow sends, at the value's position, with did-yo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from mktctl.errors import PlaybookError, Problem
@@ -16,7 +17,7 @@ from mktctl.rules.attribution import AttributionRule
 from mktctl.rules.cleaning import CleaningRules, compile_cleaning
 from mktctl.rules.conditions import normalise_tag
 from mktctl.rules.fields import FieldNames, field_names
-from mktctl.rules.flows import Flow, compile_flows
+from mktctl.rules.flows import Flow, by_trigger, compile_flows
 from mktctl.rules.identity import IdentityRules, compile_identity
 from mktctl.rules.mql import Mql, compile_mql
 from mktctl.rules.personalise import unknown_variables
@@ -73,6 +74,11 @@ class Rules:
     sms_templates: dict[str, str] = field(default_factory=dict)
     sms_signature: str = ""
     sender: str = ""  # the client's company, for {企业名称}
+
+    @cached_property
+    def flows_by_trigger(self) -> dict[str, tuple[tuple[int, Flow], ...]]:
+        """The flows by the kind of signal that fires them (:func:`mktctl.rules.flows.by_trigger`)."""
+        return by_trigger(self.flows)
 
     @property
     def hourly(self) -> bool:

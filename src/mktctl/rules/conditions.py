@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from mktctl.rules.clock import DAY
 from mktctl.rules.fields import FieldNames, compare, condition_values
+from mktctl.rules.matchers import Matcher, compile_matcher
 
 ALL = "全部满足"
 
@@ -71,17 +73,29 @@ class Condition:
         return state.scores.get(self.model, 0) >= self.min_score
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Conditions:
     items: tuple[Condition, ...]
     match_all: bool = True
 
+    @cached_property
+    def matcher(self) -> Matcher:
+        """The conditions as one function (:mod:`mktctl.rules.matchers`), compiled at its first use."""
+        return compile_matcher(self.items, self.match_all)
+
     def holds(self, state: PersonView, now: int) -> bool:
+        return self.matcher(state, now)
+
+    def holds_each(self, state: PersonView, now: int) -> bool:
+        """:meth:`holds` condition by condition: the reference the compiled matcher is tested against."""
         if not self.items:
             return False
         if self.match_all:
             return all(c.holds(state, now) for c in self.items)
         return any(c.holds(state, now) for c in self.items)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"items": self.items, "match_all": self.match_all}  # a compiled matcher is made again
 
     def describe(self, state: PersonView, now: int) -> str:
         """Each condition with ✓ or ✗ at ``now``: ``打开邮件 within 7 days ✓; 点击邮件链接 产品介绍 ✗``."""

@@ -24,7 +24,8 @@ def apply_event(rules: Rules, state: PersonState, event: Event, pending_tags: li
     """Apply one event to ``state``; returns whether a field changed. WeCom tags wait in ``pending_tags``
     for the tag step of the moment."""
     at = event.at
-    cause = Cause("event", f"{label(at)} {describe_event(event)}")
+    described = describe_event(event) if state.recording else ""
+    cause = Cause("event", f"{label(at)} {described}") if state.recording else _UNRECORDED
     changed = False
     for name, raw in event.changes:
         key = rules.names.key(name)
@@ -35,7 +36,7 @@ def apply_event(rules: Rules, state: PersonState, event: Event, pending_tags: li
             changed = True
     if event.behaviour is not None:
         state.add_behaviour(event)
-        state.record(at, BEHAVIOUR, event.behaviour, event.content, cause, describe_event(event))
+        state.record(at, BEHAVIOUR, event.behaviour, event.content, cause, described)
         if event.is_touch:
             state.touches.append(event)
         if event.behaviour == "提交表单" and event.content:
@@ -59,6 +60,9 @@ def apply_event(rules: Rules, state: PersonState, event: Event, pending_tags: li
         _convert(rules, state, event, cause)
     state.changed |= changed
     return changed
+
+_UNRECORDED = Cause("event", "")  # the cause of a change nobody reads (a qualifying pass)
+
 
 def _unsubscribe(rules: Rules, state: PersonState, event: Event, cause: Cause) -> None:
     channels = ALL_CHANNELS if rules.consent.all_channels or not event.channel else (event.channel,)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 STATUS_FIELD = "线索状态"  # kept by the engine: 未处理, 已处理 (followed up), 已转换 (converted)
 STAGE_FIELD = "线索阶段"  # set to mql_definition.stage_label when the lead qualifies
@@ -65,7 +65,17 @@ class FieldNames:
     labels: dict[str, str] = field(default_factory=dict)  # a lead_fields label -> its API name
     options: dict[str, tuple[str, ...]] = field(default_factory=dict)  # picklist key -> the playbook's options
 
+    @cached_property
+    def _keys(self) -> dict[str, str]:
+        return {}  # name -> key, as found
+
     def key(self, name: str) -> str:
+        found = self._keys.get(name)
+        if found is None:
+            found = self._keys[name] = self._key(name)
+        return found
+
+    def _key(self, name: str) -> str:
         from mktctl.leads.fields import DATA_KEYS, recognise
 
         text = clean(name)
@@ -151,6 +161,8 @@ def field_names(playbook: object) -> FieldNames:
 
 
 def _number(text: str) -> float | None:
+    if not text:
+        return None
     try:
         return float(text)
     except ValueError:

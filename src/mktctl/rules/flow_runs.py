@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mktctl.rules.clock import label
-from mktctl.rules.flows import END, Flow, Step
+from mktctl.rules.flows import END, SCHEDULED, Flow, Step
 from mktctl.rules.model import FLOW_ENTERED, FLOW_LEFT, FLOW_STEP, MESSAGE, NOTIFY, Cause, Message
 from mktctl.rules.personalise import render
 from mktctl.rules.state import FlowRun
@@ -67,9 +67,24 @@ def leave_on_exits(rules: Rules, state: PersonState, at: int) -> None:
                 _leave(state, run, flow, at, reason)
 
 
+def _candidates(rules: Rules, signals: Signals) -> list[Flow]:
+    """The flows whose kind of trigger ``signals`` can fire, in the playbook's order (the others cannot fire:
+    :func:`_triggered` would be false for them)."""
+    by_kind = rules.flows_by_trigger
+    found: list[tuple[int, Flow]] = []
+    for kind, happened in (("进入人群", signals.segments_joined), ("添加标签", signals.tags_added),
+                           ("提交表单", signals.forms), ("报名活动", signals.event_types),
+                           ("评分达到", signals.scores), ("进入生命周期阶段", signals.stage_entered),
+                           (SCHEDULED, signals.schedules)):
+        if happened:
+            found += by_kind.get(kind, ())
+    found.sort(key=lambda pair: pair[0])
+    return [flow for _, flow in found]
+
+
 def enter_triggered(rules: Rules, state: PersonState, at: int, signals: Signals) -> None:
     """Enter the flows whose trigger is among ``signals`` (what happened at ``at``)."""
-    for flow in rules.flows:
+    for flow in _candidates(rules, signals):
         if not flow.active or not _triggered(flow, signals):
             continue
         run = state.flows.setdefault(flow.name, FlowRun())

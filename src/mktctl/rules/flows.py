@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from mktctl.rules.clock import DAY, HOUR, Clock, parse_time
@@ -28,6 +29,8 @@ from mktctl.rules.conditions import Conditions, compile_condition, normalise_tag
 from mktctl.rules.fields import FieldNames
 
 END = -1
+SIGNALLED = ("进入人群", "添加标签", "提交表单", "报名活动", "评分达到", "进入生命周期阶段")
+SCHEDULED = "定时"  # and any other trigger: fired by the schedule's moments
 SEND_CHANNELS = {"发送邮件": "邮件", "发送短信": "短信", "发送公众号消息": "公众号", "发送企业微信消息": "企业微信"}
 _WEEKDAYS = "一二三四五六日"
 _SCHEDULE = re.compile(r"^(每天|每周([一二三四五六日])|每月(\d{1,2})日) (\d{2}:\d{2})$")
@@ -103,11 +106,20 @@ def compile_flows(resources: list[Any], names: FieldNames, purposes: dict[str, f
     return tuple(flows)
 
 
-def schedule_moments(schedule: str, clock: Clock, until: int) -> list[int]:
+def by_trigger(flows: tuple[Flow, ...]) -> dict[str, tuple[tuple[int, Flow], ...]]:
+    """The flows (with their place in the playbook) by the kind of signal that fires them."""
+    found: dict[str, list[tuple[int, Flow]]] = {}
+    for index, flow in enumerate(flows):
+        found.setdefault(flow.trigger if flow.trigger in SIGNALLED else SCHEDULED, []).append((index, flow))
+    return {kind: tuple(pairs) for kind, pairs in found.items()}
+
+
+@lru_cache(maxsize=256)
+def schedule_moments(schedule: str, clock: Clock, until: int) -> tuple[int, ...]:
     """The moments of a 定时 trigger (每天 09:00, 每周一 10:00, 每月1日 09:00) from day 0 to ``until``."""
     found = _SCHEDULE.match(schedule)
     if not found:
-        return []
+        return ()
     minute = parse_time(found.group(4))
     moments = []
     for day in range(until // DAY + 1):
@@ -118,4 +130,4 @@ def schedule_moments(schedule: str, clock: Clock, until: int) -> list[int]:
             continue
         if day * DAY + minute <= until:
             moments.append(day * DAY + minute)
-    return moments
+    return tuple(moments)

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags
+from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags, ticks
 from mktctl.rules.assignment import Assignment, LeadFacts
 from mktctl.rules.clock import DAY, HOUR, Clock, next_boundary
 from mktctl.rules.compile import Rules
@@ -54,6 +54,7 @@ from mktctl.rules.model import (
     PersonResult,
 )
 from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
+from mktctl.rules.segments import Segment
 from mktctl.rules.state import PersonState, Signals
 
 CREATION: Literal["creation"] = "creation"
@@ -87,12 +88,39 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only).run()
 
 
+def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
+    """The :class:`Qualification` of ``run_person(..., qualify_only=True)``, without writing the timeline
+    nobody reads of that pass (the batch runner's first pass)."""
+    return _Runner(rules, person, clock, until, (), (), True, recording=False).run()[1]
+
+
+def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until: int,
+                          plan: Sequence[Planned] = (), refreshes: Iterable[tuple[int, str]] = ()) -> PersonResult:
+    """:func:`run_person` visiting every 00:00 (and every full hour with an hourly segment) instead of only
+    the ticks that can change the person: the same timeline, slower. The reference the jumps are tested
+    against."""
+    return _Runner(rules, person, clock, until, plan, refreshes, False, every_tick=True).run()[0]
+
+
 class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
-                 refreshes: Iterable[tuple[int, str]], qualify_only: bool) -> None:
+                 refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
+                 recording: bool = True) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
+        self.every_tick = every_tick
+        self.ticking = ticks.ticking_segments(rules)
+        # after a quiet tick, the segments that still need planning: with a window, or not refreshed then
+        self.recheck_daily = [s for s in self.ticking if s.timed]
+        self.recheck_hourly = [s for s in self.ticking if s.timed or s.refresh != segments.HOURLY]
+        self.hourly_ticking = tuple(s for s in self.ticking if s.refresh == segments.HOURLY)  # due every full hour
+        self.tag_groups = tuple(group for group in rules.tags if group.rules)  # the groups rules set
+        self.tick_step = HOUR if rules.hourly else DAY if rules.stages or self.ticking else 0
+        self.ticks_version = -1  # the timeline's length when the ticks were last planned
+        self.next_probe: int | None = None  # the first tick planned
+        self.probes: set[int] = set()  # ticks visited only if something happens then
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
+        self.state.recording = recording
         self.qualification = Qualification()
         self.events: dict[int, list[Event]] = {}
         for event in sorted(person.events, key=lambda e: (e.at, e.seq)):
@@ -111,6 +139,7 @@ class _Runner:
                     for at in flows.schedule_moments(flow.key, clock, until):
                         self.schedules.setdefault(at, set()).add(flow.name)
         self.pending_tags: list[tuple[str, Cause]] = []
+        self.spare_signals = Signals()  # run_flows swaps it with the person's instead of making new ones
         self.heap: list[int] = []
         self.queued: set[int] = set()
         for model in rules.models if self.state.is_lead else ():
@@ -120,10 +149,18 @@ class _Runner:
 
     # ---- the walk -----------------------------------------------------------------------------------------
 
-    def push(self, at: int | None, now: int = -(10**9)) -> None:
-        if at is not None and now < at <= self.until and at not in self.queued:
-            self.queued.add(at)
-            heapq.heappush(self.heap, at)
+    def push(self, at: int | None, now: int = -(10**9), *, probe: bool = False) -> None:
+        """Visit ``at``; a ``probe`` is a tick visited only if something happens then (:meth:`quiet`)."""
+        if at is None or not now < at <= self.until:
+            return
+        if at in self.queued:
+            if not probe:
+                self.probes.discard(at)
+            return
+        self.queued.add(at)
+        heapq.heappush(self.heap, at)
+        if probe:
+            self.probes.add(at)
 
     def run(self) -> tuple[PersonResult, Qualification]:
         person = self.person
@@ -131,7 +168,7 @@ class _Runner:
         for at in [person.created, *self.events, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules]:
             self.push(at, start - 1)
-        if not self.qualify_only:
+        if self.every_tick and not self.qualify_only:
             step = HOUR if self.rules.hourly else DAY
             tick = next_boundary(person.created, step)
             while tick <= self.until:
@@ -140,6 +177,12 @@ class _Runner:
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
+            if at in self.probes:
+                self.probes.discard(at)
+                if self.quiet(at):
+                    # a segment without a window just found unchanged stays so until the person changes
+                    self.plan_ticks(at, self.recheck_daily if at % DAY == 0 else self.recheck_hourly)
+                    continue
             self.moment(at)
             self.schedule(at)
         state = self.state
@@ -159,6 +202,33 @@ class _Runner:
             if state.is_lead:
                 for due in reminder_runs.due_moments(self.rules, state):
                     self.push(due, at)
+            if self.tick_step and not self.every_tick:
+                if len(state.timeline) != self.ticks_version:
+                    # the person changed: the next tick may change them in turn (probed when it comes)
+                    self.ticks_version = len(state.timeline)
+                    self.next_probe = next_boundary(at + 1, self.tick_step)
+                    self.push(self.next_probe, at, probe=True)
+                elif self.next_probe is not None and at >= self.next_probe:
+                    self.plan_ticks(at)  # the probed tick came as a moment of its own, and changed nothing
+
+    def plan_ticks(self, at: int, segments: Sequence[Segment] | None = None) -> None:
+        """Nothing changes at ``at``: push the first ticks after it that can change the person (by their stage
+        or by one of ``segments``, default every segment the clock refreshes)."""
+        found = ticks.next_ticks(self.rules, self.state, at, self.until,
+                                 self.ticking if segments is None else segments)
+        self.next_probe = min(found, default=None)
+        for tick in found:
+            self.push(tick, at, probe=True)
+
+    def quiet(self, at: int) -> bool:
+        """Whether a tick with nothing else due changes nothing: the stage (at 00:00) and the segments
+        refreshed now stay as they are (:mod:`mktctl.rules.ticks`)."""
+        rules, state = self.rules, self.state
+        if at % DAY == 0 and rules.stages and ticks.stage_at(rules.stages, state, at) != state.stage:
+            return False
+        due = self.ticking if at % DAY == 0 else self.hourly_ticking if at % HOUR == 0 else ()
+        return all(segment.conditions.matcher(state, at) == (segment.name in state.segments)
+                   for segment in due)  # the clock's segments due now (Segment.due)
 
     def moment(self, at: int) -> None:
         state, rules = self.state, self.rules
@@ -253,10 +323,9 @@ class _Runner:
                 continue
             after = score_state.score
             state.scores[model.name] = after
-            entries = [e for e in state.ledger if e.at == at and e.model == model.name]
-            detail = "; ".join(f"{e.label} {e.awarded:+d}" for e in entries)
-            state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
-                         f"{before} → {after}: {detail}")
+            if state.recording:
+                state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
+                             f"{before} → {after}: {self.minute_detail(at, model.name)}")
             state.signals.scores[model.name] = (before, after)
             state.changed = True
             grade = model.grade(after)
@@ -264,6 +333,14 @@ class _Runner:
                 state.grades[model.name] = grade
                 state.record(at, GRADE, model.name, grade, Cause("rule", f"scoring_models/{model.name} thresholds"),
                              f"score {after}")
+
+    def minute_detail(self, at: int, model: str) -> str:
+        """This minute's ledger lines of ``model``: ``下载文件 +5; 观看直播 +10``."""
+        ledger = self.state.ledger
+        first = len(ledger)
+        while first and ledger[first - 1].at == at:  # the ledger is in time order: this minute's lines last
+            first -= 1
+        return "; ".join(f"{e.label} {e.awarded:+d}" for e in ledger[first:] if e.model == model)
 
     def facts(self) -> LeadFacts:
         fields, scores = self.state.fields, self.state.scores
@@ -314,22 +391,28 @@ class _Runner:
         for tag, cause in self.pending_tags:
             tags.add_tag(state, at, tag, tags.MANUAL, cause, single=tags.group_of(tag) in self.rules.single_choice)
         self.pending_tags.clear()
-        tags.evaluate(self.rules.tags, state, at)
+        tags.evaluate(self.tag_groups, state, at)
 
     def run_flows(self, at: int) -> None:
         rules, state = self.rules, self.state
-        flow_runs.leave_on_exits(rules, state, at)
-        flow_runs.continue_due(rules, state, at)
+        if state.flows:  # a person who never entered a flow has nothing to leave or continue
+            flow_runs.leave_on_exits(rules, state, at)
+            flow_runs.continue_due(rules, state, at)
+        if not state.signals.any():
+            return  # no trigger happened
+        spare = self.spare_signals
         for _ in range(MAX_ROUNDS):
-            current = state.signals
-            state.signals = Signals()
+            current = state.signals  # what happened so far; what the flows' steps make happen is collected anew
+            spare.clear()
+            state.signals, spare = spare, current
             before = len(state.timeline)
             flow_runs.enter_triggered(rules, state, at, current)
             if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
-                tags.evaluate(rules.tags, state, at)
+                tags.evaluate(self.tag_groups, state, at)
                 flow_runs.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break
+        self.spare_signals = spare
 
 
 def _mql_text(mql: object, state: PersonState) -> str:

@@ -70,6 +70,8 @@ def _accept_due(rules: Rules, state: PersonState) -> int | None:
 
 def due_moments(rules: Rules, state: PersonState) -> list[int]:
     """Every moment a reminder or a recycling of this person could fall due, as things stand."""
+    if state.owner is None:
+        return []  # reminders, recycling and the MQL acceptance all need an owner
     moments = [m for m in (_next_due(sla, state) for sla in rules.slas) if m is not None]
     moments += [m for m, _ in _pool_due(rules.pools.get(state.pool or ""), state)]
     accept = _accept_due(rules, state)
@@ -80,7 +82,7 @@ def due_moments(rules: Rules, state: PersonState) -> list[int]:
 
 def fire(rules: Rules, state: PersonState, at: int) -> None:
     """Send the reminders and do the recycling due at ``at``."""
-    if not state.is_lead:
+    if not state.is_lead or state.owner is None:
         return
     for sla in rules.slas:
         if _next_due(sla, state) != at:

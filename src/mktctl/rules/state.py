@@ -16,6 +16,8 @@ from mktctl.rules.model import Cause, Change, Event, ScoreEntry
 if TYPE_CHECKING:
     from mktctl.rules.scoring import ScoreState
 
+_NONE: list[int] = []  # no behaviour of that kind (never appended to)
+
 
 class FlowRun:
     """One person in one flow: how often they entered, whether they are inside, at which step, and when
@@ -59,8 +61,9 @@ class Signals:
 class PersonState:
     __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "fields",
                  "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "ledger",
-                 "mql_at", "owner", "pool", "purchases", "refreshed", "score_states", "scores", "segments", "signals",
-                 "sla_sent", "snapshots", "stage", "tags", "timeline", "touches", "unsubscribed")
+                 "mql_at", "owner", "pool", "purchases", "recording", "refreshed", "score_states", "scores",
+                 "segments", "signals", "sla_sent", "snapshots", "stage", "tag_versions", "tags", "tags_read",
+                 "timeline", "touches", "unsubscribed")
 
     def __init__(self, person_id: str, created: int, lead_at: int | None, pool: str | None) -> None:
         self.id = person_id
@@ -77,6 +80,8 @@ class PersonState:
         self.score_states: dict[str, ScoreState] = {}
         self.grades: dict[str, str | None] = {}
         self.tags: dict[str, str] = {}  # 组:值 -> rule | manual
+        self.tag_versions: dict[str, int] = {}  # tag group -> how often its tags of this person changed
+        self.tags_read: dict[str, tuple[object, ...]] = {}  # tag group -> what it read at its last evaluation
         self.segments: set[str] = set()
         self.snapshots: set[str] = set()  # 静态人群 already taken
         self.refreshed: dict[str, int] = {}  # segment -> the timeline's length at its last evaluation
@@ -95,9 +100,10 @@ class PersonState:
         self.ledger: list[ScoreEntry] = []
         self.signals = Signals()
         self.changed = False
-
+        self.recording = True  # False: a qualifying pass, whose timeline nobody reads
     def record(self, at: int, kind: str, subject: str, value: Any, cause: Cause, detail: str = "") -> None:
-        self.timeline.append(Change(at, kind, subject, value, cause, detail))
+        if self.recording:
+            self.timeline.append(Change(at, kind, subject, value, cause, detail))
 
     def add_behaviour(self, event: Event) -> None:
         assert event.behaviour is not None
@@ -107,8 +113,13 @@ class PersonState:
             self.by_content.setdefault((event.behaviour, event.content), []).append(event.at)
         self.last_behaviour = event.at
 
+    def times(self, behaviour: str | None, content: str | None) -> list[int]:
+        """The moments of the behaviours (any when ``behaviour`` is None; of ``content`` when given), in order."""
+        if behaviour is not None and content is not None:
+            return self.by_content.get((behaviour, content), _NONE)
+        return self.behaviours.get(behaviour, _NONE)
+
     def count(self, behaviour: str | None, content: str | None, since: int | None) -> int:
         """Behaviours (any when ``behaviour`` is None; of ``content`` when given) after ``since``."""
-        times = self.by_content.get((behaviour, content), []) if behaviour is not None and content is not None \
-            else self.behaviours.get(behaviour, [])
+        times = self.times(behaviour, content)
         return len(times) if since is None else len(times) - bisect_right(times, since)

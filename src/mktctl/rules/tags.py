@@ -15,12 +15,13 @@ had, whoever set it. In a single-choice group with several rules, the first rule
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from mktctl.rules.conditions import Conditions, compile_conditions, normalise_tag
 from mktctl.rules.fields import FieldNames
+from mktctl.rules.matchers import Reader, compile_reader
 from mktctl.rules.model import TAG_ADDED, TAG_REMOVED, Cause
 
 if TYPE_CHECKING:
@@ -45,6 +46,28 @@ class TagGroup:
     values: tuple[str, ...]
     rules: tuple[TagRule, ...]
 
+    @cached_property
+    def reads_tags(self) -> bool:
+        """Whether evaluating the group again can change it when only tags changed: a rule names a tag (or
+        sets one not written in the one spelling, which it removes and sets again at every evaluation)."""
+        return any(c.kind == "tag" for r in self.rules for c in r.conditions.items) or \
+            any(r.tag != normalise_tag(r.tag) for r in self.rules)
+
+
+    @cached_property
+    def reader(self) -> Reader | None:
+        """What the group's rules read of a person at a moment and the version of the person's tags of this
+        group (:func:`mktctl.rules.matchers.compile_reader`): while it reads the same, evaluating the group
+        again changes nothing (one evaluation reaches what a second would). None when the group is
+        evaluated every time: a tag not in the one spelling, which every evaluation removes and sets
+        again."""
+        if any(r.tag != normalise_tag(r.tag) for r in self.rules):
+            return None
+        return compile_reader([c for r in self.rules for c in r.conditions.items], self.name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # compiled functions are made again
+
 
 def compile_groups(resources: list[Any], names: FieldNames) -> tuple[TagGroup, ...]:
     groups = []
@@ -64,14 +87,16 @@ def add_tag(state: PersonState, at: int, tag: str, origin: str, cause: Cause, si
     """Give ``state`` the tag (replacing the group's other value in a single-choice group)."""
     tag = normalise_tag(tag)
     if tag in state.tags:
-        if origin == MANUAL:
+        if origin == MANUAL and state.tags[tag] != MANUAL:
             state.tags[tag] = MANUAL  # a manual tag stays when its rule stops holding
+            _touched(state, tag)
         return False
     if single:
         group = group_of(tag)
         for other in [t for t in state.tags if group_of(t) == group]:
             remove_tag(state, at, other, cause, detail=f"replaced by {tag}")
     state.tags[tag] = origin
+    _touched(state, tag)
     state.record(at, TAG_ADDED, tag, True, cause)
     state.signals.tags_added.add(tag)
     state.changed = True
@@ -83,36 +108,56 @@ def remove_tag(state: PersonState, at: int, tag: str, cause: Cause, detail: str 
     if tag not in state.tags:
         return False
     del state.tags[tag]
+    _touched(state, tag)
     state.record(at, TAG_REMOVED, tag, False, cause, detail)
     state.changed = True
     return True
 
 
-def _wanted(group: TagGroup, state: PersonState, now: int) -> Iterator[TagRule]:
-    for rule in group.rules:
-        if rule.conditions.holds(state, now):
-            yield rule
-            if not group.multiple:
-                return
+def _touched(state: PersonState, tag: str) -> None:
+    group = group_of(tag)
+    state.tag_versions[group] = state.tag_versions.get(group, 0) + 1
 
 
 def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None:
-    """Re-evaluate every tag rule until no tag changes."""
+    """Re-evaluate every tag rule until no tag changes. After the first round only the groups whose rules
+    read tags are evaluated again: for the others nothing they read has changed."""
+    todo: tuple[TagGroup, ...] | list[TagGroup] = groups
+    read = state.tags_read
     for _ in range(MAX_ROUNDS):
         changed = False
-        for group in groups:
-            if not group.rules:
-                continue
-            wanted = {rule.tag: rule for rule in _wanted(group, state, now)}
+        # a group's rule-set tags, in the person's order: only the group's own evaluation changes them
+        held: dict[str, list[str]] | None = None
+        for group in todo:
+            reader = group.reader
+            if reader is not None:
+                seen = reader(state, now)
+                if read.get(group.name) == seen:
+                    continue  # nothing it reads has changed since it was last evaluated
+            if held is None:
+                held = {}
+                for tag, origin in state.tags.items():
+                    if origin == RULE:
+                        held.setdefault(group_of(tag), []).append(tag)
+            version = state.tag_versions.get(group.name)
+            wanted: dict[str, TagRule] = {}
+            for rule in group.rules:
+                if rule.conditions.matcher(state, now):
+                    wanted[rule.tag] = rule
+                    if not group.multiple:
+                        break
             for tag, rule in wanted.items():
                 if tag not in state.tags:
                     cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}")
                     changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
-            for tag, origin in list(state.tags.items()):
-                if origin == RULE and group_of(tag) == group.name and tag not in wanted:
+            for tag in held.get(group.name, ()):
+                if tag not in wanted and state.tags.get(tag) == RULE:
                     setter = next((r for r in group.rules if r.tag == tag), None)
-                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" if setter \
-                        else f"tags/{group.name}: no rule sets {tag}"
+                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
+                        if setter else f"tags/{group.name}: no rule sets {tag}"
                     changed |= remove_tag(state, now, tag, Cause("rule", why))
+            if reader is not None:
+                read[group.name] = seen if state.tag_versions.get(group.name) == version else reader(state, now)
         if not changed:
             return
+        todo = [group for group in todo if group.reads_tags]

@@ -301,3 +301,20 @@ def _corp(row: sqlite3.Row) -> Corp:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def first_corp_id(path: Path | str) -> str | None:
+    """The id of the corp :meth:`Store.default_corp` gives, read without opening a store (which would create
+    the file and its tables): None when there is no file or no corp in it yet."""
+    file = Path(path)
+    if not file.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT corp_id FROM corps ORDER BY created_at, corp_id LIMIT 1").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -11,6 +10,7 @@ import httpx
 
 from mktctl.errors import TenantError
 from mktctl.tenant.client import CallRecord, Credentials, FxiaokeClient, RetryPolicy
+from mktctl.tenant.identity import fingerprint_of
 from mktctl.tenant.ratelimit import RateLimiter
 from mktctl.tenant.settings import TenantSettings
 from mktctl.tenant.wire import tenant_transport
@@ -46,8 +46,7 @@ class Tenant:
 
     def fingerprint(self) -> str:
         """Identifies the tenant (not its state): a plan made for one tenant cannot be applied to another."""
-        where = self.settings.shown_url or "embedded"  # never a password in a URL: it would be hashed
-        return hashlib.sha256(f"{where}|{self.client.corp_id}".encode()).hexdigest()[:16]
+        return fingerprint_of(self.settings, self.client.corp_id)
 
     def close(self) -> None:
         self.client.close()

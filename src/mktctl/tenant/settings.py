@@ -24,6 +24,7 @@ from mktctl.tenant.transport import ENV_ALLOW_PLAIN_HTTP, PROFILE_ALLOW_PLAIN_HT
 
 PROFILE_FILE = "mktctl.tenants.yaml"
 SANDBOX_NAME = "sandbox"
+ENVIRONMENT_NAME = "environment"  # the tenant the MKTCTL_TENANT_URL variables describe
 STATE_DIR = ".mktctl"
 ENV_URL, ENV_APP_ID, ENV_APP_SECRET = "MKTCTL_TENANT_URL", "MKTCTL_APP_ID", "MKTCTL_APP_SECRET"
 ENV_PERMANENT_CODE, ENV_OPEN_USER_ID = "MKTCTL_PERMANENT_CODE", "MKTCTL_OPEN_USER_ID"
@@ -104,6 +105,15 @@ def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[s
     return dataclasses.replace(settings, audit_log=state_dir(playbook_dir) / "audit.jsonl")
 
 
+def profile_name(tenant: str | None, *, environ: Mapping[str, str] | None = None) -> str:
+    """The name of the profile :func:`resolve` takes for ``tenant`` (``--tenant``): itself, else the
+    environment's tenant when ``MKTCTL_TENANT_URL`` is set, else the embedded sandbox."""
+    env = os.environ if environ is None else environ
+    if tenant:
+        return tenant
+    return ENVIRONMENT_NAME if env.get(ENV_URL) else SANDBOX_NAME
+
+
 def _from_environment(env: Mapping[str, str]) -> TenantSettings:
     missing = [name for name in (ENV_APP_ID, ENV_APP_SECRET, ENV_PERMANENT_CODE, ENV_OPEN_USER_ID)
                if not env.get(name)]
@@ -117,7 +127,7 @@ def _from_environment(env: Mapping[str, str]) -> TenantSettings:
                               permanent_code=env[ENV_PERMANENT_CODE], open_user_id=env[ENV_OPEN_USER_ID])
     allow_http = flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP)
     url = check_tenant_url(env[ENV_URL], where=ENV_URL, allow_plain_http=allow_http)
-    return TenantSettings(name="environment", url=url, credentials=credentials,
+    return TenantSettings(name=ENVIRONMENT_NAME, url=url, credentials=credentials,
                           rate_limit=_rate_from_text(env.get(ENV_RATE_LIMIT)))
 
 

@@ -1,0 +1,172 @@
+"""The engine over a large population: the passes of :func:`mktctl.rules.world.run_people`, with the
+people's events as columns and the per-person passes in worker processes.
+
+``run_batch(rules, history, clock=, until=, seed=, refreshes=, processes=, chunk_size=, keep=, progress=)``:
+
+1. **clean** every record at once and **resolve identities** in creation order, in this process (the
+   records carry no events: nothing per event is built here);
+2. the events table (:class:`History`: one row per event, the record it belongs to and its place among
+   that record's events) is mapped to the surviving people, sorted by person, moment and the order the
+   engine gives events within a minute (the record's place, then the event's), and written where the
+   workers read it;
+3. **qualify** each person in chunks (:mod:`mktctl.rules.workers`);
+4. **assign** across people in this process, in the one order of :func:`mktctl.rules.world.assign_all`;
+5. **run** each person with their assignments in the same workers, which kept them since step 3, and
+   keep what ``keep`` takes of each result.
+
+Every step is the one ``run_people`` takes, so the results are the same person by person (a property test
+holds them to it); only where the work happens differs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from mktctl.rules.assignment import Assigner
+from mktctl.rules.cleaning import clean_people
+from mktctl.rules.clock import Clock
+from mktctl.rules.compile import Rules
+from mktctl.rules.identity import _SEQ, Outcome, Survivor, resolve
+from mktctl.rules.model import PersonInput, PersonResult
+from mktctl.rules.person import Qualification
+from mktctl.rules.workers import Chunk, Keep, Setup, Workers
+from mktctl.rules.world import assign_all
+
+EVENT_COLUMNS = ("record", "seq", "at", "behaviour", "content", "channel", "source", "campaign", "event_type",
+                 "follow_up", "converted")
+
+
+class Progress(Protocol):
+    def phase(self, name: str, total: int | None = None) -> None: ...
+
+    def advance(self, units: int = 1) -> None: ...
+
+
+class _Quiet:
+    def phase(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, units: int = 1) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class History:
+    """People and their events as the engine takes them in bulk: ``records`` without events, in the order
+    written, and ``events`` a table (pyarrow) with :data:`EVENT_COLUMNS`: ``record`` the index of its record,
+    ``seq`` its place among the record's events, ``at`` its moment; the rest as in :class:`Event` (no field
+    changes: history events are behaviours, follow-ups and conversions)."""
+
+    records: Sequence[PersonInput]
+    events: Any
+
+
+def history_of(people: Sequence[PersonInput]) -> History:
+    """``people`` with their events (behaviours, follow-ups, conversions) as a :class:`History`."""
+    import pyarrow as pa
+
+    rows: dict[str, list[Any]] = {name: [] for name in EVENT_COLUMNS}
+    for index, person in enumerate(people):
+        for seq, event in enumerate(person.events):
+            if event.changes:
+                raise ValueError(f"{person.id}: an event with field changes cannot be part of a history")
+            for name, value in zip(EVENT_COLUMNS, (index, seq, event.at, event.behaviour, event.content, event.channel,
+                                                   event.source, event.campaign, event.event_type, event.follow_up,
+                                                   event.converted), strict=True):
+                rows[name].append(value)
+    return History([replace(p, events=()) for p in people], pa.table(rows, schema=event_schema()))
+
+
+def event_schema() -> Any:
+    import pyarrow as pa
+
+    text = pa.string()
+    return pa.schema([("record", pa.int64()), ("seq", pa.int64()), ("at", pa.int64()), ("behaviour", text),
+                      ("content", text), ("channel", text), ("source", text), ("campaign", text),
+                      ("event_type", text), ("follow_up", pa.bool_()), ("converted", text)])
+
+
+def keep_result(result: PersonResult, survivor: Survivor) -> PersonResult:
+    """Keep the whole result (small populations; the default)."""
+    return result
+
+
+@dataclass
+class Batch:
+    survivors: list[Survivor]  # in creation order
+    kept: list[Any]  # what ``keep`` took of each survivor's result, in the same order
+    outcomes: list[Outcome]  # the records that are not people of their own: rejected or merged
+    person_of: list[int | None]  # record index -> its survivor's index (None: rejected)
+    assigner: Assigner = field(default_factory=Assigner)
+
+
+def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed: int = 0,
+              refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
+              keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None) -> Batch:
+    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process)."""
+    progress = progress or _Quiet()
+    records = history.records
+    progress.phase("people", None)
+    cleaned = clean_people(rules.cleaning, rules.names, records)
+    survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
+    person_of = _people_of(records, survivors)
+    with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:
+        table, bounds = _sorted_events(history.events, records, person_of, len(survivors))
+        events_file = None
+        if processes > 0:
+            import pyarrow as pa
+
+            events_file = Path(scratch) / "events.arrow"
+            with pa.ipc.new_file(str(events_file), table.schema) as writer:
+                writer.write_table(table)
+            table = None  # the workers read the file
+        chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1])
+                  for i in range(0, len(survivors), chunk_size)]
+        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep)
+        with Workers(setup, processes, table) as workers:
+            progress.phase("qualify", len(survivors))
+            qualified: dict[int, list[Qualification]] = {}
+            for chunk_id, found in workers.qualify(chunks):
+                qualified[chunk_id] = found
+                progress.advance(len(found))
+            assigner = Assigner(seed)
+            plans = assign_all(rules, assigner, survivors, [q for c in chunks for q in qualified[c.id]])
+            progress.phase("run", len(survivors))
+            kept: dict[int, list[Any]] = {}
+            chunk_plans = ((c.id, [plans.get(s.id, ()) for s in c.survivors]) for c in chunks)
+            for chunk_id, results in workers.run(chunk_plans):
+                kept[chunk_id] = results
+                progress.advance(len(results))
+    return Batch(survivors, [k for c in chunks for k in kept[c.id]], outcomes, person_of, assigner)
+
+
+def _people_of(records: Sequence[PersonInput], survivors: list[Survivor]) -> list[int | None]:
+    index: dict[str, int] = {}
+    for position, survivor in enumerate(survivors):
+        index[survivor.id] = position
+        for absorbed in survivor.absorbed:
+            index[absorbed.id] = position
+    return [index.get(record.id) for record in records]
+
+
+def _sorted_events(events: Any, records: Sequence[PersonInput], person_of: list[int | None], people: int
+                   ) -> tuple[Any, list[int]]:
+    """The events of surviving people with their person and origin, sorted as the engine orders them;
+    and each person's first row (``bounds[i]``, with ``bounds[people]`` the end)."""
+    import numpy as np
+    import polars as pl
+
+    frame = pl.from_arrow(events)
+    assert isinstance(frame, pl.DataFrame)
+    person = pl.Series("person", [-1 if p is None else p for p in person_of], dtype=pl.Int64)
+    origin = pl.Series("origin", [record.id for record in records], dtype=pl.String)
+    frame = (frame.with_columns(person=person.gather(frame["record"]), origin=origin.gather(frame["record"]),
+                                seq=pl.col("record") * _SEQ + pl.col("seq"))
+             .filter(pl.col("person") >= 0)
+             .sort(["person", "at", "seq"]))
+    bounds = np.searchsorted(frame["person"].to_numpy(), np.arange(people + 1), side="left").tolist()
+    return frame.to_arrow(), bounds

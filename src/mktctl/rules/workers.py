@@ -1,0 +1,193 @@
+"""People run in worker processes for :func:`mktctl.rules.batch.run_batch`: each worker gets the compiled
+rules once, keeps the people of its chunks between the two passes (qualify, then run with the
+assignments), and builds their events from the events table for each pass (holding the events of all its
+people at once would take gigabytes).
+
+:class:`Workers` sends chunk ``c`` to worker ``c % n`` in both passes, one chunk at a time per worker, and
+yields the answers as they come. One at a time is what keeps the pipes from locking: a chunk and an answer
+are both larger than a pipe's buffer, and a worker sending an answer while the parent sends it the next
+chunk would wait for each other forever. With ``processes=0`` the same :class:`Worker` runs in this process
+(small populations, tests). The events table travels as an Arrow IPC file that every worker maps into
+memory: nothing of it is copied through the pipes.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktctl.rules.clock import Clock
+from mktctl.rules.compile import Rules
+from mktctl.rules.identity import Survivor
+from mktctl.rules.model import Event, PersonResult
+from mktctl.rules.person import Planned, Qualification, qualify_person, run_person
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+Keep = Callable[[PersonResult, Survivor], Any]  # what a run keeps of a person (a module-level function)
+AHEAD = 1  # chunks in flight per worker: more locks the pipes (the module's doc says why)
+COLUMNS = ("at", "seq", "behaviour", "content", "channel", "source", "campaign", "event_type", "follow_up",
+           "converted", "origin")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: int
+    survivors: list[Survivor]
+    bounds: list[int]  # the survivors' rows in the events table: survivor i has rows bounds[i]..bounds[i+1]
+
+
+@dataclass(frozen=True)
+class Setup:
+    rules: Rules
+    events: Path | None  # an Arrow IPC file, sorted by survivor, moment and order
+    clock: Clock
+    until: int
+    refreshes: tuple[tuple[int, str], ...]
+    keep: Keep
+
+
+class Worker:
+    def __init__(self, setup: Setup, table: Any = None) -> None:
+        self.setup = setup
+        if table is None and setup.events is not None:
+            import pyarrow as pa
+
+            table = pa.ipc.open_file(pa.memory_map(str(setup.events))).read_all()
+        self.table = table
+        self.kept: dict[int, Chunk] = {}
+
+    def qualify(self, chunk: Chunk) -> list[Qualification]:
+        setup = self.setup
+        self._attach(chunk)
+        found = [qualify_person(setup.rules, s, clock=setup.clock, until=setup.until) for s in chunk.survivors]
+        self._detach(chunk)  # built again for the run: a worker's memory holds its people, not all their events
+        self.kept[chunk.id] = chunk
+        return found
+
+    def run(self, chunk_id: int, plans: Sequence[Sequence[Planned]]) -> list[Any]:
+        setup = self.setup
+        chunk = self.kept.pop(chunk_id)
+        self._attach(chunk)
+        kept = [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
+                                      refreshes=setup.refreshes)[0], s)
+                for s, plan in zip(chunk.survivors, plans, strict=True)]
+        self._detach(chunk)
+        return kept
+
+    def _detach(self, chunk: Chunk) -> None:
+        if self.table is not None:
+            for survivor in chunk.survivors:
+                survivor.events = []
+
+    def _attach(self, chunk: Chunk) -> None:
+        """The survivors' events, built from their rows of the table."""
+        if self.table is None or chunk.bounds[-1] == chunk.bounds[0]:
+            return
+        start, stop = chunk.bounds[0], chunk.bounds[-1]
+        part = self.table.slice(start, stop - start)
+        columns = [part.column(name).to_pylist() for name in COLUMNS]
+        events = [Event(at, seq, behaviour, content, channel, source, campaign, event_type, (), bool(follow_up),
+                        converted, origin)
+                  for at, seq, behaviour, content, channel, source, campaign, event_type, follow_up, converted, origin
+                  in zip(*columns, strict=True)]
+        for index, survivor in enumerate(chunk.survivors):
+            survivor.events = events[chunk.bounds[index] - start:chunk.bounds[index + 1] - start]
+
+
+class Workers:
+    """``processes`` worker processes (0: this process) over ``setup``."""
+
+    def __init__(self, setup: Setup, processes: int, table: Any = None) -> None:
+        self.processes = processes
+        self.local = Worker(setup, table) if processes <= 0 else None
+        self.pipes: list[Connection] = []
+        self.children: list[Any] = []
+        if self.local is None:
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")
+            for _ in range(processes):
+                parent, child = context.Pipe()
+                process = context.Process(target=_serve, args=(child, setup), daemon=True)
+                process.start()
+                child.close()
+                self.pipes.append(parent)
+                self.children.append(process)
+
+    def qualify(self, chunks: Iterable[Chunk]) -> Iterator[tuple[int, list[Qualification]]]:
+        yield from self._map((c.id, "qualify", (c,)) for c in chunks)
+
+    def run(self, plans: Iterable[tuple[int, Sequence[Sequence[Planned]]]]) -> Iterator[tuple[int, list[Any]]]:
+        yield from self._map((chunk_id, "run", (chunk_id, chunk_plans)) for chunk_id, chunk_plans in plans)
+
+    def _map(self, tasks: Iterable[tuple[int, str, tuple[Any, ...]]]) -> Iterator[tuple[int, Any]]:
+        if self.local is not None:
+            for chunk_id, method, args in tasks:
+                yield chunk_id, getattr(self.local, method)(*args)
+            return
+        from multiprocessing.connection import wait
+
+        queues: list[deque[tuple[int, str, tuple[Any, ...]]]] = [deque() for _ in self.pipes]
+        for task in tasks:
+            queues[task[0] % len(self.pipes)].append(task)
+        flying: dict[int, deque[int]] = {i: deque() for i in range(len(self.pipes))}
+        for index in range(len(self.pipes)):
+            self._feed(index, queues[index], flying[index])
+        while any(flying.values()):
+            for pipe in wait([p for i, p in enumerate(self.pipes) if flying[i]]):
+                index = self.pipes.index(pipe)  # type: ignore[arg-type]
+                ok, answer = self.pipes[index].recv()
+                if not ok:
+                    self.close()
+                    raise RuntimeError(f"a worker process failed:\n{answer}")
+                yield flying[index].popleft(), answer
+                self._feed(index, queues[index], flying[index])
+
+    def _feed(self, index: int, queue: deque[tuple[int, str, tuple[Any, ...]]], flying: deque[int]) -> None:
+        while queue and len(flying) < AHEAD:
+            chunk_id, method, args = queue.popleft()
+            self.pipes[index].send((method, args))
+            flying.append(chunk_id)
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            try:
+                pipe.send(None)
+                pipe.close()
+            except OSError:
+                pass
+        for process in self.children:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+        self.pipes, self.children = [], []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _serve(pipe: Connection, setup: Setup) -> None:
+    """A worker process: answer (method, args) messages until None."""
+    worker = Worker(setup)
+    while True:
+        try:
+            message = pipe.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        method, args = message
+        try:
+            answer = (True, getattr(worker, method)(*args))
+        except Exception:  # noqa: BLE001 - the parent re-raises it, with this traceback
+            answer = (False, traceback.format_exc())
+        pipe.send(answer)

@@ -1,0 +1,122 @@
+"""The batch runner (mktctl.rules.batch) gives every person the result run_people gives: on generated small
+populations (look-alikes that merge, test data that is rejected, behaviours, follow-ups and conversions)
+under the ready playbooks' rules and a playbook of every assignment method, in chunks of any size, in this
+process or in worker processes."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mktctl.playbook.load import load_playbook
+from mktctl.rules import Clock, compile_rules, run_people
+from mktctl.rules.batch import history_of, run_batch
+from mktctl.rules.clock import end_of_day
+from mktctl.rules.compile import Rules
+from mktctl.rules.model import Event, PersonInput
+from mktctl.rules.world import outcome_result
+from tests.rules.helpers import START, rules_of
+
+PLAYBOOKS = Path(__file__).resolve().parents[2] / "src" / "mktctl" / "playbooks"
+ASSIGNING = """\
+scoring_models:
+  - name: 评分
+    behaviour_rules:
+      - {behaviour: 下载文件, points: 10}
+      - {behaviour: 观看直播, points: 15, cap: 30}
+    decay: {inactive_days: 3, percent: 50}
+    thresholds: [{name: MQL, score: 20}]
+identity_rules: {merge_keys: [手机号, 邮箱], auto_merge: true, on_conflict: 保留最新}
+lead_cleaning:
+  duplicate_rules: [{match: [company, name], action: 不存入}]
+lead_assignment:
+  - name: 分配
+    rules:
+      - {name: 上海, when: {regions: [上海]}, owners: ["S1", "S2", "S3"], method: 轮流分配}
+      - {name: 广东, when: {regions: [广东]}, owners: ["S1", "S2"], method: 按负载分配}
+      - {name: 其他, owners: ["S2", "S3"], method: 随机分配}
+  - name: 交接
+    rules: [{name: 全部, owners: ["S3", "S1"], method: 轮流分配}]
+mql_definition: {stage_label: MQL, min_score: 20, hand_off: 交接, sales_accept_hours: 4}
+lead_follow_up_sla:
+  - {name: 一天未跟进, idle_days: 1, repeat_every_days: 1}
+basic_settings:
+  company: {name: 示例科技有限公司}
+  attribution: {model: 线性, window_days: 10}
+"""
+DAYS = 9
+SETTLE = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@cache
+def rules(name: str) -> Rules:
+    if name == "assigning":
+        return rules_of(Path(tempfile.mkdtemp(prefix="mktctl-batch-")), ASSIGNING)
+    return compile_rules(load_playbook(PLAYBOOKS / name)[0])
+
+
+NAMES = ["王芳", "李雷", "测试", "赵敏"]
+one_event = st.builds(
+    lambda day, minute, kind: Event(day * 1440 + minute, **kind), st.integers(0, DAYS), st.sampled_from([0, 540, 600]),
+    st.sampled_from([{"behaviour": "下载文件", "content": "产品白皮书"},
+                     {"behaviour": "观看直播", "content": "线上研讨会"}, {"behaviour": "打开邮件"},
+                     {"behaviour": "点击邮件链接", "content": "产品介绍"},
+                     {"behaviour": "浏览微页面", "source": "百度推广", "campaign": "春季投放"}, {"follow_up": True},
+                     {"converted": "商机"}, {"converted": "订单"}, {"behaviour": "退订", "channel": "邮件"}]))
+person = st.fixed_dictionaries({
+    "name": st.sampled_from(NAMES), "company": st.sampled_from(["远航科技有限公司", "星河制造有限公司"]),
+    "mobile": st.sampled_from(["13912340001", "13912340002", "13912340003", ""]),
+    "email": st.sampled_from(["", "wang@yuanhang.cn", "li@xinghe.cn"]),
+    "province": st.sampled_from(["上海", "广东", "北京"]), "day": st.integers(0, 3),
+    "events": st.lists(one_event, max_size=6)})
+
+
+def population(drawn: list[dict]) -> list[PersonInput]:
+    return [PersonInput(f"p{i}", {"姓名": p["name"], "公司名称": p["company"], "手机号": p["mobile"],
+                                  "邮箱": p["email"], "省份": p["province"], "线索来源": "官网"},
+                        p["day"] * 1440 + 600, tuple(sorted(p["events"], key=lambda e: e.at)))
+            for i, p in enumerate(drawn)]
+
+
+def by_record(batch) -> dict[str, tuple]:
+    found = {s.id: (r.timeline, r.ledger) for s, r in zip(batch.survivors, batch.kept, strict=True)}
+    for outcome in batch.outcomes:
+        result = outcome_result(outcome)
+        found[outcome.id] = (result.timeline, result.ledger)
+    return found
+
+
+@SETTLE
+@given(st.lists(person, min_size=1, max_size=6), st.sampled_from(["assigning", "flagship", "standard"]),
+       st.integers(1, 3), st.integers(0, 3))
+def test_the_batch_runner_gives_each_person_what_run_people_gives(drawn, playbook, chunk_size, seed) -> None:
+    people = population(drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+
+    world = run_people(rules(playbook), people, clock=clock, until=until, seed=seed)
+    batch = run_batch(rules(playbook), history_of(people), clock=clock, until=until, seed=seed, processes=0,
+                      chunk_size=chunk_size)
+
+    assert by_record(batch) == {pid: (r.timeline, r.ledger) for pid, r in world.people.items()}
+    assert batch.assigner.counters == world.assigner.counters
+    assert batch.assigner.loads == world.assigner.loads
+
+
+def test_worker_processes_give_the_results_of_one_process() -> None:
+    drawn = [{"name": NAMES[i % 4], "company": "远航科技有限公司" if i % 3 else "星河制造有限公司",
+              "mobile": f"1391234{i % 9:04d}", "email": "", "province": ["上海", "广东", "北京"][i % 3], "day": i % 4,
+              "events": [Event((i % 5) * 1440 + 600, behaviour="下载文件", content="产品白皮书"),
+                         Event((i % 5 + 1) * 1440 + 540, behaviour="观看直播", content="线上研讨会"),
+                         Event((i % 7) * 1440 + 600, converted="商机" if i % 2 else None, follow_up=not i % 2)]}
+             for i in range(40)]
+    people = population(drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+
+    alone = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=0, chunk_size=7)
+    shared = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=2, chunk_size=7)
+
+    assert by_record(shared) == by_record(alone)
