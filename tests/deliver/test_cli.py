@@ -58,4 +58,4 @@ def test_survey_in_english(mktctl: RunMktctl, tmp_path: Path) -> None:
     assert run.code == 0 and "en" in run.stdout, run.output
     assert "Channels" in openpyxl.load_workbook(out).sheetnames
     missing = mktctl("workbook", "import", str(tmp_path / "nope.xlsx"), "--into", str(tmp_path / "x"))
-    assert missing.code == 1 and "no such file" in missing.stderr
+    assert missing.code == 1 and "nope.xlsx: file not found" in missing.stderr

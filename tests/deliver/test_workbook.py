@@ -206,7 +206,7 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     bad.write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
     with pytest.raises(DataFileError, match="not an xlsx workbook"):
         import_workbook(bad, tmp_path / "new", note="test")
-    with pytest.raises(DataFileError, match="no such file"):
+    with pytest.raises(DataFileError, match=r"missing\.xlsx: file not found"):
         import_workbook(tmp_path / "missing.xlsx", tmp_path / "new", note="test")
 
 

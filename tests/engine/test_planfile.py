@@ -123,7 +123,7 @@ def test_a_file_that_is_not_a_usable_plan_is_refused_naming_the_file(tmp_path: P
 def test_a_missing_or_binary_plan_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00plan")
 
-    with pytest.raises(PlanFileError, match=r"cannot read the plan file .*missing\.json: No such file"):
+    with pytest.raises(PlanFileError, match=r"cannot read the plan file .*missing\.json: file not found"):
         load_plan(tmp_path / "missing.json")
     with pytest.raises(PlanFileError, match=r"binary\.json is not UTF-8 text"):
         load_plan(tmp_path / "binary.json")

@@ -132,8 +132,8 @@ def test_fragments_that_disagree_on_the_mql_cannot_be_included_together(tmp_path
 
     assert errors == [
         f"fragments/lead-rules.yaml:{mql}:14: error: two MQL thresholds disagree: leads qualify as MQL at 30 points "
-        f"here, but scoring model '线索培育评分' grades MQL from 40 (fragments/scoring-lead-nurture.yaml:{grade}:16); make "
-        "them the same"]
+        f"here, but scoring model '线索培育评分' grades MQL from 40 (fragments/scoring-lead-nurture.yaml:{grade}:16); "
+        "make them the same"]
 
 
 # ---- the ready playbooks -------------------------------------------------------------------------------

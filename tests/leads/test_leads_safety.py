@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mktctl.base import sheet_extent
 from mktctl.errors import DataFileError
 from mktctl.leads import guard
 from mktctl.leads.cells import neutralise, neutralise_frame, restore
@@ -203,7 +204,7 @@ def sheet_zip(path: Path, rows: bytes, *, prefix: str = "") -> Path:
 def test_the_extent_of_a_sheet_is_found_without_parsing_it(tmp_path: Path, rows: bytes, prefix: str,
                                                              extent: tuple[int, int]) -> None:
     path = sheet_zip(tmp_path / "s.xlsx", rows, prefix=prefix)
-    scan = guard._GridScan()
+    scan = sheet_extent.GridScan()
     with zipfile.ZipFile(path) as archive:
         data = archive.read("xl/worksheets/sheet1.xml")
     for start in range(0, len(data), 7):  # in small blocks: tags are cut between blocks
@@ -216,11 +217,11 @@ def test_the_extent_of_a_sheet_is_found_without_parsing_it(tmp_path: Path, rows:
 def test_greater_than_matches_exactly_the_greater_numbers(limit: int, number: int) -> None:
     import re
 
-    assert (re.fullmatch(guard.greater_than(limit), str(number).encode()) is not None) == (number > limit)
+    assert (re.fullmatch(sheet_extent.greater_than(limit), str(number).encode()) is not None) == (number > limit)
 
 
 def test_column_numbers() -> None:
-    assert [guard.column_number(c) for c in (b"A", b"Z", b"AA", b"AZ", b"XFD")] == [1, 26, 27, 52, 16384]
+    assert [sheet_extent.column_number(c) for c in (b"A", b"Z", b"AA", b"AZ", b"XFD")] == [1, 26, 27, 52, 16384]
 
 
 def test_workbook_limits_are_checked_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -304,7 +305,7 @@ def test_the_scan_never_underestimates_the_grid_the_parser_builds(tmp_path_facto
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S")
     except CalamineError:
         return
-    scan = guard._GridScan()
+    scan = sheet_extent.GridScan()
     with zipfile.ZipFile(path) as archive:
         data = archive.read("xl/worksheets/sheet1.xml")
     for start in range(0, len(data), block):

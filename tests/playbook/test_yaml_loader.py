@@ -88,7 +88,7 @@ def test_any_text_either_loads_or_fails_with_a_positioned_playbook_error(text: s
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(PRINTABLE, max_size=20),
+@given(st.recursive(st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(PRINTABLE, max_size=20),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(PRINTABLE, min_size=1,
                                                                                         max_size=8),
                                                                                 inner, max_size=4), max_leaves=20))

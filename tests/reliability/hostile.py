@@ -233,6 +233,66 @@ def only_bom(folder: Path) -> Path:
     return path
 
 
+def _with_prolog(name: str, prolog: bytes, body: bytes) -> Part:
+    return deflated(name, prolog + body)
+
+
+def package(path: Path, *parts: Part) -> Path:
+    """A workbook of ``parts`` (sheets, a string table) beside the workbook part and its relationships."""
+    return zip_archive(path, [deflated("[Content_Types].xml", CONTENT_TYPES), deflated("_rels/.rels", ROOT_RELS),
+                              deflated("xl/workbook.xml", WORKBOOK),
+                              deflated("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), *parts])
+
+
+LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE worksheet [<!ENTITY a0 "ha">'
+          + b"".join(b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 10)) + b"]>")
+
+
+def billion_laughs(folder: Path) -> Path:
+    """Ten levels of entities, each ten of the one before: 2 GB of text from a 1 KB sheet."""
+    body = SHEET_HEAD.split(b"\n", 1)[1].replace(b"<t>", b"<t>&a9;", 1) + SHEET_TAIL
+    return workbook(folder / "laughs.xlsx", _with_prolog("xl/worksheets/sheet1.xml", LAUGHS, body))
+
+
+def external_entity(folder: Path) -> Path:
+    """An entity that names a file of the machine reading the workbook."""
+    prolog = b'<?xml version="1.0"?>\n<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    body = SHEET_HEAD.split(b"\n", 1)[1].replace(b"<t>", b"<t>&x;", 1) + SHEET_TAIL
+    return workbook(folder / "xxe.xlsx", _with_prolog("xl/worksheets/sheet1.xml", prolog, body))
+
+
+def utf16_dtd(folder: Path) -> Path:
+    """The same DTD in a UTF-16 part: invisible to a search for the UTF-8 bytes."""
+    prolog = b'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE worksheet [<!ENTITY a "x">]>'
+    body = SHEET_HEAD.split(b"\n", 1)[1] + SHEET_TAIL
+    part = deflated("xl/worksheets/sheet1.xml", b"\xff\xfe" + (prolog + body).decode().encode("utf-16-le"))
+    return workbook(folder / "utf16dtd.xlsx", part)
+
+
+def many_sheets(folder: Path, count: int = 1_001) -> Path:
+    """``count`` sheet parts of one cell each (the parser reads each sheet it is asked for whole)."""
+    sheets = [deflated(f"xl/worksheets/sheet{i}.xml", SHEET_HEAD + SHEET_TAIL) for i in range(1, count + 1)]
+    return package(folder / "sheets.xlsx", *sheets)
+
+
+def many_strings(folder: Path, count: int = 500_001) -> Path:
+    """A shared string table of ``count`` one-letter strings (8.5 MB expanded: under every size limit)."""
+    table = (b'<?xml version="1.0"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             + b"<si><t>a</t></si>" * count + b"</sst>")
+    return package(folder / "strings.xlsx", sheet_xml(b""), deflated("xl/sharedStrings.xml", table))
+
+
+def many_cells(folder: Path, rows: int = 125_001) -> Path:
+    """Two sheets of 250,004 written cells each (a header of two, then two a row), under the extent limits:
+    500,008 cells for a parser that keeps each as an object."""
+    def sheet(number: int) -> Part:
+        body = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d"><v>2</v></c></row>' % (r, r, r)
+                        for r in range(2, rows + 2))
+        return deflated(f"xl/worksheets/sheet{number}.xml", SHEET_HEAD + body + SHEET_TAIL)
+
+    return package(folder / "cells.xlsx", sheet(1), sheet(2))
+
+
 HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "zip bomb (6 MB → 2 GiB)": (zip_bomb, "expands to 2,048 MB"),
     "zip bomb with lying headers": (lying_zip_bomb, "damaged or incomplete"),
@@ -254,4 +314,25 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "a 1 MB field": (endless_field, "cannot parse the CSV file"),
     "100,000 columns": (wide_header, "(at most 2,000)"),
     "a BOM and nothing else": (only_bom, "no "),
+    "a billion laughs (DTD entities)": (billion_laughs, "declares a DTD"),
+    "an external entity": (external_entity, "declares a DTD"),
+    "a DTD in a UTF-16 part": (utf16_dtd, "declares a DTD"),
+    "1,001 sheets": (many_sheets, "1,001 sheets (at most 1,000)"),
+}
+
+# the same workbooks given to `mktctl workbook import`, whose reader keeps every cell as an object: the guard's
+# messages are the same, and its limits lower
+WORKBOOK_HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
+    **{name: HOSTILE[name] for name in ("zip bomb (6 MB → 2 GiB)", "zip bomb with lying headers",
+                                        "a cell in XFD1048576", "truncated xlsx", "xlsx with a damaged part",
+                                        "a billion laughs (DTD entities)", "an external entity",
+                                        "a DTD in a UTF-16 part")},
+    "a far cell behind a false row number": (far_cell_hidden, "cells, at most 500,000"),
+    "400 MB of padding at 1000:1": (dense_bomb, "zip bomb"),
+    "xlsx with broken XML": (broken_xml, "cannot read the workbook"),
+    "a zip that is no workbook": (not_a_workbook_zip, "cannot read the workbook"),
+    "binary junk named .xlsx": (junk("junk.xlsx", 2), "not an xlsx workbook"),
+    "257 sheets": (lambda folder: many_sheets(folder, 257), "257 sheets (at most 256)"),
+    "500,001 shared strings": (many_strings, "more than 500,000 strings"),
+    "500,008 cells written": (many_cells, "500,008 cells (at most 500,000)"),
 }

@@ -56,6 +56,20 @@ def profile_env(sandbox: Any, folder: Path, *, name: str = "served") -> dict[str
     return {"SERVED_APP_SECRET": corp.app_secret, "SERVED_PERMANENT_CODE": corp.permanent_code}
 
 
+def in_process(*args: str) -> tuple[int, str]:
+    """Run mktctl in this process as its console script does (``mktctl.cli.main.main``, where an unexpected
+    error becomes exit 3): the exit code and everything printed."""
+    import contextlib
+    import io
+
+    from mktctl.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue() + err.getvalue()
+
+
 def mktctl_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "mktctl", *args]
 

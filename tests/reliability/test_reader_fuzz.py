@@ -1,8 +1,9 @@
-"""Fuzzing the spreadsheet reader: whatever the bytes, it reads them or raises DataFileError, nothing else.
+"""Fuzzing the spreadsheet readers: whatever the bytes, they read them or raise DataFileError, nothing else.
 
-Random bytes under every name the reader treats differently, random CSV text in the encodings it
+Random bytes under every name the lead reader treats differently, random CSV text in the encodings it
 accepts, valid workbooks with bytes overwritten, and zips of random parts. Every example is read to the
-end (``Source.chunks``), as ``leads check`` does.
+end (``Source.chunks``), as ``leads check`` does; every workbook is also given to the configuration workbook
+reader (``workbook import``), which sits behind the same guard with another parser.
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ def read_all(path: Path) -> str:
     except DataFileError as error:
         assert str(error).startswith(str(path)), str(error)
         REASONS[str(error)[len(str(path)) + 2:][:40]] += 1
+        return "refused"
+    return "read"
+
+
+def read_form(path: Path) -> str:
+    """The configuration workbook reader: ``read`` or ``refused``; any other exception fails the test."""
+    from mktctl.deliver.workbook_read import read_workbook
+
+    try:
+        read_workbook(path)
+    except DataFileError as error:
+        assert str(error).startswith(str(path)), str(error)
         return "refused"
     return "read"
 
@@ -117,6 +130,7 @@ def test_damaged_workbooks(folder: Path, tally: Counter[str], which: int, edits:
     path = folder / "damaged.xlsx"
     path.write_bytes(bytes(data))
     tally[f"damaged workbook: {read_all(path)}"] += 1
+    tally[f"damaged workbook, configuration reader: {read_form(path)}"] += 1
 
 
 PARTS = {name: zipfile.ZipFile(io.BytesIO(WORKBOOKS[0])).read(name)
@@ -142,6 +156,7 @@ def test_workbooks_with_damaged_xml(folder: Path, tally: Counter[str], name: str
         for part, data in PARTS.items():
             archive.writestr(part, bytes(content) if part == name else data)
     tally[f"workbook with damaged XML: {read_all(path)}"] += 1
+    tally[f"workbook with damaged XML, configuration reader: {read_form(path)}"] += 1
 
 
 PART_NAMES = st.sampled_from(("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
@@ -157,3 +172,5 @@ def test_zips_of_random_parts(folder: Path, tally: Counter[str], parts: dict[str
         for name, content in parts.items():
             archive.writestr(name, content)
     tally[f"zip of random parts: {read_all(path)}"] += 1
+    if suffix == ".xlsx":
+        tally[f"zip of random parts, configuration reader: {read_form(path)}"] += 1

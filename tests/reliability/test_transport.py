@@ -65,7 +65,7 @@ def test_plain_http_to_another_host_is_refused_with_the_reason_and_the_fix(tmp_p
 def test_a_profile_with_plain_http_is_refused_too(tmp_path, url: str) -> None:
     (tmp_path / "mktctl.tenants.yaml").write_text(PROFILE.format(url=url, extra=""), encoding="utf-8")
 
-    with pytest.raises(SettingsError, match=r"tenant 'prod': refusing plain http:// to"):
+    with pytest.raises(SettingsError, match=r"tenant 'prod' url: refusing plain http:// to"):
         resolve(tmp_path, "prod", environ=PROFILE_ENV, home=tmp_path)
 
 

@@ -85,7 +85,8 @@ def test_rate_limit_setting(text: str, expected: RateLimit) -> None:
     assert parse_rate_limit(text) == expected
 
 
-@pytest.mark.parametrize("text", ["100", "100/", "/20", "0/20", "10/0", "ten/20", "10/-1"])
+@pytest.mark.parametrize("text", ["100", "100/", "/20", "0/20", "10/0", "ten/20", "10/-1", "1/inf", "1/nan", "1/1e400",
+                                  "1.5/20"])
 def test_a_wrong_rate_limit_setting(text: str) -> None:
     with pytest.raises(SettingsError) as caught:
         parse_rate_limit(text)

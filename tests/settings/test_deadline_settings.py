@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mktctl.errors import SettingsError
+from mktctl.errors import PlaybookError, SettingsError
 from mktctl.tenant.settings import resolve
 
 ENV = {"MKTCTL_TENANT_URL": "https://open.fxiaoke.com", "MKTCTL_APP_ID": "FSAID_1", "MKTCTL_APP_SECRET": "s3cret-v",
@@ -37,12 +37,20 @@ def test_a_profile_sets_it_the_environment_overrides_it_and_the_flag_overrides_b
     assert resolve(tmp_path, None, environ={**ENV, "MKTCTL_DEADLINE": "600"}, home=tmp_path).deadline_s == 600.0
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-1", ".nan", ".inf", "true", "[1]"])
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "true", "[1]"])
 def test_a_profile_deadline_that_is_not_a_positive_number_is_refused(tmp_path, value: str) -> None:
     profile(tmp_path, value)
 
-    with pytest.raises(SettingsError, match=r"tenant 'prod': deadline_seconds: expected a number of seconds greater "
+    with pytest.raises(SettingsError, match=r"tenant 'prod' deadline_seconds: expected a number of seconds greater "
                                             r"than 0"):
+        resolve(tmp_path, "prod", environ={"S": "secret-s", "P": "secret-p"}, home=tmp_path)
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_profile_deadline_that_is_not_finite_is_refused_where_it_is_written(tmp_path, value: str) -> None:
+    profile(tmp_path, value)
+
+    with pytest.raises(PlaybookError, match=r"mktctl.tenants.yaml:\d+:\d+: '.*' is not a finite number"):
         resolve(tmp_path, "prod", environ={"S": "secret-s", "P": "secret-p"}, home=tmp_path)
 
 

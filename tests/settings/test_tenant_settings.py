@@ -105,5 +105,5 @@ def test_the_rate_limit_of_an_environment_tenant_can_be_set_or_lifted(tmp_path) 
     assert (default.rate_limit.calls, default.rate_limit.per_seconds) == (100, 20.0)
     assert (custom.rate_limit.calls, custom.rate_limit.per_seconds) == (50, 10.0)
     assert lifted.rate_limit is None
-    with pytest.raises(SettingsError, match="expected CALLS/SECONDS"):
+    with pytest.raises(SettingsError, match="MKTCTL_RATE_LIMIT: 'fast' is not CALLS/SECONDS"):
         resolve(tmp_path, None, environ={**ENV, "MKTCTL_RATE_LIMIT": "fast"}, home=tmp_path)

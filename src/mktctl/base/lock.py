@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from mktctl.base.clock import now_iso, who
+from mktctl.base.files import make_folders
 from mktctl.errors import LockedError
 
 _HELD: dict[Path, tuple[int, int]] = {}  # reentrant locks this process holds: path -> (fd, holders)
@@ -53,7 +54,7 @@ class RunLock:
             self._holding = True
 
     def _acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

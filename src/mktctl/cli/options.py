@@ -97,5 +97,11 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
     return values
 
 
-def folder(directory: Path | None) -> Path:
+def folder(directory: Path | None, *, create: bool = False) -> Path:
+    """The playbook folder a command works in, resolved: the current folder, or ``directory``, which must be a
+    folder unless the command ``create``s it (so that nothing is written under a path given by mistake)."""
+    if directory is not None and not create:
+        from mktctl.base.inputs import existing_folder
+
+        existing_folder(directory, what="playbook folder")
     return (directory or Path.cwd()).resolve()

@@ -119,7 +119,7 @@ def apply(
 def _targets(target: Path | None, plan_file: Path | None) -> tuple[Path | None, Path | None]:
     if plan_file is not None:
         return target, plan_file
-    if target is not None and target.is_file():
+    if target is not None and target.exists() and not target.is_dir():  # a file, or a FIFO or device: load_plan says
         return None, target
     return target, None
 

@@ -91,7 +91,7 @@ def import_(
     from mktctl.deliver.workbook_import import import_workbook
 
     st = state(ctx)
-    target = options.folder(into)
+    target = options.folder(into, create=True)
     note = f"Written by `mktctl workbook import` from {file.name} at {now_iso()}."
     result = import_workbook(file, target, note=note, force=force)
     print_problems(st, result.warnings)

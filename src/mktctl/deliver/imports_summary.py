@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mktctl.errors import DataFileError
+
 STATUSES = ("accepted", "duplicate", "rejected")
 OUTCOMES = ("created", "updated", "unchanged", "failed", "not_attempted")
 KEYS = ("input", *STATUSES, *OUTCOMES)
@@ -49,11 +51,13 @@ def find(roots: list[Path]) -> list[Path]:
 
 def read(path: Path, base: Path | None = None) -> tuple[ImportSummary | None, str | None]:
     """The summary, or None and why the file was skipped."""
+    from mktctl.base.inputs import read_bounded
+
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None, f"{path}: larger than {MAX_BYTES} bytes; skipped"
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(read_bounded(path, what="summary", limit=MAX_BYTES).decode("utf-8-sig"))
+    except DataFileError as error:  # missing, too large, or not a regular file (a FIFO would never end)
+        return None, f"{error.message}; skipped"
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return None, f"{path}: not a readable summary ({error}); skipped"
     if not isinstance(data, dict):
         return None, f"{path}: not a summary (expected a JSON object); skipped"

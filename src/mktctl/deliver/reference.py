@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from mktctl.base.files import make_folders
 from mktctl.kinds.base import Kind
 from mktctl.kinds.guide import SECTIONS, sections_text
 from mktctl.kinds.wording import Words
@@ -75,7 +76,7 @@ def stale(folder: Path, pages: dict[str, str]) -> list[str]:
 def write(folder: Path, pages: dict[str, str]) -> list[str]:
     """Bring ``folder`` up to date; returns the files written or removed."""
     changed = stale(folder, pages)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folders(folder)
     for name in changed:
         path = folder / name
         if name in pages:

@@ -121,11 +121,14 @@ def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_a
           environ: Mapping[str, str] | None = None) -> Report:
     """The report of the tenant of profile ``tenant`` (``--tenant``; None: the profile ``mktctl plan`` takes
     without it), from files only: see :func:`mktctl.engine.progress.profile_tenant`."""
+    from mktctl.base.inputs import folder_or_file
     from mktctl.engine.ledger import Ledger
     from mktctl.engine.progress import profile_tenant
     from mktctl.tenant.settings import state_dir
 
     t = report_text.strings(lang)
+    for given in imports or []:  # named by a person: a folder or a regular file, never skipped without a word
+        folder_or_file(given, what="import summary or result folder")
     found = profile_tenant(playbook.root, Ledger.load(playbook.root), tenant, environ=environ)
     report = Report(lang=lang, t=t, name=playbook.name, digest=playbook.digest(), generated_at=generated_at,
                     generator=generator, tenant=found.profile if found.ledger is not None else None)

@@ -180,10 +180,10 @@ def _drop_dangling(items: dict[str, list[Item]], result: TenantExport) -> None:
 
 
 def _write(target: Path, texts: dict[str, str], result: TenantExport) -> None:
-    from mktctl.base.files import write_atomic
+    from mktctl.base.files import make_folders, write_atomic
 
     personal = [k.name for k in layout.registry() if k.pii_fields]
-    target.mkdir(parents=True, exist_ok=True)
+    make_folders(target)
     for name, text in texts.items():
         path = target / name
         sensitive = any(f"\n{kind}:" in f"\n{text}" for kind in personal)

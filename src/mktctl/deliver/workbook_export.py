@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.files import make_folders
 from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import Column, to_cell
 from mktctl.errors import DataFileError
@@ -105,7 +106,7 @@ class _Writer:
     def __init__(self, path: Path, lang: str) -> None:
         import xlsxwriter
 
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         self.path = path
         self.lang = lang
         self.book = xlsxwriter.Workbook(str(path), TextCells.OPTIONS)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.files import make_folders
 from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import MISSING, CellError, from_cell
 from mktctl.deliver.workbook_read import Matrix as MatrixSheet
@@ -405,11 +406,11 @@ def _verify(into: Path, texts: dict[Path, str], environ: Mapping[str, str] | Non
                 relative = path.relative_to(into)
                 if relative.parts[0].startswith("."):
                     continue
-                (copy / relative).parent.mkdir(parents=True, exist_ok=True)
+                make_folders((copy / relative).parent)
                 shutil.copyfile(path, copy / relative)
         for path, text in texts.items():
             target = copy / path.relative_to(into)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(target.parent)
             target.write_text(text, encoding="utf-8")
         try:
             playbook, _warnings = load_playbook(copy, environ=environ)
@@ -426,7 +427,7 @@ def _write(into: Path, texts: dict[Path, str], playbook: Playbook, result: Impor
     from mktctl.base.files import write_atomic
 
     personal = {k.name for k in layout.registry() if k.pii_fields}
-    into.mkdir(parents=True, exist_ok=True)
+    make_folders(into)
     for path, text in texts.items():
         sensitive = any(f"\n{name}:" in f"\n{text}" for name in personal)
         mode = 0o600 if sensitive else (path.stat().st_mode & 0o777 if path.exists() else 0o644)

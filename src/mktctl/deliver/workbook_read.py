@@ -8,10 +8,13 @@ a formula is never evaluated: it is reported, since a configuration value is nev
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.inputs import regular_file
+from mktctl.base.workbook_guard import WorkbookLimits, check_workbook
 from mktctl.deliver import layout
 from mktctl.deliver.fields import cell_text
 from mktctl.errors import DataFileError
@@ -22,7 +25,12 @@ if TYPE_CHECKING:
     from mktctl.kinds.base import Kind
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+#: openpyxl keeps every cell as an object (about 400 bytes; and the reader a dense grid of each sheet's extent):
+#: a filled-in workbook has thousands of cells, a client's users sheet tens of thousands
+FORM_WORKBOOKS = WorkbookLimits(
+    file_bytes=MAX_FILE_BYTES, expanded_bytes=256 * 1024 * 1024, sheets=256, sheet_cells=500_000,
+    cells_spanned=1_000_000, cells_written=500_000, shared_strings=500_000,
+    hint="split it into several workbooks")
 
 
 @dataclass(frozen=True)
@@ -93,28 +101,30 @@ def read_workbook(path: Path) -> Workbook:
 
 
 def _open(path: Path) -> Any:
+    import warnings
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if not path.is_file():
-        raise DataFileError(f"{path}: no such file", file=str(path))
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataFileError(f"{path}: {size} bytes is too large for a configuration workbook", file=str(path))
-    if not zipfile.is_zipfile(path):
-        hint = "save it as .xlsx (Excel 2007 or later)" if path.suffix.lower() == ".xls" else None
-        raise DataFileError(f"{path}: not an xlsx workbook", file=str(path), hint=hint)
+    regular_file(path, what="workbook", limit=MAX_FILE_BYTES)
+    with path.open("rb") as stream:
+        if stream.read(4) != b"PK\x03\x04":  # an xlsx is a zip; a damaged one the guard describes
+            hint = "save it as .xlsx (Excel 2007 or later)" if path.suffix.lower() == ".xls" else None
+            raise DataFileError(f"{path}: not an xlsx workbook", file=str(path), hint=hint)
+    check_workbook(path, "xlsx", FORM_WORKBOOKS)
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise DataFileError(f"{path}: the workbook is damaged", file=str(path)) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise DataFileError(f"{path}: unpacks to {unpacked} bytes; refusing (a zip bomb?)", file=str(path))
-    try:
-        return load_workbook(path, read_only=False, data_only=False, keep_links=False)
-    except (InvalidFileException, KeyError, ValueError, zipfile.BadZipFile, OSError) as error:
-        raise DataFileError(f"{path}: cannot read the workbook: {error}", file=str(path)) from None
+        with path.open("rb") as stream, warnings.catch_warnings():  # the stream closed even when openpyxl gives up
+            # openpyxl warns of the parts it drops (extensions, data validation, relationships it cannot follow):
+            # none holds what this reader reads, and a warning is no message for a person
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            return load_workbook(stream, read_only=False, data_only=False, keep_links=False)
+    except (InvalidFileException, KeyError, ValueError, TypeError, AttributeError, IndexError, ParseError,
+            zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        # openpyxl's own errors and those of the XML it could not make sense of (the guard has checked the
+        # zip, its size and its sheets' extents; what is left is content no spreadsheet program writes)
+        raise DataFileError(f"{path}: cannot read the workbook: {error or type(error).__name__}", file=str(path),
+                            hint="open it in Excel or WPS and save it again as .xlsx") from None
 
 
 def address(sheet: str, row: int, col: int) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mktctl.base.clock import now_iso
-from mktctl.base.files import append_synced
+from mktctl.base.files import append_synced, make_folders
 from mktctl.secrets import redacted_json
 
 JOURNAL_FILE = "journal.jsonl"
@@ -27,7 +27,7 @@ class Journal:
         self.run = now_iso().replace(":", "")[:17] + "-" + secrets.token_hex(3)
         self.command = command
         self._lock = threading.Lock()
-        state_dir.mkdir(parents=True, exist_ok=True)
+        make_folders(state_dir)
 
     def write(self, event: str, **fields: Any) -> None:
         record = {"at": now_iso(), "run": self.run, "event": event, **fields}

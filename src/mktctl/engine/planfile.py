@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from mktctl.engine.plan import OPS, Plan
-from mktctl.errors import PlanError, PlanFileError
+from mktctl.errors import DataFileError, PlanError, PlanFileError
+
+MAX_PLAN_BYTES = 256 * 1024 * 1024  # a plan of every resource a playbook can hold is far smaller
 
 
 @cache
@@ -71,10 +73,13 @@ def save_plan(plan: Plan, path: Path) -> None:
 def load_plan(path: Path) -> Plan:
     """Read a plan saved with :func:`save_plan`. A file that is missing, unreadable, not JSON, of another
     schema or damaged raises :class:`PlanFileError` naming it."""
+    from mktctl.base.inputs import read_bounded
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PlanFileError(f"cannot read the plan file {path}: {error.strerror}", file=str(path)) from None
+        text = read_bounded(path, what="plan file", limit=MAX_PLAN_BYTES).decode("utf-8")
+    except DataFileError as error:
+        raise PlanFileError(f"cannot read the plan file {path}: {error.message.removeprefix(f'{path}: ')}",
+                            file=str(path), hint=error.hint) from None
     except UnicodeDecodeError:
         raise PlanFileError(f"not a plan file: {path} is not UTF-8 text", file=str(path)) from None
     try:

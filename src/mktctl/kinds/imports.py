@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from mktctl.base.inputs import file_problem
 from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.lead_fields import declared_fields
 from mktctl.kinds.lead_rules import LeadCleaningSpec
@@ -109,8 +110,8 @@ class Imports(Kind[Import]):
             path = (playbook.root / value).resolve()
             if Path(value).is_absolute() or not path.is_relative_to(playbook.root):
                 yield Finding((field,), f"{field} {value!r} must be inside the playbook folder")
-            elif not path.is_file():
-                yield Finding((field,), f"{field} {value!r}: file not found")
+            elif (problem := file_problem(path, what=f"{field} to import" if field == "file" else "mapping file")):
+                yield Finding((field,), f"{field} {value!r}: {problem}")
         yield from self._columns(spec, playbook)
         yield from _competitors(spec, playbook)
 

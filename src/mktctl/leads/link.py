@@ -407,7 +407,7 @@ def read_ambiguity_workbook(path: Path) -> pd.DataFrame:
     from mktctl.leads.fields import fold_header
     from mktctl.leads.read import open_source
 
-    source = open_source(path, sheet=AMBIGUITY_SHEET if _has_sheet(path) else None, header_row=1)
+    source = open_source(path, prefer_sheet=AMBIGUITY_SHEET, header_row=1)  # guarded like every lead file
     folded = [fold_header(h) for h in source.info.headers]
     wanted = {fold_header(h): c for h, c in zip(AMBIGUITY_HEADERS, AMBIGUITY_COLUMNS, strict=True)}
     positions = {wanted[f]: i for i, f in enumerate(folded) if f in wanted}
@@ -424,15 +424,6 @@ def read_ambiguity_workbook(path: Path) -> pd.DataFrame:
     if bad:
         raise e.DataFileError(f"{path}: unknown object {sorted(bad)[0]!r} in the object column", file=str(path))
     return out[out["lead_id"] != ""].reset_index(drop=True)
-
-
-def _has_sheet(path: Path) -> bool:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        return AMBIGUITY_SHEET in CalamineWorkbook.from_path(str(path)).sheet_names
-    except (CalamineError, OSError, ValueError):
-        return False
 
 
 def _text(value: Any) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mktctl.base.files import make_folders
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
@@ -20,7 +22,7 @@ DIR_MODE = 0o700
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and its parents) if needed; a folder created here is 0700. Returns ``path``."""
     if not path.exists():
-        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        make_folders(path, mode=DIR_MODE)
         path.chmod(DIR_MODE)  # mkdir's mode is masked by the umask
     return path
 

@@ -11,7 +11,8 @@ in Excel).
 * CSV encodings: a BOM says UTF-8 or UTF-16; otherwise the whole file must decode as UTF-8, or else
   as GB18030 (a superset of GBK and GB2312), or it is refused.
 * CSV files stream through pyarrow's reader (bounded memory); a row with too few or too many cells is
-  padded or cut, never dropped.
+  padded or cut, never dropped; a quote left open (which would make the rest of the file one cell) is refused
+  first, naming its line (:mod:`mktctl.leads.quotes`).
 * xlsx and xls go through python-calamine; cells typed by Excel become text as Excel shows them
   (``13912345678`` not ``13912345678.0``, dates as ``2024-05-01 10:30:00``).
 * The header row is the first of the first 30 rows with the most recognised headers; a title row
@@ -29,9 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.inputs import regular_file
+from mktctl.base.workbook_guard import check_workbook
 from mktctl.errors import DataFileError
 from mktctl.leads.fields import recognise
-from mktctl.leads.guard import MAX_ROWS, check_rows, check_width, check_workbook
+from mktctl.leads.guard import MAX_ROWS, check_rows, check_width, lead_workbooks
+from mktctl.leads.quotes import check_quotes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -81,17 +85,17 @@ class Source:
 
 
 def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None,
-                max_rows: int = MAX_ROWS) -> Source:
-    source = _open_source(Path(path), sheet, header_row)
+                prefer_sheet: str | None = None, max_rows: int = MAX_ROWS) -> Source:
+    """Open a lead file for reading in chunks; ``prefer_sheet`` is read when the workbook has a sheet of that
+    name (else the sheet is found as without it); ``max_rows`` bounds its data rows (a lead file's limit; an
+    events file has its own)."""
+    source = _open_source(Path(path), sheet, header_row, prefer_sheet)
     source.info.max_rows = max_rows
     return source
 
 
-def _open_source(path: Path, sheet: str | None, header_row: int | None) -> Source:
-    if not path.exists():
-        raise DataFileError(f"{path}: file not found", file=str(path))
-    if not path.is_file():
-        raise DataFileError(f"{path}: not a file", file=str(path))
+def _open_source(path: Path, sheet: str | None, header_row: int | None, prefer_sheet: str | None) -> Source:
+    regular_file(path, what="lead file")  # never a device, a FIFO or a folder: they read forever or hang
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
@@ -101,7 +105,7 @@ def _open_source(path: Path, sheet: str | None, header_row: int | None) -> Sourc
         raise DataFileError(f"{path}: the file is empty", file=str(path))
     if head.startswith(_XLSX_MAGIC) or head.startswith(_OLE_MAGIC) or path.suffix.lower() == ".ods":
         return _open_workbook(path, sheet, header_row, "xls" if head.startswith(_OLE_MAGIC) else
-                              "ods" if path.suffix.lower() == ".ods" else "xlsx")
+                              "ods" if path.suffix.lower() == ".ods" else "xlsx", prefer_sheet)
     if sheet:
         raise DataFileError(f"{path}: --sheet {sheet!r} was given but the file is a CSV file", file=str(path),
                             hint="leave out --sheet for CSV files")
@@ -162,6 +166,7 @@ def _open_csv(path: Path, header_row: int | None) -> Source:
         head_text = handle.read(_HEAD_CHARS)
     lines = head_text.splitlines()
     delimiter = _sniff_delimiter(lines)
+    check_quotes(path, encoding, delimiter)  # a quote left open would swallow the rest of the file into one cell
     reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter)  # \r alone ends a line too
     records: list[list[str]] = []
     ends: list[int] = []  # physical lines read up to the end of each record (a quoted cell may span lines)
@@ -306,10 +311,11 @@ def _chunk(tables: list[Any], numbers: list[Any]) -> Chunk:
 # ---- workbooks -------------------------------------------------------------------------------------
 
 
-def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: str) -> Source:
+def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: str,
+                   prefer_sheet: str | None = None) -> Source:
     from python_calamine import CalamineError, CalamineWorkbook
 
-    check_workbook(path, kind)
+    check_workbook(path, kind, lead_workbooks())
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
@@ -323,6 +329,8 @@ def _open_workbook(path: Path, sheet: str | None, header_row: int | None, kind: 
 
         raise DataFileError(f"{path}: no sheet named {sheet!r}", file=str(path),
                             hint=did_you_mean(sheet, names) or f"its sheets are: {', '.join(names)}")
+    if sheet is None and prefer_sheet in names:
+        sheet = prefer_sheet
     candidates = [sheet] if sheet else names
     chosen: tuple[str, Any, list[list[Any]], int] | None = None
     best_score = -1

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mktctl.base.files import make_folders
 from mktctl.leads.fields import FIELDS
 from mktctl.leads.picklists import PRESET
 from mktctl.leads.regions import PROVINCES
@@ -30,7 +31,7 @@ def write_template(path: Path) -> Path:
 
     from mktctl.leads.cells import TextCells
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     book = xlsxwriter.Workbook(str(tmp), TextCells.OPTIONS)
     cells = TextCells(book)

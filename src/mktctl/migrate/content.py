@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.inputs import read_bounded
 from mktctl.migrate.templates import Rewritten, rewrite
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def content_type(text: str, mapping: MigrationMap) -> str:
 
 
 def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
+    raw = read_bounded(path, what="content file", limit=MAX_FILE)
     for encoding in ("utf-8-sig", "utf-16", "gb18030"):
         if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
@@ -156,16 +157,17 @@ def _item(kind: str, key: str, title: str, path: Path | None, url: str,
         if kind == "article" and url:
             return {**base, "url": url}, ""
         return None, "no file: add it by hand"
+    too_large = f"larger than {MAX_FILE // (1024 * 1024)} MB: upload it in the console"
     if kind in ("article", "email_template"):
         if suffix not in TEXT_SUFFIXES or (kind == "email_template" and suffix not in (".html", ".htm")):
             return None, f"a {suffix or 'file'} cannot be an {kind}: rebuild it in the editor"
-        return base, ""
+        return (None, too_large) if path.stat().st_size > MAX_FILE else (base, "")  # its text is read whole
     allowed = IMAGE_SUFFIXES if kind in ("image", "poster") else file_types
     if suffix not in allowed:
         return None, f"the content centre does not take {suffix or 'this file'} as a {kind}"
     if path.stat().st_size > MAX_FILE:
-        return None, f"larger than {MAX_FILE // (1024 * 1024)} MB: upload it in the console"
-    data = path.read_bytes()
+        return None, too_large
+    data = read_bounded(path, what="content file", limit=MAX_FILE)
     return {**base, "file_name": path.name, "data": base64.b64encode(data).decode("ascii")}, ""
 
 

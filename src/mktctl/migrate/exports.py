@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.inputs import file_problem, regular_file
 from mktctl.errors import DataFileError, PlaybookError, Problem
 from mktctl.migrate.fields import ENTITIES, FIELDS, IGNORE
 from mktctl.migrate.mapfile import MigrationMap
@@ -86,18 +87,21 @@ def find_files(folder: Path, mapping: MigrationMap) -> dict[str, Path]:
         source = mapping.source(entity)
         if source.file:
             path = (folder / source.file)
-            if not path.is_file():
+            problem = file_problem(path, what="export file")
+            if problem == "file not found":
                 from mktctl.base.suggest import did_you_mean
 
                 names = [p.name for p in folder.iterdir() if p.is_file()]
                 hint = did_you_mean(source.file, names)
                 problems.append(Problem(source.marks.get("file"), f"{entity}.file: {source.file!r} is not a file of "
                                                                   f"{folder}" + (f" ({hint})" if hint else "")))
+            elif problem:
+                problems.append(Problem(source.marks.get("file"), f"{entity}.file: {source.file!r}: {problem}"))
             found[entity] = path
     if problems:
         raise PlaybookError(problems)
     claimed = {p.resolve() for p in found.values()}
-    candidates = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+    candidates = sorted(p for p in folder.iterdir() if not p.is_dir() and p.suffix.lower() in SUFFIXES
                         and not p.name.startswith((".", "~$")))
     for entity in CLAIM_ORDER:
         if entity in found:
@@ -112,6 +116,8 @@ def find_files(folder: Path, mapping: MigrationMap) -> dict[str, Path]:
         if matches:
             found[entity] = matches[0]
             claimed.add(matches[0].resolve())
+    for path in found.values():  # a FIFO or a device under an export's name is refused, not skipped or read
+        regular_file(path, what="export file")
     if not found:
         raise DataFileError(f"{folder}: no export file found (looked for {mapping.preset.system} exports and "
                             "people.csv, opt_outs.csv, ...)", file=str(folder),

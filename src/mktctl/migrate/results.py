@@ -79,11 +79,11 @@ def finish(ready: Prepared, applied: Applied, options: MigrateOptions, playbook_
     result = MigrationResult(out_dir=options.out, summary=summary, reports=reports)
     result.files = write_files(result, ready)
     if not options.dry_run:
-        from mktctl.base.files import write_atomic
+        from mktctl.base.files import make_folders, write_atomic
         from mktctl.tenant.settings import state_dir
 
         state = state_dir(playbook_dir)
-        state.mkdir(parents=True, exist_ok=True)
+        make_folders(state)
         write_atomic(state / STATE_FILE, json.dumps(summary, ensure_ascii=False, indent=2) + "\n", mode=0o644)
     return result
 

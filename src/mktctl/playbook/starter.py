@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from mktctl.base.files import make_folders
 from mktctl.errors import MktctlError, UnknownNameError, WouldOverwriteError
 from mktctl.playbook.editor import SCHEMA_FILE, EditorSetup, setup_editor
 
@@ -57,7 +58,7 @@ def write_starter(folder: Path, template: str = "standard", *, force: bool = Fal
     try:
         for file in files:
             destination = target / file
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(destination.parent)
             shutil.copyfile(source / file, destination)
         ignore = target / ".gitignore"
         gitignore = not ignore.exists()

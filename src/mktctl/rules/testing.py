@@ -188,7 +188,7 @@ def record(directory: Path, report: TestReport, when: str) -> Path:
     """Keep the outcome for the playbook's digest in ``DIR/.mktctl/test-results.json`` (for the checklist and
     the delivery report): when, digest, counts, and each test's name, file, result, number of checks and
     failures (message and explanation, phone numbers and e-mails masked)."""
-    from mktctl.base.files import write_atomic
+    from mktctl.base.files import make_folders, write_atomic
     from mktctl.pii import mask_text
     from mktctl.secrets import redacted_json
 
@@ -199,6 +199,6 @@ def record(directory: Path, report: TestReport, when: str) -> Path:
                                         "explanation": [mask_text(line) for line in f.explanation]}
                                        for f in r.failures]}
                          for r in report.results]}
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(target.parent)
     write_atomic(target, redacted_json(summary, ensure_ascii=False, indent=2) + "\n")
     return target

@@ -23,12 +23,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mktctl.errors import SettingsError
+from mktctl.errors import DataFileError, SettingsError
 
 __all__ = ["CATALOG_VERSION", "DEFAULT_CATALOG", "Catalog", "SettingKind", "default_catalog", "read_catalog"]
 
 CATALOG_VERSION = 1
 DEFAULT_CATALOG = "catalog.json"  # the file's name inside this package
+MAX_CATALOG_BYTES = 16 * 1024 * 1024  # the shipped catalog of every kind is about 100 KB
 MAX_REASON = 300  # characters of a validator's message kept in an error (it may quote the whole value)
 # JSON Schema formats are only notes unless asserted; these are asserted (the standard library checks them)
 ASSERTED_FORMATS = ("date", "email", "ipv4", "ipv6", "uuid")
@@ -133,11 +134,14 @@ def default_catalog() -> Catalog:
 
 def read_catalog(path: Path | str) -> Catalog:
     """A catalog from a file a person hands in: its shape and every schema checked before the sandbox starts."""
+    from mktctl.base.inputs import read_bounded
+
     where = Path(path)
     try:
-        data = json.loads(where.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SettingsError(f"cannot read the catalog {where}: {exc.strerror or exc}") from None
+        data = json.loads(read_bounded(where, what="catalog", limit=MAX_CATALOG_BYTES).decode("utf-8"))
+    except DataFileError as exc:
+        raise SettingsError(f"cannot read the catalog {where}: {exc.message.removeprefix(f'{where}: ')}",
+                            hint=exc.hint) from None
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise SettingsError(f"the catalog {where} is not JSON in UTF-8: {exc}") from None
     try:

@@ -68,14 +68,13 @@ def _is_loopback(host: str) -> bool:
 
 def parse_rate_limit(text: str) -> RateLimit:
     """``CALLS/SECONDS`` (``100/20``: the real platform's limit per interface) as a RateLimit."""
-    calls, sep, seconds = text.partition("/")
+    from mktctl.base.numbers import setting_rate
+
     try:
-        limit = RateLimit(calls=int(calls), window_s=float(seconds)) if sep else None
-    except ValueError:
-        limit = None
-    if limit is None or limit.calls < 1 or not limit.window_s > 0:
-        raise SettingsError(f"rate limit {text!r}: expected CALLS/SECONDS, at least one call, e.g. 100/20")
-    return limit
+        calls, seconds = setting_rate(text, name="--rate-limit")
+    except SettingsError:  # not numbers, infinite, zero or negative
+        raise SettingsError(f"rate limit {text!r}: expected CALLS/SECONDS, at least one call, e.g. 100/20") from None
+    return RateLimit(calls=calls, window_s=seconds)
 
 
 def _fault_hook(faults: FaultHook | str | None) -> FaultHook | None:

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mktctl.base.files import make_folders
+from mktctl.base.inputs import regular_file
+from mktctl.errors import DataFileError
 from mktctl.sandbox import views
 
 SCHEMA_VERSION = 2  # 2: custom objects and fields, sent messages, address-book views
@@ -151,6 +154,28 @@ class Corp:
     admin_open_user_id: str
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+
+def _not_sandbox_data(path: str, why: str) -> DataFileError:
+    return DataFileError(f"{path}: not a sandbox data file ({why})", file=path,
+                         hint="give the sandbox's own data file (.mktctl/sandbox.db), or a new file name to start "
+                              "an empty sandbox")
+
+
+def _check_data_file(path: Path) -> None:
+    """A data file that exists is a regular file (never a device, a FIFO or a folder), empty (a new sandbox) or
+    a SQLite database: anything else is refused before SQLite opens it."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if regular_file(path, what="sandbox data file") == 0:
+        return
+    with path.open("rb") as stream:
+        header = stream.read(len(_SQLITE_HEADER))
+    if header != _SQLITE_HEADER:
+        raise _not_sandbox_data(str(path), "it is not a SQLite database")
+
+
 class Store:
     """The sandbox's data. Thread-safe: every transaction runs under one lock."""
 
@@ -158,14 +183,26 @@ class Store:
         self.path = str(path)
         self.clock = clock
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _check_data_file(Path(self.path))
+            make_folders(Path(self.path).parent)
             # the tenant's data (imported leads) is personal data: owner-only from the start; SQLite gives
             # the -wal and -shm files the database file's mode
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:  # damaged past its header, or another program's tables
+            self._db.close()
+            raise _not_sandbox_data(self.path, f"SQLite says: {exc}") from None
+
+    def _open(self) -> None:
         self._db.row_factory = sqlite3.Row
         if self.path != ":memory:":
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "meta" not in tables:
+                names = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+                raise _not_sandbox_data(self.path, f"a SQLite database of other tables ({names}); left as it is")
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         with self._lock:

@@ -36,12 +36,12 @@ class AuditLog:
         if record.error_code != 0 or not is_write(record.path):
             return
         from mktctl.base.clock import now_iso
-        from mktctl.base.files import append_synced
+        from mktctl.base.files import append_synced, make_folders
 
         line = {"at": now_iso(), "who": self.who, "acting_user": self.acting_user, "tenant": self.tenant,
                 "call": record.path, "target": record.target, "trace": record.trace_id,
                 "ms": round(record.seconds * 1000, 1)}
         text = redacted_json(line, ensure_ascii=False, sort_keys=True) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(self.path.parent)
             append_synced(self.path, text)

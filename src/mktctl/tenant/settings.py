@@ -11,16 +11,20 @@ a profile file is refused, so that a profile can be committed next to the playbo
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mktctl import secrets
+from mktctl.base.numbers import setting_number, setting_rate
 from mktctl.errors import MktctlError, SecretError, SettingsError
 from mktctl.tenant.client import Credentials
 from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, ENV_DEADLINE, PROFILE_DEADLINE, parse_deadline
 from mktctl.tenant.transport import ENV_ALLOW_PLAIN_HTTP, PROFILE_ALLOW_PLAIN_HTTP, check_tenant_url, flag
+
+if TYPE_CHECKING:
+    from mktctl.base.yamlload import Document
 
 PROFILE_FILE = "mktctl.tenants.yaml"
 SANDBOX_NAME = "sandbox"
@@ -31,6 +35,8 @@ ENV_PERMANENT_CODE, ENV_OPEN_USER_ID = "MKTCTL_PERMANENT_CODE", "MKTCTL_OPEN_USE
 ENV_RATE_LIMIT = "MKTCTL_RATE_LIMIT"  # CALLS/SECONDS per interface, e.g. 100/20 (the default) or 0 for none
 REAL_PLATFORM_RATE = (100, 20.0)  # calls per seconds per interface on the real platform
 ENV_DAILY_QUOTA, PROFILE_DAILY_QUOTA = "MKTCTL_DAILY_QUOTA", "daily_quota"  # the tenant's OpenAPI calls per day
+MAX_TIMEOUT_S = 3600.0  # timeout_seconds: the wait for one answer
+MAX_RATE_CALLS, MAX_RATE_SECONDS = 1_000_000, 86_400.0
 _SECRET_FIELDS = ("app_secret", "permanent_code")
 _PROFILE_FIELDS = {"url", "app_id", "app_secret", "permanent_code", "open_user_id", "rate_limit", "sandbox",
                    "timeout_seconds", "description", PROFILE_ALLOW_PLAIN_HTTP, PROFILE_DEADLINE, PROFILE_DAILY_QUOTA}
@@ -151,14 +157,11 @@ def _rate_from_text(text: str | None) -> RateLimitSetting | None:
         return RateLimitSetting()
     if text.strip() in ("0", "none", "off"):
         return None
-    calls, sep, seconds = text.partition("/")
     try:
-        setting = RateLimitSetting(calls=int(calls), per_seconds=float(seconds)) if sep else None
-    except ValueError:
-        setting = None
-    if setting is None or setting.calls < 1 or setting.per_seconds <= 0:
-        raise SettingsError(f"{ENV_RATE_LIMIT}={text!r}: expected CALLS/SECONDS such as 100/20, or 0 for no limit")
-    return setting
+        calls, seconds = setting_rate(text, name=ENV_RATE_LIMIT)
+    except SettingsError as error:
+        raise SettingsError(error.message, hint=f"{error.hint}, or 0 for no limit") from None
+    return RateLimitSetting(calls=calls, per_seconds=seconds)
 
 
 def profile_files(playbook_dir: Path, home: Path | None = None) -> list[Path]:
@@ -175,24 +178,28 @@ def profile_names(playbook_dir: Path, home: Path | None = None) -> list[str]:
 
 
 def _read_profiles(path: Path) -> dict[str, Any]:
+    return _profile_document(path)[0]
+
+
+def _profile_document(path: Path) -> tuple[dict[str, Any], Document]:
     from mktctl.base.yamlload import load_yaml_file
 
     document = load_yaml_file(path)
     data = document.data
     if data is None:
-        return {}
+        return {}, document
     if not isinstance(data, dict) or not isinstance(data.get("tenants", {}), dict):
         raise SettingsError(f"{path}: expected a mapping with a 'tenants:' mapping of profiles")
-    return dict(data.get("tenants") or {})
+    return dict(data.get("tenants") or {}), document
 
 
 def _from_profile(playbook_dir: Path, name: str, env: Mapping[str, str], home: Path | None) -> TenantSettings:
     for path in profile_files(playbook_dir, home):
         if not path.is_file():
             continue
-        profiles = _read_profiles(path)
+        profiles, document = _profile_document(path)
         if name in profiles:
-            return _profile_settings(path, name, profiles[name], playbook_dir, env)
+            return _profile_settings(document, name, profiles[name], playbook_dir, env)
     known = profile_names(playbook_dir, home)
     from mktctl.base.suggest import did_you_mean
 
@@ -201,23 +208,30 @@ def _from_profile(playbook_dir: Path, name: str, env: Mapping[str, str], home: P
     raise SettingsError(f"unknown tenant profile {name!r}", hint=hint)
 
 
-def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
+def _profile_settings(document: Document, name: str, profile: Any, playbook_dir: Path,
                       env: Mapping[str, str]) -> TenantSettings:
-    where = f"{path}: tenant {name!r}"
+    def at(*keys: str) -> str:
+        """Where a setting of the profile is written: ``file:line:col: tenant 'NAME' KEY``."""
+        return f"{document.mark(('tenants', name, *keys))}: tenant {name!r}" + (f" {'.'.join(keys)}" if keys else "")
+
+    where = at()
     if not isinstance(profile, dict):
         raise SettingsError(f"{where}: expected a mapping of settings")
     unknown = sorted(set(profile) - _PROFILE_FIELDS)
     if unknown:
         raise SettingsError(f"{where}: unknown setting {unknown[0]!r}",
                             hint=f"settings are: {', '.join(sorted(_PROFILE_FIELDS))}")
-    rate = _rate_limit(where, profile.get("rate_limit"))
-    quota = parse_daily_quota(profile[PROFILE_DAILY_QUOTA], where=f"{where}: {PROFILE_DAILY_QUOTA}") \
+    rate = _rate_limit(at, profile.get("rate_limit"))
+    quota = parse_daily_quota(profile[PROFILE_DAILY_QUOTA], where=at(PROFILE_DAILY_QUOTA)) \
         if profile.get(PROFILE_DAILY_QUOTA) is not None else None
-    timeout = float(profile.get("timeout_seconds", 30.0))
-    deadline = parse_deadline(profile[PROFILE_DEADLINE], where=f"{where}: {PROFILE_DEADLINE}") \
+    timeout = setting_number(profile.get("timeout_seconds", 30.0), name=at("timeout_seconds"), low=0,
+                             high=MAX_TIMEOUT_S, above=True, hint="the seconds to wait for one answer, e.g. 30")
+    deadline = parse_deadline(profile[PROFILE_DEADLINE], where=at(PROFILE_DEADLINE)) \
         if PROFILE_DEADLINE in profile else DEFAULT_DEADLINE_S
     if "sandbox" in profile:
         sandbox = profile["sandbox"] or {}
+        if not isinstance(sandbox, dict):
+            raise SettingsError(f"{at('sandbox')}: expected a mapping such as {{data: .mktctl/sandbox.db}}")
         api = str(sandbox.get("api", "full"))
         if api not in ("full", "public"):
             raise SettingsError(f"{where}: sandbox api must be 'full' or 'public', not {api!r}")
@@ -239,11 +253,11 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
             values[key] = secrets.resolve(raw, environ=env) if secrets.is_reference(raw) else raw
         except MktctlError as error:
             raise SecretError(f"{where}: {key}: {error}", hint=error.hint) from None
-    _register_userinfo(f"{where}: url", str(profile["url"]))
+    _register_userinfo(at("url"), str(profile["url"]))
     credentials = Credentials(**values)
-    allow_http = (flag(profile.get(PROFILE_ALLOW_PLAIN_HTTP, False), where=f"{where}: {PROFILE_ALLOW_PLAIN_HTTP}")
+    allow_http = (flag(profile.get(PROFILE_ALLOW_PLAIN_HTTP, False), where=at(PROFILE_ALLOW_PLAIN_HTTP))
                   or flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP))
-    url = check_tenant_url(str(profile["url"]), where=where, allow_plain_http=allow_http)
+    url = check_tenant_url(str(profile["url"]), where=at("url"), allow_plain_http=allow_http)
     return TenantSettings(name=name, url=url, credentials=credentials,
                           rate_limit=rate or RateLimitSetting(), timeout_s=timeout, deadline_s=deadline,
                           daily_quota=quota)
@@ -258,16 +272,14 @@ def parse_daily_quota(value: Any, *, where: str) -> int:
     return int(text)
 
 
-def _rate_limit(where: str, value: Any) -> RateLimitSetting | None:
+def _rate_limit(at: Callable[..., str], value: Any) -> RateLimitSetting | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise SettingsError(f"{where}: rate_limit must be a mapping like {{calls: 100, per_seconds: 20}}")
-    try:
-        setting = RateLimitSetting(calls=int(value.get("calls", REAL_PLATFORM_RATE[0])),
-                                   per_seconds=float(value.get("per_seconds", REAL_PLATFORM_RATE[1])))
-    except (TypeError, ValueError):
-        raise SettingsError(f"{where}: rate_limit calls and per_seconds must be numbers") from None
-    if setting.calls < 1 or setting.per_seconds <= 0:
-        raise SettingsError(f"{where}: rate_limit needs at least one call per positive number of seconds")
-    return setting
+        raise SettingsError(f"{at('rate_limit')}: expected a mapping like {{calls: 100, per_seconds: 20}}")
+    hint = "at least one call per positive number of seconds, like {calls: 100, per_seconds: 20}"
+    calls = setting_number(value.get("calls", REAL_PLATFORM_RATE[0]), name=at("rate_limit", "calls"), low=1,
+                           high=MAX_RATE_CALLS, whole=True, hint=hint)
+    seconds = setting_number(value.get("per_seconds", REAL_PLATFORM_RATE[1]), name=at("rate_limit", "per_seconds"),
+                             low=0, high=MAX_RATE_SECONDS, above=True, hint=hint)
+    return RateLimitSetting(calls=int(calls), per_seconds=seconds)

@@ -16,7 +16,7 @@ sandbox's local test credentials.
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from mktctl.errors import SettingsError
 
@@ -24,22 +24,23 @@ ENV_ALLOW_PLAIN_HTTP = "MKTCTL_ALLOW_PLAIN_HTTP"
 PROFILE_ALLOW_PLAIN_HTTP = "allow_plain_http"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
+_HINT = "give the API gateway's address, e.g. https://open.fxiaoke.com (http://127.0.0.1:PORT for a served sandbox)"
 
 
 def check_tenant_url(url: str, *, where: str, allow_plain_http: bool = False) -> str:
     """``url`` without a trailing slash when credentials may be sent to it; else a ``SettingsError`` that says
     why and what to do. ``where`` names the setting (``MKTCTL_TENANT_URL``, ``PROFILE: tenant 'prod'``)."""
     text = url.strip().rstrip("/")
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname or ""
-    except ValueError as error:
-        raise SettingsError(f"{where}: {_shown(text)} is not a URL ({error})",
-                            hint="give the API gateway's address, e.g. https://open.fxiaoke.com") from None
+    parts = _parsed(text, where)
+    host = parts.hostname or ""
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not host:
-        raise SettingsError(f"{where}: {_shown(text)} is not an http(s) URL",
-                            hint="give the API gateway's address, e.g. https://open.fxiaoke.com")
+        what = "no host" if scheme in ("http", "https") else f"the scheme {scheme!r}" if scheme else "no scheme"
+        raise SettingsError(f"{where}: {_shown(text)} is not an http(s) URL ({what})", hint=_HINT)
+    if parts.port == 0:
+        raise SettingsError(f"{where}: port 0 does not exist (1 to 65535)", hint=_HINT)
+    if any(c.isspace() for c in text):
+        raise SettingsError(f"{where}: a URL has no spaces", hint=_HINT)
     if scheme == "http" and not is_loopback(host) and not allow_plain_http:
         secure = "https://" + _without_credentials(text).split("://", 1)[1]
         raise SettingsError(
@@ -49,6 +50,21 @@ def check_tenant_url(url: str, *, where: str, allow_plain_http: bool = False) ->
                  f"localhost), or a sandbox on your network with {PROFILE_ALLOW_PLAIN_HTTP}: true in the profile "
                  f"or {ENV_ALLOW_PLAIN_HTTP}=1")
     return text
+
+
+def _parsed(text: str, where: str) -> SplitResult:
+    """``text`` split into its parts, once both the standard library and the HTTP client can read it: a port
+    that is a number up to 65535, brackets closed around an IPv6 address, a host name valid in IDNA."""
+    import httpx
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - reading it checks it
+        httpx.URL(text).host  # noqa: B018 - the host is decoded (IDNA) when read
+    except (httpx.InvalidURL, ValueError) as error:  # IDNA errors are ValueErrors
+        raise SettingsError(f"{where}: {_shown(text)} is not a URL ({error or type(error).__name__})",
+                            hint=_HINT) from None
+    return parts
 
 
 def is_loopback(host: str) -> bool:
