@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mktctl.deliver import report
-from mktctl.deliver.checklist import RULES_TESTS, open_checklist, to_markdown
+from mktctl.deliver.checklist import open_checklist, rules_tests_item, to_markdown
 from mktctl.deliver.test_results import read_test_results
 from mktctl.engine.session import execute, open_session
 from mktctl.playbook.load import load_playbook
@@ -128,10 +128,13 @@ def test_an_unreadable_outcome_counts_as_not_run(tmp_path) -> None:
 # ---- the checklist -----------------------------------------------------------------------------------------------
 
 
+RULES = rules_tests_item("zh-CN")
+
+
 def rule_items(folder: Path) -> dict[str, tuple[str, str]]:
     checklist = open_checklist(folder)
     return {i.item: (i.status, i.detail) for i in checklist.section("test")
-            if i.item == RULES_TESTS or i.item.startswith("分配规则集")}
+            if i.item == RULES or i.item.startswith("分配规则集")}
 
 
 def test_the_checklist_follows_mktctl_test_for_the_playbook_as_it_is(tmp_path) -> None:
@@ -146,11 +149,11 @@ def test_the_checklist_follows_mktctl_test_for_the_playbook_as_it_is(tmp_path) -
     failed = rule_items(folder)
 
     assert {status for status, _ in before.values()} == {"pending"}
-    assert before[RULES_TESTS][1] == "run mktctl test (1 test file(s))"
-    assert passed[RULES_TESTS] == ("done", f"mktctl test passed at {NOW}: 1 test(s), 3 checks")
+    assert before[RULES][1] == "运行 mktctl test（1 个测试文件）"
+    assert passed[RULES] == ("done", f"mktctl test 通过（{NOW}）：1 个测试，3 项检查")
     assert {status for status, _ in passed.values()} == {"done"} and len(passed) == 3
-    assert failed[RULES_TESTS] == ("failed", f"mktctl test at {NOW}: 1 of 3 checks failed; first: "
-                                             "tests/分配.yaml:10:35: wang day 0: owner want S002, got S001")
+    assert failed[RULES] == ("failed", f"mktctl test（{NOW}）：3 项检查中 1 项未通过；第一项："
+                                       "tests/分配.yaml:10:35: wang day 0: owner want S002, got S001")
     assert {status for status, _ in failed.values()} == {"failed"}
 
 
@@ -160,8 +163,8 @@ def test_a_rule_not_yet_configured_waits_for_its_configuration_even_when_the_tes
 
     items = rule_items(folder)
 
-    assert items.pop(RULES_TESTS)[0] == "done"
-    assert set(items.values()) == {("pending", "after its configuration is done")}
+    assert items.pop(RULES)[0] == "done"
+    assert set(items.values()) == {("pending", "待配置完成后进行")}
 
 
 def test_a_failed_checklist_item_is_counted_and_shown_in_markdown(tmp_path) -> None:
@@ -172,7 +175,7 @@ def test_a_failed_checklist_item_is_counted_and_shown_in_markdown(tmp_path) -> N
 
     assert checklist.count("failed") == 1
     assert checklist.summary().endswith(", 1 failed")
-    assert f"| {RULES_TESTS} | 3.1 | failed | consultant (实施顾问) | mktctl test at {NOW}: 1 of 3" in \
+    assert f"| {RULES} | 3.1 | 失败 | 实施顾问 | mktctl test（{NOW}）：3 项检查中 1 项未通过" in \
         to_markdown(checklist).replace("\\|", "|")
 
 
@@ -193,16 +196,16 @@ def test_the_report_shows_passing_tests_and_ticks_their_checks(tmp_path) -> None
 
     assert built.tests.state == "passed"
     checks = {item.text: item.status for _title, items in built.checklist for item in items}
-    assert checks["规则测试全部通过 (mktctl test, 方案指纹一致)"] == "done"
+    assert checks["规则测试全部通过（mktctl test，方案指纹一致）"] == "done"
     assert checks["测试线索按分配规则进入正确的线索池和负责人"] == "done"
-    assert "## 7. 规则测试 (mktctl test)" in markdown and "## 8. 交付检查清单 (指南第三章)" in markdown
-    assert f"1 个测试、3 项检查全部通过 (运行于 {NOW}, 方案指纹一致)。" in markdown
+    assert "## 7. 规则测试（mktctl test）" in markdown and "## 8. 交付检查清单（指南第三章）" in markdown
+    assert f"1 个测试、3 项检查全部通过（运行于 {NOW}，方案指纹一致）。" in markdown
     assert "| 线索分配 | tests/分配.yaml | 3 | 通过 |" in markdown
     assert not [text for _severity, text in built.issues if "mktctl test" in text]
 
 
 @pytest.mark.parametrize(("lang", "summary", "heading", "issue"), [
-    ("zh-CN", "1/3 项检查未通过", "### 未通过的检查及原因", ("error", "mktctl test: 1/3 项检查未通过")),
+    ("zh-CN", "1/3 项检查未通过", "### 未通过的检查及原因", ("error", "mktctl test：1/3 项检查未通过")),
     ("en", "1 of 3 checks failed", "### Failed checks and why", ("error", "mktctl test: 1 of 3 checks failed")),
 ])
 def test_the_report_shows_each_failure_with_its_explanation(tmp_path, lang, summary, heading, issue) -> None:
@@ -244,8 +247,8 @@ def test_mktctl_test_then_checklist_and_report_through_the_real_commands(tmp_pat
 
     assert tested.code == 0, tested.output
     assert checklist.code == 0, checklist.output
-    assert f"| {RULES_TESTS} | 3.1 | done | consultant (实施顾问) | mktctl test passed at " in checklist.stdout
+    assert f"| {RULES} | 3.1 | 完成 | 实施顾问 | mktctl test 通过（" in checklist.stdout
     assert written.code == 0, written.output
     text = (folder / "report.md").read_text(encoding="utf-8")
     assert "| 线索分配 | tests/分配.yaml | 3 | 通过 |" in text
-    assert text.count("## 7. 规则测试 (mktctl test)") == 1
+    assert text.count("## 7. 规则测试（mktctl test）") == 1

@@ -99,7 +99,7 @@ def test_edits_change_only_what_changed_and_keep_comments(playbook_dir: Path, tm
 
     def change(workbook):  # type: ignore[no-untyped-def]
         ws = workbook["组织与角色"]
-        find(ws, "执行营销活动, 跟进线索").value = "执行营销活动"
+        find(ws, "执行营销活动，跟进线索").value = "执行营销活动"
         find(ws, "M002, M003").value = "M002"
         user = find(ws, "M003", column=1)
         for cell in ws[user.row]:

@@ -126,7 +126,7 @@ def test_manual_steps_against_a_tenant_with_only_the_public_api(tmp_path, mktctl
 
     assert pending.code == 3, pending.output
     assert "! roles/市场经理  管理后台 > 权限管理 > 角色权限 > 市场经理" in pending.stdout
-    assert "功能权限 > 销售线索: 查看、新建、编辑、导出、分配" in steps.stdout
+    assert "功能权限 > 销售线索：查看、新建、编辑、导出、分配" in steps.stdout
     assert confirmed.code == 0 and "confirmed roles/市场经理 by 王芳" in confirmed.stdout
     roles = [s["step"] for s in json.loads(after.stdout) if s["step"].startswith("roles/")]
     assert roles == ["roles/市场专员", "roles/销售代表"]

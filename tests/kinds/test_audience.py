@@ -362,5 +362,5 @@ def test_audience_kinds_apply_to_the_sandbox_and_are_manual_steps_on_the_public_
     write(tmp_path, PLAYBOOK.replace("days: 2", "days: 3"))
     changed = mktctl(*PUBLIC, "plan", "--detailed-exitcode")
     assert changed.code == 3
-    assert ("! nurture_flows/MQL培育  营销通 > 营销自动化 > 营销流程 > MQL培育 (changed since confirmed"
+    assert ("! nurture_flows/MQL培育  营销通 > 营销自动化 > 营销流程 > MQL培育（确认后值已变更，需重新确认，实施顾问）"
             in changed.stdout)

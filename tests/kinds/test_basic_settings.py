@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mktctl.kinds.registry import kind
+from mktctl.kinds.wording import Words
 from tests.kinds.helpers_a import load, problems, write_playbook
 
 POOL = """\
@@ -77,4 +78,18 @@ def test_the_manual_step_uses_the_platform_labels() -> None:
     assert ("企业信息 > 企业名称", "示例科技有限公司") in step.values
     assert ("营销插件", "广告营销、企业专属域名、官网对接") in step.values
     assert ("线索存入设置 > 默认线索池", "市场线索池") in step.values
-    assert step.verify.endswith("a micro page opens on https://mkt.example.cn")
+    assert step.verify.endswith("；微页面可以在 https://mkt.example.cn 打开")
+
+
+def test_in_english_the_manual_step_says_the_platforms_words_in_english_and_the_clients_data_as_written() -> None:
+    target = kind("basic_settings")
+    spec = target.model.model_validate(target.example())
+
+    step = target.manual_step("basic_settings", target.settings_state(spec), Words(lang="en"))
+
+    assert step.menu_path == "FxiaoKe Marketing > System settings > Basic settings"
+    assert ("Company > Name", "示例科技有限公司") in step.values
+    assert ("Plug-ins", "Advertising, Company domain, Website integration") in step.values
+    assert ("Lead storage > Default pool", "市场线索池") in step.values
+    assert step.verify.endswith("; a micro page opens on https://mkt.example.cn")
+    assert step.who == "consultant"

@@ -192,8 +192,8 @@ def test_switching_to_the_wecom_address_book_is_a_step_for_the_product_consultan
 
     assert problems(tmp_path) == ["mktctl.yaml:4:17: warning: 企业微信通讯录 needs WeCom connected (declare wecom:)"]
     assert step.menu_path == "营销通 > 系统设置 > 营销插件 > 员工营销"
-    assert step.values[0] == ("通讯录", "企业微信通讯录: 不可自行切换; 请联系纷享产品顾问切换 (默认是纷享通讯录)")
-    assert step.who.startswith("FxiaoKe product consultant (产品顾问)")
+    assert step.values[0] == ("通讯录", "企业微信通讯录：不可自行切换，请联系纷享销客产品顾问切换（默认是纷享通讯录）")
+    assert step.who == "纷享销客产品顾问，然后实施顾问与客户营销管理员"
     assert employee_marketing.manual_step("employee_marketing", {"address_book": "纷享通讯录"}).values == [
         ("通讯录", "纷享通讯录")]
 

@@ -160,7 +160,7 @@ def test_on_a_public_api_tenant_every_field_is_a_manual_step_with_the_menu_path(
     custom = steps["country__c"]
     assert custom is not None and custom.menu_path == "管理后台 > 对象管理 > 销售线索 > 字段管理 > 新建自定义字段"
     assert ("字段API名称", "country__c") in custom.values
-    assert ("选项值", "英国 → IYWea10Fx; 德国 → KsekHd2m8") in custom.values
+    assert ("选项值", "英国 → IYWea10Fx；德国 → KsekHd2m8") in custom.values
     assert steps["source"] is not None and steps["source"].menu_path.endswith("字段管理 > 编辑")
     assert "country__c" not in fields, "nothing was defined"
 

@@ -125,8 +125,8 @@ def test_the_live_platform_step_asks_the_client_for_the_secret_and_keeps_none() 
 
     assert step.menu_path == "营销通 > 系统设置 > 营销插件 > 直播对接 > 微吼"
     assert step.values == [("账号ID", "v1"), ("同步数据", "报名数据"), ("默认直播平台", "否"),
-                           ("SecretKey", "由客户管理员从微吼后台复制后填入 (mktctl 不保存密钥)")]
-    assert step.who == "client admin of the live platform"
+                           ("SecretKey", "由客户管理员从微吼后台复制后填入（mktctl 不保存密钥）")]
+    assert step.who == "客户直播平台管理员"
 
 
 PLAYBOOK = """\
@@ -165,12 +165,12 @@ def test_event_kinds_apply_to_the_sandbox_and_are_manual_steps_on_the_public_api
     pending = mktctl(*PUBLIC, "plan", "--detailed-exitcode")
     steps = mktctl(*PUBLIC, "steps")
     assert pending.code == 3, pending.output
-    for line in ("! live_platforms/保利威", "where:  营销通 > 系统设置 > 营销插件 > 直播对接 > 保利威",
-                 "! event_types/线上研讨会", "where:  营销通 > 系统设置 > 市场活动设置 > 活动类型 > 线上研讨会",
-                 "where:  管理后台 > 对象管理 > 市场活动 > 布局管理 > 客户沙龙",
-                 "where:  营销通 > 微页面 > 创建微页面模版 > 沙龙签到",
-                 "where:  营销通 > 系统设置 > 市场活动设置 > 营销场景默认SOP设置 > 客户沙龙",
-                 "SOP任务[1] > 相对天数: -14", "7 manual step(s) pending."):
+    for line in ("! live_platforms/保利威", "位置：营销通 > 系统设置 > 营销插件 > 直播对接 > 保利威",
+                 "! event_types/线上研讨会", "位置：营销通 > 系统设置 > 市场活动设置 > 活动类型 > 线上研讨会",
+                 "位置：管理后台 > 对象管理 > 市场活动 > 布局管理 > 客户沙龙",
+                 "位置：营销通 > 微页面 > 创建微页面模版 > 沙龙签到",
+                 "位置：营销通 > 系统设置 > 市场活动设置 > 营销场景默认SOP设置 > 客户沙龙",
+                 "SOP任务[1] > 相对天数：-14", "7 个手工步骤待完成。"):
         assert line in steps.stdout
 
     confirmed = mktctl(*PUBLIC, "confirm", "event_sop/客户沙龙", "--by", "顾问张三", "--note", "已按SOP配置")

@@ -12,16 +12,16 @@ from mktctl.playbook.load import load_playbook
 from tests.kinds.helpers_b import FRAGMENTS, MINI_PROGRAM, problems, reported, write
 
 NEEDS = {
-    "roles-seed001.yaml": [],
-    "scoring-seed001.yaml": [],
+    "roles-marketing-team.yaml": [],
+    "scoring-lead-nurture.yaml": [],
     "lifecycle-stages.yaml": [],
     "consent-pipl.yaml": [],
     "events.yaml": [],
-    "content.yaml": ["roles-seed001.yaml"],
+    "content.yaml": ["roles-marketing-team.yaml"],
     "audience.yaml": ["consent-pipl.yaml"],
     "nurture-english.yaml": ["consent-pipl.yaml"],
     "wecom-private-domain-audience.yaml": ["consent-pipl.yaml"],
-    "reports.yaml": ["roles-seed001.yaml"],
+    "reports.yaml": ["roles-marketing-team.yaml"],
 }  # the fragments of guide 2.5-2.8 (others in the folder belong to guide 1.1-2.4)
 
 

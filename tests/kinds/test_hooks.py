@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from mktctl.deliver import layout, report
-from mktctl.kinds.base import CONSULTANT, Kind, Spec
+from mktctl.kinds.base import Kind, Spec, Words
 from mktctl.kinds.registry import KINDS, kind
 from mktctl.playbook.jsonschema import item_schema
 from tests.kinds.helpers_a import load, write_playbook
@@ -58,12 +58,14 @@ def test_the_checklist_asks_each_kind_for_its_acceptance_tests() -> None:
         {"name": "官网咨询", "staff": ["S001"]}, {"name": "展会", "staff": ["S001"]}]})
 
     assert wecom.acceptance_tests(spec, "wecom") == [
-        ("扫渠道活码 官网咨询 添加好友: 自动打标签并发送欢迎语", CONSULTANT),
-        ("扫渠道活码 展会 添加好友: 自动打标签并发送欢迎语", CONSULTANT),
-        ("企业微信客户同步到营销通", CONSULTANT)]
-    assert kind("users").acceptance_tests(kind("users").model.model_validate(
-        {"employee_number": "E1", "name": "张三", "mobile": "13900001111"}), "E1") == [
-        ("员工 E1 用手机号登录纷享销客并进入营销通", "client CRM admin")]
+        ("扫渠道活码“官网咨询”添加好友：自动打标签并发送欢迎语", "实施顾问"),
+        ("扫渠道活码“展会”添加好友：自动打标签并发送欢迎语", "实施顾问"),
+        ("企业微信客户同步到营销通", "实施顾问")]
+    assert wecom.acceptance_tests(spec, "wecom", Words(lang="en"))[0] == (
+        "add a contact with the live code '官网咨询': the tags are set and the welcome message is sent", "consultant")
+    user = kind("users").model.model_validate({"employee_number": "E1", "name": "张三", "mobile": "13900001111"})
+    assert kind("users").acceptance_tests(user, "E1", Words(employees={"E1": "张三"})) == [
+        ("员工张三（E1）用手机号登录纷享销客并进入营销通", "客户CRM管理员")]
 
 
 def test_the_kinds_of_guide_1_1_to_2_4_and_the_rules_of_2_7_have_acceptance_tests_that_name_who_does_them(

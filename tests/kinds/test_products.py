@@ -4,10 +4,12 @@ the playbook against it at validate time, naming what to order at the place that
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from mktctl.kinds.registry import kind
+from mktctl.kinds.wording import Words
 from tests.kinds.helpers_a import load, problems, write_playbook
 
 STANDARD = """\
@@ -253,4 +255,8 @@ def test_every_kind_has_an_example_the_sandbox_accepts_and_a_manual_step(name) -
     catalog.check(name, state)  # raises ValueError when the sandbox would refuse it
     step = target.manual_step(target.name if target.singleton else target.key(spec), state)
     assert step.menu_path and step.values and step.verify and step.who
-    assert step.menu_path.startswith(("营销通 > ", "管理后台 > ", "纷享销客 CRM > ", "微信开放平台 "))
+    assert step.menu_path.startswith(("营销通 > ", "管理后台 > ", "纷享销客 CRM > ", "微信开放平台（"))
+    english = target.manual_step(target.name if target.singleton else target.key(spec), state, Words(lang="en"))
+    assert english.menu_path.startswith(("FxiaoKe Marketing > ", "Admin console > ", "FxiaoKe CRM > ",
+                                         "WeChat Open Platform "))
+    assert not re.search(r"[\u3400-\u9fff]", english.who), english.who

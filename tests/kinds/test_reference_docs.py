@@ -64,7 +64,9 @@ def test_types_defaults_and_options_are_readable() -> None:
     assert ("| `sync` | list of one of `报名数据`, `观看数据`, `互动数据`, `回放数据` |  | `报名数据`, `观看数据` | "
             "同步数据 |") in page
     assert "| 账号ID | a1b2c3d4e5 |" in page
-    assert "**营销通 > 系统设置 > 营销插件 > 直播对接 > 保利威** — by client admin of the live platform" in page
+    assert "**营销通 > 系统设置 > 营销插件 > 直播对接 > 保利威** — 客户直播平台管理员" in page
+    assert "**FxiaoKe Marketing > System settings > Marketing plug-ins > Live platforms > Polyv** — " \
+           "client admin of the live platform" in page
 
 
 def test_the_script_checks_and_writes_a_folder(tmp_path) -> None:

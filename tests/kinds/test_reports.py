@@ -149,11 +149,11 @@ def test_report_kinds_apply_to_the_sandbox_and_are_manual_steps_on_the_public_ap
     pending = mktctl(*PUBLIC, "plan", "--detailed-exitcode")
     steps = mktctl(*PUBLIC, "steps", "--output", "markdown")
     assert pending.code == 3, pending.output
-    for text in ("## report_packages/广告数据报表 (pending)",
-                 "**CRM > 系统设置 > 环境 > 配置包 > 配置包安装** — client CRM admin",
-                 "- 配置包安装码: 99e3cdc7-286c-4357-8d78-bcdf8d8932a4",
+    for text in ("## report_packages/广告数据报表（待完成）",
+                 "**CRM > 系统设置 > 环境 > 配置包 > 配置包安装** — 客户CRM管理员",
+                 "- 配置包安装码：99e3cdc7-286c-4357-8d78-bcdf8d8932a4",
                  "**管理后台 > 首页管理 > 首页布局 > 市场部首页**", "**管理后台 > 菜单管理 > 市场部负责人菜单**",
-                 "**营销通 > 系统设置 > 监控预警 > 邮件退回率过高**", "- 触发条件: 高于", "- 阈值: 5"):
+                 "**营销通 > 系统设置 > 监控预警 > 邮件退回率过高**", "- 触发条件：高于", "- 阈值：5"):
         assert text in steps.stdout
 
     assert mktctl(*PUBLIC, "confirm", "alerts/邮件退回率过高", "--by", "市场部王芳").code == 0

@@ -1,7 +1,8 @@
 """The ready playbooks (src/mktctl/playbooks/*/ with a mktctl.yaml), end to end with the real `mktctl`:
 `init --template NAME`, `validate --strict` without a warning, `apply` to the embedded sandbox and nothing
 left to plan; then against `--tenant sandbox-public` (the public API only): apply what that API can set,
-`plan` exits 3 while only manual steps are pending, `steps` shows each one's menu path, and confirming
+`plan` exits 3 while only manual steps are pending, `steps` shows each one's menu path (in the playbook's
+language), and confirming
 every step leaves nothing to do. Plus: the fragment copies in each playbook are identical to the shared
 fragments, the flagship uses every kind, and the README documents every playbook and fragment.
 
@@ -21,7 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from mktctl.base.language import bracketed
 from mktctl.base.yamlload import load_yaml_file
+from mktctl.deliver.step_text import labels, pending_text, status_text
+from mktctl.engine.plan import Manual
 from mktctl.kinds.registry import KINDS
 from mktctl.playbook.load import load_playbook
 from mktctl.playbook.starter import templates
@@ -63,10 +67,12 @@ def roll_out(mktctl: RunMktctl, name: str, root: Path) -> dict[str, int]:
     assert re.search(r"0 to create, 0 to update, 0 to delete, \d+ manual steps pending", manual.stdout), manual.output
     table = ok(mktctl(*PUBLIC, "steps", cwd=folder)).stdout.splitlines()
     steps = pending_steps(mktctl, folder)
-    assert steps and f"{len(steps)} manual step(s) pending." in table
+    lang = load_playbook(folder)[0].language  # the steps speak the playbook's language
+    words = labels(lang)
+    assert steps and pending_text(len(steps), lang) in table
     for step in steps:
-        assert f"! {step['step']}  pending  ({step['who']})" in table, step
-        assert " > " in str(step["menu_path"]) and f"    where:  {step['menu_path']}" in table, step
+        assert f"! {step['step']}  {bracketed(status_text(Manual(**step), lang), str(step['who']), lang)}" in table
+        assert " > " in str(step["menu_path"]) and f"    {words.where}{words.colon}{step['menu_path']}" in table
 
     first = ok(mktctl(*PUBLIC, "confirm", str(steps[0]["step"]), "--by", "实施顾问", cwd=folder))
     assert f"confirmed {steps[0]['step']} by 实施顾问" in first.stdout

@@ -19,6 +19,7 @@ def checklist(
     directory: options.Directory = None,
     output: ChecklistOutput = OutputFormat.markdown,
     out: Annotated[Path | None, options.out("Write to this file (xlsx default: checklist.xlsx).")] = None,
+    lang: Annotated[str | None, options.lang("zh-CN or en (default: the playbook's language).")] = None,
     env: options.Env = None,
     var: options.Vars = None,
 ) -> None:
@@ -31,7 +32,8 @@ def checklist(
 
     st = state(ctx)
     result = open_checklist(options.folder(directory), tenant=st.tenant, env=env,
-                            variables=options.parse_vars(var), generated_at=now_iso(), deadline=st.deadline)
+                            variables=options.parse_vars(var), generated_at=now_iso(), deadline=st.deadline,
+                            language=lang)
     if output is OutputFormat.xlsx:
         target = out or Path("checklist.xlsx")
         write_xlsx(result, target)

@@ -90,9 +90,10 @@ def state(ctx: typer.Context) -> State:
 
 def open_playbook_session(st: State, directory: Path | None, *, env: str | None = None,
                           var: list[str] | None = None, prune: bool = False, strict: bool = False,
-                          write: str | None = None) -> Session:
+                          write: str | None = None, lang: str | None = None) -> Session:
     """Load the playbook in ``directory``, open the tenant of the global ``--tenant`` and plan; with
-    ``--verbose``, each call to the tenant is shown; with ``write``, the tenant's write lock is held."""
+    ``--verbose``, each call to the tenant is shown; with ``write``, the tenant's write lock is held; with
+    ``lang`` (``--lang``), manual steps are said in that language instead of the playbook's."""
     from mktctl.cli.options import folder, parse_vars
     from mktctl.engine.session import open_session
 
@@ -100,7 +101,7 @@ def open_playbook_session(st: State, directory: Path | None, *, env: str | None 
         st.debug(f"{record.path} → {record.error_code} ({record.seconds * 1000:.0f} ms, trace {record.trace_id})")
 
     return open_session(folder(directory), tenant=st.tenant, env=env, variables=parse_vars(var), prune=prune,
-                        strict=strict, on_call=on_call, deadline=st.deadline, write=write)
+                        strict=strict, on_call=on_call, deadline=st.deadline, write=write, language=lang)
 
 
 def playbook_dir(directory: Path | None) -> Path:

@@ -32,9 +32,14 @@ def _change_lines(action: Action, show_pii: bool) -> list[tuple[str, str, str]]:
 
 
 def plan_lines(plan: Plan, *, show_pii: bool = False) -> list[str]:
-    """The plan for a terminal, as rich markup lines."""
+    """The plan for a terminal, as rich markup lines; a manual step in the plan's language."""
     from rich.markup import escape
 
+    from mktctl.base.language import bracketed
+    from mktctl.deliver.step_text import labels, plan_language, status_text
+
+    lang = plan_language(plan)
+    words = labels(lang)
     lines: list[str] = []
     unchanged: Counter[str] = Counter()
     for action in plan.actions:
@@ -47,13 +52,13 @@ def plan_lines(plan: Plan, *, show_pii: bool = False) -> list[str]:
         style = _STYLE[action.op]
         head = f"[{style}]{action.symbol} {escape(action.address)}[/{style}]"
         if action.op == "manual" and action.manual:
-            status = "pending" if action.manual.status == "pending" else "changed since confirmed"
-            where = escape(action.manual.menu_path)
-            lines.append(f"{head}  [bold]{where}[/bold] ({status}, {escape(action.manual.who)})")
-            for label, value in action.manual.values:
-                lines.append(f"      {escape(label)}: {escape(value)}")
-            lines.append(f"      [dim]verify: {escape(action.manual.verify)}[/dim]")
-            lines.append(f"      [dim]then: mktctl confirm {escape(action.manual.step)}[/dim]")
+            manual = action.manual
+            about = bracketed("", f"{status_text(manual, lang)}{'，' if lang == 'zh-CN' else ', '}{manual.who}", lang)
+            lines.append(f"{head}  [bold]{escape(manual.menu_path)}[/bold]{escape(about)}")
+            for label, value in manual.values:
+                lines.append(f"      {escape(label)}{words.colon}{escape(value)}")
+            lines.append(f"      [dim]{escape(words.verify)}{words.colon}{escape(manual.verify)}[/dim]")
+            lines.append(f"      [dim]{escape(words.confirm)}{words.colon}mktctl confirm {escape(manual.step)}[/dim]")
             continue
         lines.append(head + (f"  [dim]({escape(action.note)})[/dim]" if action.note else ""))
         for name, before, after in _change_lines(action, show_pii):
@@ -75,6 +80,10 @@ def plan_lines(plan: Plan, *, show_pii: bool = False) -> list[str]:
 
 
 def plan_markdown(plan: Plan, *, show_pii: bool = False) -> str:
+    from mktctl.deliver.step_text import labels, plan_language, status_text
+
+    lang = plan_language(plan)
+    words = labels(lang)
     out = [f"# Plan for {plan.playbook['name']}", "",
            f"Tenant: {plan.tenant['name']} · playbook digest `{plan.playbook['digest']}` · {plan.created_at}", "",
            "| | Resource | Change |", "|---|---|---|"]
@@ -82,9 +91,11 @@ def plan_markdown(plan: Plan, *, show_pii: bool = False) -> str:
         if action.op == "noop":
             continue
         if action.op == "manual" and action.manual:
-            values = "<br>".join(f"{_md(a)}: {_md(b)}" for a, b in action.manual.values)
-            out.append(f"| {action.symbol} | {_md(action.address)} | **{_md(action.manual.menu_path)}** "
-                       f"({action.manual.status})<br>{values}<br>verify: {_md(action.manual.verify)} |")
+            manual = action.manual
+            values = "<br>".join(f"{_md(a)}{words.colon}{_md(b)}" for a, b in manual.values)
+            out.append(f"| {action.symbol} | {_md(action.address)} | **{_md(manual.menu_path)}** "
+                       f"({_md(status_text(manual, lang))})<br>{values}<br>{_md(words.verify)}{words.colon}"
+                       f"{_md(manual.verify)} |")
             continue
         changes = "<br>".join(
             f"{_md(n)}: {_md(a)}" if action.op == "create" else f"{_md(n)}: {_md(b)} → {_md(a)}"

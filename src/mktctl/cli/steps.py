@@ -15,6 +15,7 @@ from mktctl.cli.options import OutputFormat
 
 if TYPE_CHECKING:
     from mktctl.cli.context import State
+    from mktctl.deliver.step_text import StepLabels
     from mktctl.engine.plan import Manual
 
 StepsOutput = Annotated[OutputFormat, options.output(
@@ -32,11 +33,14 @@ def steps(
     show_all: Annotated[bool, typer.Option("--all", help="Also list confirmed steps (a sheet always does).")] = False,
     output: StepsOutput = OutputFormat.table,
     out: Annotated[Path | None, options.out("Write to this file instead of the standard output.")] = None,
+    lang: Annotated[str | None, options.lang("zh-CN or en (default: the playbook's language).")] = None,
     env: options.Env = None,
     var: options.Vars = None,
 ) -> None:
-    """List the manual steps that are pending, each with its menu path, values and how to verify; or write
-    them as a sheet (xlsx, html) to work through and sign, with the QR codes of authorisation steps."""
+    """List the manual steps that are pending, each with its menu path, values and how to verify, in the
+    playbook's language; or write them as a sheet (xlsx, html) to work through and sign, with the QR codes
+    of authorisation steps."""
+    from mktctl.deliver.step_text import plan_language
     from mktctl.engine.steps import manual_steps
 
     st = state(ctx)
@@ -45,16 +49,19 @@ def steps(
         raise typer.BadParameter("xlsx is a binary file, not for a terminal: write it with --out steps.xlsx "
                                  "(or redirect the output to a file)", param_hint="--output")
     if output in SHEETS:
-        _sheet(st, directory, output, out, env=env, var=var)
+        _sheet(st, directory, output, out, env=env, var=var, lang=lang)
         return
-    with open_playbook_session(st, directory, env=env, var=var) as session:
+    with open_playbook_session(st, directory, env=env, var=var, lang=lang) as session:
         found = manual_steps(session.plan, include_confirmed=show_all)
+        language = plan_language(session.plan)
     if output is OutputFormat.json:
         _text(st, _json(found), out)
     elif output is OutputFormat.markdown:
-        _text(st, _markdown(found), out)
+        from mktctl.deliver.step_text import to_markdown
+
+        _text(st, to_markdown(found, language), out)
     else:
-        _table(st, found)
+        _table(st, found, language)
 
 
 def _chosen(output: OutputFormat, out: Path | None) -> OutputFormat:
@@ -69,14 +76,14 @@ def _chosen(output: OutputFormat, out: Path | None) -> OutputFormat:
 
 
 def _sheet(st: State, directory: Path | None, output: OutputFormat, out: Path | None, *, env: str | None,
-           var: list[str] | None) -> None:
+           var: list[str] | None, lang: str | None) -> None:
     """Every manual step (confirmed ones too) as a sheet, to ``out`` or the standard output."""
     from rich.markup import escape
 
     from mktctl.base.clock import now_iso
     from mktctl.deliver.steps_sheet import build_sheet, render_steps_sheet, write_steps_sheet
 
-    with open_playbook_session(st, directory, env=env, var=var) as session:
+    with open_playbook_session(st, directory, env=env, var=var, lang=lang) as session:
         sheet = build_sheet(session.playbook, session.plan, generated_at=now_iso())
     if out is None:
         st.out.file.flush()
@@ -108,58 +115,53 @@ def _json(found: list[Manual]) -> str:
     return json.dumps([asdict(m) for m in found], ensure_ascii=False, indent=2)
 
 
-def _markdown(found: list[Manual]) -> str:
-    lines = ["# Manual steps", ""]
-    for m in found:
-        lines += [f"## {m.step} ({m.status})", "", f"**{m.menu_path}** — {m.who}", ""]
-        lines += [f"- {label}: {value}" for label, value in m.values]
-        lines += ["", f"Verify: {m.verify}", ""]
-    return "\n".join(lines)
-
-
-def _table(st: State, found: list[Manual]) -> None:
+def _table(st: State, found: list[Manual], lang: str) -> None:
     from rich.markup import escape
 
+    from mktctl.base.language import bracketed
+    from mktctl.deliver.step_text import labels, pending_text, step_text
+
+    words = labels(lang)
     if not found:
-        st.out.print("[green]No manual steps pending.[/green]")
+        st.out.print(f"[green]{escape(words.none_pending)}[/green]")
         return
-    for m in found:
-        confirmed = f"confirmed by {m.confirmed_by or ''} at {m.confirmed_at or ''}"
-        status = {"pending": "[magenta]pending[/magenta]",
-                  "changed": "[yellow]values changed since confirmed[/yellow]",
-                  "confirmed": f"[green]{escape(confirmed)}[/green]"}
-        st.out.print(f"[bold]! {escape(m.step)}[/bold]  {status[m.status]}  ({escape(m.who)})")
-        st.out.print(f"    where:  {escape(m.menu_path)}")
-        for label, value in m.values:
-            st.out.print(f"    {escape(label)}: {escape(value)}")
-        st.out.print(f"    verify: {escape(m.verify)}")
-        if m.qr_url:
-            _qr(st, m.qr_url)
-        if m.status != "confirmed":
-            st.out.print(f"    [dim]done? mktctl confirm {escape(m.step)} --by NAME[/dim]")
+    colours = {"pending": "magenta", "changed": "yellow", "confirmed": "green"}
+    for manual in found:
+        text = step_text(manual, lang)
+        status = f"[{colours[text.status]}]{escape(text.status_text)}[/{colours[text.status]}]"
+        st.out.print(f"[bold]! {escape(text.step)}[/bold]  " + bracketed(status, escape(text.who), lang))
+        st.out.print(f"    {escape(words.where)}{words.colon}{escape(text.where)}")
+        for label, value in text.values:
+            st.out.print(f"    {escape(label)}{words.colon}{escape(value)}")
+        st.out.print(f"    {escape(words.verify)}{words.colon}{escape(text.verify)}")
+        if text.qr_url:
+            _qr(st, text.qr_url, words)
+        if text.confirm:
+            st.out.print(f"    [dim]{escape(words.confirm)}{words.colon}{escape(text.confirm)}[/dim]")
     pending = sum(1 for m in found if m.status != "confirmed")
-    st.out.print(f"[bold]{pending} manual step(s) pending.[/bold]")
+    st.out.print(f"[bold]{escape(pending_text(pending, lang))}[/bold]")
 
 
-def _qr(st: State, url: str) -> None:
+def _qr(st: State, url: str, words: StepLabels) -> None:
     """The link as a QR code for the admin's phone. A link that holds a secret (from ``${env:...}``) is a QR
     code on a terminal only: redirected output (a CI log, a file) never gets it, since the code *is* the
     secret in another encoding."""
+    from mktctl.base.language import bracketed
     from mktctl.secrets import REDACTOR
 
     if REDACTOR.contains(url) and not st.out.is_terminal:
-        st.out.print("    scan: the link holds a secret; run `mktctl steps` on a terminal to see its QR code")
+        st.out.print(f"    {words.scan_secret}", markup=False)
         return
     try:
         import segno
     except ImportError:  # pragma: no cover - segno is a dependency; a broken install still gets the URL
-        st.out.print(f"    scan: {url}")
+        st.out.print(f"    {words.scan}{words.colon}{url}", markup=False)
         return
     import io
 
     buffer = io.StringIO()
     segno.make(url, error="m").terminal(out=buffer, compact=True)
-    st.out.print(f"    scan with the admin's phone ({url}):")
+    st.out.print(f"    {bracketed(words.scan, url, words.lang)}{words.colon.strip()}", markup=False)
     st.out.print(buffer.getvalue(), markup=False, highlight=False)
 
 

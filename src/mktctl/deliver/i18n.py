@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from mktctl.errors import MktctlError
+from mktctl.base.language import LANGUAGES, resolve_lang
 
-LANGUAGES = ("zh-CN", "en")
+__all__ = ["GLOSSARY", "LANGUAGES", "field_label", "resolve_lang", "t"]
 
 
 # Chinese names of common field names, for fields whose description does not start with one.
@@ -143,16 +143,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "key": ("唯一标识", "key: unique"),
     "singleton": ("单项设置: 只填一行", "one setting: fill in one row only"),
 }
-
-
-def resolve_lang(requested: str | None, playbook_language: str | None = None) -> str:
-    """``--lang`` wins, then the playbook's ``language:``, then zh-CN."""
-    lang = requested or playbook_language or "zh-CN"
-    if lang.lower() in ("zh", "zh-cn", "cn", "chinese", "中文"):
-        return "zh-CN"
-    if lang.lower() in ("en", "en-us", "en-gb", "english"):
-        return "en"
-    raise MktctlError(f"unknown language {lang!r}", hint=f"languages are: {', '.join(LANGUAGES)}")
 
 
 def t(key: str, lang: str) -> str:

@@ -28,6 +28,7 @@ from pydantic_core import PydanticUndefined
 from mktctl.base.files import make_folders
 from mktctl.kinds.base import Kind
 from mktctl.kinds.guide import SECTIONS, sections_text
+from mktctl.kinds.wording import Words
 
 DEFAULT_FOLDER = Path("docs") / "reference"  # relative to where it runs: the repository's root
 INDEX = "README.md"
@@ -118,7 +119,7 @@ def kind_page(kind: Kind[Any], known: set[str]) -> str:
         lines.append(f"| set through the public API | {', '.join(f'`{f}`' for f in sorted(kind.api_fields))} |")
     if _settings_fields(kind):
         lines.append(f"| manual step on a real tenant | {_md(kind.menu_path or '营销通 > 设置 > ' + kind.title)} "
-                     f"(by {_md(kind.manual_who)}) |")
+                     f"(by the {_md(kind.manual_who.en)}) |")
     builtin = kind.builtin_keys
     if builtin:
         lines.append(f"| built in (may be referred to without declaring) | {'、'.join(builtin)} |")
@@ -143,15 +144,19 @@ def _manual_section(kind: Kind[Any], example: Any) -> list[str]:
     if state is None:
         return []
     key = kind.name if kind.singleton else kind.key(spec)
-    step = kind.manual_step(key, state)
     lines = ["", "## The manual step of this example", "",
              "Against a real tenant (or a sandbox profile with `sandbox: {api: public}`) `mktctl plan` shows "
              f"`! {kind.name}/{key}`; `mktctl steps` lists it and `mktctl confirm {kind.name}/{key}` records it done. "
-             "The default sandbox applies it through its extension API instead.", "",
-             f"**{_md(step.menu_path)}** — by {_md(step.who)}", "", "| 设置项 | 值 |", "|---|---|"]
-    lines += [f"| {_md(label)} | {_md(value)} |" for label, value in step.values]
-    lines += ["", f"Verify: {_md(step.verify)}"]
-    return lines
+             "The default sandbox applies it through its extension API instead. The step is said in the "
+             "playbook's language (`language:`), as below.", ""]
+    for lang, heading, columns in (("zh-CN", "`language: zh-CN`", "| 设置项 | 值 |"),
+                                   ("en", "`language: en`", "| Setting | Value |")):
+        step = kind.manual_step(key, state, Words(lang=lang))
+        lines += [f"### {heading}", "", f"**{_md(step.menu_path)}** — {_md(step.who)}", "", columns, "|---|---|"]
+        lines += [f"| {_md(label)} | {_md(value)} |" for label, value in step.values]
+        lines += ["", f"{'验证' if lang == 'zh-CN' else 'Verify'}{'：' if lang == 'zh-CN' else ': '}{_md(step.verify)}",
+                  ""]
+    return lines[:-1]
 
 
 def _field_table(model: type[BaseModel], key_field: str | None) -> list[str]:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.deliver import (
     charts,
-    i18n,
     imports_summary,
     layout,
     migration_report,
@@ -133,7 +133,7 @@ def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_a
     report = Report(lang=lang, t=t, name=playbook.name, digest=playbook.digest(), generated_at=generated_at,
                     generator=generator, tenant=found.profile if found.ledger is not None else None)
     statuses = _configured(report, playbook, found, show_pii)
-    report.manual = report_status.manual_rows(playbook, found)
+    report.manual = report_status.manual_rows(playbook, found, lang)
     _runs(report, state_dir(playbook.root), found.fingerprint)
     _imports(report, [state_dir(playbook.root), *(imports or [])])
     _migration(report, state_dir(playbook.root), list(imports or []))
@@ -146,9 +146,10 @@ def build(playbook: Playbook, warnings: list[Problem], *, lang: str, generated_a
 
 
 def _configured(report: Report, playbook: Playbook, tenant: ProfileTenant, show_pii: bool) -> dict[str, str]:
-    from mktctl.kinds.values import flatten_values
+    from mktctl.kinds.wording import Words
     from mktctl.pii import mask_email, mask_phone
 
+    words = Words.of(playbook, report.lang)
     statuses: dict[str, str] = {}
     grouped = layout.families([k for k in layout.registry() if playbook.of(k.name)])
     per_family: list[tuple[str, int, str | None]] = []
@@ -170,15 +171,14 @@ def _configured(report: Report, playbook: Playbook, tenant: ProfileTenant, show_
                         report.personal_data = True
                     elif values.get(name):
                         values[name] = mask_email(values[name]) if "mail" in name else mask_phone(values[name])
-                fields = kind.model.model_fields
-                shown = {i18n.field_label(k, fields[k].description if k in fields else None, report.lang): v
-                         for k, v in values.items() if v not in (None, "", [], {})}
-                details = [(label, value) for label, value in flatten_values(shown) if label]
-                rows.append(ItemRow(resource.key, details[:12], status))
+                details = words.about(resource).values(kind.model, values)
+                shown = words.word(kind.title) if kind.singleton else kind.shown_key(resource.key, words)
+                rows.append(ItemRow(shown, details[:12], status))
             for resource in members[MAX_ROWS_PER_KIND:]:
                 statuses[resource.address] = report_status.status(resource, tenant, playbook)
             used = {kind.section_of(r.spec) for r in members}  # ad accounts: 2.4.1, 2.4.2 or both
-            sections.append(KindSection(kind.name, kind.title, kind.summary,
+            # the summary is written in English: a Chinese report shows the kind's title alone
+            sections.append(KindSection(kind.name, words.word(kind.title), "" if words.chinese else kind.summary,
                                         guide.sections_text(s for s in kind.sections if s in used), rows,
                                         more=max(0, len(members) - MAX_ROWS_PER_KIND)))
             if matrix is not None:
@@ -291,7 +291,7 @@ def _issues(report: Report, statuses: dict[str, str], warnings: list[Problem]) -
     for status, key in (("not_applied", "issue.not_applied"), ("changed", "issue.changed")):
         items = [address for address, s in statuses.items() if s == status]
         if items:
-            shown = ", ".join(items[:8]) + (" …" if len(items) > 8 else "")
+            shown = t["list"].join(items[:8]) + (" …" if len(items) > 8 else "")
             found.append(("warning", t[key].format(count=len(items), items=shown)))
     for row in report.imports:
         counts = dict(row.counts)
@@ -362,21 +362,27 @@ def _checklist(report: Report, playbook: Playbook, statuses: dict[str, str]) -> 
 
 def render(report: Report, fmt: str) -> str:
     """The report as ``html`` or ``markdown`` text, from the package's templates."""
-    from jinja2 import PackageLoader, StrictUndefined, select_autoescape
-    from jinja2.sandbox import SandboxedEnvironment
+    from mktctl.secrets import REDACTOR
 
     if fmt not in ("html", "markdown"):
         raise MktctlError(f"unknown report format {fmt!r}", hint="formats are: html, markdown")
+    template = _templates().get_template("report.html.j2" if fmt == "html" else "report.md.j2")
+    return REDACTOR.redact(template.render(r=report, t=report.t))  # a value from ${env:...} is a secret
+
+
+@cache
+def _templates() -> Any:
+    """The sandboxed jinja2 environment of the report templates, made once (it keeps them compiled)."""
+    from jinja2 import PackageLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
+
     environment = SandboxedEnvironment(
         loader=PackageLoader("mktctl", "templates/report"),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True,
                                      default=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.filters["md"] = _markdown_cell
-    template = environment.get_template("report.html.j2" if fmt == "html" else "report.md.j2")
-    from mktctl.secrets import REDACTOR
-
-    return REDACTOR.redact(template.render(r=report, t=report.t))  # a value from ${env:...} is a secret
+    return environment
 
 
 def _markdown_cell(value: Any) -> str:

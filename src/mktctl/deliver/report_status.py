@@ -58,10 +58,13 @@ def status(resource: Resource[Any], tenant: ProfileTenant, playbook: Playbook) -
     return "confirmed" if "confirmed" in parts else "applied"
 
 
-def manual_rows(playbook: Playbook, tenant: ProfileTenant) -> list[ManualRow]:
-    """The manual steps of the profile's tenant, as its plan lists them: every setting a person sets there."""
+def manual_rows(playbook: Playbook, tenant: ProfileTenant, lang: str | None = None) -> list[ManualRow]:
+    """The manual steps of the profile's tenant, as its plan lists them: every setting a person sets there,
+    said in ``lang`` (default: the playbook's language)."""
     from mktctl.engine.progress import settings_progress, step_id
+    from mktctl.kinds.wording import Words
 
+    words = Words.of(playbook, lang)
     rows = []
     for resource in playbook.resources:
         kind, key = resource.kind, resource.key
@@ -69,7 +72,8 @@ def manual_rows(playbook: Playbook, tenant: ProfileTenant) -> list[ManualRow]:
         if state is None or not is_manual(kind, tenant):
             continue
         progress = settings_progress(playbook, tenant.ledger, kind, key, state, by_person=True)
-        step = kind.manual_step(key, mark_references(state, playbook.secrets))  # shown: a secret as its reference
+        # shown: a secret as its reference
+        step = kind.manual_step(key, mark_references(state, playbook.secrets), words.about(resource))
         confirmation = progress.confirmation
         rows.append(ManualRow(step=step_id(kind.name, key), where=step.menu_path, who=step.who,
                               values=[(str(a), str(b)) for a, b in step.values][:12], status=progress.status,

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "title": ("营销通实施交付报告", "营销通 delivery report"),
+    "title": ("营销通实施交付报告", "FxiaoKe Marketing delivery report"),
+    "colon": ("：", ": "),
+    "clause": ("；", "; "),
+    "list": ("、", ", "),
+    "open": ("（", " ("),
+    "close": ("）", ")"),
     "tenant": ("租户", "Tenant"),
     "no_tenant": ("尚未应用到任何租户", "not applied to any tenant yet"),
     "digest": ("方案指纹", "Playbook digest"),
@@ -18,21 +23,22 @@ _TEXT: dict[str, tuple[str, str]] = {
     "runs": ("应用记录", "Apply history"),
     "imports": ("数据导入结果", "Import results"),
     "issues": ("待解决问题", "Open issues"),
-    "checklist": ("交付检查清单 (指南第三章)", "Delivery checklist (guide section 3)"),
-    "tests": ("规则测试 (mktctl test)", "Rule tests (mktctl test)"),
-    "tests.intro": ("测试人员在虚拟时钟上经历配置方案的规则 (清洗、分配、评分、MQL、标签、人群、营销流程、提醒、归因), "
-                    "每项检查核对规则的实际效果。", "Test people go through the playbook's rules on a virtual clock "
-                    "(cleaning, assignment, scoring, MQL, tags, segments, flows, reminders, attribution); each check "
-                    "compares what the rules do with what is expected."),
-    "tests.passed": ("{tests} 个测试、{checks} 项检查全部通过 (运行于 {when}, 方案指纹一致)。",
+    "checklist": ("交付检查清单（指南第三章）", "Delivery checklist (guide section 3)"),
+    "tests": ("规则测试（mktctl test）", "Rule tests (mktctl test)"),
+    "tests.intro": ("测试人员在虚拟时钟上经历配置方案的规则（清洗、分配、评分、MQL、标签、人群、营销流程、提醒、"
+                    "归因），每项检查核对规则的实际效果。",
+                    "Test people go through the playbook's rules on a virtual clock (cleaning, assignment, scoring, "
+                    "MQL, tags, segments, flows, reminders, attribution); each check compares what the rules do with "
+                    "what is expected."),
+    "tests.passed": ("{tests} 个测试、{checks} 项检查全部通过（运行于 {when}，方案指纹一致）。",
                      "{tests} test(s), {checks} checks: all passed (run at {when}, for this playbook digest)."),
-    "tests.failed": ("{failed_checks}/{checks} 项检查未通过 (运行于 {when})。",
+    "tests.failed": ("{failed_checks}/{checks} 项检查未通过（运行于 {when}）。",
                      "{failed_checks} of {checks} checks failed (run at {when})."),
-    "tests.stale": ("配置方案或测试在上次运行 ({when}) 后有修改: 结果已过期, 请重新运行 mktctl test。",
+    "tests.stale": ("配置方案或测试在上次运行（{when}）后有修改：结果已过期，请重新运行 mktctl test。",
                     "The playbook or its tests changed since the last run ({when}): the results are out of date; "
                     "run mktctl test again."),
     "tests.not_run": ("尚未运行 mktctl test。", "mktctl test has not been run."),
-    "tests.no_tests": ("配置方案没有测试 (tests/*.yaml)。", "The playbook has no tests (tests/*.yaml)."),
+    "tests.no_tests": ("配置方案没有测试（tests/*.yaml）。", "The playbook has no tests (tests/*.yaml)."),
     "tests.failures": ("未通过的检查及原因", "Failed checks and why"),
     "col.test": ("测试", "Test"),
     "col.checks": ("检查项", "Checks"),
@@ -73,7 +79,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status.applied": ("已应用", "applied"),
     "status.confirmed": ("已确认", "confirmed"),
     "status.pending": ("待完成", "pending"),
-    "status.changed": ("已修改, 待重新应用", "changed since applied"),
+    "status.changed": ("已修改，待重新应用", "changed since applied"),
     "status.not_applied": ("未应用", "not applied"),
     "status.done": ("完成", "done"),
     "status.open": ("未完成", "open"),
@@ -89,7 +95,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "severity.info": ("提示", "note"),
     "none.manual": ("没有手工步骤。", "No manual steps."),
     "none.runs": ("还没有应用记录。", "No apply runs recorded yet."),
-    "none.imports": ("没有找到导入结果 (summary.json)。", "No import results (summary.json) found."),
+    "none.imports": ("没有找到导入结果（summary.json）。", "No import results (summary.json) found."),
     "none.issues": ("没有待解决的问题。", "No open issues."),
     "role_matrix": ("角色权限矩阵", "Role permission matrix"),
     "data_scope": ("数据权限", "Data scope"),
@@ -103,40 +109,40 @@ _TEXT: dict[str, tuple[str, str]] = {
     "count.unchanged": ("无变化", "unchanged"),
     "count.failed": ("失败", "failed"),
     "count.not_attempted": ("未执行", "not attempted"),
-    "issue.manual": ("手工步骤待完成: {step} ({where}, {who})", "manual step pending: {step} ({where}, {who})"),
-    "issue.changed_manual": ("手工步骤的值已变更, 需重新确认: {step}", "manual step values changed since "
+    "issue.manual": ("手工步骤待完成：{step}（{where}，{who}）", "manual step pending: {step} ({where}, {who})"),
+    "issue.changed_manual": ("手工步骤的值已变更，需重新确认：{step}", "manual step values changed since "
                              "confirmed: {step}"),
-    "issue.not_applied": ("{count} 个配置项尚未应用到租户: {items}", "{count} resource(s) not applied to the "
+    "issue.not_applied": ("{count} 个配置项尚未应用到租户：{items}", "{count} resource(s) not applied to the "
                           "tenant yet: {items}"),
-    "issue.changed": ("{count} 个配置项在上次应用后有修改: {items}", "{count} resource(s) changed since the last "
+    "issue.changed": ("{count} 个配置项在上次应用后有修改：{items}", "{count} resource(s) changed since the last "
                       "apply: {items}"),
-    "issue.failed_rows": ("{file}: {count} 行写入失败", "{file}: {count} row(s) failed to import"),
-    "issue.not_attempted": ("{file}: {count} 行未执行 (中断的导入, 重新运行即可继续)",
+    "issue.failed_rows": ("{file}：{count} 行写入失败", "{file}: {count} row(s) failed to import"),
+    "issue.not_attempted": ("{file}：{count} 行未执行（中断的导入，重新运行即可继续）",
                             "{file}: {count} row(s) not attempted (an interrupted import; run it again to "
                             "finish)"),
-    "issue.rejected": ("{file}: {count} 行被拒绝, 请客户补充或确认", "{file}: {count} row(s) rejected; ask the "
+    "issue.rejected": ("{file}：{count} 行被拒绝，请客户补充或确认", "{file}: {count} row(s) rejected; ask the "
                        "client to complete or confirm them"),
-    "issue.summary": ("{file}: 计数不一致: {problem}", "{file}: counts do not add up: {problem}"),
+    "issue.summary": ("{file}：计数不一致：{problem}", "{file}: counts do not add up: {problem}"),
     "issue.run": ("应用运行 {run} {status}", "apply run {run} {status}"),
-    "issue.tests_failed": ("mktctl test: {failed}/{checks} 项检查未通过", "mktctl test: {failed} of {checks} checks "
+    "issue.tests_failed": ("mktctl test：{failed}/{checks} 项检查未通过", "mktctl test: {failed} of {checks} checks "
                            "failed"),
-    "issue.tests_stale": ("配置方案在上次 mktctl test ({when}) 后有修改: 测试结果已过期",
+    "issue.tests_stale": ("配置方案在上次 mktctl test（{when}）后有修改：测试结果已过期",
                           "the playbook changed since mktctl test last ran ({when}): the results are out of date"),
-    "issue.tests_not_run": ("配置方案有测试, 但尚未运行 mktctl test", "the playbook has tests, but mktctl test has not "
+    "issue.tests_not_run": ("配置方案有测试，但尚未运行 mktctl test", "the playbook has tests, but mktctl test has not "
                             "been run"),
     "check.3.1": ("3.1 系统功能测试", "3.1 System function tests"),
     "check.3.2": ("3.2 培训内容", "3.2 Training"),
     "check.3.4": ("3.4 交付资料", "3.4 Delivery documents"),
-    "check.validates": ("配置方案校验通过 (mktctl validate)", "the playbook validates (mktctl validate)"),
-    "check.tests": ("规则测试全部通过 (mktctl test, 方案指纹一致)", "the rule tests pass (mktctl test, for this "
+    "check.validates": ("配置方案校验通过（mktctl validate）", "the playbook validates (mktctl validate)"),
+    "check.tests": ("规则测试全部通过（mktctl test，方案指纹一致）", "the rule tests pass (mktctl test, for this "
                     "playbook digest)"),
     "check.applied": ("全部配置已应用到租户", "every resource is applied to the tenant"),
     "check.manual": ("全部手工步骤已完成并确认", "every manual step is done and confirmed"),
     "check.imports": ("历史数据导入无失败行", "history imports have no failed rows"),
-    "check.2.1": ("各角色账号登录, 只能看到本角色权限内的菜单和数据", "each role logs in and sees only its "
+    "check.2.1": ("各角色账号登录，只能看到本角色权限内的菜单和数据", "each role logs in and sees only its "
                   "menus and data"),
     "check.2.2": ("测试线索按分配规则进入正确的线索池和负责人", "a test lead reaches the right pool and owner"),
-    "check.2.4": ("每个渠道 (广告、表单、微信) 各提交一条测试线索并进入 CRM", "a test lead from each channel "
+    "check.2.4": ("每个渠道（广告、表单、微信）各提交一条测试线索并进入 CRM", "a test lead from each channel "
                   "(ads, forms, WeChat) reaches the CRM"),
     "check.2.5": ("内容中心、员工名片、营销助手可正常推广", "content, business cards and the marketing "
                   "assistant can be shared"),
@@ -144,14 +150,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "check.2.7": ("测试行为触发标签、评分和自动化流程", "a test behaviour sets tags and scores and starts "
                   "the flows"),
     "check.2.8": ("报表和首页看板显示数据", "reports and home page dashboards show data"),
-    "check.train.marketing": ("市场人员培训: 活动、内容、线索操作", "training for marketing: events, content, "
+    "check.train.marketing": ("市场人员培训：活动、内容、线索操作", "training for marketing: events, content, "
                               "leads"),
-    "check.train.sales": ("销售人员培训: 线索跟进和转化", "training for sales: lead follow-up and conversion"),
-    "check.train.admin": ("管理员培训: 权限、设置、报表", "training for admins: permissions, settings, reports"),
-    "check.signed": ("配置工作簿经客户签字确认 (方案指纹 {digest})", "the configuration workbook is signed off "
+    "check.train.sales": ("销售人员培训：线索跟进和转化", "training for sales: lead follow-up and conversion"),
+    "check.train.admin": ("管理员培训：权限、设置、报表", "training for admins: permissions, settings, reports"),
+    "check.signed": ("配置工作簿经客户签字确认（方案指纹 {digest}）", "the configuration workbook is signed off "
                      "(playbook digest {digest})"),
     "check.report": ("本交付报告已交付客户", "this delivery report is handed over"),
-    "check.committed": ("配置方案与台账 (mktctl.lock.yaml) 已提交版本库", "the playbook and its ledger "
+    "check.committed": ("配置方案与台账（mktctl.lock.yaml）已提交版本库", "the playbook and its ledger "
                         "(mktctl.lock.yaml) are committed"),
     "check.accounts": ("管理员账号和使用手册已移交", "admin accounts and user guides are handed over"),
 }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 _TEXT: dict[str, tuple[str, str]] = {
+    "colon": ("：", ": "),
     "title": ("历史数据模拟", "Simulation over history"),
-    "subtitle": ("营销规则在客户历史数据上的运行结果: 上线前校准阈值用", "What the playbook's rules do with the "
+    "subtitle": ("营销规则在客户历史数据上的运行结果：上线前校准阈值用", "What the playbook's rules do with the "
                  "client's history: for calibrating thresholds before go-live"),
     "playbook": ("方案", "Playbook"),
     "period": ("模拟期间", "Period"),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mktctl.engine.ledger import TenantLedger
     from mktctl.engine.observe import Observation
     from mktctl.kinds.base import Kind, Playbook, Resource
+    from mktctl.kinds.wording import Words
 
 
 def kinds_in_order(kinds: list[Kind[Any]]) -> list[Kind[Any]]:
@@ -46,26 +47,30 @@ def kinds_in_order(kinds: list[Kind[Any]]) -> list[Kind[Any]]:
 
 def make_plan(playbook: Playbook, observation: Observation, ledger: TenantLedger, *, tenant: dict[str, Any],
               kinds: list[Kind[Any]], prune: bool = False) -> Plan:
+    """The plan; its manual steps are said in the playbook's language (``playbook.language``)."""
+    from mktctl.kinds.wording import Words
+
+    words = Words.of(playbook)
     actions: list[Action] = []
     for kind in kinds:
         for resource in kind.order(playbook.of(kind.name)):
             if kind.job:
                 actions.append(_job_action(resource, ledger, playbook))
             else:
-                actions.extend(_resource_actions(resource, observation, ledger, playbook))
+                actions.extend(_resource_actions(resource, observation, ledger, playbook, words))
     deletes, orphans = _deletes(playbook, observation, ledger, kinds)
     if prune:
         actions.extend(deletes)
     actions = [_shown(action, playbook.secrets) for action in actions]
     return Plan(playbook={"name": playbook.name, "root": str(playbook.root), "digest": playbook.digest(),
-                          "env": playbook.env},
+                          "env": playbook.env, "language": playbook.language},
                 tenant={**tenant, "state_digest": observation.state_digest(playbook.secrets)}, actions=actions,
                 prune=prune,
                 orphans=[] if prune else orphans, created_at=now_iso())
 
 
 def _resource_actions(resource: Resource[Any], observation: Observation, ledger: TenantLedger,
-                      playbook: Playbook) -> list[Action]:
+                      playbook: Playbook, words: Words) -> list[Action]:
     kind, key, spec = resource.kind, resource.key, resource.spec
     actions: list[Action] = []
     old = resource.renamed_from
@@ -109,7 +114,7 @@ def _resource_actions(resource: Resource[Any], observation: Observation, ledger:
                 actions.append(Action("update" if changes else "noop", kind.name, key, "settings",
                                       remote_id=setting.id, changes=changes, note=note, digest=wanted))
         else:
-            actions.append(_without_extension(kind, key, state, playbook, ledger))
+            actions.append(_without_extension(kind, key, state, playbook, ledger, words.about(resource)))
     return actions
 
 
@@ -144,12 +149,12 @@ def _shown(action: Action, secrets: dict[str, str]) -> Action:
 
 
 def _without_extension(kind: Kind[Any], key: str, state: dict[str, Any], playbook: Playbook,
-                       ledger: TenantLedger) -> Action:
-    """The settings of a kind this tenant has no extension API for: a manual step, done when a person
-    confirmed these values (:func:`mktctl.engine.progress.settings_progress`, which ``mktctl report`` reads
-    too)."""
+                       ledger: TenantLedger, words: Words) -> Action:
+    """The settings of a kind this tenant has no extension API for: a manual step, said with ``words`` (the
+    playbook's language), done when a person confirmed these values
+    (:func:`mktctl.engine.progress.settings_progress`, which ``mktctl report`` reads too)."""
     progress = settings_progress(playbook, ledger, kind, key, state, by_person=True)
-    step = kind.manual_step(key, state)
+    step = kind.manual_step(key, state, words)
     confirmation = progress.confirmation
     manual = Manual(step=step_id(kind.name, key), menu_path=step.menu_path,
                     values=[(str(a), str(b)) for a, b in step.values], verify=step.verify, who=step.who,

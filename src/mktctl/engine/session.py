@@ -58,15 +58,19 @@ class Session:
 def open_session(directory: Path, *, tenant: str | None = None, env: str | None = None,
                  variables: Mapping[str, str] | None = None, prune: bool = False, strict: bool = False,
                  on_call: Callable[[CallRecord], None] | None = None, deadline: float | None = None,
-                 write: str | None = None) -> Session:
+                 write: str | None = None, language: str | None = None) -> Session:
     """Load, open the tenant, observe it and plan. ``write`` (the command, e.g. ``mktctl apply``) holds the
-    tenant's write lock from before it is observed until the session is closed (see tenant/writelock.py)."""
+    tenant's write lock from before it is observed until the session is closed (see tenant/writelock.py).
+    ``language`` (zh-CN or en; see :func:`mktctl.base.language.resolve_lang`) replaces the playbook's
+    ``language:`` for what the session says to a client: its manual steps."""
+    from mktctl.base.language import resolve_lang
     from mktctl.kinds.registry import KINDS
     from mktctl.playbook.load import load_playbook
     from mktctl.tenant.connect import open_tenant
     from mktctl.tenant.writelock import write_lock
 
     playbook, warnings = load_playbook(directory, env=env, variables=variables, strict=strict)
+    playbook.language = resolve_lang(language, playbook.language)
     settings = tenant_settings.resolve(playbook.root, tenant, deadline=deadline)
     opened = open_tenant(settings, on_call=on_call)
     lock = None

@@ -15,12 +15,13 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.lead_fields import lead_field
 from mktctl.kinds.products import CONNECTOR_PLATFORMS
 from mktctl.kinds.shared import unique
-from mktctl.kinds.values import labelled_values
 from mktctl.kinds.web_forms import default_pool, no_pool_warning
+from mktctl.kinds.wording import PLAIN, Words
 
 Platform = Literal["百度", "巨量引擎", "腾讯广告", "搜狗", "知乎", "快手", "神马", "小红书", "Google", "LinkedIn",
                    "Facebook"]
@@ -130,6 +131,23 @@ class AdAccount(Spec):
         return value
 
 
+_BIND = Phrase("绑定{platform}账户", "Bind a {platform} account")
+_AUTHORISED = Phrase("营销通中广告账户{account}显示为已授权", "FxiaoKe Marketing lists {account} as authorised")
+_DATA_PULLED = Phrase("首次授权后同步最近30天的展现、点击和消费数据",
+                      "the first authorisation pulls the last 30 days of impressions, clicks and spend")
+_LEAD_ARRIVES = Phrase("平台推送的测试线索进入线索池（带广告计划和关键词的线索最长约1小时到达）",
+                       "a test lead from the platform arrives in the lead pool (with plan and keyword it may take up "
+                       "to an hour)")
+_DATA_TEST = Phrase("广告账户{account}：已同步最近30天的展现、点击、消费数据",
+                    "ad account {account}: the last 30 days of impressions, clicks and spend are synced")
+_DEFAULT_POOL = Phrase("默认线索池", "the default lead pool")
+_KEYWORDS = Phrase("，带广告计划和关键词", ", with its ad plan and keyword")
+_LEAD_TEST = Phrase("广告账户{account}：{platform}推送一条测试线索，进入{pool}{keywords}",
+                    "ad account {account}: a test lead pushed by {platform} arrives in {pool}{keywords}")
+_POSTBACK_TEST = Phrase("广告账户{account}：测试线索转为{events}后，{platform}收到回传转化",
+                        "ad account {account}: when a test lead becomes {events}, {platform} receives the conversion")
+
+
 class AdAccounts(Kind[AdAccount]):
     name = "ad_accounts"
     title = "广告账户"
@@ -139,7 +157,7 @@ class AdAccounts(Kind[AdAccount]):
     model = AdAccount
     depends_on = ("lead_pools", "lead_fields", "website_forms")
     menu_path = "营销通 > 广告营销 > 广告账户"
-    manual_who = "client ad account admin (广告账户管理员)"
+    manual_who = Phrase("客户广告账户管理员", "client ad account admin")
 
     def section_of(self, spec: AdAccount) -> str:
         return "2.4.2" if spec.platform in OVERSEAS_PLATFORMS else self.guide
@@ -149,8 +167,7 @@ class AdAccounts(Kind[AdAccount]):
             yield Reference(("lead_sync", "pool"), "lead_pools", spec.lead_sync.pool)
         if spec.lead_sync is not None:
             for source, target in spec.lead_sync.field_mapping.items():
-                if target.endswith("__c"):
-                    yield Reference(("lead_sync", "field_mapping", source), "lead_fields", target)
+                yield Reference(("lead_sync", "field_mapping", source), "lead_fields", target)
         if spec.website_form:
             yield Reference(("website_form",), "website_forms", spec.website_form)
 
@@ -187,28 +204,32 @@ class AdAccounts(Kind[AdAccount]):
                                                          f"bound as {seen[address]!r}")
             seen.setdefault(address, spec.name)
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        platform = state.get("platform", "")
-        where = "海外广告" if platform in OVERSEAS_PLATFORMS else "国内广告"
-        verify = (f"营销通 lists {key!r} as authorised (已授权)" + (
-            "; the first authorisation pulls the last 30 days of impressions, clicks and spend"
-            if state.get("data_sync") else "") + (
-            "; a test lead from the platform arrives in the lead pool (with plan and keyword it may take up to an "
-            "hour)" if (state.get("lead_sync") or {}).get("enabled") else ""))
-        return ManualStep(menu_path=f"{self.menu_path} > {where} > 绑定{platform}账户",
-                          values=labelled_values(self.model, state), verify=verify, who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        platform = words.word(str(state.get("platform", "")))
+        where = "海外广告" if state.get("platform") in OVERSEAS_PLATFORMS else "国内广告"
+        checks = [words.say(_AUTHORISED, account=words.quote(key))]
+        if state.get("data_sync"):
+            checks.append(words.say(_DATA_PULLED))
+        if (state.get("lead_sync") or {}).get("enabled"):
+            checks.append(words.say(_LEAD_ARRIVES))
+        return ManualStep(menu_path=f"{words.where(f'{self.menu_path} > {where}')} > "
+                                    f"{words.say(_BIND, platform=platform)}",
+                          values=words.values(self.model, state), verify=words.clauses(checks),
+                          who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: AdAccount, key: str) -> list[tuple[str, str]]:
+    def acceptance_tests(self, spec: AdAccount, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        account, platform, who = words.quote(key), words.word(spec.platform), words.say(CONSULTANT)
         tests = []
         if spec.data_sync:
-            tests.append((f"广告账户 {key}: 已同步最近30天的展现、点击、消费数据", CONSULTANT))
+            tests.append((words.say(_DATA_TEST, account=account), who))
         if spec.lead_sync is not None and spec.lead_sync.enabled:
-            pool = spec.lead_sync.pool or "默认线索池"
-            keywords = ", 带广告计划和关键词" if spec.lead_sync.push_plan_keyword else ""
-            tests.append((f"广告账户 {key}: {spec.platform} 推送一条测试线索, 进入{pool}{keywords}", CONSULTANT))
+            pool = words.quote(spec.lead_sync.pool) if spec.lead_sync.pool else words.say(_DEFAULT_POOL)
+            keywords = words.say(_KEYWORDS) if spec.lead_sync.push_plan_keyword else ""
+            tests.append((words.say(_LEAD_TEST, account=account, platform=platform, pool=pool, keywords=keywords),
+                          who))
         if spec.postback is not None:
-            events = "、".join(spec.postback.events)
-            tests.append((f"广告账户 {key}: 测试线索转为{events}后, {spec.platform} 收到回传转化", CONSULTANT))
+            events = words.join(words.word(e) for e in spec.postback.events)
+            tests.append((words.say(_POSTBACK_TEST, account=account, platform=platform, events=events), who))
         return tests
 
     def example(self) -> Any:

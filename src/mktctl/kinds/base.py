@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from mktctl.kinds.values import flatten_values
+from mktctl.base.language import Phrase
+from mktctl.kinds.wording import CONSULTANT, PLAIN, Words
 
 if TYPE_CHECKING:
     from mktctl.base.yamlload import Document
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
     from mktctl.tenant.extension import Setting
 
 Path_ = tuple[str | int, ...]
-CONSULTANT = "consultant (实施顾问)"  # who does most manual steps and acceptance tests
+__all__ = ["CONSULTANT", "Finding", "Index", "Kind", "ManualStep", "Matrix", "Observed", "Origin", "Playbook",
+           "Reference", "Resource", "Spec", "Words"]
 
 
 class Spec(BaseModel):
@@ -76,7 +78,8 @@ class Observed:
 
 @dataclass(frozen=True)
 class ManualStep:
-    """What a person does where no API can: where to click, what to enter, how to check it worked."""
+    """What a person does where no API can: where to click, what to enter, how to check it worked, and who
+    does it; all in the language of the :class:`Words` it was made with."""
 
     menu_path: str
     values: list[tuple[str, str]]
@@ -143,7 +146,7 @@ class Kind(Generic[S]):
     """
 
     name: ClassVar[str]
-    title: ClassVar[str]  # the platform's own words, e.g. "部门"
+    title: ClassVar[str]  # the platform's own words, e.g. "部门" (in English from mktctl.kinds.english)
     summary: ClassVar[str]  # one line in English
     guide: ClassVar[str]  # the section of the implementation guide, e.g. "2.1.1" (a heading of kinds/guide.py)
     also_in: ClassVar[tuple[str, ...]] = ()  # further sections some of its items belong to (see section_of)
@@ -153,7 +156,7 @@ class Kind(Generic[S]):
     singleton: ClassVar[bool] = False  # the section is one mapping, not a list
     api_fields: ClassVar[frozenset[str]] = frozenset()
     menu_path: ClassVar[str] = ""
-    manual_who: ClassVar[str] = "consultant"
+    manual_who: ClassVar[Phrase] = CONSULTANT  # who does its manual step
     pii_fields: ClassVar[frozenset[str]] = frozenset()  # masked in plans and never kept in the ledger
     # fields that carry a credential (an authorisation link and its code): a tenant export never writes
     # their value, only a reference to it (``${env:NAME}``)
@@ -277,22 +280,33 @@ class Kind(Generic[S]):
         Default: as declared."""
         return desired
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        """How a person sets ``state`` by hand. Kinds with a better instruction override this."""
-        return ManualStep(menu_path=self.menu_path or f"营销通 > 设置 > {self.title}",
-                          values=flatten_values(state), verify=f"the {self.title} {key!r} shows these values",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        """How a person sets ``state`` by hand, said with ``words`` (the client's language, and how values
+        show in the platform). Kinds with a better instruction override this."""
+        where = words.where(self.menu_path or f"营销通 > 设置 > {self.title}")
+        return ManualStep(menu_path=where, values=words.values(self.model, state),
+                          verify=words.say(_SHOWS_VALUES, title=words.word(self.title), key=words.quote(key)),
+                          who=words.say(self.manual_who))
 
     # ---- deliverables --------------------------------------------------------------------------------
 
-    def acceptance_tests(self, spec: S, key: str) -> list[tuple[str, str]]:
-        """What to test once the resource is configured (the checklist's 3.1 system tests), and who tests it."""
+    def shown_key(self, key: str, words: Words = PLAIN) -> str:
+        """An item's natural key as a client reads it in the deliverables (an employee by name, a field by its
+        label). Default: the key itself, or a name the platform has built in said in the language."""
+        return words.name(key)
+
+    def acceptance_tests(self, spec: S, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        """What to test once the resource is configured (the checklist's 3.1 system tests), and who tests it,
+        said with ``words``."""
         return []
 
     def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
         """A tenant's values of one item as a playbook writes them: what the tenant reports and a playbook
         leaves implied (the root department as parent) is left out."""
         return values
+
+
+_SHOWS_VALUES = Phrase("{title}{key}显示上表中的值", "the {title} {key} shows these values")
 
 
 # ---- a loaded playbook: its resources, each with the kind that understands it ---------------------------

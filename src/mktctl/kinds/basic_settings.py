@@ -14,9 +14,10 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import hostname, unique, url
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import PLAIN, Words
 
 Plugin = Literal["广告营销", "营销归因", "会员营销", "员工营销", "直播对接", "企业专属域名", "官网对接"]
 PLUGINS: tuple[str, ...] = get_args(Plugin)
@@ -59,7 +60,7 @@ class Privacy(Spec):
 class Attribution(Spec):
     model: AttributionModel = Field("末次触点", title="归因模型",
                                     description="首次触点, 末次触点, 线性, U型, W型 or 时间衰减 (docs/testing.md)")
-    window_days: int = Field(30, ge=1, le=365, title="归因窗口(天)",
+    window_days: int = Field(30, ge=1, le=365, title="归因窗口（天）",
                              description="how far back touches count towards a lead or deal")
 
 
@@ -86,16 +87,22 @@ class BasicSettingsSpec(Spec):
         return sorted(unique(value), key=PLUGINS.index)
 
 
+_VERIFY = Phrase("{settings}显示上表中的值，{plugins}中这些插件均已开启",
+                 "{settings} shows these values, and the plug-ins are switched on under {plugins}")
+_DOMAIN = Phrase("；微页面可以在 {url} 打开", "; a micro page opens on {url}")
+_SHOWN = Phrase("打开一个表单或微页面：企业名称、Logo 和隐私声明显示正确",
+                "open a form or a micro page: the company name, the logo and the privacy statement show correctly")
+
+
 class BasicSettings(Kind[BasicSettingsSpec]):
     name = "basic_settings"
     title = "基础设置"
-    summary = "What 营销通 needs before use: company details, plug-ins, own domain, lead storage, privacy"
+    summary = "What FxiaoKe Marketing needs before use: company details, plug-ins, own domain, lead storage, privacy"
     guide = "2.1.3"
     model = BasicSettingsSpec
     singleton = True
     depends_on = ("products", "lead_pools")
     menu_path = "营销通 > 系统设置 > 基础设置"
-    manual_who = "consultant"
 
     def references(self, spec: BasicSettingsSpec) -> Iterable[Reference]:
         if spec.lead_storage is not None:
@@ -116,15 +123,15 @@ class BasicSettings(Kind[BasicSettingsSpec]):
             yield Finding((), "forms collect personal data: set privacy.policy_url so every form shows the "
                               "privacy statement and a consent checkbox (PIPL)", severity="warning")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        verify = "营销通 > 系统设置 shows these values and the plug-ins are switched on under 营销插件"
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        verify = words.say(_VERIFY, settings=words.where("营销通 > 系统设置"), plugins=words.word("营销插件"))
         if state.get("custom_domain"):
-            verify += f"; a micro page opens on https://{state['custom_domain']}"
-        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state), verify=verify,
-                          who=self.manual_who)
+            verify += words.say(_DOMAIN, url=f"https://{state['custom_domain']}")
+        return ManualStep(menu_path=words.where(self.menu_path), values=words.values(self.model, state),
+                          verify=verify, who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: BasicSettingsSpec, key: str) -> list[tuple[str, str]]:
-        return [("打开一个表单或微页面: 企业名称、Logo 和隐私声明显示正确", CONSULTANT)]
+    def acceptance_tests(self, spec: BasicSettingsSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_SHOWN), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"company": {"name": "示例科技有限公司", "short_name": "示例科技", "website": "https://www.example.cn"},

@@ -10,10 +10,12 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.content import mini_program_field, mini_program_findings
 from mktctl.kinds.departments import WHOLE_COMPANY
 from mktctl.kinds.shared import SettingsKind, duplicates
+from mktctl.kinds.wording import PLAIN, Words
 
 
 def department_references(path: str, departments: list[str]) -> Iterable[Reference]:
@@ -48,8 +50,9 @@ class BusinessCardsKind(SettingsKind[BusinessCards]):
     singleton = True
     depends_on = ("departments", "wechat_accounts")
     menu_path = "营销通 > 系统设置 > 员工名片设置"
-    manual_who = "consultant with the client's marketing admin"
-    verify = "open an employee's card in the mini program: it shows these fields and the company intro"
+    manual_who = Phrase("实施顾问与客户营销管理员", "consultant with the client's marketing admin")
+    verify = Phrase("在小程序中打开一张员工名片：显示上表中的字段和企业介绍",
+                    "open an employee's card in the mini program: it shows these fields and the company intro")
 
     def references(self, spec: BusinessCards) -> Iterable[Reference]:
         yield from department_references("departments", spec.departments)
@@ -100,8 +103,10 @@ class MarketingAssistantKind(SettingsKind[MarketingAssistant]):
     singleton = True
     depends_on = ("wechat_accounts", "wecom")
     menu_path = "营销通 > 营销协同 > 推广工作台与通知配置"
-    manual_who = "consultant with the client's marketing admin"
-    verify = "an employee's 营销助手 shows these workbench modules; a test visit sends the notification"
+    manual_who = Phrase("实施顾问与客户营销管理员", "consultant with the client's marketing admin")
+    verify = Phrase("员工的营销助手显示上表中的推广工作台模块；一次测试访问触发通知",
+                    "an employee's marketing assistant shows these workbench modules; a test visit sends the "
+                    "notification")
 
     def check(self, resource: Resource[MarketingAssistant], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -152,17 +157,25 @@ class EmployeeMarketing(Spec):
     ranking: bool = Field(True, title="推广排行榜")
 
 
+_SWITCH = Phrase("{wecom}：不可自行切换，请联系纷享销客产品顾问切换（默认是{default}）",
+                 "{wecom}: it cannot be switched in the console; ask the FxiaoKe product consultant to switch it "
+                 "(the default is {default})")
+_SWITCHED = Phrase("产品顾问确认已切换；{verify}", "the product consultant confirms the switch; {verify}")
+_PRODUCT_CONSULTANT = Phrase("纷享销客产品顾问，然后{then}", "FxiaoKe product consultant, then {then}")
+
+
 class EmployeeMarketingKind(SettingsKind[EmployeeMarketing]):
     name = "employee_marketing"
     title = "全员营销"
-    summary = "全员营销: whose address book and which departments receive promotion tasks, and the incentives"
+    summary = "Employee marketing: whose address book and which departments receive promotion tasks, and the incentives"
     guide = "2.5"
     model = EmployeeMarketing
     singleton = True
     depends_on = ("departments", "wecom")
     menu_path = "营销通 > 系统设置 > 营销插件 > 员工营销"
-    manual_who = "consultant with the client's marketing admin"
-    verify = "a test promotion task reaches the employees of these departments"
+    manual_who = Phrase("实施顾问与客户营销管理员", "consultant with the client's marketing admin")
+    verify = Phrase("一条测试推广任务送达上表中各部门的员工",
+                    "a test promotion task reaches the employees of these departments")
 
     def references(self, spec: EmployeeMarketing) -> Iterable[Reference]:
         yield from department_references("scope", spec.scope)
@@ -176,15 +189,17 @@ class EmployeeMarketingKind(SettingsKind[EmployeeMarketing]):
             yield Finding(("address_book",), f"{WECOM_ADDRESS_BOOK} needs WeCom connected (declare wecom:)",
                           severity="warning")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        step = super().manual_step(key, state)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        step = super().manual_step(key, state, words)
         if state.get("address_book") != WECOM_ADDRESS_BOOK:
             return step
-        note = ("通讯录", f"{WECOM_ADDRESS_BOOK}: 不可自行切换; 请联系纷享产品顾问切换 (默认是{FXIAOKE_ADDRESS_BOOK})")
-        values = [note, *[(label, value) for label, value in step.values if label != "通讯录"]]
+        label = words.label("address_book", self.model.model_fields["address_book"])
+        note = (label, words.say(_SWITCH, wecom=words.word(WECOM_ADDRESS_BOOK),
+                                 default=words.word(FXIAOKE_ADDRESS_BOOK)))
+        values = [note, *[(name, value) for name, value in step.values if name != label]]
         return ManualStep(menu_path=step.menu_path, values=values,
-                          verify="the product consultant confirms the switch; " + step.verify,
-                          who="FxiaoKe product consultant (产品顾问), then " + self.manual_who)
+                          verify=words.say(_SWITCHED, verify=step.verify),
+                          who=words.say(_PRODUCT_CONSULTANT, then=step.who))
 
     def example(self) -> Any:
         return {"address_book": FXIAOKE_ADDRESS_BOOK, "scope": ["市场部", "销售部"],

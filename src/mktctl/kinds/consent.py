@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, Playbook, Resource, Spec
 from mktctl.kinds.marketing_objects import Channel
 from mktctl.kinds.shared import SettingsKind, duplicates, url
@@ -23,14 +24,14 @@ class Purpose(Spec):
     description: str = Field("", max_length=200, title="说明", description="as shown to the person")
     channels: list[Channel] = Field(min_length=1, title="触达渠道")
     legal_basis: LegalBasis = Field("个人同意", title="处理依据")
-    retention_days: int | None = Field(None, ge=1, title="保存期限(天)")
+    retention_days: int | None = Field(None, ge=1, title="保存期限（天）")
 
 
 class Unsubscribe(Spec):
     email_link: bool = Field(True, title="邮件退订链接", description="every marketing email carries one")
     sms_keyword: str | None = Field("回T退订", max_length=10, title="短信退订方式",
                                     description="the text every marketing SMS ends with")
-    honour_within_hours: int = Field(24, ge=1, le=720, title="退订生效时限(小时)")
+    honour_within_hours: int = Field(24, ge=1, le=720, title="退订生效时限（小时）")
     stop_flows: bool = Field(True, title="退订后退出营销流程")
     all_channels: bool = Field(False, title="一处退订全部退订")
 
@@ -57,8 +58,9 @@ class ConsentKind(SettingsKind[Consent]):
     model = Consent
     singleton = True
     menu_path = "营销通 > 系统设置 > 隐私合规设置"
-    manual_who = "consultant with the client's data-protection owner"
-    verify = "a test form shows the privacy policy and purposes; a test unsubscribe stops the next send"
+    manual_who = Phrase("实施顾问与客户个人信息保护负责人", "consultant with the client's data-protection owner")
+    verify = Phrase("测试表单显示隐私政策和处理目的；测试退订后不再收到下一次发送",
+                    "a test form shows the privacy policy and purposes; a test unsubscribe stops the next send")
 
     def check(self, resource: Resource[Consent], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import SettingsKind, duplicates, unknown, url
 
@@ -126,7 +127,7 @@ class ContentCenter(Spec):
     categories: ContentCategories = Field(default_factory=ContentCategories, title="分组",
                                           description="the groups of each content type")
     review_required: bool = Field(True, title="发布前审核",
-                                  description="content is reviewed before it can be promoted (seed 001: by the "
+                                  description="content is reviewed before it can be promoted (usually by the "
                                               "marketing manager)")
     reviewer_role: str | None = Field(None, title="审核角色", description="a role's name")
     articles: list[Article] = Field(default_factory=list, title="文章")
@@ -147,8 +148,9 @@ class ContentCenterKind(SettingsKind[ContentCenter]):
     singleton = True
     depends_on = ("roles",)
     menu_path = "营销通 > 内容中心"
-    manual_who = "consultant with the client's marketing team"
-    verify = "each content type lists these groups and items, with the same titles"
+    manual_who = Phrase("实施顾问与客户市场团队", "consultant with the client's marketing team")
+    verify = Phrase("每类内容都列出上表中的分组和条目，标题一致",
+                    "each content type lists these groups and items, with the same titles")
 
     def references(self, spec: ContentCenter) -> Iterable[Reference]:
         if spec.reviewer_role:
@@ -206,15 +208,16 @@ class MicroSite(Spec):
 
 class MicroSiteKind(SettingsKind[MicroSite]):
     name = "micro_site"
-    title = "小程序微站(数字展厅)"
+    title = "小程序微站（数字展厅）"
     summary = "The digital showroom in the client's mini program: sections and products"
     guide = "2.5"
     model = MicroSite
     singleton = True
     depends_on = ("wechat_accounts", "content_center")
     menu_path = "营销通 > 小程序微站 > 数字展厅"
-    manual_who = "consultant with the client's mini-program admin"
-    verify = "open the 数字展厅 in the mini program: the sections and products appear in this order"
+    manual_who = Phrase("实施顾问与客户小程序管理员", "consultant with the client's mini-program admin")
+    verify = Phrase("在小程序中打开数字展厅：栏目和产品按上表顺序显示",
+                    "open the digital showroom in the mini program: the sections and products appear in this order")
 
     def check(self, resource: Resource[MicroSite], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec

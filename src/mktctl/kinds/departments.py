@@ -22,8 +22,9 @@ WHOLE_COMPANY_ID = "999999"
 
 
 class Department(Spec):
-    name: str = Field(min_length=1, max_length=50, description="部门名称: unique within the playbook")
-    parent: str | None = Field(None, description=f"parent department's name (default: the root {WHOLE_COMPANY})")
+    name: str = Field(min_length=1, max_length=50, title="部门名称", description="部门名称: unique within the playbook")
+    parent: str | None = Field(None, title="上级部门",
+                               description=f"parent department's name (default: the root {WHOLE_COMPANY})")
 
 
 class Departments(Kind[Department]):

@@ -14,8 +14,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import SettingsKind, duplicates, unknown
+from mktctl.kinds.wording import CONSULTANT, CRM_ADMIN, PLAIN, Words
 
 # ---- 直播对接 ---------------------------------------------------------------------------------------------
 
@@ -35,16 +37,21 @@ class LivePlatform(Spec):
     default: bool = Field(False, title="默认直播平台", description="new 直播营销 events use this platform")
 
 
+_SECRET = Phrase("由客户管理员从{platform}后台复制后填入（mktctl 不保存密钥）",
+                 "copied from the {platform} console by the client's admin (mktctl keeps no secret)")
+
+
 class LivePlatformsKind(SettingsKind[LivePlatform]):
     name = "live_platforms"
     title = "直播对接"
-    summary = "Live-streaming platforms bound to 营销通 (保利威, 微吼, 小鹅通, 目睹)"
+    summary = "Live-streaming platforms bound to FxiaoKe Marketing (Polyv, Vhall, Xiaoe-tech, Mudu)"
     guide = "2.6"
     model = LivePlatform
     key_field = "platform"
     menu_path = "营销通 > 系统设置 > 营销插件 > 直播对接"
-    manual_who = "client admin of the live platform"
-    verify = "the binding of {key} shows 已绑定, and a test live event lists its viewers after it ends"
+    manual_who = Phrase("客户直播平台管理员", "client admin of the live platform")
+    verify = Phrase("{key}显示已绑定；一场测试直播结束后列出观看人员",
+                    "the binding of {key} shows as bound, and a test live event lists its viewers after it ends")
 
     def check_all(self, resources: list[Resource[LivePlatform]],
                   playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
@@ -53,10 +60,10 @@ class LivePlatformsKind(SettingsKind[LivePlatform]):
             yield resource, Finding(("default",), f"only one live platform can be the default; "
                                                   f"{defaults[0].key} already is")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        step = super().manual_step(key, state)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        step = super().manual_step(key, state, words)
         secret = SECRET_NAMES.get(key, "AppSecret")
-        values = [*step.values, (secret, f"由客户管理员从{key}后台复制后填入 (mktctl 不保存密钥)")]
+        values = [*step.values, (secret, words.say(_SECRET, platform=words.word(key)))]
         return ManualStep(menu_path=step.menu_path, values=values, verify=step.verify, who=step.who)
 
     def example(self) -> Any:
@@ -83,14 +90,15 @@ class EventType(Spec):
 class EventTypesKind(SettingsKind[EventType]):
     name = "event_types"
     title = "市场活动类型"
-    summary = "Event types, each mapped to a marketing scenario (活动营销, 直播营销, 会议营销)"
+    summary = "Event types, each mapped to a marketing scenario (events, live streams, conferences)"
     guide = "2.6"
     model = EventType
     builtin_keys = SCENARIOS
     depends_on = ("live_platforms",)
     menu_path = "营销通 > 系统设置 > 市场活动设置 > 活动类型"
-    manual_who = "consultant"
-    verify = "a new 市场活动 of type {key} opens in its marketing scenario"
+    manual_who = CONSULTANT
+    verify = Phrase("新建类型为{key}的市场活动，在对应的营销场景中打开",
+                    "a new marketing event of type {key} opens in its marketing scenario")
 
     def references(self, spec: EventType) -> Iterable[Reference]:
         if spec.live_platform:
@@ -141,14 +149,16 @@ class EventLayout(Spec):
 class EventLayoutsKind(SettingsKind[EventLayout]):
     name = "event_layouts"
     title = "市场活动新建布局"
-    summary = "The fields of the new-record form of 市场活动, per event type"
+    summary = "The fields of the new-record form of marketing events, per event type"
     guide = "2.6"
     model = EventLayout
     key_field = "event_type"
     depends_on = ("event_types",)
     menu_path = "管理后台 > 对象管理 > 市场活动 > 布局管理"
-    manual_who = "client CRM admin"
-    verify = "新建 a 市场活动 of type {key}: the form shows these fields in this order, required ones marked"
+    manual_who = CRM_ADMIN
+    verify = Phrase("新建类型为{key}的市场活动：表单按上表顺序显示这些字段，必填字段有标记",
+                    "create a marketing event of type {key}: the form shows these fields in this order, required "
+                    "ones marked")
 
     def references(self, spec: EventLayout) -> Iterable[Reference]:
         yield event_type_reference(("event_type",), spec.event_type)
@@ -230,8 +240,9 @@ class PageTemplatesKind(SettingsKind[PageTemplate]):
     model = PageTemplate
     depends_on = ("event_types",)
     menu_path = "营销通 > 微页面 > 创建微页面模版"
-    manual_who = "consultant"
-    verify = "the template {key} is listed when creating a micro page for an event of these types"
+    manual_who = CONSULTANT
+    verify = Phrase("为上表中类型的活动创建微页面时，可以选择模板{key}",
+                    "the template {key} is listed when creating a micro page for an event of these types")
 
     def references(self, spec: PageTemplate) -> Iterable[Reference]:
         for index, name in enumerate(spec.event_types):
@@ -287,8 +298,9 @@ class EventSopKind(SettingsKind[EventSop]):
     key_field = "event_type"
     depends_on = ("event_types", "roles")
     menu_path = "营销通 > 系统设置 > 市场活动设置 > 营销场景默认SOP设置"
-    manual_who = "consultant"
-    verify = "a new 市场活动 of type {key} gets these SOP tasks with these due dates and owners"
+    manual_who = CONSULTANT
+    verify = Phrase("新建类型为{key}的市场活动，自动生成上表中的SOP任务、到期日和负责人",
+                    "a new marketing event of type {key} gets these SOP tasks with these due dates and owners")
 
     def references(self, spec: EventSop) -> Iterable[Reference]:
         yield event_type_reference(("event_type",), spec.event_type)

@@ -18,9 +18,9 @@ their custom fields by api name or label.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mktctl.base.inputs import file_problem
 from mktctl.kinds.base import Finding, JobFailed, Kind, Playbook, Reference, Resource, Spec
@@ -93,6 +93,9 @@ class Imports(Kind[Import]):
     key_field = "file"
     depends_on = ("lead_pools", "lead_fields")
     job = True
+    labels: ClassVar[Mapping[str, Mapping[str, str]]] = {
+        "keep": {"first": "保留第一行", "last": "保留最后一行"},
+        "on_existing": {"skip": "跳过", "fill-empty": "只补充空字段", "overwrite": "覆盖"}}
 
     def references(self, spec: Import) -> Iterable[Reference]:
         if spec.pool:

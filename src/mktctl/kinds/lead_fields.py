@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from mktctl.base.language import Phrase, bracketed
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import unique
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import CRM_ADMIN, PLAIN, Words
 
 if TYPE_CHECKING:
     from mktctl.leads.fields import CustomFields
@@ -110,16 +111,24 @@ class LeadField(Spec):
         return value
 
 
+_API_NAME_LABEL = Phrase("字段API名称", "Field API name")
+_VERIFY = Phrase("字段{field}的名称、类型、是否必填和选项与上表一致，选项顺序相同",
+                 "field {field} shows this label, type, required flag and options, in this order")
+_SHOWN = Phrase("新建线索：字段{field}显示正确", "new lead: field {field} shows correctly")
+_SHOWN_REQUIRED = Phrase("新建线索：字段{field}显示正确且为必填",
+                         "new lead: field {field} shows correctly and is required")
+
+
 class LeadFields(Kind[LeadField]):
     name = "lead_fields"
     title = "线索字段"
-    summary = "Standard and custom fields of 销售线索, with picklist values"
+    summary = "Standard and custom fields of leads, with picklist values"
     guide = "2.2"
     model = LeadField
     key_field = "api_name"
     builtin_keys = tuple(STANDARD_FIELDS)
     menu_path = "管理后台 > 对象管理 > 销售线索 > 字段管理"
-    manual_who = "client CRM admin"
+    manual_who = CRM_ADMIN
 
     def check(self, resource: Resource[LeadField], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -209,15 +218,20 @@ class LeadFields(Kind[LeadField]):
                                    if label in observed_values}, **(desired.get("option_values") or {})}
         return out
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
         action = "编辑" if key in STANDARD_FIELDS else "新建自定义字段"
-        return ManualStep(menu_path=f"{self.menu_path} > {action}",
-                          values=[("字段API名称", key), *labelled_values(self.model, state)],
-                          verify=f"field {key} shows this label, type, required flag and options, in this order",
-                          who=self.manual_who)
+        named = bracketed(words.quote(str(state.get("label") or key)), key, words.lang)
+        return ManualStep(menu_path=words.where(f"{self.menu_path} > {action}"),
+                          values=[(words.say(_API_NAME_LABEL), key), *words.values(self.model, state)],
+                          verify=words.say(_VERIFY, field=named), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: LeadField, key: str) -> list[tuple[str, str]]:
-        return [(f"新建线索: 字段 {spec.label} ({key})" + (" 必填" if spec.required else "") + " 显示正确", CONSULTANT)]
+    def shown_key(self, key: str, words: Words = PLAIN) -> str:
+        label = words.lead_field(key)
+        return bracketed(label, key, words.lang) if label != key else key
+
+    def acceptance_tests(self, spec: LeadField, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        named = bracketed(words.quote(spec.label), key, words.lang)
+        return [(words.say(_SHOWN_REQUIRED if spec.required else _SHOWN, field=named), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"api_name": "product_interest__c", "label": "意向产品", "type": "多选",
@@ -249,9 +263,9 @@ def declared_fields(playbook: Playbook) -> CustomFields:
 
 
 def field_references(path: tuple[str | int, ...], names: Iterable[str]) -> Iterable[Reference]:
+    """A reference to the lead field of each name (a standard field is one of the kind's built-in keys)."""
     for position, name in enumerate(names):
-        if name.endswith("__c"):
-            yield Reference((*path, position), "lead_fields", name)
+        yield Reference((*path, position), "lead_fields", name)
 
 
 #: words people write for a standard field, for did-you-mean

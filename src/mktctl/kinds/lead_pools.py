@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import (
     CONSULTANT,
     Finding,
@@ -27,7 +28,7 @@ from mktctl.kinds.base import (
     Spec,
 )
 from mktctl.kinds.shared import as_texts, unique
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import CRM_ADMIN, PLAIN, Words
 
 if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
@@ -56,10 +57,10 @@ class LeadPool(Spec):
     members: LeadPoolMembers = Field(default_factory=LeadPoolMembers, title="线索池成员",
                                      description="who may see and claim leads: departments and users")
     claim_limit: int | None = Field(None, ge=1, title="领取上限", description="leads one member may hold from the pool")
-    recycle_after_hours: int | None = Field(None, ge=1, title="超时收回(小时)",
+    recycle_after_hours: int | None = Field(None, ge=1, title="超时收回（小时）",
                                             description="a claimed or assigned lead not followed up within this "
                                                         "many hours goes back to the pool")
-    recycle_unconverted_days: int | None = Field(None, ge=1, title="未转换收回(天)",
+    recycle_unconverted_days: int | None = Field(None, ge=1, title="未转换收回（天）",
                                                  description="a lead not converted within this many days goes back")
     recycle_to: str | None = Field(None, title="收回到",
                                    description="the pool recycled leads go to (default: this pool)")
@@ -78,6 +79,13 @@ _POOL_API = {"claim_limit": "limit_count", "recycle_after_hours": "overtime_hour
              "visible_to_members": "is_visible_to_member", "notify_on_claim": "is_choose_to_notify"}
 
 
+_VERIFY = Phrase("打开线索池{pool}：管理员、成员和收回规则与上表一致",
+                 "open lead pool {pool}: its admins, members and recycling rules match this list")
+_LIMIT = Phrase("（上限{limit}条）", " (at most {limit})")
+_CLAIM = Phrase("线索池{pool}：成员领取一条线索{limit}；管理员分配和收回线索",
+                "lead pool {pool}: a member claims a lead{limit}; an admin assigns one and takes one back")
+
+
 class LeadPools(Kind[LeadPool]):
     name = "lead_pools"
     title = "线索池"
@@ -87,7 +95,7 @@ class LeadPools(Kind[LeadPool]):
     depends_on = ("departments", "users")
     api_fields = frozenset(_POOL_API)
     menu_path = "管理后台 > 线索池管理"
-    manual_who = "client CRM admin"
+    manual_who = CRM_ADMIN
 
     def references(self, spec: LeadPool) -> Iterable[Reference]:
         for position, user in enumerate(spec.admins):
@@ -168,14 +176,14 @@ class LeadPools(Kind[LeadPool]):
         tenant.client.call("/cgi/crm/v2/data/delete", {"data": {"dataObjectApiName": POOL_OBJECT,
                                                                 "idList": [remote_id]}})
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=f"{self.menu_path} > {key} > 编辑", values=labelled_values(self.model, state),
-                          verify=f"open lead pool {key!r}: its admins, members and recycling rules match this list",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        return ManualStep(menu_path=f"{words.where(self.menu_path, key)} > {words.word('编辑')}",
+                          values=words.values(self.model, state), verify=words.say(_VERIFY, pool=words.quote(key)),
+                          who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: LeadPool, key: str) -> list[tuple[str, str]]:
-        limit = f" (上限 {spec.claim_limit})" if spec.claim_limit else ""
-        return [(f"线索池 {key}: 成员领取一条线索{limit}; 管理员分配和收回线索", CONSULTANT)]
+    def acceptance_tests(self, spec: LeadPool, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        limit = words.say(_LIMIT, limit=spec.claim_limit) if spec.claim_limit else ""
+        return [(words.say(_CLAIM, pool=words.quote(key), limit=limit), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "市场线索池", "admins": ["M001"], "members": {"departments": ["销售部"]},

@@ -14,12 +14,13 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.lead_fields import field_names, field_references
 from mktctl.kinds.lead_pools import EMPLOYEE_NUMBERS
 from mktctl.kinds.shared import as_texts, hostname, unique
 from mktctl.kinds.thresholds import assignment_findings, mql_findings
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import CRM_ADMIN, PLAIN, Words
 from mktctl.leads.emails import TEST_DOMAINS, TEST_TLDS
 
 NotifyChannel = Literal["纷享消息", "企业微信", "短信", "邮件"]
@@ -76,6 +77,14 @@ class LeadCleaningSpec(Spec):
         return unique([hostname(v) for v in value])
 
 
+_CLEANED = Phrase("录入一条测试线索、一条重复线索和一条竞品邮箱线索：第一条正常存入，另两条按上表标记",
+                  "store a test lead, a duplicate and one with a competitor's e-mail: the first is stored, the "
+                  "others are flagged as set here")
+_CLEANING_TEST = Phrase("录入重复线索、测试数据和竞品邮箱线索：均按清洗规则处理",
+                        "store a duplicate lead, test data and a competitor's lead: each is handled by the cleaning "
+                        "rules")
+
+
 class LeadCleaning(Kind[LeadCleaningSpec]):
     name = "lead_cleaning"
     title = "线索清洗"
@@ -86,10 +95,11 @@ class LeadCleaning(Kind[LeadCleaningSpec]):
     singleton = True
     depends_on = ("lead_fields",)
     menu_path = "营销通 > 系统设置 > 线索设置 > 线索清洗规则"
-    manual_who = "consultant"
 
     def references(self, spec: LeadCleaningSpec) -> Iterable[Reference]:
         yield from field_references(("required_fields",), spec.required_fields)
+        for position, rule in enumerate(spec.duplicate_rules):
+            yield from field_references(("duplicate_rules", position, "match"), rule.match)
 
     def check(self, resource: Resource[LeadCleaningSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -111,14 +121,12 @@ class LeadCleaning(Kind[LeadCleaningSpec]):
                               "and test data is checked first: its leads are rejected as test_data, never as "
                               "competitor; give the competitor's real domain", severity="warning")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
-                          verify="store a test lead, a duplicate and one with a competitor's e-mail: the first is "
-                                 "stored, the others are flagged as set here",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        return ManualStep(menu_path=words.where(self.menu_path), values=words.values(self.model, state),
+                          verify=words.say(_CLEANED), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: LeadCleaningSpec, key: str) -> list[tuple[str, str]]:
-        return [("录入重复线索、测试数据和竞品邮箱线索: 均按清洗规则处理", CONSULTANT)]
+    def acceptance_tests(self, spec: LeadCleaningSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_CLEANING_TEST), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"required_fields": ["name", "mobile"], "duplicate_rules": [{"match": ["mobile"]}],
@@ -193,6 +201,16 @@ class LeadAssignmentSpec(Spec):
         return unique(value)
 
 
+_ASSIGNED = Phrase("每条规则录入一条测试线索：各自分配给该规则的负责人（或线索池），负责人收到通知",
+                   "store one test lead per rule: each gets the owner (or pool) of its rule, and the owner is "
+                   "notified")
+_TO_OWNERS = Phrase("负责人{owners}", "owner {owners}")
+_TO_POOL = Phrase("线索池{pool}", "lead pool {pool}")
+_NOTIFIED = Phrase("，负责人收到通知", ", and the owner is notified")
+_RULE_TEST = Phrase("分配规则集{rules} > {rule}：录入一条命中该规则的测试线索，分配给{target}{notified}",
+                    "assignment rules {rules} > {rule}: a test lead that matches the rule goes to {target}{notified}")
+
+
 class LeadAssignment(Kind[LeadAssignmentSpec]):
     name = "lead_assignment"
     title = "线索分配规则"
@@ -202,7 +220,6 @@ class LeadAssignment(Kind[LeadAssignmentSpec]):
     rules_tested = True
     depends_on = ("users", "lead_pools")
     menu_path = "营销通 > 系统设置 > 线索设置 > 线索分配规则"
-    manual_who = "consultant"
 
     def references(self, spec: LeadAssignmentSpec) -> Iterable[Reference]:
         if spec.pool:
@@ -233,19 +250,20 @@ class LeadAssignment(Kind[LeadAssignmentSpec]):
                           severity="warning")
         yield from assignment_findings(resource, playbook)
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=f"{self.menu_path} > {key}", values=labelled_values(self.model, state),
-                          verify="store one test lead per rule: each gets the owner (or pool) of its rule, and the "
-                                 "owner is notified",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        return ManualStep(menu_path=words.where(self.menu_path, key), values=words.values(self.model, state),
+                          verify=words.say(_ASSIGNED), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: LeadAssignmentSpec, key: str) -> list[tuple[str, str]]:
+    def acceptance_tests(self, spec: LeadAssignmentSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
         tests = []
         for rule in spec.rules:
-            target = f"负责人 {'、'.join(rule.owners)}" if rule.owners else f"线索池 {rule.pool}"
-            notified = ", 负责人收到通知" if spec.notify_owner and rule.owners else ""
-            tests.append((f"分配规则集 {key} > {rule.name}: 录入一条命中该规则的测试线索, 分配给{target}{notified}",
-                          CONSULTANT))
+            if rule.owners:
+                target = words.say(_TO_OWNERS, owners=words.join(words.employee(o) for o in rule.owners))
+            else:
+                target = words.say(_TO_POOL, pool=words.quote(str(rule.pool)))
+            notified = words.say(_NOTIFIED) if spec.notify_owner and rule.owners else ""
+            tests.append((words.say(_RULE_TEST, rules=words.quote(key), rule=words.quote(rule.name), target=target,
+                                    notified=notified), words.say(CONSULTANT)))
         return tests
 
     def example(self) -> Any:
@@ -260,12 +278,12 @@ class LeadAssignment(Kind[LeadAssignmentSpec]):
 class LeadFollowUpSlaSpec(Spec):
     name: str = Field(min_length=1, max_length=50, title="提醒名称")
     object: Literal["销售线索", "商机"] = Field("销售线索", title="对象")
-    idle_hours: int | None = Field(None, ge=1, title="未跟进时长(小时)")
+    idle_hours: int | None = Field(None, ge=1, title="未跟进时长（小时）")
     idle_days: int | None = Field(None, ge=1, title="未跟进天数")
     remind: list[Literal["负责人", "负责人上级", "线索池管理员"]] = Field(default_factory=lambda: ["负责人"],
                                                                  title="提醒对象")
     channels: list[NotifyChannel] = Field(default_factory=lambda: ["纷享消息"], title="提醒方式")
-    repeat_every_days: int | None = Field(None, ge=1, title="重复提醒(天)")
+    repeat_every_days: int | None = Field(None, ge=1, title="重复提醒（天）")
     then: Literal["仅提醒", "收回线索池"] = Field("仅提醒", title="超时处理")
 
     @field_validator("remind", "channels")
@@ -284,6 +302,14 @@ class LeadFollowUpSlaSpec(Spec):
         return self
 
 
+_REMINDS = Phrase("提醒规则已按上表启用；超过设定时间未跟进的记录触发提醒",
+                  "the reminder rule is enabled with these values; a record idle for the time set triggers it")
+_DAYS = Phrase("{n}天", "{n} days")
+_HOURS = Phrase("{n}小时", "{n} hours")
+_IDLE_TEST = Phrase("{rule}：测试{object}超过{idle}未跟进，{remind}收到提醒",
+                    "{rule}: a test record of {object} idle for over {idle} reminds {remind}")
+
+
 class LeadFollowUpSla(Kind[LeadFollowUpSlaSpec]):
     name = "lead_follow_up_sla"
     title = "跟进时效提醒"
@@ -293,23 +319,22 @@ class LeadFollowUpSla(Kind[LeadFollowUpSlaSpec]):
     rules_tested = True
     depends_on = ("lead_pools",)
     menu_path = "管理后台 > 业务规则 > 跟进提醒"
-    manual_who = "client CRM admin"
+    manual_who = CRM_ADMIN
 
     def check(self, resource: Resource[LeadFollowUpSlaSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
         if "企业微信" in spec.channels and not playbook.of("wecom"):
             yield Finding(("channels",), "reminding through 企业微信 needs the wecom section", severity="warning")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=f"{self.menu_path} > {state.get('object', '销售线索')} > {key}",
-                          values=labelled_values(self.model, state),
-                          verify="the reminder rule is enabled with these values; a record idle for the time set "
-                                 "triggers it",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        where = words.where(f"{self.menu_path} > {state.get('object', '销售线索')}", key)
+        return ManualStep(menu_path=where, values=words.values(self.model, state), verify=words.say(_REMINDS),
+                          who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: LeadFollowUpSlaSpec, key: str) -> list[tuple[str, str]]:
-        idle = f"{spec.idle_days}天" if spec.idle_days else f"{spec.idle_hours}小时"
-        return [(f"{key}: 测试{spec.object}超过{idle}未跟进, {'、'.join(spec.remind)}收到提醒", CONSULTANT)]
+    def acceptance_tests(self, spec: LeadFollowUpSlaSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        idle = words.say(_DAYS, n=spec.idle_days) if spec.idle_days else words.say(_HOURS, n=spec.idle_hours)
+        return [(words.say(_IDLE_TEST, rule=words.quote(key), object=words.word(spec.object), idle=idle,
+                           remind=words.join(words.word(r) for r in spec.remind)), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "商机15天未跟进提醒", "object": "商机", "idle_days": 15, "remind": ["负责人", "负责人上级"]}
@@ -329,7 +354,7 @@ class MqlDefinitionSpec(Spec):
     exclude_competitors: bool = Field(True, title="排除竞品", description="competitors' leads never qualify")
     hand_off: str | None = Field(None, title="转交规则",
                                  description="the lead_assignment rule set that gives MQLs to sales")
-    sales_accept_hours: int | None = Field(None, ge=1, title="销售受理时限(小时)",
+    sales_accept_hours: int | None = Field(None, ge=1, title="销售受理时限（小时）",
                                            description="sales accept or reject an MQL within this time (→ SQL)")
 
     @field_validator("required_fields")
@@ -346,6 +371,10 @@ class MqlDefinitionSpec(Spec):
         return self
 
 
+_QUALIFIES = Phrase("满足MQL定义的测试线索进入{stage}阶段并转交销售",
+                    "a test lead meeting the definition moves to the {stage} stage and is handed to sales")
+
+
 class MqlDefinition(Kind[MqlDefinitionSpec]):
     name = "mql_definition"
     title = "MQL定义"
@@ -356,7 +385,6 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
     singleton = True
     depends_on = ("lead_fields", "lead_assignment")
     menu_path = "营销通 > 系统设置 > 线索设置 > MQL定义"
-    manual_who = "consultant"
 
     def references(self, spec: MqlDefinitionSpec) -> Iterable[Reference]:
         yield from field_references(("required_fields",), spec.required_fields)
@@ -372,13 +400,13 @@ class MqlDefinition(Kind[MqlDefinitionSpec]):
                                           f"min_score {spec.min_score}; add scoring_models", severity="warning")
         yield from mql_findings(spec, playbook)
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
-                          verify="a test lead meeting the definition moves to the MQL stage and is handed to sales",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        stage = str(state.get("stage_label") or "MQL")
+        return ManualStep(menu_path=words.where(self.menu_path), values=words.values(self.model, state),
+                          verify=words.say(_QUALIFIES, stage=stage), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: MqlDefinitionSpec, key: str) -> list[tuple[str, str]]:
-        return [(f"满足MQL定义的测试线索进入{spec.stage_label}阶段并转交销售", CONSULTANT)]
+    def acceptance_tests(self, spec: MqlDefinitionSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_QUALIFIES, stage=spec.stage_label), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"min_score": 60, "required_fields": ["name", "mobile", "company"], "hand_off": "市场线索分配",

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import SettingsKind, duplicates
+from mktctl.kinds.wording import PLAIN, Words
 
 if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
@@ -50,13 +52,14 @@ class MarketingObject(Spec):
 class MarketingObjectsKind(SettingsKind[MarketingObject]):
     name = "marketing_objects"
     title = "营销对象"
-    summary = "The CRM objects 营销通 can reach: the six defaults, and custom objects for SMS or email"
+    summary = "The CRM objects FxiaoKe Marketing can reach: the six defaults, and custom objects for SMS or email"
     guide = "2.7"
     model = MarketingObject
     builtin_keys = tuple(DEFAULT_OBJECTS)
     menu_path = "营销通 > 系统设置 > 营销用户设置 > 营销对象"
-    manual_who = "consultant"
-    verify = "营销用户 lists {key}, and a test SMS or email can pick its records"
+    manual_who = CONSULTANT
+    verify = Phrase("营销用户中列出{key}，测试短信或邮件可以选择其中的记录",
+                    "Marketing users lists {key}, and a test SMS or e-mail can pick its records")
 
     def check(self, resource: Resource[MarketingObject], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -163,6 +166,13 @@ class IdentityRules(Spec):
     on_conflict: Literal["按对象优先级", "保留最新", "保留最早"] = Field("按对象优先级", title="字段冲突时")
 
 
+_MERGED = Phrase("同一{keys}的两条测试记录合并为一个营销用户，字段按{conflict}保留",
+                 "two test records with the same {keys} merge into one marketing user; fields are kept "
+                 "{conflict}")
+_LISTED = Phrase("同一{keys}的两条测试记录列为待合并，字段按{conflict}保留",
+                 "two test records with the same {keys} are listed to merge; fields are kept {conflict}")
+
+
 class IdentityRulesKind(SettingsKind[IdentityRules]):
     name = "identity_rules"
     title = "用户身份统一"
@@ -173,8 +183,9 @@ class IdentityRulesKind(SettingsKind[IdentityRules]):
     singleton = True
     depends_on = ("marketing_objects", "wechat_open_platform")
     menu_path = "营销通 > 系统设置 > 营销用户设置 > 用户身份统一"
-    manual_who = "consultant"
-    verify = "a test person with the same mobile in 销售线索 and 微信用户 shows as one 营销用户"
+    manual_who = CONSULTANT
+    verify = Phrase("在销售线索和微信用户中手机号相同的测试人员显示为同一个营销用户",
+                    "a test person with the same mobile among leads and WeChat users shows as one marketing user")
 
     def references(self, spec: IdentityRules) -> Iterable[Reference]:
         for index, name in enumerate(spec.master_priority):
@@ -191,10 +202,10 @@ class IdentityRulesKind(SettingsKind[IdentityRules]):
                           "微信UnionID exists only once the 公众号 and 小程序 are bound to the client's WeChat open "
                           "platform (declare wechat_open_platform:)", severity="warning")
 
-    def acceptance_tests(self, spec: IdentityRules, key: str) -> list[tuple[str, str]]:
-        keys = "、".join(spec.merge_keys)
-        return [(f"同一{keys}的两条测试记录" + ("合并为一个营销用户" if spec.auto_merge else "列为待合并")
-                 + f", 字段按{spec.on_conflict}保留", CONSULTANT)]
+    def acceptance_tests(self, spec: IdentityRules, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        test = _MERGED if spec.auto_merge else _LISTED
+        return [(words.say(test, keys=words.join(words.word(k) for k in spec.merge_keys),
+                           conflict=words.word(spec.on_conflict)), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"merge_keys": ["手机号", "微信UnionID", "邮箱"], "master_priority": ["客户", "联系人", "销售线索"],

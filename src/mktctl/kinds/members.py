@@ -1,5 +1,5 @@
 """Member marketing (会员营销), guide 2.5: registration in the member centre, tiers by growth value, points
-and how they are earned and expire, and a KOL programme of members who refer others (seed 004).
+and how they are earned and expire, and a KOL programme of members who refer others.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, Playbook, Resource, Spec
 from mktctl.kinds.content import mini_program_field, mini_program_findings
 from mktctl.kinds.shared import SettingsKind, duplicates, unknown
@@ -50,7 +51,7 @@ class MemberMarketing(Spec):
     points_name: str = Field("积分", min_length=1, max_length=10, title="积分名称")
     earn: list[EarnRule] = Field(default_factory=list, title="积分规则")
     points_expiry: PointsExpiry = Field("获得后12个月", title="积分有效期")
-    kol: Kol | None = Field(None, title="KOL口碑体系", description="members who refer others (seed 004)")
+    kol: Kol | None = Field(None, title="KOL口碑体系", description="members who refer others")
 
 
 class MemberMarketingKind(SettingsKind[MemberMarketing]):
@@ -62,8 +63,9 @@ class MemberMarketingKind(SettingsKind[MemberMarketing]):
     singleton = True
     depends_on = ("wechat_accounts",)
     menu_path = "营销通 > 会员营销 > 会员设置"
-    manual_who = "consultant with the client's member-operations owner"
-    verify = "register a test member: it gets the first tier, and a test behaviour adds the points"
+    manual_who = Phrase("实施顾问与客户会员运营负责人", "consultant with the client's member-operations owner")
+    verify = Phrase("注册一个测试会员：获得第一个会员等级，测试行为增加积分",
+                    "register a test member: it gets the first tier, and a test behaviour adds the points")
 
     def check(self, resource: Resource[MemberMarketing], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec

@@ -4,16 +4,17 @@ for approval, and the e-mail sender domains with the SPF, DKIM and DMARC records
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Resource, Spec
 from mktctl.kinds.flow_checks import sent_sms_templates
 from mktctl.kinds.personalisation import unknown_variable_messages
 from mktctl.kinds.shared import EMAIL, hostname, unique
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import PLAIN, Words
 
 # the carriers' usual opt-out wordings, longest first: the one a text offers is the longest it contains
 _UNSUBSCRIBE = ("拒收请回复R", "回TD退订", "退订回TD", "回T退订", "退订回T")
@@ -82,6 +83,14 @@ class SmsChannelSpec(Spec):
         return value
 
 
+_APPROVED = Phrase("签名和每个模板均显示审核通过；发到自己手机的测试短信带有【{signature}】",
+                   "the signature and every template show as approved; a test message to your own mobile arrives "
+                   "with 【{signature}】")
+_SEND_TEST = Phrase("发送测试短信{template}，收到【{signature}】",
+                    "send the test message {template}: it arrives with 【{signature}】")
+_SIGNATURE_TEST = Phrase("短信签名【{signature}】审核通过", "the SMS signature 【{signature}】 is approved")
+
+
 class SmsChannel(Kind[SmsChannelSpec]):
     name = "sms_channel"
     title = "短信通道"
@@ -90,7 +99,7 @@ class SmsChannel(Kind[SmsChannelSpec]):
     model = SmsChannelSpec
     singleton = True
     menu_path = "营销通 > 系统设置 > 短信设置"
-    manual_who = "consultant, with the client's business licence (营业执照)"
+    manual_who = Phrase("实施顾问（需客户营业执照）", "consultant, with the client's business licence")
 
     def check(self, resource: Resource[SmsChannelSpec], playbook: Playbook) -> Iterable[Finding]:
         """Unknown personalisation variables: an error in a template a nurture flow sends (it cannot be
@@ -102,15 +111,17 @@ class SmsChannel(Kind[SmsChannelSpec]):
                               severity="error" if template.name in sent else "warning")
         yield from opt_out_findings(resource.spec.templates, playbook)
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=f"{self.menu_path} > 签名与模板", values=labelled_values(self.model, state),
-                          verify="the signature and every template show 审核通过; a test message to your own mobile "
-                                 "arrives with 【signature】",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        return ManualStep(menu_path=words.where(f"{self.menu_path} > 签名与模板"),
+                          values=words.values(self.model, state),
+                          verify=words.say(_APPROVED, signature=state.get("signature", "")),
+                          who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: SmsChannelSpec, key: str) -> list[tuple[str, str]]:
-        sends = [(f"发送测试短信: {t.name}, 收到【{spec.signature}】", CONSULTANT) for t in spec.templates]
-        return sends or [(f"短信签名【{spec.signature}】审核通过", CONSULTANT)]
+    def acceptance_tests(self, spec: SmsChannelSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        who = words.say(CONSULTANT)
+        sends = [(words.say(_SEND_TEST, template=words.quote(t.name), signature=spec.signature), who)
+                 for t in spec.templates]
+        return sends or [(words.say(_SIGNATURE_TEST, signature=spec.signature), who)]
 
     def example(self) -> Any:
         return {"signature": "示例科技", "templates": [
@@ -145,8 +156,8 @@ class EmailSenderDomain(Spec):
 
 class EmailChannelSpec(Spec):
     sender_domains: list[EmailSenderDomain] = Field(min_length=1, title="发信域名")
-    spf_include: str = Field(title="SPF include", description="the mail service's SPF host, e.g. sendcloud.net")
-    dkim_selector: str = Field("default", pattern=r"^[a-z0-9][a-z0-9\-_]*$", title="DKIM selector")
+    spf_include: str = Field(title="SPF记录包含", description="the mail service's SPF host, e.g. sendcloud.net")
+    dkim_selector: str = Field("default", pattern=r"^[a-z0-9][a-z0-9\-_]*$", title="DKIM选择器")
     dmarc_policy: Literal["none", "quarantine", "reject"] = Field("none", title="DMARC策略")
     dmarc_reports_to: str | None = Field(None, title="DMARC报告邮箱")
     unsubscribe_link: bool = Field(True, title="退订链接", description="every marketing e-mail has an unsubscribe link")
@@ -170,13 +181,24 @@ class EmailChannelSpec(Spec):
         return value
 
 
+DKIM_KEY = "the DKIM public key shown by the mail service"
+_DKIM_KEY = Phrase("邮件服务显示的 DKIM 公钥", DKIM_KEY)
+_VERIFIED = Phrase("营销通中每个发信域名显示为已验证（SPF、DKIM）；"
+                   "发到外部邮箱的测试邮件，邮件头显示 SPF、DKIM 和 DMARC 均通过",
+                   "FxiaoKe Marketing shows each sender domain as verified (SPF, DKIM); a test e-mail to an outside "
+                   "mailbox passes SPF, DKIM and DMARC in its headers")
+_MAIL_TEST = Phrase("从 {sender} 发送测试邮件：SPF、DKIM、DMARC 校验通过",
+                    "a test e-mail from {sender} passes SPF, DKIM and DMARC")
+_DOMAIN_ADMIN = Phrase("客户IT（域名管理员）", "client IT (the domain admin)")
+
+
 def dns_records(spec: EmailChannelSpec) -> list[tuple[str, str, str]]:
     """The DNS records the client's IT sets for each sender domain: (type, name, value)."""
     records = []
     for sender in spec.sender_domains:
         records.append(("TXT", sender.domain, f"v=spf1 include:{spec.spf_include} ~all"))
         records.append(("TXT", f"{spec.dkim_selector}._domainkey.{sender.domain}",
-                        "the DKIM public key shown by the mail service"))
+                        DKIM_KEY))
         report = f"; rua=mailto:{spec.dmarc_reports_to}" if spec.dmarc_reports_to else ""
         records.append(("TXT", f"_dmarc.{sender.domain}", f"v=DMARC1; p={spec.dmarc_policy}{report}"))
     return records
@@ -190,7 +212,9 @@ class EmailChannel(Kind[EmailChannelSpec]):
     model = EmailChannelSpec
     singleton = True
     menu_path = "营销通 > 系统设置 > 邮件设置 > 发信域名"
-    manual_who = "client IT (域名管理员), with the consultant"
+    manual_who = Phrase("客户IT（域名管理员），实施顾问协助", "client IT (the domain admin), with the consultant")
+    labels: ClassVar[Mapping[str, Mapping[str, str]]] = {
+        "dmarc_policy": {"none": "仅监测", "quarantine": "隔离", "reject": "拒收"}}
 
     def check(self, resource: Resource[EmailChannelSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -198,18 +222,16 @@ class EmailChannel(Kind[EmailChannelSpec]):
             yield Finding(("unsubscribe_link",), "marketing e-mail without an unsubscribe link breaks PIPL consent "
                                                  "rules and hurts delivery", severity="warning")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
         spec = EmailChannelSpec.model_validate(state)
-        values = labelled_values(self.model, state)
-        values += [(f"DNS {kind} {name}", value) for kind, name, value in dns_records(spec)]
-        return ManualStep(menu_path=self.menu_path, values=values,
-                          verify="营销通 shows each sender domain as verified (SPF, DKIM 已验证); a test e-mail to an "
-                                 "outside mailbox passes SPF, DKIM and DMARC in its headers",
-                          who=self.manual_who)
+        values = words.values(self.model, state)
+        values += [(f"DNS {kind} {name}", words.say(_DKIM_KEY) if value is DKIM_KEY else value)
+                   for kind, name, value in dns_records(spec)]
+        return ManualStep(menu_path=words.where(self.menu_path), values=values, verify=words.say(_VERIFIED),
+                          who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: EmailChannelSpec, key: str) -> list[tuple[str, str]]:
-        return [(f"从 {d.from_address} 发送测试邮件: SPF、DKIM、DMARC 校验通过", "client IT (域名管理员)")
-                for d in spec.sender_domains]
+    def acceptance_tests(self, spec: EmailChannelSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_MAIL_TEST, sender=d.from_address), words.say(_DOMAIN_ADMIN)) for d in spec.sender_domains]
 
     def example(self) -> Any:
         return {"sender_domains": [{"domain": "mail.example.cn", "from_address": "news@mail.example.cn",

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.conditions import Condition, references_in, split_tag, tag_reference, tag_value_findings
 from mktctl.kinds.consent import Consent
@@ -18,6 +19,7 @@ from mktctl.kinds.flow_checks import template_findings, trigger_findings
 from mktctl.kinds.marketing_objects import object_reference
 from mktctl.kinds.reach import condition_never_holds
 from mktctl.kinds.shared import SettingsKind, duplicates, hint, unknown
+from mktctl.kinds.wording import PLAIN, Words
 
 END = "end"
 TRIGGERS: dict[str, tuple[str, ...]] = {"进入人群": ("segment",), "添加标签": ("tag",), "提交表单": ("form",),
@@ -114,6 +116,11 @@ class NurtureFlow(Spec):
     active: bool = Field(True, title="启用")
 
 
+_FLOW_TEST = Phrase("营销流程{flow}：测试用户触发后按步骤和分支收到消息，个性化变量正确显示，退订后不再发送",
+                    "nurture flow {flow}: a test person who triggers it gets the messages of its steps and branches, "
+                    "with the personal fields filled in, and nothing after unsubscribing")
+
+
 class NurtureFlowsKind(SettingsKind[NurtureFlow]):
     name = "nurture_flows"
     title = "营销流程"
@@ -124,8 +131,9 @@ class NurtureFlowsKind(SettingsKind[NurtureFlow]):
     depends_on = ("marketing_objects", "consent", "tags", "segments", "scoring_models", "lifecycle_stages",
                   "event_types")
     menu_path = "营销通 > 营销自动化 > 营销流程"
-    manual_who = "consultant"
-    verify = "run {key} with a test person: each step happens in order, and unsubscribing ends it"
+    manual_who = CONSULTANT
+    verify = Phrase("用测试人员运行{key}：每一步按顺序执行，退订后流程结束",
+                    "run {key} with a test person: each step happens in order, and unsubscribing ends it")
 
     def references(self, spec: NurtureFlow) -> Iterable[Reference]:
         yield object_reference(("object",), spec.object)
@@ -166,8 +174,8 @@ class NurtureFlowsKind(SettingsKind[NurtureFlow]):
                     yield Finding(("steps", index, "condition", "min_score"), f"step {step.id!r} never goes to "
                                   f"{step.then!r}: {reason}", severity="warning")
 
-    def acceptance_tests(self, spec: NurtureFlow, key: str) -> list[tuple[str, str]]:
-        return [(f"营销流程 {key}: 测试用户触发后按步骤和分支收到消息, 个性化变量正确显示, 退订后不再发送", CONSULTANT)]
+    def acceptance_tests(self, spec: NurtureFlow, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_FLOW_TEST, flow=words.quote(key)), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "新线索培育", "object": "销售线索", "purpose": "营销推广",

@@ -21,9 +21,10 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, ManualStep, Path_, Playbook, Resource, Spec
 from mktctl.kinds.shared import unique
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import PLAIN, Words
 
 Edition = Literal["标准版", "旗舰版"]
 ProductName = Literal["营销一体化应用", "行为积分", "营销通-广告营销插件", "搜狗广告线索连接器", "知乎广告线索连接器",
@@ -84,12 +85,12 @@ class Need:
 class Products(Kind[ProductsSpec]):
     name = "products"
     title = "产品开通"
-    summary = "The 营销通 edition and the products, plug-ins and accounts ordered before the rollout"
+    summary = "The FxiaoKe Marketing edition and the products, plug-ins and accounts ordered before the rollout"
     guide = "1.1"
     model = ProductsSpec
     singleton = True
-    menu_path = "纷享销客 CRM > 订单 > 新建订单 (为客户下单产品)"
-    manual_who = "FxiaoKe account manager (客户经理)"
+    menu_path = "纷享销客 CRM > 订单 > 新建订单（为客户下单产品）"
+    manual_who = Phrase("纷享销客客户经理", "FxiaoKe account manager")
 
     def check_all(self, resources: list[Resource[ProductsSpec]],
                   playbook: Playbook) -> Iterable[tuple[Resource[Any], Finding]]:
@@ -108,19 +109,24 @@ class Products(Kind[ProductsSpec]):
                                                   "(1.1.1); add it to products.ordered once ordered",
                                     severity="warning")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
         bought = {name: value for name, value in state.items() if value != 0}
-        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, bought),
-                          verify="营销通 > 系统设置 > 营销插件 shows every ordered product as opened (已开通), and the "
-                                 "gray releases as granted",
-                          who=self.manual_who)
+        return ManualStep(menu_path=words.where(self.menu_path), values=words.values(self.model, bought),
+                          verify=words.say(_OPENED, plugins=words.where(PLUGINS)), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: ProductsSpec, key: str) -> list[tuple[str, str]]:
-        return [(f"营销通 > 系统设置 > 营销插件: {'、'.join(spec.ordered) or spec.edition} 均已开通", self.manual_who)]
+    def acceptance_tests(self, spec: ProductsSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        products = words.join(words.word(p) for p in spec.ordered) or words.word(spec.edition)
+        return [(words.say(_ALL_OPEN, plugins=words.where(PLUGINS), products=products), words.say(self.manual_who))]
 
     def example(self) -> Any:
         return {"edition": "旗舰版", "ordered": ["营销一体化应用", "行为积分", "企业专属域名"],
                 "gray_release": ["营销归因"]}
+
+
+PLUGINS = "营销通 > 系统设置 > 营销插件"
+_OPENED = Phrase("{plugins} 中每个已下单的产品显示为已开通，灰度申请显示为已通过",
+                 "{plugins} shows every ordered product as opened, and the gray releases as granted")
+_ALL_OPEN = Phrase("{plugins}：{products}均已开通", "{plugins}: {products} are all opened")
 
 
 def _missing(spec: ProductsSpec, need: Need) -> str | None:

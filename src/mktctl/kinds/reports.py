@@ -1,6 +1,6 @@
 """Data management (数据管理), guide 2.8: report packages installed by their code, the boards of the CRM
 home page and the data cockpit, the marketing head's CRM menu bar, and monitoring alerts (e.g. email
-delivery rate below 90 %, bounce rate above 5 %, as seed 001 asks).
+delivery rate below 90 %, bounce rate above 5 %).
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.shared import SettingsKind, duplicates
+from mktctl.kinds.wording import CONSULTANT, CRM_ADMIN, PLAIN, Words
 
 AD_REPORTS_PACKAGE = "99e3cdc7-286c-4357-8d78-bcdf8d8932a4"
 _UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -31,6 +33,9 @@ class ReportPackage(Spec):
     description: str = Field("", max_length=200, title="说明")
 
 
+_CODE = Phrase("配置包安装码", "Package code")
+
+
 class ReportPackagesKind(SettingsKind[ReportPackage]):
     name = "report_packages"
     title = "报表配置包"
@@ -38,8 +43,9 @@ class ReportPackagesKind(SettingsKind[ReportPackage]):
     guide = "2.8.1"
     model = ReportPackage
     menu_path = "CRM > 系统设置 > 环境 > 配置包 > 配置包安装"
-    manual_who = "client CRM admin"
-    verify = "配置包 lists {key} as installed, and its reports appear under 报表"
+    manual_who = CRM_ADMIN
+    verify = Phrase("配置包中显示{key}已安装，其报表出现在报表中",
+                    "the configuration packages list {key} as installed, and its reports appear under Reports")
 
     def check(self, resource: Resource[ReportPackage], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -56,9 +62,10 @@ class ReportPackagesKind(SettingsKind[ReportPackage]):
                 yield resource, Finding(("code",), f"package code {code} is already installed as {seen[code]!r}")
             seen.setdefault(code, resource.key)
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=self.menu_path, values=[("配置包安装码", str(state.get("code"))), ("配置包", key)],
-                          verify=self.verify.format(key=key), who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        return ManualStep(menu_path=words.where(self.menu_path),
+                          values=[(words.say(_CODE), str(state.get("code"))), (words.word("配置包"), key)],
+                          verify=words.say(self.verify, key=words.quote(key)), who=words.say(self.manual_who))
 
     def example(self) -> Any:
         return {"name": "广告数据报表", "code": AD_REPORTS_PACKAGE, "description": "CRM 首页和数据驾驶舱的广告看板"}
@@ -94,8 +101,9 @@ class DashboardsKind(SettingsKind[Dashboard]):
     model = Dashboard
     depends_on = ("roles", "report_packages")
     menu_path = "管理后台 > 首页管理 / CRM > 数据驾驶舱"
-    manual_who = "client CRM admin"
-    verify = "log in as a user of these roles: {key} shows these reports in this order"
+    manual_who = CRM_ADMIN
+    verify = Phrase("以上表中角色的员工登录：{key}按上表顺序显示这些报表",
+                    "log in as a user of these roles: {key} shows these reports in this order")
 
     def references(self, spec: Dashboard) -> Iterable[Reference]:
         yield from role_references("roles", spec.roles)
@@ -111,10 +119,10 @@ class DashboardsKind(SettingsKind[Dashboard]):
         for index in duplicates(spec.roles):
             yield Finding(("roles", index), f"role {spec.roles[index]!r} is listed twice")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        step = super().manual_step(key, state)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        step = super().manual_step(key, state, words)
         where = PLACE_MENUS.get(str(state.get("place")), self.menu_path)
-        return ManualStep(menu_path=f"{where} > {key}", values=step.values, verify=step.verify, who=step.who)
+        return ManualStep(menu_path=words.where(where, key), values=step.values, verify=step.verify, who=step.who)
 
     def example(self) -> Any:
         return {"name": "市场部首页", "place": "CRM首页", "roles": ["市场经理"],
@@ -145,8 +153,9 @@ class MenusKind(SettingsKind[Menu]):
     model = Menu
     depends_on = ("roles", "dashboards")
     menu_path = "管理后台 > 菜单管理"
-    manual_who = "client CRM admin"
-    verify = "log in as a user of these roles: the menu bar shows these items in this order"
+    manual_who = CRM_ADMIN
+    verify = Phrase("以上表中角色的员工登录：菜单栏按上表顺序显示这些菜单项",
+                    "log in as a user of these roles: the menu bar shows these items in this order")
 
     def references(self, spec: Menu) -> Iterable[Reference]:
         yield from role_references("roles", spec.roles)
@@ -204,8 +213,9 @@ class AlertsKind(SettingsKind[Alert]):
     model = Alert
     depends_on = ("roles",)
     menu_path = "营销通 > 系统设置 > 监控预警"
-    manual_who = "consultant"
-    verify = "the alert {key} is enabled; a test send below the threshold notifies these roles"
+    manual_who = CONSULTANT
+    verify = Phrase("预警{key}已启用；一次越过阈值的测试发送会通知上表中的角色",
+                    "the alert {key} is enabled; a test that crosses the threshold notifies these roles")
 
     def references(self, spec: Alert) -> Iterable[Reference]:
         yield from role_references("notify_roles", spec.notify_roles)

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 class RoleAssignment(Spec):
-    role: str = Field(min_length=1, description="a role's name (declared in roles, or the preset CRM管理员)")
-    users: list[str] = Field(min_length=1, description="employee numbers of the users who hold the role")
+    role: str = Field(min_length=1, title="角色",
+                      description="a role's name (declared in roles, or the preset CRM管理员)")
+    users: list[str] = Field(min_length=1, title="员工", description="employee numbers of the users who hold the role")
 
     @field_validator("users", mode="before")
     @classmethod

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Index, Kind, ManualStep, Matrix, Observed, Playbook, Resource, Spec
-from mktctl.kinds.values import flatten_values
+from mktctl.kinds.wording import CRM_ADMIN, PLAIN, Words
 
 if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
@@ -52,12 +53,20 @@ DATA_SCOPE_LABELS = {"own": "本人", "department": "本部门", "department_and
                      "all": "全公司"}
 
 
+_DATA_SCOPE = Phrase("数据权限", "Data scope")
+_PERMISSIONS = Phrase("功能权限", "Permissions")
+_VERIFY = Phrase("打开角色{role}：勾选的功能权限和数据权限与上表一致",
+                 "open role {role}: the ticked permissions and the data scope match this list")
+_LOG_IN = Phrase("以角色{role}的员工登录，核对功能权限和数据权限",
+                 "log in as an employee with role {role}: check the permissions and the data scope")
+
+
 class Role(Spec):
-    name: str = Field(min_length=1, max_length=50, description="角色名称")
-    description: str = Field("", max_length=200, description="角色描述")
-    data_scope: DataScope = Field(DataScope.own, description="数据权限: own / department / "
+    name: str = Field(min_length=1, max_length=50, title="角色名称", description="角色名称")
+    description: str = Field("", max_length=200, title="角色描述", description="角色描述")
+    data_scope: DataScope = Field(DataScope.own, title="数据权限", description="数据权限: own / department / "
                                                               "department_and_below / all")
-    permissions: dict[str, list[str]] = Field(default_factory=dict,
+    permissions: dict[str, list[str]] = Field(default_factory=dict, title="功能权限",
                                               description="功能权限: module -> actions "
                                                           f"({', '.join(ACTIONS)})")
 
@@ -91,7 +100,7 @@ class Roles(Kind[Role]):
     labels: ClassVar[Mapping[str, Mapping[str, str]]] = {"data_scope": DATA_SCOPE_LABELS}
     matrix = Matrix("permissions", MODULES, ACTIONS, footer="data_scope")
     menu_path = "管理后台 > 权限管理 > 角色权限"
-    manual_who = "client CRM admin"
+    manual_who = CRM_ADMIN
 
     def check(self, resource: Resource[Role], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -133,17 +142,18 @@ class Roles(Kind[Role]):
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
         tenant.client.call("/cgi/crm/v2/special/roleDelete", {"data": {"roleCode": remote_id}})
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        values = [("数据权限", DATA_SCOPE_LABELS.get(state.get("data_scope", ""), str(state.get("data_scope"))))]
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        scope = str(state.get("data_scope", ""))
+        values = [(words.say(_DATA_SCOPE), DATA_SCOPE_LABELS.get(scope, scope) if words.chinese
+                   else scope.replace("_", " "))]
         for module, actions in (state.get("permissions") or {}).items():
-            values.append((f"功能权限 > {MODULES.get(module, module)}",
-                           "、".join(ACTIONS.get(a, a) for a in actions)))
-        return ManualStep(menu_path=f"{self.menu_path} > {key}", values=values or flatten_values(state),
-                          verify=f"open role {key!r}: the ticked functions and the data scope match this list",
-                          who=self.manual_who)
+            values.append((f"{words.say(_PERMISSIONS)} > {words.word(MODULES.get(module, module))}",
+                           words.join(words.word(ACTIONS.get(a, a)) for a in actions)))
+        return ManualStep(menu_path=words.where(self.menu_path, key), values=values,
+                          verify=words.say(_VERIFY, role=words.quote(key)), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: Role, key: str) -> list[tuple[str, str]]:
-        return [(f"以角色 {key} 的员工登录, 核对功能权限和数据权限", CONSULTANT)]
+    def acceptance_tests(self, spec: Role, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_LOG_IN, role=words.quote(key)), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "市场经理", "description": "市场部负责人", "data_scope": "department_and_below",

@@ -9,10 +9,12 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, Playbook, Resource, Spec
 from mktctl.kinds.conditions import Behaviour, Operator
 from mktctl.kinds.reach import reachable_score
 from mktctl.kinds.shared import SettingsKind, duplicates
+from mktctl.kinds.wording import CRM_ADMIN, PLAIN, Words
 
 
 class BehaviourRule(Spec):
@@ -20,8 +22,8 @@ class BehaviourRule(Spec):
     content: str | None = Field(None, title="行为对象", description="only this content, page or email (default: any)")
     points: int = Field(ge=-1000, le=1000, title="分值", description="per occurrence; negative to subtract")
     cap: int | None = Field(None, ge=1, title="上限", description="most points one person can get from this rule")
-    weight: int | None = Field(None, ge=0, le=100, title="权重(%)",
-                               description="the rule's share of the model (seed 001); when given, all add up to 100")
+    weight: int | None = Field(None, ge=0, le=100, title="权重（%）",
+                               description="the rule's share of the model; when given, all add up to 100")
     description: str = Field("", max_length=100, title="适用场景")
 
     @model_validator(mode="after")
@@ -42,7 +44,7 @@ class ProfileRule(Spec):
 
 class Decay(Spec):
     inactive_days: int = Field(ge=1, title="无互动天数")
-    percent: int = Field(ge=1, le=100, title="扣减比例(%)")
+    percent: int = Field(ge=1, le=100, title="扣减比例（%）")
 
 
 class Threshold(Spec):
@@ -66,17 +68,26 @@ class ScoringModel(Spec):
         return self
 
 
+_GRADE = Phrase("{name}{score}分", "{name} at {score} points")
+_SCORED = Phrase("评分模型{model}：测试线索完成每种评分行为，得分和上限符合规则",
+                 "scoring model {model}: a test lead does each behaviour; its points and caps follow the rules")
+_SCORED_GRADES = Phrase("评分模型{model}：测试线索完成每种评分行为，得分、上限和等级（{grades}）符合规则",
+                        "scoring model {model}: a test lead does each behaviour; its points, caps and grades "
+                        "({grades}) follow the rules")
+
+
 class ScoringModelsKind(SettingsKind[ScoringModel]):
     name = "scoring_models"
-    title = "评分模型(行为积分)"
-    summary = "Lead scoring (行为积分): behaviour and profile rules with points and caps, decay, grade thresholds"
+    title = "评分模型（行为积分）"
+    summary = "Lead scoring: behaviour and profile rules with points and caps, decay, grade thresholds"
     guide = "2.7"
     model = ScoringModel
     rules_tested = True
     depends_on = ("marketing_objects",)
     menu_path = "管理后台 > 业务规则管理 > 行为积分"
-    manual_who = "client CRM admin"
-    verify = "a test lead that downloads the whitepaper gets the points in its 行为积分 record"
+    manual_who = CRM_ADMIN
+    verify = Phrase("测试线索完成上表中的一种行为后，行为积分记录中获得相应分值",
+                    "a test lead that does one of these behaviours gets its points in its behaviour points record")
 
     def check(self, resource: Resource[ScoringModel], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -112,10 +123,11 @@ class ScoringModelsKind(SettingsKind[ScoringModel]):
             yield resource, Finding(("name",), f"行为积分 allows one scoring model for 销售线索; {resources[0].key!r} "
                                                "is already declared")
 
-    def acceptance_tests(self, spec: ScoringModel, key: str) -> list[tuple[str, str]]:
-        grades = "、".join(f"{t.name} {t.score}分" for t in spec.thresholds)
-        return [(f"评分模型 {key}: 测试线索完成每种评分行为, 得分、上限" + (f"和等级 ({grades})" if grades else "")
-                 + " 符合规则", CONSULTANT)]
+    def acceptance_tests(self, spec: ScoringModel, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        grades = words.join(words.say(_GRADE, name=t.name, score=t.score) for t in spec.thresholds)
+        test = words.say(_SCORED_GRADES, model=words.quote(key), grades=grades) if grades else words.say(
+            _SCORED, model=words.quote(key))
+        return [(test, words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "线索培育评分",

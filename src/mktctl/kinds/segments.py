@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.conditions import (
     Condition,
@@ -23,6 +24,7 @@ from mktctl.kinds.conditions import (
 from mktctl.kinds.marketing_objects import object_reference
 from mktctl.kinds.reach import score_condition_findings, stage_contradiction, stage_shadowed_by
 from mktctl.kinds.shared import SettingsKind
+from mktctl.kinds.wording import PLAIN, Words
 
 # ---- 生命周期阶段 ------------------------------------------------------------------------------------
 
@@ -52,6 +54,16 @@ class LifecycleStage(Spec):
         return self
 
 
+_STAGE_TEST = Phrase("生命周期阶段{stage}：符合规则的测试{object}在每日 00:00 评估后进入该阶段",
+                     "lifecycle stage {stage}: a test record of {object} matching its rules enters the stage at the "
+                     "daily evaluation at 00:00")
+_REFRESHED = Phrase("{refresh}更新后", "after its update ({refresh})")
+_RELOADED = Phrase("刷新后", "after a refresh")
+_SEGMENT_TEST = Phrase("目标人群{segment}：符合条件的测试用户在{when}进入人群，不符合的不进入",
+                       "segment {segment}: a test person who matches the conditions is in it {when}, one who does not "
+                       "is not")
+
+
 class LifecycleStagesKind(SettingsKind[LifecycleStage]):
     name = "lifecycle_stages"
     title = "生命周期阶段"
@@ -61,8 +73,9 @@ class LifecycleStagesKind(SettingsKind[LifecycleStage]):
     rules_tested = True
     depends_on = ("marketing_objects", "tags")
     menu_path = "营销通 > 营销用户 > 生命周期阶段"
-    manual_who = "consultant"
-    verify = "a test customer matching the rules of {key} shows that stage"
+    manual_who = CONSULTANT
+    verify = Phrase("符合{key}规则的测试客户显示为该阶段",
+                    "a test customer matching the rules of {key} shows that stage")
 
     def references(self, spec: LifecycleStage) -> Iterable[Reference]:
         yield object_reference(("object",), spec.object)
@@ -93,8 +106,9 @@ class LifecycleStagesKind(SettingsKind[LifecycleStage]):
                                                     f"already has order {spec.order}")
             seen.setdefault((spec.object, spec.order), spec.name)
 
-    def acceptance_tests(self, spec: LifecycleStage, key: str) -> list[tuple[str, str]]:
-        return [(f"生命周期阶段 {key}: 符合规则的测试{spec.object}在每日 00:00 评估后进入该阶段", CONSULTANT)]
+    def acceptance_tests(self, spec: LifecycleStage, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_STAGE_TEST, stage=words.quote(key), object=words.word(spec.object)),
+                 words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "新客期", "object": "客户", "order": 1, "registered_within_days": 30, "purchases_max": 0,
@@ -124,14 +138,15 @@ class Segment(Spec):
 class SegmentsKind(SettingsKind[Segment]):
     name = "segments"
     title = "目标人群"
-    summary = "Segments (人群包) of marketing users by behaviour, fields, tags, stage or score"
+    summary = "Segments of marketing users by behaviour, fields, tags, stage or score"
     guide = "2.7"
     model = Segment
     rules_tested = True
     depends_on = ("marketing_objects", "tags", "lifecycle_stages", "scoring_models")
     menu_path = "营销通 > 营销用户 > 目标人群"
-    manual_who = "consultant"
-    verify = "the segment {key} shows a member count, and a known test person is in it"
+    manual_who = CONSULTANT
+    verify = Phrase("目标人群{key}显示人数，已知的测试人员在其中",
+                    "the segment {key} shows a member count, and a known test person is in it")
 
     def references(self, spec: Segment) -> Iterable[Reference]:
         yield object_reference(("object",), spec.object)
@@ -142,9 +157,10 @@ class SegmentsKind(SettingsKind[Segment]):
         yield from condition_findings(("conditions",), spec.conditions, playbook)
         yield from score_condition_findings(("conditions",), spec.conditions, playbook)
 
-    def acceptance_tests(self, spec: Segment, key: str) -> list[tuple[str, str]]:
-        when = f"{spec.refresh}更新后" if spec.type == "动态人群" else "刷新后"
-        return [(f"目标人群 {key}: 符合条件的测试用户在{when}进入人群, 不符合的不进入", CONSULTANT)]
+    def acceptance_tests(self, spec: Segment, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        when = words.say(_REFRESHED, refresh=words.word(spec.refresh)) if spec.type == "动态人群" else words.say(
+            _RELOADED)
+        return [(words.say(_SEGMENT_TEST, segment=words.quote(key), when=when), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "华东制造业高意向线索", "object": "销售线索", "match": "全部满足",

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from mktctl.base.language import Phrase
 from mktctl.base.suggest import did_you_mean
 from mktctl.kinds.base import Kind, ManualStep, S
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import PLAIN, Words
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
@@ -22,16 +23,21 @@ EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[A-Za-z]{2,})$")  # group 1: the domain
 class SettingsKind(Kind[S]):
     """A kind that only has a settings part (``api_fields`` is empty).
 
-    Its manual step lists the values under the Chinese labels the platform shows (each field's ``title``, see
-    :func:`mktctl.kinds.values.labelled_values`), at ``menu_path`` (followed by the item's name for list kinds).
+    Its manual step lists the values under the labels the platform shows (see
+    :meth:`mktctl.kinds.wording.Words.values`), at ``menu_path`` (followed by the item's name for list kinds),
+    and says how to verify them with ``verify`` (``{key}``: the item's name, quoted).
     """
 
-    verify: ClassVar[str] = "the page shows these values"
+    verify: ClassVar[Phrase] = Phrase("页面显示上表中的值", "the page shows these values")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        where = self.menu_path if self.singleton else f"{self.menu_path} > {key}"
-        return ManualStep(menu_path=where, values=labelled_values(self.model, state) or [("(默认设置)", "—")],
-                          verify=self.verify.format(key=key), who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        where = words.where(self.menu_path) if self.singleton else words.where(self.menu_path, key)
+        values = words.values(self.model, state) or [(words.say(DEFAULTS), "—")]
+        return ManualStep(menu_path=where, values=values, verify=words.say(self.verify, key=words.quote(key)),
+                          who=words.say(self.manual_who))
+
+
+DEFAULTS = Phrase("（默认设置）", "(the defaults)")
 
 
 # ---- checks of lists ------------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, Playbook, Reference, Resource, Spec
 from mktctl.kinds.conditions import Condition, Match, condition_findings, condition_references
 from mktctl.kinds.marketing_objects import object_reference
 from mktctl.kinds.reach import score_condition_findings
 from mktctl.kinds.shared import SettingsKind, duplicates, unknown
+from mktctl.kinds.wording import PLAIN, Words
 
 
 class TagRule(Spec):
@@ -37,6 +39,10 @@ class TagGroup(Spec):
         return values
 
 
+_TAG_TEST = Phrase("标签组{tag}：满足自动打标规则的测试用户获得该标签",
+                   "tag group {tag}: a test person matching the tagging rule gets the tag")
+
+
 class TagsKind(SettingsKind[TagGroup]):
     name = "tags"
     title = "标签"
@@ -46,8 +52,9 @@ class TagsKind(SettingsKind[TagGroup]):
     rules_tested = True
     depends_on = ("marketing_objects",)
     menu_path = "营销通 > 营销用户 > 标签管理"
-    manual_who = "consultant"
-    verify = "标签管理 shows the group {key} with these values and rules"
+    manual_who = CONSULTANT
+    verify = Phrase("标签管理中显示标签组{key}，标签值和规则与上表一致",
+                    "Tags shows the group {key} with these values and rules")
 
     def references(self, spec: TagGroup) -> Iterable[Reference]:
         for index, name in enumerate(spec.objects):
@@ -65,9 +72,8 @@ class TagsKind(SettingsKind[TagGroup]):
             yield from condition_findings(("rules", index, "conditions"), rule.conditions, playbook)
             yield from score_condition_findings(("rules", index, "conditions"), rule.conditions, playbook)
 
-    def acceptance_tests(self, spec: TagGroup, key: str) -> list[tuple[str, str]]:
-        return [(f"标签组 {key} > {rule.value}: 满足自动打标规则的测试用户获得该标签", CONSULTANT)
-                for rule in spec.rules]
+    def acceptance_tests(self, spec: TagGroup, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_TAG_TEST, tag=f"{key} > {rule.value}"), words.say(CONSULTANT)) for rule in spec.rules]
 
     def example(self) -> Any:
         return {"name": "购买意向", "values": ["高意向客户", "一般意向"], "multiple": False,

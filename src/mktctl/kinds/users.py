@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Index, Kind, Observed, Playbook, Reference, Resource, Spec
 from mktctl.kinds.departments import WHOLE_COMPANY, WHOLE_COMPANY_ID
 from mktctl.kinds.values import depth_in_chain
+from mktctl.kinds.wording import CRM_ADMIN, PLAIN, Words
 
 if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
@@ -24,13 +26,14 @@ _SEPARATORS = re.compile(r"[\s\-()（）]")
 
 
 class User(Spec):
-    employee_number: str = Field(min_length=1, max_length=32, description="员工编号: the user's natural key")
-    name: str = Field(min_length=1, max_length=50, description="姓名")
-    mobile: str = Field(description="手机号: the login; 11-digit mainland number or +country number")
-    email: str | None = Field(None, description="邮箱")
-    department: str = Field(WHOLE_COMPANY, description="主属部门: a department's name")
-    position: str | None = Field(None, max_length=50, description="职位")
-    leader: str | None = Field(None, description="汇报对象: another user's employee_number")
+    employee_number: str = Field(min_length=1, max_length=32, title="员工编号",
+                                 description="员工编号: the user's natural key")
+    name: str = Field(min_length=1, max_length=50, title="姓名", description="姓名")
+    mobile: str = Field(title="手机号", description="手机号: the login; 11-digit mainland number or +country number")
+    email: str | None = Field(None, title="邮箱", description="邮箱")
+    department: str = Field(WHOLE_COMPANY, title="主属部门", description="主属部门: a department's name")
+    position: str | None = Field(None, max_length=50, title="职位", description="职位")
+    leader: str | None = Field(None, title="汇报对象", description="汇报对象: another user's employee_number")
 
     @field_validator("employee_number", mode="before")
     @classmethod
@@ -58,6 +61,10 @@ class User(Spec):
         if not _EMAIL.match(value):
             raise ValueError("not a valid email address")
         return value
+
+
+_LOGS_IN = Phrase("员工{employee}用手机号登录纷享销客并进入营销通",
+                  "employee {employee} logs in to FxiaoKe with the mobile number and opens FxiaoKe Marketing")
 
 
 class Users(Kind[User]):
@@ -161,8 +168,11 @@ class Users(Kind[User]):
     def delete(self, tenant: Tenant, remote_id: str, index: Index) -> None:
         tenant.client.call("/cgi/user/setStatus", {"openUserId": remote_id, "status": 2})
 
-    def acceptance_tests(self, spec: User, key: str) -> list[tuple[str, str]]:
-        return [(f"员工 {key} 用手机号登录纷享销客并进入营销通", "client CRM admin")]
+    def shown_key(self, key: str, words: Words = PLAIN) -> str:
+        return words.employee(key)
+
+    def acceptance_tests(self, spec: User, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_LOGS_IN, employee=words.employee(key)), words.say(CRM_ADMIN))]
 
     def playbook_values(self, values: dict[str, Any]) -> dict[str, Any]:
         if values.get("department") == WHOLE_COMPANY:  # the default department

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 
 from pydantic import Field, field_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
 from mktctl.kinds.lead_fields import lead_field
 from mktctl.kinds.shared import url
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import PLAIN, Words
 
 LEAD_POOL_HINT = "leads from it go nowhere"
 
@@ -58,7 +59,7 @@ class WebsiteFormSpec(Spec):
     pool: str | None = Field(None, title="存入线索池", description="default: basic_settings.lead_storage.default_pool")
     source: str | None = Field(None, title="线索来源")
     consent: bool = Field(True, title="隐私授权勾选", description="the form asks for consent (PIPL)")
-    success_message: str = Field("提交成功, 我们会尽快与您联系", max_length=200, title="提交成功提示")
+    success_message: str = Field("提交成功，我们会尽快与您联系", max_length=200, title="提交成功提示")
 
     @field_validator("page_url")
     @classmethod
@@ -78,6 +79,16 @@ def _twice(targets: list[str]) -> dict[str, str]:
     raise ValueError(f"two form fields map to {sorted({t for t in targets if targets.count(t) > 1})[0]!r}")
 
 
+_AD_ADDRESS = Phrase("投放地址", "Address for ads")
+_EMBED = Phrase("{code}：交给网站团队，嵌入 {page}", "{code}: give it to the web team for {page}")
+_SUBMITTED = Phrase("用{address}打开页面并提交表单：线索进入线索池，带线索来源和UTM参数",
+                    "submit the form on the page at the {address}: the lead arrives in the pool with its source and "
+                    "the UTM parameters")
+_FORM_TEST = Phrase("官网表单{form}：用带UTM参数的投放地址提交，线索进入线索池并记录来源",
+                    "website form {form}: submitted at the address with the UTM parameters, the lead arrives in the "
+                    "pool with its source")
+
+
 class WebsiteForms(Kind[WebsiteFormSpec]):
     name = "website_forms"
     title = "官网表单"
@@ -86,14 +97,13 @@ class WebsiteForms(Kind[WebsiteFormSpec]):
     model = WebsiteFormSpec
     depends_on = ("lead_pools", "lead_fields")
     menu_path = "营销通 > 系统设置 > 营销插件 > 官网对接"
-    manual_who = "consultant, with the client's web team"
+    manual_who = Phrase("实施顾问与客户网站团队", "consultant, with the client's web team")
 
     def references(self, spec: WebsiteFormSpec) -> Iterable[Reference]:
         if spec.pool:
             yield Reference(("pool",), "lead_pools", spec.pool)
         for label, target in spec.fields.items():
-            if target.endswith("__c"):
-                yield Reference(("fields", label), "lead_fields", target)
+            yield Reference(("fields", label), "lead_fields", target)
 
     def check(self, resource: Resource[WebsiteFormSpec], playbook: Playbook) -> Iterable[Finding]:
         spec = resource.spec
@@ -106,22 +116,20 @@ class WebsiteForms(Kind[WebsiteFormSpec]):
             yield Finding(("consent",), "the form collects personal data without asking for consent (PIPL)",
                           severity="warning")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        values = labelled_values(self.model, state)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        values = words.values(self.model, state)
         utm = state.get("utm")
         if utm:
             query = FormUtm.model_validate(utm).query()
             page = str(state.get("page_url", ""))
-            values.append(("投放地址", f"{page}{'&' if '?' in page else '?'}{query}"))
-        values.append(("嵌入代码", f"营销通 > 表单 > {key} > 嵌入代码: give it to the web team for "
-                                f"{state.get('page_url', '')}"))
-        return ManualStep(menu_path=f"{self.menu_path} > {key}", values=values,
-                          verify="submit the form on the page with the 投放地址: the lead arrives in the pool with its "
-                                 "source and the UTM parameters",
-                          who=self.manual_who)
+            values.append((words.say(_AD_ADDRESS), f"{page}{'&' if '?' in page else '?'}{query}"))
+        code = f"{words.where('营销通 > 表单', key)} > {words.word('嵌入代码')}"
+        values.append((words.word("嵌入代码"), words.say(_EMBED, code=code, page=state.get("page_url", ""))))
+        return ManualStep(menu_path=words.where(self.menu_path, key), values=values,
+                          verify=words.say(_SUBMITTED, address=words.say(_AD_ADDRESS)), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: WebsiteFormSpec, key: str) -> list[tuple[str, str]]:
-        return [(f"官网表单 {key}: 用带UTM参数的投放地址提交, 线索进入线索池并记录来源", CONSULTANT)]
+    def acceptance_tests(self, spec: WebsiteFormSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_FORM_TEST, form=words.quote(key)), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "官网-联系销售", "page_url": "https://www.example.cn/contact",

@@ -15,10 +15,11 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from mktctl.base.language import Phrase
 from mktctl.kinds.base import CONSULTANT, Finding, Kind, ManualStep, Path_, Playbook, Reference, Resource, Spec
 from mktctl.kinds.conditions import split_tag, tag_reference, tag_value_findings
 from mktctl.kinds.shared import EMAIL, as_texts, unique, url
-from mktctl.kinds.values import labelled_values
+from mktctl.kinds.wording import PLAIN, Words
 
 _WX_APP_ID = re.compile(r"^wx[0-9a-f]{16}$")
 _WECOM_CORP_ID = re.compile(r"^w[wx][0-9a-f]{16}$")
@@ -45,6 +46,14 @@ class WechatOpenPlatformSpec(Spec):
         return sorted(unique(value))
 
 
+_BOUND = Phrase("管理中心列出每个已绑定的账号；同一人关注服务号并打开小程序，在营销通中显示为同一个微信用户",
+                "the management centre lists every account bound; in FxiaoKe Marketing a person who follows the "
+                "service account and opens the mini program shows as one WeChat user")
+_ONE_USER = Phrase("同一人关注服务号并打开小程序，在营销通中是同一个微信用户",
+                   "one person follows the service account and opens the mini program: FxiaoKe Marketing shows one "
+                   "WeChat user")
+
+
 class WechatOpenPlatform(Kind[WechatOpenPlatformSpec]):
     name = "wechat_open_platform"
     title = "微信开放平台"
@@ -53,8 +62,8 @@ class WechatOpenPlatform(Kind[WechatOpenPlatformSpec]):
     model = WechatOpenPlatformSpec
     singleton = True
     depends_on = ("wechat_accounts",)
-    menu_path = "微信开放平台 (open.weixin.qq.com) > 管理中心 > 公众帐号 / 小程序 > 绑定"
-    manual_who = "client contact (客户方对接人)"
+    menu_path = "微信开放平台（open.weixin.qq.com） > 管理中心 > 公众帐号 / 小程序 > 绑定"
+    manual_who = Phrase("客户方对接人", "client contact")
     pii_fields = frozenset({"login_email"})
 
     def references(self, spec: WechatOpenPlatformSpec) -> Iterable[Reference]:
@@ -72,14 +81,12 @@ class WechatOpenPlatform(Kind[WechatOpenPlatformSpec]):
             if account is not None and getattr(account.spec, "type", None) == "视频号":
                 yield Finding(("bind", position), f"{name!r} is a 视频号; the open platform binds 服务号 and 小程序")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
-                          verify="管理中心 lists every account bound; in 营销通 a person who follows the 服务号 "
-                                 "and opens the 小程序 shows as one 微信用户",
-                          who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        return ManualStep(menu_path=words.where(self.menu_path), values=words.values(self.model, state),
+                          verify=words.say(_BOUND), who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: WechatOpenPlatformSpec, key: str) -> list[tuple[str, str]]:
-        return [("同一人关注服务号并打开小程序, 在营销通中是同一个微信用户", CONSULTANT)]
+    def acceptance_tests(self, spec: WechatOpenPlatformSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_ONE_USER), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"certified": True, "bind": ["示例科技服务号", "示例科技小程序"]}
@@ -140,10 +147,39 @@ class WechatAccount(Spec):
         return self
 
 
+_NAME = Phrase("名称", "Name")
+# account type -> (menu under 营销插件, who, how to verify)
+_ACCOUNT_STEPS: dict[str, tuple[str, Phrase, Phrase]] = {
+    "服务号": ("微信公众号 > 绑定公众号", Phrase("客户微信服务号管理员（扫码授权）",
+                                          "client admin of the WeChat service account (scans the QR code)"),
+            Phrase("营销通显示{account}已授权；关注后生成微信用户，菜单、群发和标签在营销通中管理",
+                   "FxiaoKe Marketing shows {account} as authorised; following it creates a WeChat user, and its "
+                   "menu, mass messages and tags are managed in FxiaoKe Marketing")),
+    "小程序": ("微信小程序 > 绑定小程序", Phrase("客户微信小程序管理员（扫码授权）",
+                                          "client admin of the WeChat mini program (scans the QR code)"),
+            Phrase("营销通显示{account}已授权；员工名片和微站可在其中打开",
+                   "FxiaoKe Marketing shows {account} as authorised; business cards and the micro site open in it")),
+    "视频号": ("视频号 > 对接视频号", CONSULTANT,
+            Phrase("微页面可以插入视频号{account}的主页、视频和直播预约",
+                   "a micro page can insert the home page, videos and live bookings of the WeChat Channels account "
+                   "{account}")),
+}
+_ACCOUNT_TESTS = {
+    "服务号": Phrase("关注服务号{account}，营销通生成微信用户；群发和标签可用",
+                  "follow the service account {account}: FxiaoKe Marketing creates a WeChat user; mass messages and "
+                  "tags work"),
+    "小程序": Phrase("打开小程序{account}：员工名片和微站正常显示",
+                  "open the mini program {account}: business cards and the micro site show correctly"),
+    "视频号": Phrase("在微页面插入视频号{account}的主页和视频，预览正常",
+                  "insert the home page and videos of the WeChat Channels account {account} in a micro page: the "
+                  "preview shows them"),
+}
+
+
 class WechatAccounts(Kind[WechatAccount]):
     name = "wechat_accounts"
     title = "微信账号"
-    summary = "WeChat service accounts (服务号), mini programs (小程序) and channels (视频号)"
+    summary = "WeChat service accounts, mini programs and WeChat Channels"
     guide = "2.4.3"
     model = WechatAccount
     menu_path = "营销通 > 系统设置 > 营销插件"
@@ -167,25 +203,15 @@ class WechatAccounts(Kind[WechatAccount]):
                                                "(微信开放平台, certified by the client) so that a person is one user "
                                                "across them")
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        kind_of = state.get("type")
-        menu, who = {
-            "服务号": ("微信公众号 > 绑定公众号", "client 微信服务号管理员 (scans the QR code)"),
-            "小程序": ("微信小程序 > 绑定小程序", "client 微信小程序管理员 (scans the QR code)"),
-        }.get(str(kind_of), ("视频号 > 对接视频号", "consultant"))
-        verify = {"服务号": f"营销通 shows {key!r} as authorised; following it creates a 微信用户, and its menu, "
-                           "mass messages and tags are managed in 营销通",
-                  "小程序": f"营销通 shows {key!r} as authorised; business cards and the micro site open in it"
-                  }.get(str(kind_of), f"a micro page can insert the 视频号 {key!r} home page, videos and live bookings")
-        return ManualStep(menu_path=f"{self.menu_path} > {menu}",
-                          values=[("名称", key), *labelled_values(self.model, state)], verify=verify,
-                          qr_url=state.get("authorisation_url"), who=who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        menu, who, verify = _ACCOUNT_STEPS.get(str(state.get("type")), _ACCOUNT_STEPS["视频号"])
+        return ManualStep(menu_path=words.where(f"{self.menu_path} > {menu}"),
+                          values=[(words.say(_NAME), key), *words.values(self.model, state)],
+                          verify=words.say(verify, account=words.quote(key)), qr_url=state.get("authorisation_url"),
+                          who=words.say(who))
 
-    def acceptance_tests(self, spec: WechatAccount, key: str) -> list[tuple[str, str]]:
-        test = {"服务号": f"关注服务号 {key}, 营销通生成微信用户; 群发和标签可用",
-                "小程序": f"打开小程序 {key}: 员工名片和微站正常显示",
-                "视频号": f"在微页面插入视频号 {key} 的主页和视频, 预览正常"}.get(spec.type, f"{key} 已绑定")
-        return [(test, CONSULTANT)]
+    def acceptance_tests(self, spec: WechatAccount, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        return [(words.say(_ACCOUNT_TESTS[spec.type], account=words.quote(key)), words.say(CONSULTANT))]
 
     def example(self) -> Any:
         return {"name": "示例科技服务号", "type": "服务号", "app_id": "wx0123456789abcdef"}
@@ -286,6 +312,15 @@ def _single_choice_findings(spec: WecomSpec, playbook: Playbook) -> Iterable[Fin
             first.setdefault(group, value)
 
 
+_CONNECTED = Phrase("营销通显示企业微信已连接；企业微信联系人显示为企业微信客户，"
+                    "通过每个渠道活码添加的联系人获得对应标签和欢迎语",
+                    "FxiaoKe Marketing shows the WeCom corp as connected; WeCom contacts appear as WeCom contacts "
+                    "of the CRM, and a contact added by each live code gets its tags and welcome message")
+_LIVE_CODE_TEST = Phrase("扫渠道活码{code}添加好友：自动打标签并发送欢迎语",
+                         "add a contact with the live code {code}: the tags are set and the welcome message is sent")
+_SYNCED = Phrase("企业微信客户同步到营销通", "WeCom contacts are synced to FxiaoKe Marketing")
+
+
 class Wecom(Kind[WecomSpec]):
     name = "wecom"
     title = "企业微信"
@@ -295,7 +330,7 @@ class Wecom(Kind[WecomSpec]):
     singleton = True
     depends_on = ("users", "tags")
     menu_path = "营销通 > 系统设置 > 营销插件 > 企业微信 > 连接企业微信"
-    manual_who = "client 企业微信管理员 (scans the QR code)"
+    manual_who = Phrase("客户企业微信管理员（扫码授权）", "client WeCom admin (scans the QR code)")
     secret_fields = frozenset({"authorisation_url"})  # the link carries the authorisation code
 
     def references(self, spec: WecomSpec) -> Iterable[Reference]:
@@ -321,16 +356,15 @@ class Wecom(Kind[WecomSpec]):
                 yield from tag_value_findings(path, tag, playbook)
         yield from _single_choice_findings(spec, playbook)
 
-    def manual_step(self, key: str, state: dict[str, Any]) -> ManualStep:
-        return ManualStep(menu_path=self.menu_path, values=labelled_values(self.model, state),
-                          verify="营销通 shows the WeCom corp as connected; WeCom contacts appear as "
-                                 "企业微信客户, and a contact added by each live code gets its tags and welcome "
-                                 "message",
-                          qr_url=state.get("authorisation_url"), who=self.manual_who)
+    def manual_step(self, key: str, state: dict[str, Any], words: Words = PLAIN) -> ManualStep:
+        return ManualStep(menu_path=words.where(self.menu_path), values=words.values(self.model, state),
+                          verify=words.say(_CONNECTED), qr_url=state.get("authorisation_url"),
+                          who=words.say(self.manual_who))
 
-    def acceptance_tests(self, spec: WecomSpec, key: str) -> list[tuple[str, str]]:
-        codes = [(f"扫渠道活码 {code.name} 添加好友: 自动打标签并发送欢迎语", CONSULTANT) for code in spec.live_codes]
-        return [*codes, ("企业微信客户同步到营销通", CONSULTANT)]
+    def acceptance_tests(self, spec: WecomSpec, key: str, words: Words = PLAIN) -> list[tuple[str, str]]:
+        who = words.say(CONSULTANT)
+        codes = [(words.say(_LIVE_CODE_TEST, code=words.quote(code.name)), who) for code in spec.live_codes]
+        return [*codes, (words.say(_SYNCED), who)]
 
     def example(self) -> Any:
         return {"corp_name": "示例科技", "new_contact_tags": ["用户来源:企业微信"],

@@ -54,21 +54,27 @@ if TYPE_CHECKING:
 class ImportSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    file: str = Field(description="the lead file (xlsx, xls or csv), relative to the playbook folder")
-    sheet: str | None = Field(default=None, description="the sheet to read (default: the one with lead headers)")
-    mapping: str | None = Field(default=None, description="a column mapping file, relative to the playbook folder")
-    columns: dict[str, str] = Field(default_factory=dict,
+    file: str = Field(title="文件", description="the lead file (xlsx, xls or csv), relative to the playbook folder")
+    sheet: str | None = Field(default=None, title="工作表",
+                              description="the sheet to read (default: the one with lead headers)")
+    mapping: str | None = Field(default=None, title="字段映射文件",
+                                description="a column mapping file, relative to the playbook folder")
+    columns: dict[str, str] = Field(default_factory=dict, title="列映射",
                                     description="header → field: a lead field, a custom field of 销售线索 by api "
                                                 "name or label, or ignore; over the mapping file's")
-    competitor_domains: list[str] = Field(default_factory=list, description="emails of these domains are rejected "
-                                                                           "(in a playbook with lead_cleaning, "
-                                                                           "declare them there)")
-    keep: Literal["first", "last"] = Field(default="first", description="which of a person's rows survives")
-    source: str | None = Field(default=None, description="the lead source (线索来源) of every row")
-    event: str | None = Field(default=None, description="the marketing event (市场活动) to attach, by name")
-    pool: str | None = Field(default=None, description="the lead pool (线索池) to put the leads in, by name")
+    competitor_domains: list[str] = Field(default_factory=list, title="竞品邮箱域名",
+                                          description="emails of these domains are rejected (in a playbook with "
+                                                      "lead_cleaning, declare them there)")
+    keep: Literal["first", "last"] = Field(default="first", title="重复行保留",
+                                           description="which of a person's rows survives")
+    source: str | None = Field(default=None, title="线索来源", description="the lead source (线索来源) of every row")
+    event: str | None = Field(default=None, title="市场活动",
+                              description="the marketing event (市场活动) to attach, by name")
+    pool: str | None = Field(default=None, title="线索池",
+                             description="the lead pool (线索池) to put the leads in, by name")
     on_existing: Literal["skip", "fill-empty", "overwrite"] = Field(
-        default="skip", description="what to do with a lead that already exists (same mobile or email)")
+        default="skip", title="线索已存在时",
+        description="what to do with a lead that already exists (same mobile or email)")
 
     @field_validator("file")
     @classmethod

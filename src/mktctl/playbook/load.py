@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from mktctl.base.language import LANGUAGES
 from mktctl.errors import MktctlError, PlaybookError, Problem
 from mktctl.kinds.base import Kind, Playbook
 from mktctl.playbook.checks import check_playbook
@@ -29,7 +30,6 @@ from mktctl.playbook.variables import VARIABLE_NAME, Interpolator, declared_vari
 
 __all__ = ["ENTRY_FILE", "ENV_FOLDER", "LANGUAGES", "RENAMED_FROM", "SETTINGS_KEYS", "load_playbook"]
 
-LANGUAGES = ("zh-CN", "en")
 
 
 def load_playbook(directory: Path, *, env: str | None = None, variables: Mapping[str, str] | None = None,

@@ -1,0 +1,169 @@
+"""Every ready playbook speaks one language to its client: with ``language: zh-CN`` every word of its manual
+steps, checklist and delivery report is Chinese, with ``language: en`` English.
+
+How a stray word of the other language is found, honestly:
+
+* **The tenant's own data is shown as written.** Names (a role, a lead pool, an employee), texts the client
+  wrote and the options the client entered are the same in both languages; they are the string values of
+  the playbook's fields that are not picklists of the platform (:func:`tenant_texts`), and the name of the
+  tenant's profile. An occurrence of one of them is left out of the check unless it is part of a longer run
+  of Latin letters or digits. A picklist option of the platform (``Literal`` and ``Enum`` values, such as
+  ``标记重复``) is never the tenant's data: an English client reads it in English. (A tenant's value that is
+  also a word the text uses, such as 营销通 as an option of a lead field, hides that word wherever it
+  appears: the check is per word, not per place. What a stray word leaves around it still shows.)
+* **Both languages**: code spans and step names (``roles/市场经理``, as ``mktctl confirm`` takes them) are
+  written as they are.
+* **English** (``en``): no CJK character is left.
+* **Chinese** (``zh-CN``): no word of two or more Latin letters is left, except technical tokens a client
+  types or reads as they are: web and e-mail addresses, domain names, ``mktctl`` commands, identifiers with
+  an underscore, a dot, a dash, a slash or a digit (api names such as ``product_interest__c``, ``M001``),
+  the terms of a DNS record (``v=spf1``, ``include:host``, ``~all``), acronyms in capitals (``CRM``,
+  ``MQL``, ``SPF``, ``UTM``), and the proper nouns in :data:`PROPER_NOUNS`, which the platform itself
+  writes in Latin letters.
+* **Chinese punctuation**: in Chinese text no ASCII comma, colon, semicolon or bracket touches a Chinese
+  character (``必填字段：姓名、手机``, ``张伟（M001）``), except inside the tenant's own data.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+import pytest
+
+from tests.playbooks.client_texts import LANGUAGES, READY, client_texts, loaded, tenant_texts
+
+# Names the platform writes in Latin letters in its Chinese interface too.
+PROPER_NOUNS = frozenset({
+    "Google", "LinkedIn", "Facebook",  # the overseas ad platforms
+    "Logo", "AppID", "AppSecret", "SecretKey", "OpenID", "UnionID", "OneID",  # labels of the console
+})
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_ASCII_BEFORE, _NOT_ASCII_AFTER = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+_TECHNICAL = [
+    re.compile(r"`[^`\n]*`"),  # code spans
+    re.compile(r"https?://\S+"),  # web addresses
+    re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),  # e-mail addresses
+    re.compile(_NOT_ASCII_BEFORE + r"mktctl(?: (?:--?[\w-]+|[a-z][\w./*-]*))*"),  # mktctl and its commands
+    re.compile(_NOT_ASCII_BEFORE + r"[A-Za-z]+[=:][\w.@=-]+"),  # a DNS record's terms: v=spf1, include:host
+    re.compile(r"[~?+-]all" + _NOT_ASCII_AFTER),  # the SPF record's last term
+    re.compile(r"[A-Za-z0-9*]+(?:[._/-][\w*]+)+"),  # identifiers: api names, file names, step names, domains
+    re.compile(r"[A-Za-z0-9]*_[A-Za-z0-9_]*"),  # api names with an underscore
+    re.compile(_NOT_ASCII_BEFORE + r"[A-Za-z0-9]*\d[A-Za-z0-9]*"),  # identifiers with a digit: M001, DMARC1
+    re.compile(_NOT_ASCII_BEFORE + r"[A-Z][A-Z0-9]+" + _NOT_ASCII_AFTER),  # acronyms: CRM, MQL, SPF
+]
+# what is written as it is in both languages: code spans, and step names as ``mktctl confirm`` takes them
+_VERBATIM = [re.compile(r"`[^`\n]*`"), re.compile(_NOT_ASCII_BEFORE + r"[a-z_]+/[^\s)）|,，、；;]+")]
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_ASCII_PUNCTUATION = re.compile(r"[\u3400-\u9fff]\s*[,:;()]|[,:;()]\s*[\u3400-\u9fff]")
+
+
+PLACEHOLDER = "\u3007"  # 〇: a word character, outside the CJK ideographs that an English text must not hold
+
+
+@cache
+def _tenant_pattern(tenant: frozenset[str]) -> re.Pattern[str]:
+    """Any of the tenant's values, not inside a longer run of Latin letters and digits (longest first, so
+    that a longer value wins)."""
+    values = "|".join(re.escape(v) for v in sorted(tenant, key=len, reverse=True))
+    return re.compile(rf"{_NOT_ASCII_BEFORE}(?:{values}){_NOT_ASCII_AFTER}")
+
+
+def masked(text: str, tenant: frozenset[str]) -> str:
+    """``text`` with each occurrence of the tenant's data replaced by a placeholder."""
+    return _tenant_pattern(tenant).sub(PLACEHOLDER, text)
+
+
+def stray_words(text: str, lang: str, tenant: frozenset[str]) -> list[str]:
+    """The lines of ``text`` that hold a word of the other language, each with that word."""
+    found = []
+    for line in html.unescape(text).splitlines():
+        shown = masked(line, tenant)
+        for pattern in _VERBATIM:
+            shown = pattern.sub(" ", shown)
+        if lang == "en":
+            words = _CJK.findall(shown)
+        else:
+            rest = shown
+            for pattern in _TECHNICAL:
+                rest = pattern.sub(" ", rest)
+            words = [w for w in _LATIN_WORD.findall(rest) if w not in PROPER_NOUNS]
+        if words:
+            found.append(f"{words[0]!r} in: {line.strip()}")
+    return found
+
+
+def ascii_punctuation(text: str, tenant: frozenset[str]) -> list[str]:
+    """The lines of Chinese ``text`` where ASCII punctuation touches a Chinese character (outside the
+    tenant's data, which keeps its own punctuation)."""
+    found = []
+    for line in html.unescape(text).splitlines():
+        spans = [m.span() for m in _tenant_pattern(tenant).finditer(line)]
+        for match in _ASCII_PUNCTUATION.finditer(line):
+            if not any(start <= match.start() and match.end() <= end for start, end in spans):
+                found.append(f"{match.group()!r} in: {line.strip()}")
+                break
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", READY)
+def test_what_a_client_reads_of_a_ready_playbook_is_all_in_the_playbooks_language(name, lang) -> None:
+    tenant = tenant_texts(loaded(name))
+    texts = client_texts(name, lang)
+
+    stray = {document: stray_words(text, lang, tenant) for document, text in texts.items()}
+
+    assert not any(stray.values()), "\n".join(f"{name} {lang} {document}: {line}" for document, lines in
+                                              stray.items() for line in lines[:15])
+
+
+@pytest.mark.parametrize("name", READY)
+def test_chinese_text_for_a_client_uses_chinese_punctuation(name) -> None:
+    tenant = tenant_texts(loaded(name))
+    texts = client_texts(name, "zh-CN")
+
+    found = {document: ascii_punctuation(text, tenant) for document, text in texts.items()}
+
+    assert not any(found.values()), "\n".join(f"{name} {document}: {line}" for document, lines in found.items()
+                                              for line in lines[:15])
+
+
+@pytest.mark.parametrize("name", [name for name in READY if loaded(name).language == "zh-CN"])
+def test_the_chinese_sample_data_of_a_ready_playbook_uses_chinese_punctuation(name) -> None:
+    tags = re.compile(r"^[^\s:]+:[^\s:]+$")  # a tag as a playbook writes it, 组:值: syntax, not text
+    texts = [text for text in tenant_texts(loaded(name)) if not tags.match(text)]
+
+    assert [text for text in texts if _ASCII_PUNCTUATION.search(text)] == []
+
+
+def test_the_check_finds_a_word_of_the_other_language_and_spares_the_tenants_data() -> None:
+    tenant = frozenset({"市场经理", "test", "城市客户沙龙, 30-80 人"})
+
+    assert stray_words("Verify: open role '市场经理'", "en", tenant) == []
+    assert stray_words("Where: 管理后台 > 市场经理", "en", tenant) == ["'管' in: Where: 管理后台 > 市场经理"]
+    assert stray_words("测试姓名关键词：测试、test", "zh-CN", tenant) == []
+    assert stray_words("必填字段：name、mobile", "zh-CN", tenant) == ["'name' in: 必填字段：name、mobile"]
+    assert stray_words("字段API名称：product_interest__c；见 `mktctl steps`，https://x.cn/a?b=c", "zh-CN",
+                       tenant) == []
+    assert ascii_punctuation("说明：城市客户沙龙, 30-80 人", tenant) == []
+    assert ascii_punctuation("必填字段: 姓名、手机", tenant) == ["'段:' in: 必填字段: 姓名、手机"]
+
+
+@pytest.mark.e2e
+def test_mktctl_steps_lang_en_lists_a_chinese_playbooks_steps_all_in_english(tmp_path, mktctl) -> None:
+    assert mktctl("init", "--template", "standard", "acme").code == 0
+    tenant = tenant_texts(loaded("standard"))
+
+    run = mktctl("--tenant", "sandbox-public", "steps", "--lang", "en", cwd=tmp_path / "acme")
+
+    assert run.code == 0, run.output
+    lines = run.stdout.splitlines()
+    assert "! roles/市场经理  pending (client CRM admin)" in lines
+    assert "    Where: Admin console > Permissions > Role permissions > 市场经理" in lines
+    assert "    Admins: 王芳 (M001)" in lines
+    assert "    Required fields: Name, Mobile" in lines
+    assert "    Done? Confirm with: mktctl confirm lead_cleaning/lead_cleaning --by NAME" in lines
+    assert stray_words(run.stdout, "en", tenant) == []
