@@ -7,6 +7,7 @@ each command below answers at once with exit 1 and the file named, instead of ha
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -204,13 +205,21 @@ def test_an_output_path_of_any_depth_is_created_as_asked(tmp_path: Path) -> None
 
     (tmp_path / "mktctl.yaml").write_text(PLAYBOOK, encoding="utf-8")
     (tmp_path / "leads.csv").write_text("姓名,手机号码\n张三,13912345678\n", encoding="utf-8")
-    deep = tmp_path / ("d/" * 1500)  # pathlib creates one folder per recursion: 1,500 ended in RecursionError
-    for args in (["leads", "check", str(tmp_path / "leads.csv"), "--out", str(deep / "out")],
-                 ["report", str(tmp_path), "--out", str(deep / "r.md")],
-                 ["workbook", "export", str(tmp_path), "--out", str(deep / "w.xlsx")]):
-        code, output = in_process(*args)
-        assert code == 0, (args, output)
-    assert {p.name for p in deep.iterdir()} == {"out", "r.md", "w.xlsx"}
+    chain = [tmp_path / ("d/" * level) for level in range(1, 1101)]  # past the recursion limit (1,000)
+    deep = chain[-1]
+    try:
+        for args in (["leads", "check", str(tmp_path / "leads.csv"), "--out", str(deep / "out")],
+                     ["report", str(tmp_path), "--out", str(deep / "r.md")],
+                     ["workbook", "export", str(tmp_path), "--out", str(deep / "w.xlsx")]):
+            code, output = in_process(*args)
+            assert code == 0, (args, output)
+        assert {p.name for p in deep.iterdir()} == {"out", "r.md", "w.xlsx"}
+    finally:  # removed here, one folder at a time: a tree this deep breaks any recursive removal (pytest's too)
+        if deep.exists():
+            shutil.rmtree(deep)
+        for folder in reversed(chain[:-1]):
+            if folder.exists():
+                folder.rmdir()
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(NotADirectoryError):  # what is in the way is said as pathlib says it
         make_folders(tmp_path / "file" / "a" / "b")

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from mktctl.base.inputs import regular_file
 from mktctl.base.workbook_guard import check_workbook
 from mktctl.errors import DataFileError
+from mktctl.leads import guard
 from mktctl.leads.fields import recognise
 from mktctl.leads.guard import MAX_ROWS, check_rows, check_width, lead_workbooks
 from mktctl.leads.quotes import check_quotes
@@ -85,12 +86,12 @@ class Source:
 
 
 def open_source(path: Path, *, sheet: str | None = None, header_row: int | None = None,
-                prefer_sheet: str | None = None, max_rows: int = MAX_ROWS) -> Source:
+                prefer_sheet: str | None = None, max_rows: int | None = None) -> Source:
     """Open a lead file for reading in chunks; ``prefer_sheet`` is read when the workbook has a sheet of that
-    name (else the sheet is found as without it); ``max_rows`` bounds its data rows (a lead file's limit; an
-    events file has its own)."""
+    name (else the sheet is found as without it); ``max_rows`` bounds its data rows (default: a lead file's
+    limit, read when the file is opened; an events file has its own)."""
     source = _open_source(Path(path), sheet, header_row, prefer_sheet)
-    source.info.max_rows = max_rows
+    source.info.max_rows = guard.MAX_ROWS if max_rows is None else max_rows
     return source
 
 
