@@ -114,14 +114,14 @@ def _with_fragments(folder: Path, *names: str) -> Path:
 
 
 def test_the_shared_lead_rules_and_scoring_fragments_agree_on_the_mql(tmp_path) -> None:
-    _with_fragments(tmp_path, "lead-rules.yaml", "scoring-seed001.yaml")
+    _with_fragments(tmp_path, "lead-rules.yaml", "scoring-lead-nurture.yaml")
 
     assert [p for p in problems(tmp_path) if ": error: " in p] == []
 
 
 def test_fragments_that_disagree_on_the_mql_cannot_be_included_together(tmp_path) -> None:
-    _with_fragments(tmp_path, "lead-rules.yaml", "scoring-seed001.yaml")
-    scoring = tmp_path / "fragments" / "scoring-seed001.yaml"
+    _with_fragments(tmp_path, "lead-rules.yaml", "scoring-lead-nurture.yaml")
+    scoring = tmp_path / "fragments" / "scoring-lead-nurture.yaml"
     scoring.write_text(scoring.read_text(encoding="utf-8").replace("name: MQL\n        score: 30",
                                                                     "name: MQL\n        score: 40"), encoding="utf-8")
     grade = next(n for n, line in enumerate(scoring.read_text(encoding="utf-8").splitlines(), 1) if "score: 40" in line)
@@ -132,8 +132,8 @@ def test_fragments_that_disagree_on_the_mql_cannot_be_included_together(tmp_path
 
     assert errors == [
         f"fragments/lead-rules.yaml:{mql}:14: error: two MQL thresholds disagree: leads qualify as MQL at 30 points "
-        f"here, but scoring model '线索培育评分' grades MQL from 40 (fragments/scoring-seed001.yaml:{grade}:16); make "
-        "them the same"]
+        f"here, but scoring model '线索培育评分' grades MQL from 40 (fragments/scoring-lead-nurture.yaml:{grade}:16); "
+        "make them the same"]
 
 
 # ---- the ready playbooks -------------------------------------------------------------------------------
