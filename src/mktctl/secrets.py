@@ -27,6 +27,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 from mktctl.errors import SecretError
@@ -191,6 +192,8 @@ class Redactor:
 
     def __init__(self) -> None:
         self._matchers: dict[str, _Matcher] = {}
+        self._ordered: tuple[_Matcher, ...] = ()  # longest value first; replaced whole, so read without the lock
+        self._shortest = 0  # no form of a secret is shorter than the secret: shorter texts hold none
         self._references: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -200,6 +203,8 @@ class Redactor:
         matcher = _Matcher.of(value)
         with self._lock:
             self._matchers.setdefault(value, matcher)
+            self._ordered = tuple(sorted(self._matchers.values(), key=lambda m: len(m.value), reverse=True))
+            self._shortest = len(self._ordered[-1].value)
             if reference and value not in self._references:
                 self._references[value] = reference
 
@@ -214,10 +219,9 @@ class Redactor:
             return dict(self._references)
 
     def redact(self, text: str) -> str:
-        with self._lock:
-            matchers = sorted(self._matchers.values(), key=lambda m: len(m.value), reverse=True)
-        for matcher in matchers:
-            text = matcher.sub(self.MASK, text)
+        if len(text) >= self._shortest:  # every encoded form of a character is at least one character
+            for matcher in self._ordered:
+                text = matcher.sub(self.MASK, text)
         return without_userinfo(text)
 
     def redact_data(self, data: Any) -> Any:
@@ -238,6 +242,8 @@ class Redactor:
     def clear(self) -> None:
         with self._lock:
             self._matchers.clear()
+            self._ordered = ()
+            self._shortest = 0
             self._references.clear()
 
 
@@ -247,7 +253,25 @@ REDACTOR = Redactor()
 def redacted_json(data: Any, **options: Any) -> str:
     """``json.dumps(data, **options)`` with every secret redacted from the values before they are encoded,
     and from the text after (a key, an object turned into text by ``default=``)."""
-    return REDACTOR.redact(json.dumps(REDACTOR.redact_data(data), **options))
+    clean = REDACTOR.redact_data(data)
+    try:
+        encoder = _encoder(**options)
+    except TypeError:  # an option that cannot be a cache key (a list of separators): no reuse
+        return REDACTOR.redact(json.dumps(clean, **options))
+    return REDACTOR.redact(encoder.encode(clean))
+
+
+def redacted_json_string(value: str) -> str:
+    """``value`` as a JSON string literal (non-ASCII kept), every secret redacted first: for writers that build
+    a JSON line of fixed keys around a few values, a line per call, without encoding a whole object."""
+    return _encode_string(REDACTOR.redact(value))
+
+
+@lru_cache(maxsize=64)
+def _encoder(**options: Any) -> json.JSONEncoder:
+    """The encoder ``json.dumps`` would build for ``options``, built once: a journal writes a line per call."""
+    cls = options.pop("cls", None) or json.JSONEncoder
+    return cls(**options)
 
 
 # ---- secrets as references --------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.served import served_sandbox, served_sandbox_factory  # noqa: F401 - fixtures
+
 HEADERS = ["姓名", "公司名称", "手机号码", "座机", "邮箱", "省份", "城市", "线索来源", "备注"]
 
 

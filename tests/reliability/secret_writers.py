@@ -88,6 +88,7 @@ def writer_outputs(secret: str, folder: Path) -> dict[str, str]:
     from mktctl.engine.plan import Action, FieldChange, Manual, Plan
     from mktctl.engine.planfile import plan_json, save_plan
     from mktctl.leads.cells import neutralise_frame
+    from mktctl.leads.journal import Journal as ImportJournal
     from mktctl.leads.sheetwriter import TextWorkbook
     from mktctl.playbook.load import load_playbook
     from mktctl.playbook.write import dump, escape, to_node
@@ -127,6 +128,13 @@ def writer_outputs(secret: str, folder: Path) -> dict[str, str]:
         target=f"LeadsObj {secret}"))
     out["journal.jsonl"] = (state / "journal.jsonl").read_text(encoding="utf-8")
     out["audit.jsonl"] = (state / "audit.jsonl").read_text(encoding="utf-8")
+    (folder / "import").mkdir(exist_ok=True)
+    imports = ImportJournal.open(folder / "import", "tenant", {"file": f"leads {secret}.csv"})
+    imports.started(f"key {secret}", "create", 2)
+    imports.done(f"key {secret}", "created", f"id {secret}")
+    imports.failed(f"other {secret}", f"refused: {secret}")
+    imports.close()
+    out["import journal.jsonl"] = (folder / "import" / "journal.jsonl").read_text(encoding="utf-8")
     ledger = Ledger(folder / "mktctl.lock.yaml")
     ledger.for_tenant("f", "t").confirmations["wecom/wecom"] = Confirmation("d", "by", "at", note=secret)
     ledger.save()

@@ -90,3 +90,25 @@ def test_a_wrong_rate_limit_setting(text: str) -> None:
     with pytest.raises(SettingsError) as caught:
         parse_rate_limit(text)
     assert caught.value.message == f"rate limit {text!r}: expected CALLS/SECONDS, at least one call, e.g. 100/20"
+
+
+def test_an_answer_leaves_in_one_write(tmp_path: Path) -> None:
+    """Its status line, headers and body arrive together: a client reading as soon as anything arrives gets the
+    whole answer in one read (uvicorn alone writes the headers and the body apart)."""
+    import json
+    import socket
+
+    with serve_in_thread(tmp_path / "sandbox.db") as sandbox:
+        corp = sandbox.corp
+        body = json.dumps({"appId": corp.app_id, "appSecret": corp.app_secret,
+                           "permanentCode": corp.permanent_code}).encode()
+        with socket.create_connection(("127.0.0.1", sandbox.port)) as connection:
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for _ in range(3):
+                connection.sendall(b"POST " + TOKEN_PATH.encode() + b" HTTP/1.1\r\nHost: sandbox\r\n"
+                                   b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                                   % (len(body), body))
+                head, _, answer = connection.recv(65536).partition(b"\r\n\r\n")
+                length = int(dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:])[b"content-length"])
+                assert head.startswith(b"HTTP/1.1 200") and len(answer) == length
+                assert json.loads(answer)["corpId"] == corp.corp_id

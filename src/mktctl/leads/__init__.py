@@ -7,7 +7,9 @@ Public entry points (import them from their modules; this package imports nothin
   (no result files); ``rules`` is a ``rules.CleaningRules`` (a playbook's ``lead_cleaning``), passed in by
   whoever runs the check; both results carry a ``summary.CheckSummary``, what ``summary.json`` holds;
 * ``mktctl.leads.importer``: ``import_leads(tenant, path, ImportOptions, out_dir, progress=None,
-  rules=NO_RULES) -> ImportResult``;
+  rules=NO_RULES, on_estimate=None) -> ImportResult``; the rows are matched and written as one pipeline
+  (``writes.write_pipeline``, ``decide.decide_chunk``); ``on_estimate`` gets an ``eta.ImportEta`` (time at
+  the tenant's rate limit, days of its daily quota) before the first write;
 * ``mktctl.leads.link``: ``link_leads(tenant, LinkOptions, out_dir, progress=None) -> LinkResult`` and
   ``resolve_ambiguities(tenant, decisions_xlsx, out_dir, options=None, progress=None) -> LinkResult``;
 * ``mktctl.leads.spec``: ``ImportSpec`` (the playbook's ``imports:`` entries) and

@@ -1,7 +1,7 @@
 """``leads import``: check a file, match its people against the tenant's leads, create or update them.
 
-``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES, fields=NO_CUSTOM_FIELDS)``
-``-> ImportResult``
+``import_leads(tenant, path, options, out_dir, progress=None, rules=NO_RULES, fields=NO_CUSTOM_FIELDS,``
+``on_estimate=None) -> ImportResult``
 
 1. the tenant's lead fields are read (``object/describe``): its custom fields, with those the caller
    declares (``fields``, a playbook's ``lead_fields``), are what a column may feed;
@@ -11,11 +11,13 @@
    ``--pool`` (LeadsPoolObj) by name, are read; an unknown name stops the import before any write; a custom
    field's value is written as its type takes it (a number, epoch milliseconds, option values);
 3. every accepted person is looked up among the existing leads by mobile and by email, with ``IN``
-   queries of 100 values (:mod:`mktctl.leads.match`);
-4. no match: created. One match: ``--on-existing skip`` (the default) leaves it ``unchanged``;
-   ``fill-empty`` writes the fields that are empty on the lead; ``overwrite`` writes every field the file
-   has and the lead differs in; nothing to write is ``unchanged``. Several matches: nothing is guessed,
-   the row ``failed`` with their ids (``skip`` reports it ``unchanged``);
+   queries of 100 values (:mod:`mktctl.leads.match`), 500 rows at a time, while the rows matched before
+   are written (:mod:`mktctl.leads.writes`: the queries and the writes are different interfaces, limited
+   apart on the platform);
+4. (:mod:`mktctl.leads.decide`) no match: created. One match: ``--on-existing skip`` (the default) leaves
+   it ``unchanged``; ``fill-empty`` writes the fields that are empty on the lead; ``overwrite`` writes every
+   field the file has and the lead differs in; nothing to write is ``unchanged``. Several matches: nothing
+   is guessed, the row ``failed`` with their ids (``skip`` reports it ``unchanged``);
 5. writes go in batches (default 100) over a few concurrent workers, each batch's start lines journalled
    and fsynced before its calls (:mod:`mktctl.leads.journal`), up to two batches in flight so that a call
    waiting out a retry does not idle the other workers; a rerun skips what the journal says is done, and
@@ -26,6 +28,9 @@ One import at a time runs in a result folder (a lock file, ``import.lock``, says
 unreachable tenant, an exhausted quota or refused credentials stop the import: the rows not yet
 attempted are ``not_attempted`` and ``ImportResult.stopped`` says why; running the same command again
 continues. Every accepted row ends with one outcome: created, updated, unchanged, failed or not_attempted.
+
+Against a tenant with a rate limit, ``on_estimate`` is given the job's estimate (:mod:`mktctl.leads.eta`)
+once the rows to attempt are known, before the first write.
 """
 
 from __future__ import annotations
@@ -34,22 +39,24 @@ import hashlib
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from mktctl import errors as e
 from mktctl.leads import results
 from mktctl.leads.check import CheckOptions, CheckRun, run_check
+from mktctl.leads.decide import OnExisting, Settled, decide_chunk
+from mktctl.leads.eta import ImportEta, import_eta
 from mktctl.leads.fields import NO_CUSTOM_FIELDS, CustomFields
 from mktctl.leads.journal import Journal, person_key
-from mktctl.leads.match import Existing, find_existing, index_records, spellings
+from mktctl.leads.match import Existing, find_existing, index_records, lookups_needed, spellings
 from mktctl.leads.private import private_dir
 from mktctl.leads.progress import NoProgress, Progress
 from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spill import read_accepted
 from mktctl.leads.summary import OUTCOMES, CheckSummary, ImportReport
+from mktctl.leads.writes import WriteTask, Written, write_pipeline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,13 +64,12 @@ if TYPE_CHECKING:
     from mktctl.tenant.connect import Tenant
     from mktctl.tenant.describe import FieldInfo
 
-OnExisting = Literal["skip", "fill-empty", "overwrite"]
 LEADS = "LeadsObj"
 # file field → LeadsObj field, written as text
 TEXT_FIELDS = ("name", "company", "mobile", "tel", "email", "province", "city", "job_title", "remark", "url")
+MATCH_ROWS = 5  # batches of rows matched at once: 500 rows fill the 100 values of each IN query
 MATCH_FIELDS = ("_id", "name", "company", "mobile", "tel", "email", "province", "city", "industry", "job_title",
                 "source", "remark", "url", "marketing_event_id", "leads_pool_id")
-_STOPPING = (e.TenantUnreachable, e.QuotaExhausted, e.AuthError, e.PermissionDenied, e.RateLimited, e.Interrupted)
 
 
 @dataclass(frozen=True)
@@ -112,20 +118,12 @@ class ImportResult:
         return self.report.outcomes.get("failed", 0)
 
 
-@dataclass
-class _Task:
-    row: int
-    key: str
-    op: str  # create, update
-    fields: dict[str, Any]
-    record_id: str = ""
-    specify_time: bool = False
-    lookup: tuple[str, str, str, str] = ("", "", "", "")  # mobile, email, landline, name: the create's recovery
-
-
 def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Path,
                  progress: Progress | None = None, *, rules: CleaningRules = NO_RULES,
-                 fields: CustomFields = NO_CUSTOM_FIELDS) -> ImportResult:
+                 fields: CustomFields = NO_CUSTOM_FIELDS,
+                 on_estimate: Callable[[ImportEta], None] | None = None) -> ImportResult:
+    """Import ``path`` into ``tenant``. Against a tenant with a rate limit (a real one), ``on_estimate`` is
+    given the job's estimate (:mod:`mktctl.leads.eta`) once the rows to write are known, before any write."""
     from mktctl.base.lock import RunLock
     from mktctl.tenant.describe import ObjectInfo
     from mktctl.tenant.writelock import write_lock
@@ -147,7 +145,7 @@ def import_leads(tenant: Tenant, path: Path, options: ImportOptions, out_dir: Pa
             journal = Journal.open(out_dir, tenant_identity(tenant), {
                 "file": str(Path(path).resolve()), "sha256": _sha256(Path(path)), "options": options.describe()})
             try:
-                outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress)
+                outcomes, stopped, calls = _execute(tenant, plan, accepted, journal, options, progress, on_estimate)
             finally:
                 journal.close()
         report = ImportReport(
@@ -272,7 +270,8 @@ def _custom_values(canonical: pd.Series, described: FieldInfo, timezone: str) ->
 
 
 def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journal, options: ImportOptions,
-             progress: Progress) -> tuple[pd.DataFrame, str | None, int]:
+             progress: Progress, on_estimate: Callable[[ImportEta], None] | None
+             ) -> tuple[pd.DataFrame, str | None, int]:
     import numpy as np
     import pandas as pd
 
@@ -301,102 +300,50 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
     calls = 0
     stopped: str | None = None
     if attempt:
-        progress.phase("match", len(attempt))
         fields = [f for f in MATCH_FIELDS if f == "_id" or f in plan.fields] + list(plan.custom)
+        scanned: Existing | None = None
         if options.full_scan:
-            existing = Existing()
+            progress.phase("match", None)
+            scanned = Existing()
             for record in tenant.client.crm_iter(LEADS, fields=fields):
-                existing.records[str(record["_id"])] = record
-            index_records(existing, ("mobile",), ("email",))
-        else:
-            existing = find_existing(
-                tenant.client, LEADS,
-                {"mobile": [mobiles[i] for i in attempt], "email": [emails[i] for i in attempt]},
-                fields=fields, phone_fields=("mobile",), email_fields=("email",))
-        progress.advance(len(attempt))
+                scanned.records[str(record["_id"])] = record
+            index_records(scanned, ("mobile",), ("email",))
+
+        def match(chunk: list[int]) -> Existing:
+            if scanned is not None:
+                return scanned
+            return find_existing(tenant.client, LEADS, {"mobile": [mobiles[i] for i in chunk],
+                                                        "email": [emails[i] for i in chunk]},
+                                 fields=fields, phone_fields=("mobile",), email_fields=("email",))
+
         values = _record_fields(plan, accepted, options.timezone)
-        tasks = _tasks(attempt, keys, rows, lookups, values, existing, journal, options,
-                       outcome, record_id, error, lambda who: _lookup(tenant, *who))
-        progress.phase("import", len(tasks))
-        calls, stopped = _run_tasks(tenant, tasks, journal, options, progress, rows, outcome, record_id, error)
+        columns, matrix = list(values.columns), values.to_numpy(dtype=object)
+        settled = Settled(rows, outcome, record_id, error, journal)
+
+        def plan_chunk(chunk: list[int], existing: Existing) -> list[WriteTask]:
+            return decide_chunk(chunk, keys, rows, lookups, columns, matrix, existing, journal, options.on_existing,
+                                settled, lambda who: _lookup(tenant, *who))
+
+        progress.phase("import", len(attempt))
+        size = max(1, options.batch_size)
+        chunks = [attempt[start:start + MATCH_ROWS * size] for start in range(0, len(attempt), MATCH_ROWS * size)]
+        limit = tenant.settings.rate_limit
+        if on_estimate is not None and limit is not None:
+            queries = 0 if scanned is not None else sum(
+                lookups_needed({"mobile": [mobiles[i] for i in chunk], "email": [emails[i] for i in chunk]},
+                               phone_fields=("mobile",)) for chunk in chunks)
+            setup = 2 + bool(options.event) + bool(options.pool)  # token, describe, --event, --pool
+            if scanned is not None:
+                from mktctl.tenant.client import PAGE_LIMIT
+
+                setup += len(scanned.records) // PAGE_LIMIT + 1
+            on_estimate(import_eta(len(attempt), queries, other_calls=setup, limit=limit,
+                                   daily_quota=tenant.settings.daily_quota))
+        calls, stopped = write_pipeline(tenant.client, chunks, match, plan_chunk, _writer(tenant), settled.finish,
+                                        journal, batch_size=size, workers=options.workers, progress=progress)
     frame = pd.DataFrame({"source_row": rows, "outcome": pd.Series(outcome, dtype="str"),
                           "record_id": pd.Series(record_id, dtype="str"), "error": pd.Series(error, dtype="str")})
     return frame, stopped, calls
-
-
-def _tasks(attempt: list[int], keys: list[str], rows: Any, lookups: list[tuple[str, str, str, str]],
-           values: pd.DataFrame, existing: Existing, journal: Journal, options: ImportOptions,
-           outcome: Any, record_id: Any, error: Any,
-           lookup: Callable[[tuple[str, str, str, str]], str | None]) -> list[_Task]:
-    columns = list(values.columns)
-    matrix = values.to_numpy(dtype=object)
-    tasks: list[_Task] = []
-    for i in attempt:
-        record = {c: v for c, v in zip(columns, matrix[i], strict=True) if v != ""}
-        specify = "create_time" in record
-        if specify:
-            record["create_time"] = int(record["create_time"])
-        mobile, email = lookups[i][0], lookups[i][1]
-        found = sorted(existing.ids_for([mobile, email]))
-        entry = journal.entries.get(keys[i])
-        if not found and not mobile and not email and entry is not None and entry.state == "start" \
-                and entry.op == "create":
-            # a landline-only person whose create a crash left unknown: the matching above cannot find
-            # them (a landline is no identity), so look them up by landline and name before creating
-            again = lookup(lookups[i])
-            found = [again] if again else []
-        if not found:
-            tasks.append(_Task(int(rows[i]), keys[i], "create", record, specify_time=specify,
-                               lookup=lookups[i]))
-            continue
-        if entry is not None and entry.state == "start" and entry.op == "create" and len(found) == 1:
-            outcome[i], record_id[i], error[i] = "created", found[0], ""  # created before a crash
-            journal.done(keys[i], "created", found[0])
-            continue
-        if len(found) > 1:
-            if options.on_existing == "skip":
-                outcome[i], record_id[i], error[i] = "unchanged", found[0], ""
-                journal.done(keys[i], "unchanged", found[0])
-            else:
-                outcome[i], error[i] = "failed", f"matches {len(found)} existing leads ({', '.join(found[:5])}); " \
-                                                 "merge them in the CRM, then run again"
-                journal.failed(keys[i], str(error[i]))
-            continue
-        target = found[0]
-        changes = _changes(record, existing.records[target], options.on_existing)
-        if not changes:
-            outcome[i], record_id[i], error[i] = "unchanged", target, ""
-            journal.done(keys[i], "unchanged", target)
-            continue
-        tasks.append(_Task(int(rows[i]), keys[i], "update", changes, record_id=target))
-    journal.sync()
-    return tasks
-
-
-def _changes(new: dict[str, Any], old: dict[str, Any], mode: OnExisting) -> dict[str, Any]:
-    from mktctl.leads.emails import normalise_email
-    from mktctl.leads.phones import to_e164
-
-    if mode == "skip":
-        return {}
-    changes: dict[str, Any] = {}
-    for name, value in new.items():
-        if name == "create_time":
-            continue  # set by the platform when the lead was made; not changed afterwards
-        current = old.get(name)
-        current_text = "" if current in (None, "", []) else str(current)
-        if mode == "fill-empty":
-            if not current_text:
-                changes[name] = value
-            continue
-        same = current_text == str(value)
-        if not same and current_text and name in ("mobile", "tel"):
-            same = to_e164(current_text) == str(value).split(";", 1)[0]
-        if not same and current_text and name == "email":
-            same = normalise_email(current_text) == value
-        if not same:
-            changes[name] = value
-    return changes
 
 
 def _lookup(tenant: Tenant, mobile: str, email: str, tel: str, name: str) -> str | None:
@@ -418,74 +365,21 @@ def _lookup(tenant: Tenant, mobile: str, email: str, tel: str, name: str) -> str
     return None
 
 
-def _run_tasks(tenant: Tenant, tasks: list[_Task], journal: Journal, options: ImportOptions, progress: Progress,
-               rows: Any, outcome: Any, record_id: Any, error: Any) -> tuple[int, str | None]:
-    import numpy as np
-
-    from mktctl.tenant.workers import call_pool
-
-    position = {int(r): i for i, r in enumerate(np.asarray(rows))}
+def _writer(tenant: Tenant) -> Callable[[WriteTask], Written]:
+    """One write call: create (looking the person up before a retry, so a lost answer makes no duplicate)
+    or update."""
     client = tenant.client
-    calls = 0
 
-    def recover(mobile: str, email: str, tel: str, name: str) -> Callable[[], str | None]:
-        return lambda: _lookup(tenant, mobile, email, tel, name)
-
-    def work(task: _Task) -> tuple[_Task, str, str, BaseException | None]:
+    def write(task: WriteTask) -> Written:
         try:
             if task.op == "create":
+                mobile, email, tel, name = task.lookup
                 new_id = client.crm_create(LEADS, task.fields, specify_time=task.specify_time,
-                                           recover=recover(*task.lookup))
-                return task, "created", new_id, None
+                                           recover=lambda: _lookup(tenant, mobile, email, tel, name))
+                return Written(task, "created", new_id)
             client.crm_update(LEADS, task.record_id, task.fields)
-            return task, "updated", task.record_id, None
+            return Written(task, "updated", task.record_id)
         except e.MktctlError as failure:
-            return task, "failed", task.record_id, failure
+            return Written(task, "failed", task.record_id, failure)
 
-    stopped: str | None = None
-    size = max(1, options.batch_size)
-    batches = iter([tasks[start:start + size] for start in range(0, len(tasks), size)])
-    pending: set[Future[tuple[_Task, str, str, BaseException | None]]] = set()
-    unsynced = 0
-    with call_pool(client, options.workers, "mktctl-import") as pool:
-        try:
-            while True:
-                # keep up to two batches in flight, so that one call waiting out a retry never idles the
-                # other workers; each batch's start lines are synced before any of its calls is made
-                while stopped is None and len(pending) <= size and (batch := next(batches, None)) is not None:
-                    for task in batch:
-                        journal.started(task.key, task.op, task.row)
-                    journal.sync()
-                    pending.update(pool.submit(work, task) for task in batch)
-                if not pending:
-                    break
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task, result, new_id, failure = future.result()
-                    calls += 1
-                    i = position[task.row]
-                    if failure is None:
-                        outcome[i], record_id[i], error[i] = result, new_id, ""
-                        journal.done(task.key, result, new_id)
-                    else:
-                        outcome[i], record_id[i], error[i] = "failed", task.record_id, str(failure)
-                        stopping = isinstance(failure, _STOPPING)
-                        if not (stopping and task.op == "create"):
-                            # a create cut short may have reached the tenant: its start line stays, so
-                            # that the next run looks the person up before creating them
-                            journal.failed(task.key, str(failure))
-                        if stopping and stopped is None:
-                            stopped = str(failure)
-                            for waiting in pending:
-                                waiting.cancel()  # not started: they stay not_attempted
-                            pending = {f for f in pending if not f.cancelled()}
-                unsynced += len(finished)
-                if unsynced >= size:
-                    journal.sync()
-                    unsynced = 0
-                progress.advance(len(finished))
-        finally:
-            for future in pending:
-                future.cancel()  # Ctrl-C or a bug: calls not yet made are not made
-            journal.sync()
-    return calls, stopped
+    return write

@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from mktctl.leads.private import FILE_MODE, private_file
 from mktctl.secrets import redacted_json
+from mktctl.secrets import redacted_json_string as _string
 
 JOURNAL = "journal.jsonl"
 
@@ -93,15 +94,21 @@ class Journal:
         return tenant
 
     def _append(self, item: dict[str, Any]) -> None:
+        self._write(redacted_json(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def _write(self, line: str) -> None:
         assert self._handle is not None
-        self._handle.write(redacted_json(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._handle.write(line)
+
+    # start and done lines are written once per row and per call: built around their values, each value
+    # redacted and encoded as redacted_json would (the fixed keys hold nothing to redact)
 
     def started(self, key: str, op: str, row: int) -> None:
-        self._append({"t": "start", "k": key, "op": op, "row": row})
+        self._write(f'{{"t":"start","k":{_string(key)},"op":{_string(op)},"row":{int(row)}}}\n')
         self.entries[key] = Entry("start", op=op)
 
     def done(self, key: str, outcome: str, record_id: str) -> None:
-        self._append({"t": "done", "k": key, "outcome": outcome, "id": record_id})
+        self._write(f'{{"t":"done","k":{_string(key)},"outcome":{_string(outcome)},"id":{_string(record_id)}}}\n')
         self.entries[key] = Entry("done", outcome=outcome, record_id=record_id)
 
     def failed(self, key: str, error: str) -> None:

@@ -11,6 +11,7 @@ mobile; the ``IN`` operator compares exactly).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,9 +52,7 @@ def find_existing(client: FxiaokeClient, api_name: str, values: dict[str, list[s
     """Query ``api_name`` for records whose field (a key of ``values``) is IN the given values."""
     existing = Existing()
     for field_name, wanted in values.items():
-        distinct = sorted({v for v in wanted if v})
-        is_phone = field_name in phone_fields
-        expanded = sorted({s for v in distinct for s in spellings(v)}) if is_phone else distinct
+        expanded = _looked_for(wanted, is_phone=field_name in phone_fields)
         for start in range(0, len(expanded), chunk):
             part = expanded[start:start + chunk]
             flt = [{"field_name": field_name, "field_values": part, "operator": "IN"}]
@@ -63,6 +62,18 @@ def find_existing(client: FxiaokeClient, api_name: str, values: dict[str, list[s
                 on_query(len(part))
     index_records(existing, phone_fields, email_fields)
     return existing
+
+
+def lookups_needed(values: dict[str, list[str]], *, phone_fields: tuple[str, ...] = (), chunk: int = IN_CHUNK) -> int:
+    """How many queries :func:`find_existing` makes for ``values`` when none finds more than a page."""
+    return sum(math.ceil(len(_looked_for(wanted, is_phone=name in phone_fields)) / chunk)
+               for name, wanted in values.items())
+
+
+def _looked_for(wanted: list[str], *, is_phone: bool) -> list[str]:
+    """The distinct values to look for, a phone in each of its spellings."""
+    distinct = sorted({v for v in wanted if v})
+    return sorted({s for v in distinct for s in spellings(v)}) if is_phone else distinct
 
 
 def index_records(existing: Existing, phone_fields: tuple[str, ...], email_fields: tuple[str, ...]) -> None:

@@ -88,13 +88,10 @@ def authenticate(store: Store, body: Mapping[str, Any], headers: Mapping[str, st
         by_ea = False
     if not token:
         raise p.SandboxError(p.AUTH_MISSING, "corpAccessToken为必填项，不能为空")
-    with store.reading() as db:
-        row = db.execute("SELECT corp_id, expires_at FROM tokens WHERE token = ?", (str(token),)).fetchone()
-    if row is None or row["expires_at"] <= store.now_ms():
+    issued = store.corp_by_token(str(token))
+    if issued is None or issued[1] <= store.now_ms():
         raise p.SandboxError(p.TOKEN_INVALID, "the cropId,cropAccessToken or authorization is error")
-    corp = store.corp_by_id(row["corp_id"])
-    if corp is None:
-        raise p.SandboxError(p.TOKEN_INVALID, "the cropId,cropAccessToken or authorization is error")
+    corp = issued[0]
     if corp_ref is not None and corp_ref != (corp.ea if by_ea else corp.corp_id) and corp_ref != corp.corp_id:
         raise p.SandboxError(p.TOKEN_INVALID, "the cropId,cropAccessToken or authorization is error")
     open_user_id = str(user_ref) if user_ref else None

@@ -47,10 +47,9 @@ from starlette.types import Receive, Scope, Send
 
 from mktctl.errors import SettingsError
 from mktctl.sandbox import protocol as p
-from mktctl.sandbox.app import FaultHook
+from mktctl.sandbox.app import TOKEN_PATHS, FaultHook
 
 EXAMPLE = "5xx=0.05,throttle=0.1,drop-after-commit=0.02,latency=50ms,seed=7"
-TOKEN_PATHS = ("/cgi/corpAccessToken/get/V2", "/oauth2.0/token")
 BEFORE_KEYS = ("5xx", "throttle", "429", "drop-before-commit")  # decided before the handler, by one draw
 RATE_KEYS = (*BEFORE_KEYS, "drop-after-commit")
 _ALIASES = {"drop": "drop-after-commit", "500": "5xx"}

@@ -256,6 +256,13 @@ class Store:
             row = db.execute("SELECT * FROM corps WHERE corp_id = ?", (corp_id,)).fetchone()
         return _corp(row) if row else None
 
+    def corp_by_token(self, token: str) -> tuple[Corp, int] | None:
+        """The corp a token was issued to, and when the token expires (epoch ms); None for an unknown token."""
+        with self.reading() as db:
+            row = db.execute("SELECT tokens.expires_at, corps.* FROM tokens JOIN corps USING (corp_id)"
+                             " WHERE tokens.token = ?", (token,)).fetchone()
+        return (_corp(row), int(row["expires_at"])) if row else None
+
     def corp_by_app_id(self, app_id: str) -> Corp | None:
         with self.reading() as db:
             row = db.execute("SELECT * FROM corps WHERE app_id = ?", (app_id,)).fetchone()
@@ -278,11 +285,10 @@ class Store:
 
     def next_value(self, db: sqlite3.Connection, corp_id: str, name: str, start: int) -> int:
         """The next value of a per-corp counter; call inside a transaction."""
-        row = db.execute("SELECT value FROM counters WHERE corp_id = ? AND name = ?",
-                         (corp_id, name)).fetchone()
-        value = (row["value"] if row else start) + 1
-        db.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (corp_id, name, value))
-        return int(value)
+        # one statement; the upsert changes the row in place (a replace rewrote its index page too)
+        row = db.execute("INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT (corp_id, name) DO UPDATE SET "
+                         "value = value + 1 RETURNING value", (corp_id, name, start + 1)).fetchone()
+        return int(row["value"])
 
 
 def _corp(row: sqlite3.Row) -> Corp:

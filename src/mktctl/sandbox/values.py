@@ -12,7 +12,6 @@ wrong kind are refused with 32000 and the platform-style message.
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 from typing import Any
@@ -149,10 +148,10 @@ def owner_fields(db: sqlite3.Connection, ctx: CallContext, owners: list[str]) ->
     """``owner`` and the owner's main department, which the platform keeps beside it."""
     if not owners:
         return {"owner": [], "owner_department": None, "owner_department_id": None}
-    row = db.execute("SELECT data FROM users WHERE corp_id = ? AND open_user_id = ?",
-                     (ctx.corp_id, owners[0])).fetchone()
-    main = json.loads(row["data"]).get("mainDepartmentId") if row else None
-    dept = db.execute("SELECT name FROM departments WHERE corp_id = ? AND id = ?",
-                      (ctx.corp_id, main)).fetchone() if main is not None else None
-    return {"owner": owners, "owner_department": dept["name"] if dept else None,
+    row = db.execute("SELECT json_extract(users.data, '$.mainDepartmentId') AS main, departments.name AS name"
+                     " FROM users LEFT JOIN departments ON departments.corp_id = users.corp_id"
+                     " AND departments.id = json_extract(users.data, '$.mainDepartmentId')"
+                     " WHERE users.corp_id = ? AND users.open_user_id = ?", (ctx.corp_id, owners[0])).fetchone()
+    main = row["main"] if row else None
+    return {"owner": owners, "owner_department": row["name"] if row else None,
             "owner_department_id": str(main) if main is not None else None}

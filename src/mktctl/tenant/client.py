@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,11 +214,11 @@ class FxiaokeClient:
             self._check_interrupted(path)
             if self.outage.expired():  # the command's deadline: no call tries again
                 raise self.outage.give_up(path)
-            if self.limiter is not None:
-                self.limiter.acquire(path)
-            t0 = self.clock()
             try:
-                answer = self._send(path, payload)
+                # the call holds its place in the interface's window until its answer is back
+                with self.limiter.slot(path) if self.limiter is not None else nullcontext():
+                    t0 = self.clock()
+                    answer = self._send(path, payload)
             except _Retryable as failure:
                 ambiguous = failure.ambiguous
                 error: e.TenantError = failure.error

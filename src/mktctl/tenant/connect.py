@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -14,6 +13,7 @@ from mktctl.tenant.client import CallRecord, Credentials, FxiaokeClient, RetryPo
 from mktctl.tenant.identity import fingerprint_of
 from mktctl.tenant.ratelimit import RateLimiter
 from mktctl.tenant.settings import TenantSettings
+from mktctl.tenant.wire import tenant_transport
 
 EXTENSION_PREFIX = "/mktctl/ext/v1"
 
@@ -97,9 +97,9 @@ def _open(settings: TenantSettings, *, retry: RetryPolicy | None,
                                deadline_s=settings.deadline_s)
         return Tenant(settings, client, sandbox)
     assert settings.credentials is not None and settings.url is not None
-    # TCP_NODELAY: httpx writes headers and body separately; without it the body waits for a delayed ACK
-    transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
-    http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False, transport=transport)
+    # each request in one write, without Nagle's delay (see mktctl.tenant.wire)
+    http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False,
+                        transport=tenant_transport())
     client = FxiaokeClient(http, settings.credentials, retry=retry, limiter=limiter, on_call=on_call,
                            deadline_s=settings.deadline_s)
     return Tenant(settings, client)

@@ -30,9 +30,10 @@ ENV_URL, ENV_APP_ID, ENV_APP_SECRET = "MKTCTL_TENANT_URL", "MKTCTL_APP_ID", "MKT
 ENV_PERMANENT_CODE, ENV_OPEN_USER_ID = "MKTCTL_PERMANENT_CODE", "MKTCTL_OPEN_USER_ID"
 ENV_RATE_LIMIT = "MKTCTL_RATE_LIMIT"  # CALLS/SECONDS per interface, e.g. 100/20 (the default) or 0 for none
 REAL_PLATFORM_RATE = (100, 20.0)  # calls per seconds per interface on the real platform
+ENV_DAILY_QUOTA, PROFILE_DAILY_QUOTA = "MKTCTL_DAILY_QUOTA", "daily_quota"  # the tenant's OpenAPI calls per day
 _SECRET_FIELDS = ("app_secret", "permanent_code")
 _PROFILE_FIELDS = {"url", "app_id", "app_secret", "permanent_code", "open_user_id", "rate_limit", "sandbox",
-                   "timeout_seconds", "description", PROFILE_ALLOW_PLAIN_HTTP, PROFILE_DEADLINE}
+                   "timeout_seconds", "description", PROFILE_ALLOW_PLAIN_HTTP, PROFILE_DEADLINE, PROFILE_DAILY_QUOTA}
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class TenantSettings:
     timeout_s: float = 30.0
     deadline_s: float = DEFAULT_DEADLINE_S  # how long the tenant may not answer before a command gives up
     audit_log: Path | None = None  # where every change made to the tenant is logged (see tenant/audit.py)
+    daily_quota: int | None = None  # the OpenAPI calls the tenant bought per day (30002 past it); None: not said
 
     @property
     def embedded(self) -> bool:
@@ -97,6 +99,9 @@ def resolve(playbook_dir: Path, tenant: str | None = None, *, environ: Mapping[s
         settings = dataclasses.replace(settings, deadline_s=parse_deadline(deadline, where="--deadline"))
     elif env.get(ENV_DEADLINE, "").strip():
         settings = dataclasses.replace(settings, deadline_s=parse_deadline(env[ENV_DEADLINE], where=ENV_DEADLINE))
+    if env.get(ENV_DAILY_QUOTA, "").strip():
+        settings = dataclasses.replace(settings, daily_quota=parse_daily_quota(env[ENV_DAILY_QUOTA],
+                                                                               where=ENV_DAILY_QUOTA))
     return dataclasses.replace(settings, audit_log=state_dir(playbook_dir) / "audit.jsonl")
 
 
@@ -206,6 +211,8 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
         raise SettingsError(f"{where}: unknown setting {unknown[0]!r}",
                             hint=f"settings are: {', '.join(sorted(_PROFILE_FIELDS))}")
     rate = _rate_limit(where, profile.get("rate_limit"))
+    quota = parse_daily_quota(profile[PROFILE_DAILY_QUOTA], where=f"{where}: {PROFILE_DAILY_QUOTA}") \
+        if profile.get(PROFILE_DAILY_QUOTA) is not None else None
     timeout = float(profile.get("timeout_seconds", 30.0))
     deadline = parse_deadline(profile[PROFILE_DEADLINE], where=f"{where}: {PROFILE_DEADLINE}") \
         if PROFILE_DEADLINE in profile else DEFAULT_DEADLINE_S
@@ -217,7 +224,7 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
         data = sandbox.get("data")
         data_path = (playbook_dir / str(data)) if data else default_sandbox_data(playbook_dir)
         return TenantSettings(name=name, sandbox_data=data_path, sandbox_api=api, rate_limit=rate,
-                              timeout_s=timeout, deadline_s=deadline)
+                              timeout_s=timeout, deadline_s=deadline, daily_quota=quota)
     missing = [key for key in ("url", "app_id", "app_secret", "permanent_code", "open_user_id")
                if not profile.get(key)]
     if missing:
@@ -238,7 +245,17 @@ def _profile_settings(path: Path, name: str, profile: Any, playbook_dir: Path,
                   or flag(env.get(ENV_ALLOW_PLAIN_HTTP, ""), where=ENV_ALLOW_PLAIN_HTTP))
     url = check_tenant_url(str(profile["url"]), where=where, allow_plain_http=allow_http)
     return TenantSettings(name=name, url=url, credentials=credentials,
-                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout, deadline_s=deadline)
+                          rate_limit=rate or RateLimitSetting(), timeout_s=timeout, deadline_s=deadline,
+                          daily_quota=quota)
+
+
+def parse_daily_quota(value: Any, *, where: str) -> int:
+    """A daily quota: a whole number of calls, at least one (``100000`` is one pack of the platform's)."""
+    text = str(value).strip().replace(",", "").replace("_", "")
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{where}: the daily quota must be a whole number of calls such as 100000, not {value!r}",
+                            hint="the OpenAPI calls the tenant bought per day (packs of 100,000 add up)")
+    return int(text)
 
 
 def _rate_limit(where: str, value: Any) -> RateLimitSetting | None:
