@@ -165,12 +165,12 @@ def test_event_kinds_apply_to_the_sandbox_and_are_manual_steps_on_the_public_api
     pending = mktctl(*PUBLIC, "plan", "--detailed-exitcode")
     steps = mktctl(*PUBLIC, "steps")
     assert pending.code == 3, pending.output
-    for line in ("! live_platforms/保利威", "位置：营销通 > 系统设置 > 营销插件 > 直播对接 > 保利威",
-                 "! event_types/线上研讨会", "位置：营销通 > 系统设置 > 市场活动设置 > 活动类型 > 线上研讨会",
-                 "位置：管理后台 > 对象管理 > 市场活动 > 布局管理 > 客户沙龙",
-                 "位置：营销通 > 微页面 > 创建微页面模版 > 沙龙签到",
-                 "位置：营销通 > 系统设置 > 市场活动设置 > 营销场景默认SOP设置 > 客户沙龙",
-                 "SOP任务[1] > 相对天数：-14", "7 个手工步骤待完成。"):
+    for line in ("! live_platforms/保利威", "菜单路径：营销通 > 系统设置 > 营销插件 > 直播对接 > 保利威",
+                 "! event_types/线上研讨会", "菜单路径：营销通 > 系统设置 > 市场活动设置 > 活动类型 > 线上研讨会",
+                 "菜单路径：管理后台 > 对象管理 > 市场活动 > 布局管理 > 客户沙龙",
+                 "菜单路径：营销通 > 微页面 > 创建微页面模版 > 沙龙签到",
+                 "菜单路径：营销通 > 系统设置 > 市场活动设置 > 营销场景默认SOP设置 > 客户沙龙",
+                 "SOP任务[1] > 相对天数：-14", "7 个人工配置步骤待完成。"):
         assert line in steps.stdout
 
     confirmed = mktctl(*PUBLIC, "confirm", "event_sop/客户沙龙", "--by", "顾问张三", "--note", "已按SOP配置")

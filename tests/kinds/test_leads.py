@@ -270,13 +270,13 @@ def test_the_lead_rules_apply_to_the_sandbox_and_are_manual_steps_on_a_public_ap
     assert pending.code == 3, pending.output  # the pools exist (public API): only manual steps are left
     assert "Plan: 0 to create, 0 to update, 0 to delete, 8 manual steps pending" in pending.stdout
     for line in ("! lead_pools/市场线索池  待完成（客户CRM管理员）",
-                 "    位置：管理后台 > 线索池管理 > 市场线索池 > 编辑",
+                 "    菜单路径：管理后台 > 线索池管理 > 市场线索池 > 编辑",
                  "    线索池管理员：王芳（M001）",
-                 "    位置：管理后台 > 对象管理 > 销售线索 > 字段管理 > 新建自定义字段",
-                 "    位置：营销通 > 系统设置 > 线索设置 > 线索清洗规则",
+                 "    菜单路径：管理后台 > 对象管理 > 销售线索 > 字段管理 > 新建自定义字段",
+                 "    菜单路径：营销通 > 系统设置 > 线索设置 > 线索清洗规则",
                  "    分配规则[1] > 负责人：张伟（S001）、李娜（S002）",
-                 "    位置：管理后台 > 业务规则 > 跟进提醒 > 商机 > 商机15天未跟进提醒",
-                 "    位置：营销通 > 系统设置 > 线索设置 > MQL定义"):
+                 "    菜单路径：管理后台 > 业务规则 > 跟进提醒 > 商机 > 商机15天未跟进提醒",
+                 "    菜单路径：营销通 > 系统设置 > 线索设置 > MQL定义"):
         assert line in steps.stdout.splitlines(), line
     assert confirmed.code == 0 and "confirmed lead_pools/市场线索池 by 王芳" in confirmed.stdout
 

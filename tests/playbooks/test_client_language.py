@@ -162,7 +162,7 @@ def test_mktctl_steps_lang_en_lists_a_chinese_playbooks_steps_all_in_english(tmp
     assert run.code == 0, run.output
     lines = run.stdout.splitlines()
     assert "! roles/市场经理  pending (client CRM admin)" in lines
-    assert "    Where: Admin console > Permissions > Role permissions > 市场经理" in lines
+    assert "    Menu path: Admin console > Permissions > Role permissions > 市场经理" in lines
     assert "    Admins: 王芳 (M001)" in lines
     assert "    Required fields: Name, Mobile" in lines
     assert "    Done? Confirm with: mktctl confirm lead_cleaning/lead_cleaning --by NAME" in lines

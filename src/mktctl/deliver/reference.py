@@ -26,6 +26,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from mktctl.base.files import make_folders
+from mktctl.deliver.step_text import labels
 from mktctl.kinds.base import Kind
 from mktctl.kinds.guide import SECTIONS, sections_text
 from mktctl.kinds.wording import Words
@@ -149,13 +150,12 @@ def _manual_section(kind: Kind[Any], example: Any) -> list[str]:
              f"`! {kind.name}/{key}`; `mktctl steps` lists it and `mktctl confirm {kind.name}/{key}` records it done. "
              "The default sandbox applies it through its extension API instead. The step is said in the "
              "playbook's language (`language:`), as below.", ""]
-    for lang, heading, columns in (("zh-CN", "`language: zh-CN`", "| 设置项 | 值 |"),
-                                   ("en", "`language: en`", "| Setting | Value |")):
-        step = kind.manual_step(key, state, Words(lang=lang))
-        lines += [f"### {heading}", "", f"**{_md(step.menu_path)}** — {_md(step.who)}", "", columns, "|---|---|"]
+    for lang in ("zh-CN", "en"):
+        step, words = kind.manual_step(key, state, Words(lang=lang)), labels(lang)
+        lines += [f"### `language: {lang}`", "", f"**{_md(step.menu_path)}** — {_md(step.who)}", "",
+                  f"| {words.values} | |", "|---|---|"]
         lines += [f"| {_md(label)} | {_md(value)} |" for label, value in step.values]
-        lines += ["", f"{'验证' if lang == 'zh-CN' else 'Verify'}{'：' if lang == 'zh-CN' else ': '}{_md(step.verify)}",
-                  ""]
+        lines += ["", f"{words.verify}{words.colon}{_md(step.verify)}", ""]
     return lines[:-1]
 
 

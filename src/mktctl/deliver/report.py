@@ -46,6 +46,11 @@ class ItemRow:
     key: str
     details: list[tuple[str, str]]
     status: str  # applied | confirmed | pending | changed | not_applied
+    shown: str = ""  # the key as the client reads it (an employee by name); empty: the key itself
+
+    @property
+    def label(self) -> str:
+        return self.shown or self.key
 
 
 @dataclass
@@ -173,7 +178,7 @@ def _configured(report: Report, playbook: Playbook, tenant: ProfileTenant, show_
                         values[name] = mask_email(values[name]) if "mail" in name else mask_phone(values[name])
                 details = words.about(resource).values(kind.model, values)
                 shown = words.word(kind.title) if kind.singleton else kind.shown_key(resource.key, words)
-                rows.append(ItemRow(shown, details[:12], status))
+                rows.append(ItemRow(resource.key, details[:12], status, shown=shown))
             for resource in members[MAX_ROWS_PER_KIND:]:
                 statuses[resource.address] = report_status.status(resource, tenant, playbook)
             used = {kind.section_of(r.spec) for r in members}  # ad accounts: 2.4.1, 2.4.2 or both

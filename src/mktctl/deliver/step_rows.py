@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from mktctl.deliver.step_text import labels
+
 if TYPE_CHECKING:
     from mktctl.engine.plan import Manual, Plan
     from mktctl.kinds.base import Playbook
@@ -19,7 +21,6 @@ COLUMNS = ("number", "step", "menu_path", "values", "verify", "who", "status", "
 """The sheet's columns in order; ``scan`` only when a step has a QR code."""
 
 _WORDS: dict[str, tuple[str, str]] = {  # key -> (zh-CN, en)
-    "title": ("人工配置步骤", "Manual steps"),
     "tenant": ("租户", "Tenant"),
     "generated": ("生成时间", "Generated at"),
     "summary": ("共 {total} 项，已完成 {done} 项，待完成 {pending} 项",
@@ -30,16 +31,6 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (zh-CN, en)
     "none": ("没有人工配置步骤。", "There are no manual steps."),
     "separator": ("：", ": "),
     "page": ("第 &P 页，共 &N 页", "Page &P of &N"),
-    # the columns
-    "number": ("序号", "#"),
-    "step": ("步骤", "Step"),
-    "menu_path": ("菜单路径", "Menu path"),
-    "values": ("设置的值", "Values to set"),
-    "verify": ("如何验证", "How to verify"),
-    "who": ("负责人", "Who"),
-    "status": ("状态", "Status"),
-    "scan": ("扫码授权", "QR code"),
-    "sign": ("签字 / 日期", "Signature / date"),
     # statuses
     "done": ("已完成：{by} 确认于 {at}", "done: confirmed by {by} at {at}"),
     "pending": ("待完成", "pending"),
@@ -59,13 +50,18 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (zh-CN, en)
 
 
 def _word(key: str, lang: str) -> str:
+    if key == "title":
+        return labels(lang).title
     zh, en = _WORDS[key]
     return zh if lang == "zh-CN" else en
 
 
 def headings(lang: str) -> dict[str, str]:
-    """The column headings in ``lang`` (zh-CN or en), by column."""
-    return {column: _word(column, lang) for column in COLUMNS}
+    """The column headings in ``lang`` (zh-CN or en), by column: the words of every list of manual steps
+    (:func:`mktctl.deliver.step_text.labels`)."""
+    words = labels(lang)
+    return {"number": words.number, "step": words.step, "menu_path": words.where, "values": words.values,
+            "verify": words.verify, "who": words.who, "status": words.status, "scan": words.qr, "sign": words.sign}
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 who, its status, how to confirm it) and the step itself as text.
 
 A plan says its manual steps in the playbook's language (``language:``, or ``--lang``); this module gives
-what a list of them needs around that, in the same language: :func:`labels` for headers and captions (a
-table, a sheet, a page with a column to sign), :func:`step_text` for one step as plain text, and
+what a list of them needs around that, in the same language: :func:`labels` for captions and the headings
+of the steps sheet (:mod:`mktctl.deliver.step_rows`), :func:`step_text` for one step as plain text, and
 :func:`to_markdown` for ``mktctl steps --output markdown``. :func:`plan_language` is the language a plan's
 steps are in.
 """
@@ -25,19 +25,21 @@ __all__ = ["StepLabels", "StepText", "labels", "pending_text", "plan_language", 
 
 @dataclass(frozen=True)
 class StepLabels:
-    """The fixed words of a list of manual steps, in one language."""
+    """The fixed words of a list of manual steps, in one language: the captions of ``mktctl steps`` and the
+    column headings of the steps sheet (:mod:`mktctl.deliver.step_rows`) alike."""
 
     lang: str
     title: str  # the list's title
+    number: str
     step: str
     status: str
-    where: str
+    where: str  # the menu path
     values: str
     verify: str
     who: str
+    qr: str  # the column of a QR code
+    sign: str  # the column to sign and date
     confirm: str  # how to record that a step is done
-    signed_by: str  # a column for the admin who did the step
-    date: str
     scan: str  # above a QR code for the admin's phone
     scan_secret: str  # instead of a QR code whose link holds a secret, where output is not a terminal
     none_pending: str
@@ -47,19 +49,20 @@ class StepLabels:
 
 _LABELS = {
     "title": Phrase("人工配置步骤", "Manual steps"),
+    "number": Phrase("序号", "#"),
     "step": Phrase("步骤", "Step"),
     "status": Phrase("状态", "Status"),
-    "where": Phrase("位置", "Where"),
-    "values": Phrase("设置值", "Values"),
-    "verify": Phrase("验证", "Verify"),
+    "where": Phrase("菜单路径", "Menu path"),
+    "values": Phrase("设置的值", "Values to set"),
+    "verify": Phrase("如何验证", "How to verify"),
     "who": Phrase("负责人", "Who"),
+    "qr": Phrase("扫码授权", "QR code"),
+    "sign": Phrase("签字 / 日期", "Signature / date"),
     "confirm": Phrase("完成后确认", "Done? Confirm with"),
-    "signed_by": Phrase("完成人签字", "Done by (signature)"),
-    "date": Phrase("日期", "Date"),
     "scan": Phrase("请管理员用手机扫码", "Scan with the admin's phone"),
     "scan_secret": Phrase("链接中含有密钥：请在终端中运行 mktctl steps 查看二维码",
                           "the link holds a secret; run mktctl steps on a terminal to see its QR code"),
-    "none_pending": Phrase("没有待完成的手工步骤。", "No manual steps pending."),
+    "none_pending": Phrase("没有待完成的人工配置步骤。", "No manual steps pending."),
     "name": Phrase("姓名", "NAME"),
 }
 _STATUS = {
@@ -67,7 +70,7 @@ _STATUS = {
     "changed": Phrase("确认后值已变更，需重新确认", "values changed since confirmed"),
     "confirmed": Phrase("已由{by}于{at}确认", "confirmed by {by} at {at}"),
 }
-_PENDING = Phrase("{count} 个手工步骤待完成。", "{count} manual step(s) pending.")
+_PENDING = Phrase("{count} 个人工配置步骤待完成。", "{count} manual step(s) pending.")
 
 
 def labels(lang: str) -> StepLabels:
@@ -82,7 +85,7 @@ def status_text(manual: Manual, lang: str) -> str:
 
 
 def pending_text(count: int, lang: str) -> str:
-    """``3 个手工步骤待完成。`` / ``3 manual step(s) pending.``"""
+    """``3 个人工配置步骤待完成。`` / ``3 manual step(s) pending.``"""
     return _PENDING.say(resolve_lang(lang), count=count)
 
 
