@@ -10,6 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests judge what a function does, not how fast: on a loaded 2-core CI machine an example can take
+# longer than hypothesis' default 200 ms deadline, which made a correct test fail now and then.
+settings.register_profile("mktctl", deadline=None)
+settings.load_profile("mktctl")
 
 # Variables that change what mktctl does: a test that wants one sets it itself.
 _SETTINGS_PREFIXES = ("MKTCTL_", "FXIAOKE_")
