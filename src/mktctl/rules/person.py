@@ -54,7 +54,6 @@ from mktctl.rules.model import (
     PersonResult,
 )
 from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
-from mktctl.rules.segments import Segment
 from mktctl.rules.state import PersonState, Signals
 
 CREATION: Literal["creation"] = "creation"
@@ -110,15 +109,8 @@ class _Runner:
         self.qualify_only = qualify_only
         self.every_tick = every_tick
         self.ticking = ticks.ticking_segments(rules)
-        # after a quiet tick, the segments that still need planning: with a window, or not refreshed then
-        self.recheck_daily = [s for s in self.ticking if s.timed]
-        self.recheck_hourly = [s for s in self.ticking if s.timed or s.refresh != segments.HOURLY]
-        self.hourly_ticking = tuple(s for s in self.ticking if s.refresh == segments.HOURLY)  # due every full hour
         self.tag_groups = tuple(group for group in rules.tags if group.rules)  # the groups rules set
-        self.tick_step = HOUR if rules.hourly else DAY if rules.stages or self.ticking else 0
-        self.ticks_version = -1  # the timeline's length when the ticks were last planned
-        self.next_probe: int | None = None  # the first tick planned
-        self.probes: set[int] = set()  # ticks visited only if something happens then
+        self.ticks_version = -1  # the timeline's length when the segments' ticks were last planned
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
         self.state.recording = recording
         self.qualification = Qualification()
@@ -149,18 +141,12 @@ class _Runner:
 
     # ---- the walk -----------------------------------------------------------------------------------------
 
-    def push(self, at: int | None, now: int = -(10**9), *, probe: bool = False) -> None:
-        """Visit ``at``; a ``probe`` is a tick visited only if something happens then (:meth:`quiet`)."""
-        if at is None or not now < at <= self.until:
-            return
-        if at in self.queued:
-            if not probe:
-                self.probes.discard(at)
+    def push(self, at: int | None, now: int = -(10**9)) -> None:
+        """Visit ``at`` (once, however often it is pushed)."""
+        if at is None or not now < at <= self.until or at in self.queued:
             return
         self.queued.add(at)
         heapq.heappush(self.heap, at)
-        if probe:
-            self.probes.add(at)
 
     def run(self) -> tuple[PersonResult, Qualification]:
         person = self.person
@@ -174,15 +160,12 @@ class _Runner:
             while tick <= self.until:
                 self.push(tick, start - 1)
                 tick += step
+        elif self.rules.stages and not self.qualify_only:
+            for tick in ticks.stage_ticks(self.rules.stages, person.created, person.events, self.until):
+                self.push(tick, start - 1)
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
-            if at in self.probes:
-                self.probes.discard(at)
-                if self.quiet(at):
-                    # a segment without a window just found unchanged stays so until the person changes
-                    self.plan_ticks(at, self.recheck_daily if at % DAY == 0 else self.recheck_hourly)
-                    continue
             self.moment(at)
             self.schedule(at)
         state = self.state
@@ -202,33 +185,11 @@ class _Runner:
             if state.is_lead:
                 for due in reminder_runs.due_moments(self.rules, state):
                     self.push(due, at)
-            if self.tick_step and not self.every_tick:
-                if len(state.timeline) != self.ticks_version:
-                    # the person changed: the next tick may change them in turn (probed when it comes)
-                    self.ticks_version = len(state.timeline)
-                    self.next_probe = next_boundary(at + 1, self.tick_step)
-                    self.push(self.next_probe, at, probe=True)
-                elif self.next_probe is not None and at >= self.next_probe:
-                    self.plan_ticks(at)  # the probed tick came as a moment of its own, and changed nothing
-
-    def plan_ticks(self, at: int, segments: Sequence[Segment] | None = None) -> None:
-        """Nothing changes at ``at``: push the first ticks after it that can change the person (by their stage
-        or by one of ``segments``, default every segment the clock refreshes)."""
-        found = ticks.next_ticks(self.rules, self.state, at, self.until,
-                                 self.ticking if segments is None else segments)
-        self.next_probe = min(found, default=None)
-        for tick in found:
-            self.push(tick, at, probe=True)
-
-    def quiet(self, at: int) -> bool:
-        """Whether a tick with nothing else due changes nothing: the stage (at 00:00) and the segments
-        refreshed now stay as they are (:mod:`mktctl.rules.ticks`)."""
-        rules, state = self.rules, self.state
-        if at % DAY == 0 and rules.stages and ticks.stage_at(rules.stages, state, at) != state.stage:
-            return False
-        due = self.ticking if at % DAY == 0 else self.hourly_ticking if at % HOUR == 0 else ()
-        return all(segment.conditions.matcher(state, at) == (segment.name in state.segments)
-                   for segment in due)  # the clock's segments due now (Segment.due)
+            if self.ticking and not self.every_tick and len(state.timeline) != self.ticks_version:
+                # the person changed: the segments' next refreshes may change them in turn
+                self.ticks_version = len(state.timeline)
+                for segment in self.ticking:
+                    self.push(ticks.segment_tick(segment, state, at, self.until), at)
 
     def moment(self, at: int) -> None:
         state, rules = self.state, self.rules
