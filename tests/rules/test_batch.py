@@ -18,6 +18,7 @@ from mktctl.rules.batch import history_of, run_batch
 from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import Event, PersonInput
+from mktctl.rules.simulate import summarise
 from mktctl.rules.world import outcome_result
 from tests.rules.helpers import START, rules_of
 
@@ -120,3 +121,26 @@ def test_worker_processes_give_the_results_of_one_process() -> None:
     shared = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=2, chunk_size=7)
 
     assert by_record(shared) == by_record(alone)
+
+
+def changes(timeline) -> list[tuple]:
+    return [(c.at, c.kind, c.subject, c.value) for c in timeline]
+
+
+@SETTLE
+@given(st.lists(person, min_size=1, max_size=6), st.sampled_from(["assigning", "flagship", "standard"]),
+       st.integers(1, 3))
+def test_a_run_without_details_makes_the_same_changes_and_keeps_what_simulate_keeps(drawn, playbook, chunk_size) -> None:
+    people = population(drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+
+    world = run_people(rules(playbook), people, clock=clock, until=until)
+    lean = run_batch(rules(playbook), history_of(people), clock=clock, until=until, processes=0,
+                     chunk_size=chunk_size, detailed=False)
+    kept = run_batch(rules(playbook), history_of(people), clock=clock, until=until, processes=0,
+                     chunk_size=chunk_size, detailed=False, keep=summarise)
+
+    for survivor, result, summed in zip(lean.survivors, lean.kept, kept.kept, strict=True):
+        full = world.people[survivor.id]
+        assert changes(result.timeline) == changes(full.timeline)
+        assert summed == summarise(full, survivor)

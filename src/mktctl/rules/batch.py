@@ -106,8 +106,10 @@ class Batch:
 
 def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed: int = 0,
               refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
-              keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None) -> Batch:
-    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process)."""
+              keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None,
+              detailed: bool = True) -> Batch:
+    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``:
+    see :func:`mktctl.rules.person.run_person` (off when ``keep`` reads no cause or detail)."""
     progress = progress or _Quiet()
     records = history.records
     progress.phase("people", None)
@@ -126,7 +128,7 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
             table = None  # the workers read the file
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1])
                   for i in range(0, len(survivors), chunk_size)]
-        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep)
+        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed)
         with Workers(setup, processes, table) as workers:
             progress.phase("qualify", len(survivors))
             qualified: dict[int, list[Qualification]] = {}

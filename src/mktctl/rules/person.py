@@ -80,11 +80,13 @@ class Qualification:
 
 
 def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan: Sequence[Planned] = (),
-               refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False
+               refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False, detailed: bool = True
                ) -> tuple[PersonResult, Qualification]:
     """Run ``person`` from their first event or creation to ``until`` (inclusive). With ``qualify_only``
-    only what assignment needs is computed (fields, scores, MQL)."""
-    return _Runner(rules, person, clock, until, plan, refreshes, qualify_only).run()
+    only what assignment needs is computed (fields, scores, MQL). Without ``detailed`` the timeline's
+    changes are the same, but their causes and details leave out the words that explain them (the
+    conditions of a rule, a score's ledger lines, an event described), for a run that is summed up."""
+    return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed).run()
 
 
 def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
@@ -104,7 +106,7 @@ def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until
 class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
-                 recording: bool = True) -> None:
+                 recording: bool = True, detailed: bool = True) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
@@ -113,6 +115,7 @@ class _Runner:
         self.ticks_version = -1  # the timeline's length when the segments' ticks were last planned
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
         self.state.recording = recording
+        self.state.detailed = detailed
         self.qualification = Qualification()
         self.events: dict[int, list[Event]] = {}
         for event in sorted(person.events, key=lambda e: (e.at, e.seq)):
@@ -285,8 +288,8 @@ class _Runner:
             after = score_state.score
             state.scores[model.name] = after
             if state.recording:
-                state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
-                             f"{before} → {after}: {self.minute_detail(at, model.name)}")
+                detail = f"{before} → {after}: {self.minute_detail(at, model.name)}" if state.detailed else ""
+                state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"), detail)
             state.signals.scores[model.name] = (before, after)
             state.changed = True
             grade = model.grade(after)
@@ -319,7 +322,7 @@ class _Runner:
         self.qualification.mql_at = at
         self.qualification.at_mql = self.facts()
         cause = Cause("rule", "mql_definition")
-        state.record(at, MQL, mql.stage_label, True, cause, _mql_text(mql, state))
+        state.record(at, MQL, mql.stage_label, True, cause, _mql_text(mql, state) if state.detailed else "")
         state.fields[STAGE_FIELD] = mql.stage_label
         state.record(at, FIELD, STAGE_FIELD, mql.stage_label, cause)
         state.changed = True

@@ -148,13 +148,15 @@ def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None
                         break
             for tag, rule in wanted.items():
                 if tag not in state.tags:
-                    cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}")
+                    cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}"
+                                  if state.detailed else rule.address)
                     changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
             for tag in held.get(group.name, ()):
                 if tag not in wanted and state.tags.get(tag) == RULE:
                     setter = next((r for r in group.rules if r.tag == tag), None)
-                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
-                        if setter else f"tags/{group.name}: no rule sets {tag}"
+                    why = f"tags/{group.name}: no rule sets {tag}" if setter is None else \
+                        f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
+                        if state.detailed else setter.address
                     changed |= remove_tag(state, now, tag, Cause("rule", why))
             if reader is not None:
                 read[group.name] = seen if state.tag_versions.get(group.name) == version else reader(state, now)
