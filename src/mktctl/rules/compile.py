@@ -25,7 +25,7 @@ from mktctl.rules.reminders import Pool, Sla, compile_pools, compile_slas
 from mktctl.rules.scoring import ScoringModel, compile_model
 from mktctl.rules.segments import HOURLY, Segment, compile_segments
 from mktctl.rules.stages import Stage, compile_stages
-from mktctl.rules.tags import TagGroup, compile_groups
+from mktctl.rules.tags import TagGroup, TagReading, compile_groups
 
 ALL_CHANNELS = ("邮件", "短信", "公众号", "企业微信")
 
@@ -79,6 +79,11 @@ class Rules:
     def flows_by_trigger(self) -> dict[str, tuple[tuple[int, Flow], ...]]:
         """The flows by the kind of signal that fires them (:func:`mktctl.rules.flows.by_trigger`)."""
         return by_trigger(self.flows)
+
+    @cached_property
+    def tag_reading(self) -> TagReading:
+        """The tag groups that rules set, read at once (:class:`mktctl.rules.tags.TagReading`)."""
+        return TagReading(tuple(group for group in self.tags if group.rules))
 
     @property
     def hourly(self) -> bool:

@@ -80,13 +80,29 @@ def compile_reader(conditions: Sequence[Any], group: str) -> Reader:
     count inside it), and the version of their tags of tag group ``group``: while it gives the same tuple,
     the conditions give the same answers."""
     namespace: dict[str, Any] = {"NONE": (), "bisect_right": bisect_right}
-    parts = [f"state.tag_versions.get({_bind(namespace, 'GROUP', 0, group)}, 0)"]
-    for index, condition in enumerate(conditions):
-        parts.append(_read(condition, index, namespace))
-    source = "def reader(state, now):\n    return (" + ", ".join(dict.fromkeys(parts)) + ",)\n"
+    source = "def reader(state, now):\n    return " + _reading(conditions, group, namespace, "") + "\n"
     exec(compile(source, "<mktctl condition reader>", "exec"), namespace)  # values are names, never source
     reader: Reader = namespace["reader"]
     return reader
+
+
+def compile_readers(groups: Sequence[tuple[Sequence[Any], str]]) -> Reader:
+    """One function giving, for each (conditions, tag group) of ``groups``, what :func:`compile_reader`'s
+    function gives: a tuple of their tuples, read in one call."""
+    namespace: dict[str, Any] = {"NONE": (), "bisect_right": bisect_right}
+    parts = [_reading(conditions, group, namespace, f"g{index}_") for index, (conditions, group) in enumerate(groups)]
+    source = "def readers(state, now):\n    return (" + "".join(f"{part}, " for part in parts) + ")\n"
+    exec(compile(source, "<mktctl condition readers>", "exec"), namespace)  # values are names, never source
+    readers: Reader = namespace["readers"]
+    return readers
+
+
+def _reading(conditions: Sequence[Any], group: str, namespace: dict[str, Any], prefix: str) -> str:
+    """The tuple expression of what ``conditions`` read, its names prefixed with ``prefix``."""
+    parts = [f"state.tag_versions.get({_bind(namespace, prefix + 'GROUP', 0, group)}, 0)"]
+    for index, condition in enumerate(conditions):
+        parts.append(_read(condition, index, namespace, prefix))
+    return "(" + ", ".join(dict.fromkeys(parts)) + ",)"
 
 
 def _bind(namespace: dict[str, Any], name: str, index: int, value: object) -> str:
@@ -94,22 +110,22 @@ def _bind(namespace: dict[str, Any], name: str, index: int, value: object) -> st
     return f"{name}{index}"
 
 
-def _read(condition: Any, index: int, namespace: dict[str, Any]) -> str:
+def _read(condition: Any, index: int, namespace: dict[str, Any], prefix: str) -> str:
     kind = condition.kind
     if kind == "behaviour":
         if condition.content is not None:
-            key = _bind(namespace, "KEY", index, (condition.behaviour, condition.content))
+            key = _bind(namespace, prefix + "KEY", index, (condition.behaviour, condition.content))
             times = f"state.by_content.get({key}, NONE)"
         else:
-            times = f"state.behaviours.get({_bind(namespace, 'BEHAVIOUR', index, condition.behaviour)}, NONE)"
+            times = f"state.behaviours.get({_bind(namespace, prefix + 'BEHAVIOUR', index, condition.behaviour)}, NONE)"
         if condition.window is None:
             return f"len({times})"
-        window = _bind(namespace, "WINDOW", index, condition.window)
-        return f"len(_t{index} := {times}) - bisect_right(_t{index}, now - {window})"
+        window = _bind(namespace, prefix + "WINDOW", index, condition.window)
+        return f"len(_t{prefix}{index} := {times}) - bisect_right(_t{prefix}{index}, now - {window})"
     if kind == "field":
-        return f"state.fields.get({_bind(namespace, 'FIELD', index, condition.field)}, '')"
+        return f"state.fields.get({_bind(namespace, prefix + 'FIELD', index, condition.field)}, '')"
     if kind == "tag":
-        return f"({_bind(namespace, 'TAG', index, condition.tag)} in state.tags)"
+        return f"({_bind(namespace, prefix + 'TAG', index, condition.tag)} in state.tags)"
     if kind == "stage":
         return "state.stage"
-    return f"state.scores.get({_bind(namespace, 'MODEL', index, condition.model)}, 0)"
+    return f"state.scores.get({_bind(namespace, prefix + 'MODEL', index, condition.model)}, 0)"

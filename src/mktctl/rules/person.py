@@ -111,7 +111,7 @@ class _Runner:
         self.qualify_only = qualify_only
         self.every_tick = every_tick
         self.ticking = ticks.ticking_segments(rules)
-        self.tag_groups = tuple(group for group in rules.tags if group.rules)  # the groups rules set
+        self.tag_reading = rules.tag_reading
         self.ticks_version = -1  # the timeline's length when the segments' ticks were last planned
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
         self.state.recording = recording
@@ -355,7 +355,7 @@ class _Runner:
         for tag, cause in self.pending_tags:
             tags.add_tag(state, at, tag, tags.MANUAL, cause, single=tags.group_of(tag) in self.rules.single_choice)
         self.pending_tags.clear()
-        tags.evaluate(self.tag_groups, state, at)
+        tags.evaluate(self.tag_reading, state, at)
 
     def run_flows(self, at: int) -> None:
         rules, state = self.rules, self.state
@@ -372,7 +372,7 @@ class _Runner:
             before = len(state.timeline)
             flow_runs.enter_triggered(rules, state, at, current)
             if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
-                tags.evaluate(self.tag_groups, state, at)
+                tags.evaluate(self.tag_reading, state, at)
                 flow_runs.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break

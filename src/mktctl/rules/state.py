@@ -82,7 +82,7 @@ class PersonState:
         self.grades: dict[str, str | None] = {}
         self.tags: dict[str, str] = {}  # 组:值 -> rule | manual
         self.tag_versions: dict[str, int] = {}  # tag group -> how often its tags of this person changed
-        self.tags_read: dict[str, tuple[object, ...]] = {}  # tag group -> what it read at its last evaluation
+        self.tags_read: tuple[object, ...] = ()  # what each tag group read at its last evaluation (TagReading)
         self.segments: set[str] = set()
         self.snapshots: set[str] = set()  # 静态人群 already taken
         self.refreshed: dict[str, int] = {}  # segment -> the timeline's length at its last evaluation
