@@ -92,7 +92,7 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
 def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
     """The :class:`Qualification` of ``run_person(..., qualify_only=True)``, without writing the timeline
     nobody reads of that pass (the batch runner's first pass)."""
-    return _Runner(rules, person, clock, until, (), (), True, recording=False).run()[1]
+    return _Runner(rules, person, clock, until, (), (), True, recording=False, until_qualified=True).run()[1]
 
 
 def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until: int,
@@ -106,13 +106,19 @@ def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until
 class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
-                 recording: bool = True, detailed: bool = True) -> None:
+                 recording: bool = True, detailed: bool = True, until_qualified: bool = False) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
-        self.ticking = ticks.ticking_segments(rules)
+        # stop as soon as the Qualification is complete (nothing after it is read)
+        self.until_qualified = until_qualified and qualify_only
+        ticking = () if every_tick else ticks.ticking_segments(rules)
+        # a segment without a window changes only with the person: its conditions ignore the moment
+        self.untimed = tuple((s.conditions.matcher, s.name, HOUR if s.refresh == segments.HOURLY else DAY)
+                             for s in ticking if not s.timed)
+        self.timed = tuple(s for s in ticking if s.timed)
         self.tag_reading = rules.tag_reading
-        self.ticks_version = -1  # the timeline's length when the segments' ticks were last planned
+        self.planned = -1  # the timeline's length when the moments that follow from the state were last planned
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
         self.state.recording = recording
         self.state.detailed = detailed
@@ -166,10 +172,15 @@ class _Runner:
         elif self.rules.stages and not self.qualify_only:
             for tick in ticks.stage_ticks(self.rules.stages, person.created, person.events, self.until):
                 self.push(tick, start - 1)
+        mql = self.rules.mql
+        qualification = self.qualification
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
             self.moment(at)
+            if self.until_qualified and (person.lead_at is None or qualification.created is not None) and \
+                    (mql is None or qualification.mql_at is not None):
+                break  # what assignment reads is known: at creation, and at the MQL moment
             self.schedule(at)
         state = self.state
         result = PersonResult(person.id, state.timeline, state.ledger, created=person.created,
@@ -182,17 +193,22 @@ class _Runner:
         if anchor is not None:
             for model in self.rules.models if state.is_lead else ():
                 self.push(next_decay(model, state.score_states[model.name], anchor), at)
-        if state.alive and not self.qualify_only:
+        if state.alive and not self.qualify_only and len(state.timeline) != self.planned:
+            # the person changed (what follows from their state is planned again only then: a moment that
+            # changed nothing leaves the moments planned before as they were)
+            self.planned = len(state.timeline)
             for wake in flow_runs.next_wake(state):
                 self.push(wake, at)
             if state.is_lead:
                 for due in reminder_runs.due_moments(self.rules, state):
                     self.push(due, at)
-            if self.ticking and not self.every_tick and len(state.timeline) != self.ticks_version:
-                # the person changed: the segments' next refreshes may change them in turn
-                self.ticks_version = len(state.timeline)
-                for segment in self.ticking:
-                    self.push(ticks.segment_tick(segment, state, at, self.until), at)
+            # the segments' next refreshes may change them in turn
+            segments_now = state.segments
+            for matcher, name, step in self.untimed:
+                if matcher(state, at) != (name in segments_now):
+                    self.push(next_boundary(at + 1, step), at)
+            for segment in self.timed:
+                self.push(ticks.segment_tick(segment, state, at, self.until), at)
 
     def moment(self, at: int) -> None:
         state, rules = self.state, self.rules
@@ -214,7 +230,8 @@ class _Runner:
             self.score(at, behaviours, fields_changed, anchor)
         if state.lead_at == at:
             self.qualification.created = self.facts()
-        self.assign(at, CREATION)
+        if self.plan:
+            self.assign(at, CREATION)
         if not state.alive:
             return
         if self.qualify_only:
@@ -226,8 +243,10 @@ class _Runner:
         if state.changed or behaviours or fields_changed or self.pending_tags:
             self.tag(at)
         self.qualify(at)
-        self.assign(at, HAND_OFF)
-        segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
+        if self.plan:
+            self.assign(at, HAND_OFF)
+        if at % HOUR == 0 or at in self.refreshes:
+            segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
         if at in self.schedules:
             state.signals.schedules |= self.schedules[at]
         self.run_flows(at)
