@@ -55,6 +55,12 @@ class TagGroup:
 
 
     @cached_property
+    def prefix(self) -> str:
+        """What the group's tags start with (``行业:``); empty for a name with a colon, which no tag's group
+        (:func:`group_of`) can be."""
+        return "" if ":" in self.name else self.name + ":"
+
+    @cached_property
     def reader(self) -> Reader | None:
         """What the group's rules read of a person at a moment and the version of the person's tags of this
         group (:func:`mktctl.rules.matchers.compile_reader`): while it reads the same, evaluating the group
@@ -165,8 +171,6 @@ def evaluate(reading: TagReading, state: PersonState, now: int) -> None:
     todo: range | list[int] = range(len(groups))
     for round_ in range(MAX_ROUNDS):
         changed = False
-        # a group's rule-set tags, in the person's order: only the group's own evaluation changes them
-        held: dict[str, list[str]] | None = None
         for place in todo:
             group = groups[place]
             reader = group.reader
@@ -174,11 +178,10 @@ def evaluate(reading: TagReading, state: PersonState, now: int) -> None:
                 seen = seen_all[place] if round_ == 0 else reader(state, now)
                 if now_read[place] == seen:
                     continue  # nothing it reads has changed since it was last evaluated
-            if held is None:
-                held = {}
-                for tag, origin in state.tags.items():
-                    if origin == RULE:
-                        held.setdefault(group_of(tag), []).append(tag)
+            # the group's rule-set tags, in the person's order: only the group's own evaluation changes them
+            prefix = group.prefix
+            held = [tag for tag, origin in state.tags.items() if origin == RULE and tag.startswith(prefix)] \
+                if prefix else []
             version = state.tag_versions.get(group.name)
             wanted: dict[str, TagRule] = {}
             for rule in group.rules:
@@ -191,7 +194,7 @@ def evaluate(reading: TagReading, state: PersonState, now: int) -> None:
                     cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}"
                                   if state.detailed else rule.address)
                     changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
-            for tag in held.get(group.name, ()):
+            for tag in held:
                 if tag not in wanted and state.tags.get(tag) == RULE:
                     setter = next((r for r in group.rules if r.tag == tag), None)
                     why = f"tags/{group.name}: no rule sets {tag}" if setter is None else \
