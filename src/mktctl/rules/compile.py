@@ -19,6 +19,7 @@ from mktctl.rules.conditions import normalise_tag
 from mktctl.rules.fields import FieldNames, field_names
 from mktctl.rules.flows import Flow, by_trigger, compile_flows
 from mktctl.rules.identity import IdentityRules, compile_identity
+from mktctl.rules.inert import Reads, reads
 from mktctl.rules.mql import Mql, compile_mql
 from mktctl.rules.personalise import unknown_variables
 from mktctl.rules.reminders import Pool, Sla, compile_pools, compile_slas
@@ -79,6 +80,16 @@ class Rules:
     def flows_by_trigger(self) -> dict[str, tuple[tuple[int, Flow], ...]]:
         """The flows by the kind of signal that fires them (:func:`mktctl.rules.flows.by_trigger`)."""
         return by_trigger(self.flows)
+
+    @cached_property
+    def scored(self) -> Reads:
+        """The behaviours the scoring models read (:mod:`mktctl.rules.inert`)."""
+        return reads(self, scoring=True)
+
+    @cached_property
+    def read(self) -> Reads:
+        """The behaviours anything of the playbook reads (:mod:`mktctl.rules.inert`)."""
+        return reads(self, scoring=False)
 
     @cached_property
     def tag_reading(self) -> TagReading:

@@ -106,7 +106,8 @@ def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until
 class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
-                 recording: bool = True, detailed: bool = True, until_qualified: bool = False) -> None:
+                 recording: bool = True, detailed: bool = True, until_qualified: bool = False,
+                 folding: bool = True) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
@@ -139,6 +140,9 @@ class _Runner:
                 if flow.trigger == "定时" and flow.active:
                     for at in flows.schedule_moments(flow.key, clock, until):
                         self.schedules.setdefault(at, set()).add(flow.name)
+        # moments of events nothing reads, where nothing else is planned: taken in without a full visit when
+        # nothing else falls due then either (:meth:`folds`)
+        self.inert: set[int] = self.inert_moments() if folding and not every_tick else set()
         self.pending_tags: list[tuple[str, Cause]] = []
         self.spare_signals = Signals()  # run_flows swaps it with the person's instead of making new ones
         self.heap: list[int] = []
@@ -147,6 +151,15 @@ class _Runner:
             self.state.score_states[model.name] = ScoreState(model)
             self.state.scores[model.name] = 0
             self.state.grades[model.name] = None
+
+    def inert_moments(self) -> set[int]:
+        reads = self.rules.scored if self.qualify_only else self.rules.read
+        person = self.person
+        planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
+                   *self.refreshes, *self.schedules}
+        # in a full run a full hour may refresh segments, and a 00:00 the stage
+        return {at for at, events in self.events.items()
+                if at not in planned and (self.qualify_only or at % HOUR) and all(reads.inert(e) for e in events)}
 
     # ---- the walk -----------------------------------------------------------------------------------------
 
@@ -177,6 +190,9 @@ class _Runner:
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
+            if at in self.inert and self.folds(at):
+                self.fold(at)
+                continue
             self.moment(at)
             if self.until_qualified and (person.lead_at is None or qualification.created is not None) and \
                     (mql is None or qualification.mql_at is not None):
@@ -186,6 +202,36 @@ class _Runner:
         result = PersonResult(person.id, state.timeline, state.ledger, created=person.created,
                               is_lead=state.is_lead)
         return result, self.qualification
+
+    def folds(self, at: int) -> bool:
+        """Whether the moment of events nothing reads changes nothing but the person's record of behaviours
+        (:mod:`mktctl.rules.inert`): no flow's wait and no reminder falls due then, and no tag group would
+        read anything new (its behaviour windows as they are at ``at``). Scores, fields, the stage, exits
+        and segments cannot have changed since the person's last moment."""
+        if self.qualify_only:
+            return True
+        state = self.state
+        if self.pending_tags or any(run.wake == at for run in state.flows.values()):
+            return False
+        if state.owner is not None and state.is_lead and at in reminder_runs.due_moments(self.rules, state):
+            return False
+        if not state.alive:
+            return True
+        reading = self.tag_reading
+        return not reading.every_time and reading.read(state, at) == (state.tags_read or None)
+
+    def fold(self, at: int) -> None:
+        """Take in the events of ``at`` as its full visit would, when :meth:`folds`: they are recorded, and a
+        behaviour starts a lead's inactive period again (cancelling a decay due now)."""
+        state = self.state
+        planned = self.planned == len(state.timeline)
+        for event in self.events[at]:
+            apply_event(self.rules, state, event, self.pending_tags)
+        for score_state in state.score_states.values():
+            score_state.decays = 0
+        if planned:
+            self.planned = len(state.timeline)  # what follows from the state is as planned: it read none of it
+        self.schedule(at)
 
     def schedule(self, at: int) -> None:
         state = self.state
