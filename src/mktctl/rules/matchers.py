@@ -76,9 +76,9 @@ def _test(condition: Any, index: int, namespace: dict[str, Any]) -> str:
 
 
 def compile_reader(conditions: Sequence[Any], group: str) -> Reader:
-    """A function giving everything ``conditions`` read of a person at a moment (a behaviour window: the
-    count inside it), and the version of their tags of tag group ``group``: while it gives the same tuple,
-    the conditions give the same answers."""
+    """A function giving whether each of ``conditions`` holds for a person at a moment, and the version of
+    their tags of tag group ``group``: while it gives the same tuple, rules of those conditions give the same
+    answers."""
     return _compile_reading([(conditions, group)], "reader", single=True)
 
 
@@ -93,7 +93,7 @@ _READ_LOCALS = ("    fields = state.fields.get\n    versions = state.tag_version
 
 
 def _compile_reading(groups: Sequence[tuple[Sequence[Any], str]], name: str, single: bool) -> Reader:
-    names = _Names({"NONE": (), "bisect_right": bisect_right})
+    names = _Names({"NONE": (), "bisect_right": bisect_right, "compare": compare})
     readings = [_reading(conditions, group, names) for conditions, group in groups]
     result = readings[0] if single else "(" + "".join(f"{reading}, " for reading in readings) + ")"
     source = f"def {name}(state, now):\n{_READ_LOCALS}    return {result}\n"
@@ -124,6 +124,8 @@ def _reading(conditions: Sequence[Any], group: str, names: _Names) -> str:
 
 
 def _read(condition: Any, names: _Names) -> str:
+    """Whether ``condition`` holds: all that a rule's outcome depends on (a count that changes without
+    crossing ``times``, a score that stays on one side of ``min_score``, read the same)."""
     kind = condition.kind
     if kind == "behaviour":
         if condition.content is not None:
@@ -132,14 +134,25 @@ def _read(condition: Any, names: _Names) -> str:
         else:
             key = names("BEHAVIOUR", condition.behaviour)
             times = f"behaviours({key}, NONE)"
+        least = names("TIMES", condition.times)
         if condition.window is None:
-            return f"len({times})"
+            return f"(len({times}) >= {least})"
         window = names("WINDOW", condition.window)
-        return f"len(_{key}_{window} := {times}) - bisect_right(_{key}_{window}, now - {window})"
+        return f"(len(_{key}_{window} := {times}) - bisect_right(_{key}_{window}, now - {window}) >= {least})"
     if kind == "field":
-        return f"fields({names('FIELD', condition.field)}, '')"
+        actual = f"fields({names('FIELD', condition.field)}, '')"
+        values = names("VALUES", condition.values)
+        if condition.op in _EQUAL:
+            return f"({actual} in {values})"
+        if condition.op in _NOT_EQUAL:
+            return f"({actual} not in {values})"
+        if condition.op == "为空":
+            return f"({actual} == '')"
+        if condition.op == "不为空":
+            return f"({actual} != '')"
+        return f"compare({names('OP', condition.op)}, {actual}, {values})"
     if kind == "tag":
         return f"({names('TAG', condition.tag)} in tags)"
     if kind == "stage":
-        return "state.stage"
-    return f"state.scores.get({names('MODEL', condition.model)}, 0)"
+        return f"(state.stage == {names('STAGE', condition.stage)})"
+    return f"(state.scores.get({names('MODEL', condition.model)}, 0) >= {names('SCORE', condition.min_score)})"
