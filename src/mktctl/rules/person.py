@@ -173,9 +173,13 @@ class _Runner:
     def run(self) -> tuple[PersonResult, Qualification]:
         person = self.person
         start = min([person.created, *self.events])
+        # a qualifying pass takes in the events nothing reads on the way, without queueing their moments
+        lazy = sorted(self.inert) if self.until_qualified else []
+        waiting = 0  # the first of them not taken in yet
         for at in [person.created, *self.events, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules]:
-            self.push(at, start - 1)
+            if not lazy or at not in self.inert:
+                self.push(at, start - 1)
         if self.every_tick and not self.qualify_only:
             step = HOUR if self.rules.hourly else DAY
             tick = next_boundary(person.created, step)
@@ -190,7 +194,20 @@ class _Runner:
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
-            if at in self.inert and self.folds(at):
+            if waiting < len(lazy) and lazy[waiting] <= at:
+                # take in the lazy moments up to ``at``, in order with what falls due between them (a decay
+                # pushed by the last one): ``at`` waits its turn again unless it was one of them
+                while waiting < len(lazy) and lazy[waiting] <= at:
+                    self.fold(lazy[waiting])
+                    waiting += 1
+                    following = lazy[waiting] if waiting < len(lazy) else at
+                    if self.heap and self.heap[0] < min(at, following):
+                        break
+                if lazy[waiting - 1] != at:
+                    self.queued.add(at)
+                    heapq.heappush(self.heap, at)
+                continue
+            if at in self.inert and not lazy and self.folds(at):
                 self.fold(at)
                 continue
             self.moment(at)
