@@ -28,6 +28,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags, ticks
@@ -57,6 +58,7 @@ from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
 from mktctl.rules.state import PersonState, Signals
 
 CREATION: Literal["creation"] = "creation"
+_ORDER = attrgetter("at", "seq")  # events in the order a moment applies them
 HAND_OFF: Literal["hand_off"] = "hand_off"
 MAX_ROUNDS = 10
 
@@ -125,7 +127,7 @@ class _Runner:
         self.state.detailed = detailed
         self.qualification = Qualification()
         self.events: dict[int, list[Event]] = {}
-        for event in sorted(person.events, key=lambda e: (e.at, e.seq)):
+        for event in sorted(person.events, key=_ORDER):
             self.events.setdefault(event.at, []).append(event)
         self.absorbed: dict[int, list[Absorption]] = {}
         for absorption in person.absorbed:
@@ -158,8 +160,9 @@ class _Runner:
         planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules}
         # in a full run a full hour may refresh segments, and a 00:00 the stage
+        inert = reads.inert
         return {at for at, events in self.events.items()
-                if at not in planned and (self.qualify_only or at % HOUR) and all(reads.inert(e) for e in events)}
+                if at not in planned and (self.qualify_only or at % HOUR) and all(map(inert, events))}
 
     # ---- the walk -----------------------------------------------------------------------------------------
 
