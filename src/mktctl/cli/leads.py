@@ -158,7 +158,14 @@ def link_command(
     show_pii: options.ShowPii = False,
 ) -> None:
     """Link leads to existing customers, contacts and opportunities by phone or email."""
-    from mktctl.leads.link import LinkOptions, link_leads, parse_match, parse_objects, resolve_ambiguities
+    from mktctl.leads.link import (
+        LinkOptions,
+        link_leads,
+        parse_match,
+        parse_objects,
+        read_ambiguity_workbook,
+        resolve_ambiguities,
+    )
     from mktctl.tenant.connect import open_tenant
     from mktctl.tenant.settings import resolve
 
@@ -166,10 +173,11 @@ def link_command(
     options = LinkOptions(objects=parse_objects(objects), full_scan=full_scan, workers=workers,
                           match=parse_match(match))
     settings = resolve(playbook_dir(directory), st.tenant, deadline=st.deadline)
+    decisions = read_ambiguity_workbook(resolve_file) if resolve_file is not None else None  # before the tenant
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
-        if resolve_file is not None:
-            result = resolve_ambiguities(tenant, resolve_file, out, options, progress)
+        if decisions is not None:
+            result = resolve_ambiguities(tenant, decisions, out, options, progress)
         else:
             result = link_leads(tenant, options, out, progress)
     _render_link(st, result, out, resolving=resolve_file is not None)
