@@ -28,7 +28,6 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,7 +188,7 @@ def test_the_check_finds_ascii_punctuation_beside_chinese_and_spares_data() -> N
         "A1 note, line 2: '型:' in: 类型: 文本"]
 
 
-def test_a_finding_names_the_file_and_the_place(tmp_path: Path) -> None:
+def test_a_finding_names_the_file_and_the_place() -> None:
     with pytest.raises(AssertionError) as failed:
         assert_chinese_punctuation(None, {"survey.xlsx": [("组织与角色!A4", "1. 组织架构: 有哪些部门?")]})
 
