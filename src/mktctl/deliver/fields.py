@@ -2,8 +2,9 @@
 cell becomes a value again, exactly.
 
 Shapes come from the kinds' pydantic models: ``text``, ``int``, ``float``, ``bool``, ``choice`` (an Enum or
-a Literal: a picklist), ``list`` (a list of one of those: comma-separated text) and ``json`` (anything
-nested: JSON text in one cell, read back as YAML so a person may also type YAML's flow style).
+a Literal: a picklist), ``list`` (a list of one of those: its items separated by 、 in a Chinese workbook and
+by commas in an English one; a cell may separate them by any of ``、，,；;`` or a new line) and ``json``
+(anything nested: JSON text in one cell, read back as YAML so a person may also type YAML's flow style).
 
 Reading is text first: every cell arrives here as text and is converted explicitly, so phone numbers and
 codes keep their leading zeros and nothing is guessed from how a spreadsheet program stored it.
@@ -22,7 +23,9 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 
+from mktctl.base.language import LIST, is_chinese
 from mktctl.deliver import i18n
+from mktctl.kinds.base import field_description
 
 MISSING: Any = object()  # an empty cell: the field is not set and takes its default
 
@@ -55,9 +58,14 @@ class Column:
     labels: dict[str, str] = field(default_factory=dict)  # choice value -> label shown in the cell
     reference: str | None = None  # the kind whose keys this field names
     is_key: bool = False
+    description_zh: str = ""  # what the field means in Chinese (the model's ``descriptions_zh``)
 
     def header(self, lang: str) -> str:
         return i18n.field_label(self.name, self.description, lang)
+
+    def meaning(self, lang: str) -> str:
+        """What the field means, in ``lang``: its description, in Chinese the Chinese one."""
+        return (self.description_zh or self.description) if is_chinese(lang) else self.description
 
 
 # ---- shapes from annotations -------------------------------------------------------------------------
@@ -127,7 +135,8 @@ def columns_of(model: Any, *, key_field: str | None = None, labels: dict[str, di
         columns.append(Column(name=name, shape=shape_of(info.annotation), description=info.description or "",
                               required=info.is_required(), default=default,
                               labels=dict((labels or {}).get(name, {})),
-                              reference=(references or {}).get(name), is_key=name == key_field))
+                              reference=(references or {}).get(name), is_key=name == key_field,
+                              description_zh=field_description(model, name, "zh-CN")))
     return columns
 
 
@@ -167,7 +176,7 @@ def to_cell(column: Column, value: Any, lang: str) -> str | int | float | None:
     if shape.kind == "list" and isinstance(value, list) and shape.item is not None:
         items = [_item_text(shape.item, column, v, lang) for v in value]
         if all(text is not None for text in items):
-            return ", ".join(items)  # type: ignore[arg-type]
+            return LIST.say(lang).join(items)  # type: ignore[arg-type]
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 

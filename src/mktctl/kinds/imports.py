@@ -18,7 +18,7 @@ their custom fields by api name or label.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,6 +30,7 @@ from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spec import ImportSpec
 
 if TYPE_CHECKING:
+    from mktctl.leads.eta import ImportEta
     from mktctl.tenant.connect import Tenant
 
 _READ_CHUNK = 1 << 20
@@ -77,7 +78,22 @@ def _competitors(spec: Import, playbook: Playbook) -> Iterable[Finding]:
 
 
 class Import(ImportSpec, Spec):  # type: ignore[misc]
-    """One lead file to import (the fields of :class:`mktctl.leads.spec.ImportSpec`)."""
+    """One lead file to import (the fields of :class:`mktctl.leads.spec.ImportSpec`, and what they mean in
+    Chinese)."""
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "file": "线索文件（XLSX、XLS 或 CSV），路径相对于方案文件夹",
+        "sheet": "读取的工作表（默认：带线索表头的那个）",
+        "mapping": "列映射文件，路径相对于方案文件夹",
+        "columns": "表头 → 字段：线索字段、销售线索自定义字段的API名称或显示名称，"
+                   "或填 `ignore` 忽略该列；优先于映射文件",
+        "competitor_domains": "这些域名的邮箱的线索会被拒绝（方案中有线索清洗时，请在线索清洗中填写）",
+        "keep": "同一个人有多行时保留哪一行",
+        "source": "每一行线索的线索来源",
+        "event": "要关联的市场活动，填活动名称",
+        "pool": "线索存入的线索池，填线索池名称",
+        "on_existing": "线索已存在（手机号或邮箱相同）时的处理方式",
+    }
 
 
 class ImportFailed(JobFailed):
@@ -148,13 +164,15 @@ class Imports(Kind[Import]):
             inputs["cleaning"] = rules.describe()
         return playbook.state_digest(inputs)
 
-    def run(self, tenant: Tenant, spec: Import, playbook: Playbook) -> dict[str, int]:
+    def run(self, tenant: Tenant, spec: Import, playbook: Playbook, *,
+            on_estimate: Callable[[ImportEta], None] | None = None) -> dict[str, int]:
         """Import the file, cleaned by the playbook's rules; return the outcome counts. Raise ImportFailed when
-        rows failed or it stopped."""
+        rows failed or it stopped. Against a tenant with a rate limit, ``on_estimate`` gets the import's
+        estimate (:mod:`mktctl.leads.eta`) before its first write."""
         from mktctl.leads.spec import run_import_spec
 
         result = run_import_spec(tenant, playbook.root, spec, rules=cleaning_rules(playbook),
-                                 fields=declared_fields(playbook))
+                                 fields=declared_fields(playbook), on_estimate=on_estimate)
         counts = {k: int(v) for k, v in result.outcomes.items()}
         if result.stopped:
             raise ImportFailed(f"the import of {spec.file} stopped: {result.stopped}")
