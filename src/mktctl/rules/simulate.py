@@ -132,6 +132,7 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
                       processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
                       work_dir=work_dir, detailed=False)
     timings["engine"] = time.perf_counter() - mark
+    timings.update({f"engine.{name}": seconds for name, seconds in batch.timings.items()})
 
     mark = time.perf_counter()
     progress.phase("summary", None)
