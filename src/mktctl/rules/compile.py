@@ -84,12 +84,16 @@ class Rules:
     @cached_property
     def scored(self) -> Reads:
         """The behaviours the scoring models read (:mod:`mktctl.rules.inert`)."""
-        return reads(self, scoring=True)
+        return reads(self.models)
 
     @cached_property
     def read(self) -> Reads:
         """The behaviours anything of the playbook reads (:mod:`mktctl.rules.inert`)."""
-        return reads(self, scoring=False)
+        conditions = [c for group in self.tags for rule in group.rules for c in rule.conditions.items]
+        conditions += [c for segment in self.segments for c in segment.conditions.items]
+        conditions += [c for flow in self.flows for step in flow.steps if step.condition is not None
+                       for c in step.condition.items]
+        return reads(self.models, conditions)
 
     @cached_property
     def tag_reading(self) -> TagReading:

@@ -6,9 +6,9 @@ and, for a lead, the decay (it starts the inactive period again and cancels a de
 Beyond that it changes something only through what reads it: a scoring rule of its behaviour (and
 content), a condition of a tag rule, a segment or a branch naming it, or what the engine does with some
 behaviours themselves (a form or an event type a flow may listen to, an unsubscribe, a WeCom contact).
-:func:`unread` lists the (behaviour, content) pairs of a playbook's events that nothing reads in one of
-two ways: ``scoring`` (what a qualifying pass reads: scores) or everything (a full run; time itself is
-read by the stages, from the behaviours' times, which the record keeps).
+:func:`reads` lists the behaviours (of any content, or of one) that a playbook's scoring models read (all
+that a qualifying pass reads) or that its conditions read too (a full run; time itself is read by the
+stages, from the behaviours' times, which the record keeps).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mktctl.rules.compile import Rules
+    from mktctl.rules.conditions import Condition
     from mktctl.rules.model import Event
+    from mktctl.rules.scoring import ScoringModel
 
 #: behaviours the engine acts on by themselves (triggers, consent, WeCom tags)
 ACTED_ON = frozenset({"提交表单", "报名活动", "退订", "添加企业微信"})
@@ -42,19 +43,10 @@ class Reads:
         return event.content is None or (behaviour, event.content) not in self.pairs
 
 
-def reads(rules: Rules, *, scoring: bool) -> Reads:
-    """What ``rules`` read of behaviours: their scoring rules, and unless ``scoring`` every condition."""
-    named: list[tuple[str, str | None]] = [(r.behaviour, r.content) for m in rules.models for r in m.behaviour_rules]
-    if not scoring:
-        conditions = [c for group in rules.tags for rule in group.rules for c in rule.conditions.items]
-        conditions += [c for segment in rules.segments for c in segment.conditions.items]
-        conditions += [c for flow in rules.flows for step in flow.steps if step.condition is not None
-                       for c in step.condition.items]
-        named += [(c.behaviour, c.content) for c in conditions if c.kind == "behaviour" and c.behaviour]
-    return _reads(named)
-
-
-def _reads(named: Iterable[tuple[str, str | None]]) -> Reads:
+def reads(models: Iterable[ScoringModel], conditions: Iterable[Condition] = ()) -> Reads:
+    """What the scoring ``models`` and the ``conditions`` (of tag rules, segments, branches) read of behaviours."""
+    named: list[tuple[str, str | None]] = [(r.behaviour, r.content) for m in models for r in m.behaviour_rules]
+    named += [(c.behaviour, c.content) for c in conditions if c.kind == "behaviour" and c.behaviour]
     behaviours = set()
     pairs = set()
     for behaviour, content in named:
