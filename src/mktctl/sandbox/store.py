@@ -199,6 +199,7 @@ class Store:
             # the -wal and -shm files the database file's mode
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
+        self._grouped = False  # inside grouped(): each transaction is a savepoint of the group's
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             self._open()
@@ -235,7 +236,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One call's changes, all or nothing. Inside :meth:`grouped`, a savepoint: undone alone when the
+        call fails, committed with the group."""
         with self._lock:
+            if self._grouped:
+                self._db.execute("SAVEPOINT call")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK TO call")
+                    self._db.execute("RELEASE call")
+                    raise
+                self._db.execute("RELEASE call")
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -243,6 +256,31 @@ class Store:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @contextmanager
+    def grouped(self) -> Iterator[None]:
+        """Several calls' transactions committed as one (a group commit): each still all or nothing (a
+        savepoint), the group's commit written once. Whoever answers the calls answers them after the
+        block: a change is never answered before it is committed."""
+        with self._lock:
+            if self._grouped:
+                yield
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._grouped = True
+            try:
+                yield
+            except BaseException:
+                self._grouped = False
+                self._db.execute("ROLLBACK")
+                raise
+            self._grouped = False
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
