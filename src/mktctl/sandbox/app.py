@@ -102,7 +102,7 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         raise p.SandboxError(p.EMPTY_BODY, "the POST body is empty")
     try:
-        body = json.loads(raw.decode("utf-8"), parse_float=_finite, parse_constant=_no_constant)
+        body = _DECODER.decode(raw.decode("utf-8"))
         if b"\\u" in raw:  # a lone surrogate (\udcff) parses but cannot be stored; only an escape makes one
             json.dumps(body, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeError are ValueErrors
@@ -132,8 +132,9 @@ class FrontDoor:
 
     def envelope(self, path: str, body: dict[str, Any], headers: Mapping[str, str],
                  handler: Callable[[CallContext], dict[str, Any]] | None, *, token_call: bool,
-                 trace: str) -> dict[str, Any]:
-        """The answer's envelope: success with the handler's payload, or the platform's error."""
+                 trace: str | None = None) -> dict[str, Any]:
+        """The answer's envelope: success with the handler's payload, or the platform's error. ``trace``: the
+        trace id of an answer given before the caller is known (made when needed, when not given)."""
         try:
             if handler is None and not token_call:
                 # the gateway refuses an unknown path before it looks at credentials (observed: 10006)
@@ -143,8 +144,9 @@ class FrontDoor:
                 answer = issue_token(self.store, body)
                 if path.startswith("/oauth2.0/"):
                     answer = _current_style_token(self.store, answer)
+                trace = trace or p.new_trace_id()
             else:
-                ctx = authenticate(self.store, body, headers, trace, require_user=_acts_as_employee(path))
+                ctx = authenticate(self.store, body, headers, trace or "", require_user=_acts_as_employee(path))
                 trace = p.new_trace_id(ctx.corp.ea, ctx.open_user_id)
                 ctx.trace_id = trace
                 if self.limiter is not None and not self.limiter.allow(ctx.corp_id, path):
@@ -153,22 +155,21 @@ class FrontDoor:
                 answer = _guarded(handler, ctx)
             return p.success(answer, trace, message="OK" if "/crm/" in path else "success")
         except p.SandboxError as error:
-            return p.failure(error, trace)
+            return p.failure(error, trace or p.new_trace_id())
 
     def answer(self, path: str, raw: bytes | None, headers: Mapping[str, str]) -> bytes:
         """The JSON answer to a POST of ``raw`` to one of :attr:`paths` (``None``: a body over the limit),
         encoded as the ASGI route's ``JSONResponse`` encodes it."""
-        trace = p.new_trace_id()
         try:
             if raw is None:
                 raise p.SandboxError(p.BODY_TOO_LARGE, f"request body over {self.max_body_bytes} bytes")
             body = parse_body(raw)
         except p.SandboxError as error:
-            envelope = p.failure(error, trace)
+            envelope = p.failure(error, p.new_trace_id())
         else:
             token_call = path in TOKEN_PATHS
             envelope = self.envelope(path, body, headers, None if token_call else self.handlers[path],
-                                     token_call=token_call, trace=trace)
+                                     token_call=token_call)
         return json.dumps(envelope, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -295,6 +296,9 @@ def _finite(text: str) -> float:
 
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_no_constant)  # made once: it is not cheap
 
 
 def _guarded(handler: Callable[[CallContext], dict[str, Any]], ctx: CallContext) -> dict[str, Any]:

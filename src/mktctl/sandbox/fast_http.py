@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mktctl.sandbox.one_write import OneWriteHttpTools
+from mktctl.sandbox.one_write import OneWriteHttpTools, OneWriteTransport
 
 if TYPE_CHECKING:
     from mktctl.sandbox.app import FrontDoor
@@ -145,7 +145,7 @@ class FastHttpTools(OneWriteHttpTools):
         self.server_state.total_requests += 1
         keep_alive = call.keep_alive and not self._closing and answer is not None
         if answer is None:
-            self.transport.write(_ERROR_500)
+            self._write(_ERROR_500)
         else:
             head = [b"HTTP/1.1 200 OK\r\n"]
             for name, value in self.server_state.default_headers:
@@ -154,13 +154,20 @@ class FastHttpTools(OneWriteHttpTools):
             if not keep_alive:
                 head.append(b"connection: close\r\n")
             head += [b"\r\n", answer]
-            self.transport.write(b"".join(head))
+            self._write(b"".join(head))
         if not keep_alive:
             self.transport.close()
         elif not self._waiting and not self.pipeline and (self.cycle is None or self.cycle.response_complete):
             self._unset_keepalive_if_required()
             self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive,
                                                                 self.timeout_keep_alive_handler)
+
+    def _write(self, answer: bytes) -> None:
+        transport = self.transport
+        if isinstance(transport, OneWriteTransport):  # a whole answer: no need to wait for the turn's end
+            transport.write_now(answer)
+        else:
+            transport.write(answer)
 
     def shutdown(self) -> None:
         if self._waiting or self._call is not None:

@@ -342,12 +342,14 @@ class Store:
             row = db.execute("SELECT * FROM corps WHERE corp_id = ?", (corp_id,)).fetchone()
         return _corp(row) if row else None
 
-    def corp_by_token(self, token: str) -> tuple[Corp, int] | None:
-        """The corp a token was issued to, and when the token expires (epoch ms); None for an unknown token."""
+    def token_holder(self, token: str, open_user_id: str | None) -> tuple[Corp, int, str | None] | None:
+        """:meth:`corp_by_token` and, in the same query, the stored data of the corp's employee
+        ``open_user_id`` (None when there is no such employee, or none was asked for)."""
         with self.reading() as db:
-            row = db.execute("SELECT tokens.expires_at, corps.* FROM tokens JOIN corps USING (corp_id)"
-                             " WHERE tokens.token = ?", (token,)).fetchone()
-        return (_corp(row), int(row["expires_at"])) if row else None
+            row = db.execute("SELECT tokens.expires_at, users.data AS user_data, corps.* FROM tokens"
+                             " JOIN corps USING (corp_id) LEFT JOIN users ON users.corp_id = tokens.corp_id"
+                             " AND users.open_user_id = ? WHERE tokens.token = ?", (open_user_id, token)).fetchone()
+        return (_corp(row), int(row["expires_at"]), row["user_data"]) if row else None
 
     def corp_by_app_id(self, app_id: str) -> Corp | None:
         with self.reading() as db:
