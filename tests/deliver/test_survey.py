@@ -20,7 +20,7 @@ def survey(tmp_path: Path, lang: str = "zh-CN") -> Path:
 
 
 @pytest.mark.parametrize(("lang", "sheet", "question"), [
-    ("zh-CN", "组织与角色", "组织架构: 有哪些部门, 上下级关系如何?"),
+    ("zh-CN", "组织与角色", "组织架构：有哪些部门，上下级关系如何？"),
     ("en", "Channels", "Which ad platforms are used"),
 ])
 def test_one_sheet_per_guide_section_with_its_questions(tmp_path: Path, lang: str, sheet: str, question: str) -> None:

@@ -73,7 +73,7 @@ def test_headers_are_chinese_with_notes_and_picklists(playbook_dir: Path, tmp_pa
     header = find(ws, "员工编号 *")
     assert header.comment is not None and "employee_number" in header.comment.text
     scope = find(ws, "数据权限")
-    assert "department_and_below (本部门及下属部门)" in scope.comment.text
+    assert "department_and_below（本部门及下属部门）" in scope.comment.text
     validations = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert any("_lists" in (dv.formula1 or "") for dv in validations)
     assert find(ws, "本部门及下属部门").column == scope.column
@@ -100,7 +100,7 @@ def test_edits_change_only_what_changed_and_keep_comments(playbook_dir: Path, tm
     def change(workbook):  # type: ignore[no-untyped-def]
         ws = workbook["组织与角色"]
         find(ws, "执行营销活动，跟进线索").value = "执行营销活动"
-        find(ws, "M002, M003").value = "M002"
+        find(ws, "M002、M003").value = "M002"
         user = find(ws, "M003", column=1)
         for cell in ws[user.row]:
             cell.value = None
@@ -228,6 +228,38 @@ def test_english_workbook_reads_into_the_same_playbook(playbook_dir: Path, tmp_p
     assert "Organisation" in workbook.sheetnames and "Role permissions" in workbook.sheetnames
     assert find(workbook["Role permissions"], "view, create, edit, export, assign").column == 3
     assert import_workbook(book, playbook_dir, note="test").unchanged
+
+
+def find_anywhere(book, text: str):  # type: ignore[no-untyped-def]
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == text:
+                    return cell
+    raise AssertionError(f"{text!r} not in the workbook")
+
+
+def test_a_chinese_workbook_lists_values_with_the_enumeration_comma_and_reads_them_back(playbook_dir: Path,
+                                                                                      tmp_path: Path) -> None:
+    book = export(playbook_dir, tmp_path / "config.xlsx")
+    english = export(playbook_dir, tmp_path / "config-en.xlsx", "en")
+
+    assert find_anywhere(openpyxl.load_workbook(book), "姓名、职位、手机、邮箱、公司地址").parent.title == "内容与协同"
+    assert find_anywhere(openpyxl.load_workbook(english), "姓名, 职位, 手机, 邮箱, 公司地址")
+    assert import_workbook(book, playbook_dir, note="test").unchanged
+
+
+def test_a_list_cell_may_separate_its_values_as_a_person_types_them(playbook_dir: Path, tmp_path: Path) -> None:
+    book = export(playbook_dir, tmp_path / "config.xlsx")
+
+    def change(workbook):  # type: ignore[no-untyped-def]
+        typed = "姓名，职位; 手机；邮箱, 公司地址、微信二维码"
+        find(workbook["内容与协同"], "姓名、职位、手机、邮箱、公司地址").value = typed
+
+    import_workbook(edit(book, change), playbook_dir, note="test")
+    playbook, _warnings = load_playbook(playbook_dir)
+    assert playbook.of("business_cards")[0].spec.fields == [  # type: ignore[attr-defined]
+        "姓名", "职位", "手机", "邮箱", "公司地址", "微信二维码"]
 
 
 def test_another_starter_copy_is_independent(tmp_path: Path) -> None:

@@ -179,3 +179,38 @@ def test_without_lead_cleaning_an_imports_digest_is_what_it_was(tmp_path) -> Non
 
     before = {k: v for k, v in resource.spec.model_dump(mode="json").items() if k != "columns"}  # added later
     assert wanted == digest({"spec": before, "file": content})
+
+
+def test_apply_says_an_imports_estimate_at_the_tenants_limit_before_it_starts(tmp_path, mktctl) -> None:
+    """A tenant profile with a rate limit and a daily quota too small for the job: apply says, before the
+    import writes, how long it takes at the limit, how many days of quota it needs, and which journal lets
+    the next day's apply continue."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "leads.csv").write_text(CSV, encoding="utf-8")
+    (tmp_path / "mktctl.yaml").write_text("version: 1\nimports:\n  - file: data/leads.csv\n", encoding="utf-8")
+    (tmp_path / "mktctl.tenants.yaml").write_text(
+        "tenants:\n  limited:\n    sandbox: {}\n    rate_limit: {calls: 100, per_seconds: 1}\n    daily_quota: 3\n",
+        encoding="utf-8")
+
+    applied = mktctl("--tenant", "limited", "apply", "--yes")
+
+    assert applied.code == 0, applied.output
+    said = " ".join(applied.stderr.split())
+    assert "+ imports/data/leads.csv: estimate: at most 2 leads to write and 2 lookups, side by side at " \
+           "100 calls / 1 s per interface: under a minute" in said
+    journal = result_folder(tmp_path) / "journal.jsonl"
+    assert "6 calls do not fit in the tenant's daily OpenAPI quota of 3 calls a day: the job takes 2 days" in said
+    assert f"the journal ({journal}) skips what is done" in said
+    assert said.index("estimate:") < said.index("[1/1] + imports/data/leads.csv"), "said before the step is done"
+    assert lead_count(tmp_path) == 2
+
+
+def test_apply_says_no_estimate_without_a_rate_limit(tmp_path, mktctl) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "leads.csv").write_text(CSV, encoding="utf-8")
+    (tmp_path / "mktctl.yaml").write_text("version: 1\nimports:\n  - file: data/leads.csv\n", encoding="utf-8")
+
+    applied = mktctl("apply", "--yes")
+
+    assert applied.code == 0, applied.output
+    assert "estimate:" not in applied.stderr

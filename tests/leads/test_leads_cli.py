@@ -85,6 +85,18 @@ def test_template_check_import_link(mktctl: RunMktctl, tmp_path: Path) -> None:
         assert next(iter(tenant.client.crm_iter("LeadsObj")))["contact_id"] == candidates[0][7].value
 
 
+def test_a_resolve_file_that_is_not_an_ambiguities_workbook_is_refused_before_the_tenant_is_opened(
+        mktctl: RunMktctl, tmp_path: Path) -> None:
+    write_csv(tmp_path / "decisions.csv", [person(1)])
+
+    refused = mktctl("leads", "link", "--resolve", "decisions.csv", "--out", "link")
+
+    assert refused.code == 1
+    assert "decisions.csv: not an ambiguities workbook of mktctl" in refused.stderr
+    assert "tenant:" not in refused.stderr, "the file is read before any tenant is opened"
+    assert not (tmp_path / ".mktctl" / "sandbox.db").exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["leads", "check", "missing.csv", "--out", "o"], "missing.csv: file not found"),
     (["leads", "check", "garbage.csv", "--out", "o"], "neither UTF-8 nor GBK"),

@@ -139,6 +139,20 @@ def test_purge_refuses_a_folder_that_is_not_a_result_folder(tmp_path: Path, cont
     assert (tmp_path / "results.csv").exists()
 
 
+def test_purge_reads_no_huge_summary_or_journal_line_to_decide_whose_folder_it_is(tmp_path: Path) -> None:
+    """A summary.json or a journal line past what mktctl writes is not read whole: the folder is not ours."""
+    from mktctl.leads.purge import MAX_SUMMARY_BYTES
+
+    padding = " " * (MAX_SUMMARY_BYTES + 1)
+    (tmp_path / "summary.json").write_text('{"counts": {}, "invariants": {}' + padding + "}", encoding="utf-8")
+    (tmp_path / "journal.jsonl").write_text('{"t": "run"' + padding + "}\n", encoding="utf-8")
+    (tmp_path / "results.csv").write_text("someone else's", encoding="utf-8")
+
+    with pytest.raises(DataFileError, match="not a lead result folder"):
+        purge(tmp_path)
+    assert (tmp_path / "results.csv").exists()
+
+
 def test_purge_from_the_command_line(mktctl: RunMktctl, tmp_path: Path) -> None:
     write_csv(tmp_path / "l.csv", [person(1)])
     assert mktctl("leads", "check", "l.csv", "--out", "out").code == 0

@@ -28,10 +28,10 @@ def test_the_report_has_a_migration_section_after_a_migration(migrate: Migrate, 
     markdown = render(report, "markdown")  # type: ignore[arg-type]
     html = render(report, "html")  # type: ignore[arg-type]
 
-    assert "### 原营销系统迁移: HubSpot" in markdown
+    assert "### 原营销系统迁移：HubSpot" in markdown
     assert "| people | 8 | 6 | 1 | 1 | 0 | 0 |" in markdown
-    assert "退订: 6 条原系统退订, 5 条退订记录; 已向租户核实, 5 个退订地址均无法触达" in markdown
-    assert "原营销系统迁移: HubSpot" in html
+    assert "退订：6 条原系统退订，5 条退订记录；已向租户核实，5 个退订地址均无法触达" in markdown
+    assert "原营销系统迁移：HubSpot" in html
     issues = [text for _severity, text in report.issues]  # type: ignore[attr-defined]
     assert any("迁移留有" in text for text in issues)
 

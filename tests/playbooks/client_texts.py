@@ -10,6 +10,7 @@ is a manual step, as on a real tenant), the rollout checklist and the delivery r
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from functools import cache
 from html.parser import HTMLParser
@@ -70,6 +71,15 @@ def client_texts(name: str, lang: str) -> dict[str, str]:
 
 
 TENANT = "production"  # the profile of the client's tenant the texts are made for
+NOT_ASCII_BEFORE, NOT_ASCII_AFTER = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+
+
+@cache
+def data_pattern(values: frozenset[str]) -> re.Pattern[str]:
+    """Any of ``values`` (the tenant's data), not inside a longer run of Latin letters and digits (longest
+    first, so that a longer value wins)."""
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    return re.compile(rf"{NOT_ASCII_BEFORE}(?:{alternatives}){NOT_ASCII_AFTER}")
 
 
 def tenant_texts(playbook: Playbook) -> frozenset[str]:

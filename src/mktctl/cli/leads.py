@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from mktctl.cli.context import State
     from mktctl.leads.check import CheckOptions
-    from mktctl.leads.eta import ImportEta
     from mktctl.leads.fields import CustomFields
     from mktctl.leads.rules import CleaningRules
     from mktctl.leads.summary import CheckSummary
@@ -109,6 +108,7 @@ def import_command(
     show_pii: options.ShowPii = False,
 ) -> None:
     """Check a lead file, then create or update its leads on the tenant, resumably."""
+    from mktctl.cli.estimates import render_import_eta
     from mktctl.errors import SettingsError
     from mktctl.leads.importer import ImportOptions, import_leads
     from mktctl.tenant.connect import open_tenant
@@ -124,9 +124,10 @@ def import_command(
     rules, fields = _playbook_rules(st, playbook_dir(directory))
     settings = resolve(playbook_dir(directory), st.tenant, deadline=st.deadline)
     st.info(f"tenant: {_escape(settings.describe())}")
+    journal = str(out / "journal.jsonl")
     with open_tenant(settings) as tenant, _progress(st) as progress:
         result = import_leads(tenant, file, options, out, progress, rules=rules, fields=fields,
-                              on_estimate=lambda eta: _render_eta(st, eta, out))
+                              on_estimate=lambda eta: render_import_eta(st.info, eta, journal=journal))
     _render_check(st, result.summary, out, show_pii)
     _render_import(st, result.summary)
     if result.stopped:
@@ -157,7 +158,14 @@ def link_command(
     show_pii: options.ShowPii = False,
 ) -> None:
     """Link leads to existing customers, contacts and opportunities by phone or email."""
-    from mktctl.leads.link import LinkOptions, link_leads, parse_match, parse_objects, resolve_ambiguities
+    from mktctl.leads.link import (
+        LinkOptions,
+        link_leads,
+        parse_match,
+        parse_objects,
+        read_ambiguity_workbook,
+        resolve_ambiguities,
+    )
     from mktctl.tenant.connect import open_tenant
     from mktctl.tenant.settings import resolve
 
@@ -165,10 +173,11 @@ def link_command(
     options = LinkOptions(objects=parse_objects(objects), full_scan=full_scan, workers=workers,
                           match=parse_match(match))
     settings = resolve(playbook_dir(directory), st.tenant, deadline=st.deadline)
+    decisions = read_ambiguity_workbook(resolve_file) if resolve_file is not None else None  # before the tenant
     st.info(f"tenant: {_escape(settings.describe())}")
     with open_tenant(settings) as tenant, _progress(st) as progress:
-        if resolve_file is not None:
-            result = resolve_ambiguities(tenant, resolve_file, out, options, progress)
+        if decisions is not None:
+            result = resolve_ambiguities(tenant, decisions, out, options, progress)
         else:
             result = link_leads(tenant, options, out, progress)
     _render_link(st, result, out, resolving=resolve_file is not None)
@@ -395,38 +404,6 @@ def _render_import(st: State, summary: CheckSummary) -> None:
     if report.fields_not_on_tenant:
         st.out.print("[yellow]not written (the tenant has no such field)[/yellow]: "
                      + ", ".join(report.fields_not_on_tenant))
-
-
-def _render_eta(st: State, eta: ImportEta, out: Path) -> None:
-    """The estimate of an import at the tenant's limit, before its first write."""
-    limit = f"{eta.limit.calls} calls / {eta.limit.per_seconds:g} s per interface"
-    st.info(f"estimate: at most {eta.writes:,} leads to write and {eta.queries:,} lookups, side by side at "
-            f"{limit}: {_duration(eta.seconds)}")
-    quota = f"{eta.daily_quota:,} calls a day"
-    if eta.quota_assumed:
-        quota += " (assumed: one pack; set daily_quota in the tenant profile, or MKTCTL_DAILY_QUOTA)"
-    if eta.fits_in_a_day:
-        st.info(f"{eta.calls:,} calls, within the tenant's daily OpenAPI quota of {quota}")
-        return
-    journal = _escape(str(out / "journal.jsonl"))
-    st.info(f"[yellow]{eta.calls:,} calls do not fit in the tenant's daily OpenAPI quota of {quota}[/yellow]: "
-            f"the job takes {eta.days} days, about {eta.writes_per_day:,} leads a day. Each day the import stops "
-            "when the quota is used up (errorCode 30002); run the same command again after 00:00 and it continues "
-            f"where it stopped: the journal ({journal}) skips what is done. The quota is shared with the tenant's "
-            "other integrations: what they use today is not counted here.")
-
-
-def _duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    if minutes < 1:
-        return "under a minute"
-    if minutes < 60:
-        return f"about {minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"about {hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"about {days} d {hours} h"
 
 
 def _render_link(st: State, result: Any, out: Path, *, resolving: bool) -> None:

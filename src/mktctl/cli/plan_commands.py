@@ -127,6 +127,7 @@ def _targets(target: Path | None, plan_file: Path | None) -> tuple[Path | None, 
 def _execute(st: State, session: Session) -> Any:
     from rich.markup import escape
 
+    from mktctl.cli.estimates import render_import_eta
     from mktctl.engine.session import execute
 
     stop = threading.Event()
@@ -174,7 +175,12 @@ def _execute(st: State, session: Session) -> Any:
                 if event == "done":
                     st.info(f"  [{position}/{total}] {action.symbol} {escape(action.address)}")
 
-        return execute(session, stop=stop, on_progress=on_progress)
+        def on_estimate(action: Any, eta: Any) -> None:
+            say = progress.console.print if progress is not None else st.info
+            say(f"  {action.symbol} {escape(action.address)}:")
+            render_import_eta(lambda line: say(f"    {line}"), eta, journal=eta.journal)
+
+        return execute(session, stop=stop, on_progress=on_progress, on_estimate=on_estimate)
     finally:
         finished.set()
         stop.set()  # lets the watchdog end

@@ -2,8 +2,9 @@
 cell becomes a value again, exactly.
 
 Shapes come from the kinds' pydantic models: ``text``, ``int``, ``float``, ``bool``, ``choice`` (an Enum or
-a Literal: a picklist), ``list`` (a list of one of those: comma-separated text) and ``json`` (anything
-nested: JSON text in one cell, read back as YAML so a person may also type YAML's flow style).
+a Literal: a picklist), ``list`` (a list of one of those: its items separated by 、 in a Chinese workbook and
+by commas in an English one; a cell may separate them by any of ``、，,；;`` or a new line) and ``json``
+(anything nested: JSON text in one cell, read back as YAML so a person may also type YAML's flow style).
 
 Reading is text first: every cell arrives here as text and is converted explicitly, so phone numbers and
 codes keep their leading zeros and nothing is guessed from how a spreadsheet program stored it.
@@ -22,6 +23,7 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 
+from mktctl.base.language import LIST
 from mktctl.deliver import i18n
 
 MISSING: Any = object()  # an empty cell: the field is not set and takes its default
@@ -167,7 +169,7 @@ def to_cell(column: Column, value: Any, lang: str) -> str | int | float | None:
     if shape.kind == "list" and isinstance(value, list) and shape.item is not None:
         items = [_item_text(shape.item, column, v, lang) for v in value]
         if all(text is not None for text in items):
-            return ", ".join(items)  # type: ignore[arg-type]
+            return LIST.say(lang).join(items)  # type: ignore[arg-type]
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 

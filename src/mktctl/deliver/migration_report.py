@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mktctl.base.language import CLAUSE, COLON, LIST
+
 KIND = "mktctl-migration"
 STATE_FILE = "migration.json"
 MAX_BYTES = 10 * 1024 * 1024
@@ -27,19 +29,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rejected": ("拒绝", "rejected"), "duplicate": ("重复", "duplicate"), "skipped": ("跳过", "skipped"),
     "failed": ("失败", "failed"), "checks": ("校验", "Checks"), "ok": ("通过", "holds"),
     "broken": ("不通过", "does not hold"), "pending": ("待人工完成", "pending a manual step"),
-    "optouts": ("退订: {facts} 条原系统退订, {records} 条退订记录; {check}",
+    "optouts": ("退订：{facts} 条原系统退订，{records} 条退订记录；{check}",
                 "Opt-outs: {facts} in the old system, {records} consent records; {check}"),
-    "verified": ("已向租户核实, {checked} 个退订地址均无法触达", "verified on the tenant: none of {checked} "
+    "verified": ("已向租户核实，{checked} 个退订地址均无法触达", "verified on the tenant: none of {checked} "
                                                                     "opted-out addresses is reachable"),
-    "reachable": ("{count} 个退订地址仍可触达!", "{count} opted-out addresses are still reachable!"),
-    "unverified": ("未核实: {note}", "not verified: {note}"),
-    "unmapped": ("未映射的值: {values}", "Unmapped values: {values}"),
-    "manual": ("人工步骤 ({count}): {steps}", "Manual steps ({count}): {steps}"),
-    "unknown": ("未知列: {columns}", "Unknown columns: {columns}"),
-    "issue.invariant": ("迁移校验不通过: {name}", "migration check does not hold: {name}"),
-    "issue.reachable": ("迁移后仍有 {count} 个退订地址可触达 (PIPL)", "after the migration {count} opted-out "
+    "reachable": ("{count} 个退订地址仍可触达！", "{count} opted-out addresses are still reachable!"),
+    "unverified": ("未核实：{note}", "not verified: {note}"),
+    "unmapped": ("未映射的值：{values}", "Unmapped values: {values}"),
+    "manual": ("人工步骤（{count}）：{steps}", "Manual steps ({count}): {steps}"),
+    "unknown": ("未知列：{columns}", "Unknown columns: {columns}"),
+    "issue.invariant": ("迁移校验不通过：{name}", "migration check does not hold: {name}"),
+    "issue.reachable": ("迁移后仍有 {count} 个退订地址可触达（PIPL）", "after the migration {count} opted-out "
                                                                        "addresses are still reachable (PIPL)"),
-    "issue.manual": ("迁移留有 {count} 个人工步骤 (见 migration.xlsx)", "the migration left {count} manual steps "
+    "issue.manual": ("迁移留有 {count} 个人工步骤（见 migration.xlsx）", "the migration left {count} manual steps "
                                                                         "(see migration.xlsx)"),
 }
 
@@ -90,7 +92,8 @@ def section(summary: dict[str, Any], lang: str) -> MigrationSection:
     def t(key: str, **values: Any) -> str:
         return _TEXT[key][0 if zh else 1].format(**values)
 
-    result = MigrationSection(title=f"{t('title')}: {summary.get('system', '')}")
+    colon, items, clauses = COLON.say(lang), LIST.say(lang), CLAUSE.say(lang)
+    result = MigrationSection(title=f"{t('title')}{colon}{summary.get('system', '')}")
     result.facts = [(t("system"), str(summary.get("system", ""))), (t("at"), str(summary.get("at", ""))),
                     (t("source"), str(summary.get("source", ""))), (t("results"), str(summary.get("results", "")))]
     result.columns = [t("entity"), t("source_count"), *(t(k) for k in COUNTS[1:])]
@@ -115,14 +118,14 @@ def section(summary: dict[str, Any], lang: str) -> MigrationSection:
         result.notes.append(t("optouts", facts=consent.get("facts", 0), records=consent.get("records", 0), check=said))
     unmapped = summary.get("unmapped_values") or {}
     if unmapped:
-        shown = "; ".join(f"{table}: " + ", ".join(f"{v} ×{n}" for v, n in list(values.items())[:6])
-                          for table, values in unmapped.items())
+        shown = clauses.join(f"{table}{colon}" + items.join(f"{v} ×{n}" for v, n in list(values.items())[:6])
+                             for table, values in unmapped.items())
         result.notes.append(t("unmapped", values=shown))
     unknown = summary.get("unknown_columns") or []
     if unknown:
-        result.notes.append(t("unknown", columns=", ".join(f"{u['file']}: {u['header']}" for u in unknown[:10])))
+        result.notes.append(t("unknown", columns=items.join(f"{u['file']}{colon}{u['header']}" for u in unknown[:10])))
     steps = summary.get("manual_steps") or []
     if steps:
-        result.notes.append(t("manual", count=len(steps), steps="; ".join(s.get("step", "") for s in steps[:5])))
+        result.notes.append(t("manual", count=len(steps), steps=clauses.join(s.get("step", "") for s in steps[:5])))
         result.issues.append(("warning", t("issue.manual", count=len(steps))))
     return result

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.language import LIST, bracketed
 from mktctl.deliver import charts
 from mktctl.deliver.simulation_text import STATUSES, Words
 
@@ -138,15 +139,19 @@ def _text_batches(frame: Any, size: int = 100_000) -> Any:
 
 def _overview(s: dict[str, Any], t: Words) -> list[list[Any]]:
     leads, events, mql = s["leads"], s["events"], s["mql"]
-    items = [[t("playbook"), s["playbook"]], [t("period"), f"{s['start']} – {s['end']} ({s['days'] + 1} {t('days')})"],
-             [t("chart.leads"), leads["rows"]]]
+    items = [[t("playbook"), s["playbook"]], [t("period"), period_text(s, t)], [t("chart.leads"), leads["rows"]]]
     items += [[f"  {t('status.' + k)}", leads[k]] for k in ("person", "duplicate", "merged", "rejected")]
-    items += [[t("card.mql"), f"{mql['people']} ({mql['rate']:.1%})"]]
+    items += [[t("card.mql"), bracketed(str(mql["people"]), f"{mql['rate']:.1%}", t.lang)]]
     if events.get("rows"):
         items += [[t("chart.events"), events["rows"]]]
         items += [[f"  {t('status.' + k)}", events[k]] for k in ("applied", "rejected", "unmatched", "lead_rejected",
                                                                  "after_period")]
     return items
+
+
+def period_text(s: dict[str, Any], t: Words) -> str:
+    """``2026-03-02 – 2026-03-05（4 天）`` / ``2026-03-02 – 2026-03-05 (4 days)``."""
+    return bracketed(f"{s['start']} – {s['end']}", f"{s['days'] + 1} {t('days')}", t.lang)
 
 
 # ---- the page -------------------------------------------------------------------------------------------------
@@ -158,6 +163,7 @@ class Page:
     lang: str
     generated_at: str
     generator: str
+    period: str
     cards: list[tuple[str, str, str]]
     figures: dict[str, charts.Chart]
     notes: dict[str, str]
@@ -214,7 +220,7 @@ def build_page(s: dict[str, Any], t: Words, generated_at: str, generator: str) -
             ("lead_rejected", "not_attempted"), ("after_period", "unchanged"))])
         figures["event_reasons"] = charts.bars(t("chart.event_reasons"),
                                                [(r, n, "rejected") for r, n in events["reasons"].items()])
-    conversions = "、".join(f"{k} {n}" for k, n in s["attribution"]["conversions"].items()) or t("none")
+    conversions = LIST.say(t.lang).join(f"{k} {n}" for k, n in s["attribution"]["conversions"].items()) or t("none")
     percentiles = scores.get("percentiles", {})
     notes = {"scores": t("scores.note", model=scores.get("model") or "-", mean=scores.get("mean", 0),
                          p50=percentiles.get("p50", 0), p90=percentiles.get("p90", 0), max=scores.get("max", 0)),
@@ -222,4 +228,4 @@ def build_page(s: dict[str, Any], t: Words, generated_at: str, generator: str) -
              if mql["defined"] else t("mql.none"),
              "attribution": t("attribution.note", model=s["attribution"]["model"],
                               window=s["attribution"]["window_days"], conversions=conversions)}
-    return Page(s, t.lang, generated_at, generator, cards, figures, notes)
+    return Page(s, t.lang, generated_at, generator, period_text(s, t), cards, figures, notes)

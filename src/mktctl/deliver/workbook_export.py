@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktctl.base.files import make_folders
+from mktctl.base.language import CLAUSE, COLON, LIST, bracketed
 from mktctl.deliver import i18n, layout
 from mktctl.deliver.fields import Column, to_cell
 from mktctl.errors import DataFileError
@@ -284,8 +285,8 @@ class _Writer:
             self.text(ws, row, 0, f"{number}. " + i18n.t(f"how.{number}", lang), "note")
         row += 2
         self.text(ws, row, 0, i18n.t("signoff", lang), "label")
-        self.text(ws, row + 1, 0, i18n.t("signoff.by", lang) + ": ______________", "note")
-        self.text(ws, row + 2, 0, i18n.t("signoff.date", lang) + ": ______________", "note")
+        for offset, key in enumerate(("signoff.by", "signoff.date"), start=1):
+            self.text(ws, row + offset, 0, i18n.t(key, lang) + COLON.say(lang) + "______________", "note")
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 24)
         ws.set_column(2, 2, 40)
@@ -356,24 +357,29 @@ class _Writer:
                                                         "error_type": error_type})
 
     def _note(self, kind: Kind[Any], column: Column, content: Content, example: Any) -> str:
+        """The note on a column's header: first the field's own documentation (its name in playbook YAML and
+        its description, as the reference documents it), then what the column takes, in ``lang``'s words and
+        punctuation."""
         lang = self.lang
         t = i18n.t
+        colon = COLON.say(lang)
         lines = [f"{column.name}: {column.description}" if column.description else column.name]
         kind_text = t(f"type.{column.shape.kind}", lang)
         if column.is_key:
-            kind_text += f"; {t('key', lang)}"
-        lines.append(f"{t('type', lang)}: {kind_text}")
+            kind_text += CLAUSE.say(lang) + t("key", lang)
+        lines.append(t("type", lang) + colon + kind_text)
         lines.append(t("required", lang) if column.required else t("optional", lang))
         if not column.required and column.default not in (None, "", [], {}) and not _missing(column.default):
-            lines.append(f"{t('default', lang)}: {to_cell(column, column.default, lang)}")
+            lines.append(t("default", lang) + colon + str(to_cell(column, column.default, lang)))
         options = column.shape.options or (column.shape.item.options if column.shape.item else ())
         if options:
-            shown = [f"{o} ({column.labels[str(o)]})" if str(o) in column.labels else str(o) for o in options]
-            lines.append(f"{t('options', lang)}: {', '.join(shown)}")
+            shown = [bracketed(str(o), column.labels[str(o)], lang) if str(o) in column.labels else str(o)
+                     for o in options]
+            lines.append(t("options", lang) + colon + LIST.say(lang).join(shown))
         if column.reference:
-            lines.append(f"{t('references', lang)}: {column.reference}")
+            lines.append(t("references", lang) + colon + column.reference)
         if example not in (None, "", [], {}):
-            lines.append(f"{t('example', lang)}: {to_cell(column, example, lang)}")
+            lines.append(t("example", lang) + colon + str(to_cell(column, example, lang)))
         if kind.singleton:
             lines.append(t("singleton", lang))
         return "\n".join(lines)
@@ -393,7 +399,7 @@ class _Writer:
         for col, text in enumerate(headers + keys):
             self.put(ws, 2, col, text or None, style="key_header" if col >= 2 else "header")
             if col >= 2:
-                ws.write_comment(2, col, f"{i18n.t('matrix.actions', lang)}:\n{legend}\n"
+                ws.write_comment(2, col, f"{i18n.t('matrix.actions', lang)}{COLON.say(lang).rstrip()}\n{legend}\n"
                                          f"{i18n.t('matrix.none', lang)}", {"x_scale": 1.6, "y_scale": 1.8})
         for offset, (module, label) in enumerate(modules.items()):
             row = 3 + offset
@@ -422,8 +428,8 @@ def _actions_text(actions: list[str] | None, labels: Mapping[str, str], lang: st
     if not actions:
         return layout.NO_ACTIONS
     if lang == "zh-CN":
-        return "、".join(labels.get(a, a) for a in actions)
-    return ", ".join(actions)
+        return LIST.say(lang).join(labels.get(a, a) for a in actions)
+    return LIST.say(lang).join(actions)
 
 
 def _key_text(kind: Kind[Any], item: dict[str, Any]) -> str:

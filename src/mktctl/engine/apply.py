@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mktctl.base.clock import who
 from mktctl.engine.journal import Journal, unfinished_creates
@@ -59,6 +59,7 @@ class Executor:
     state_dir: Path
     stop: threading.Event = field(default_factory=threading.Event)
     on_progress: Progress | None = None
+    on_estimate: Callable[[Action, Any], None] | None = None  # a job's estimate before it starts (an import's)
 
     def run(self, plan: Plan, observation: Observation) -> ApplyResult:
         index: Index = observation.index
@@ -154,7 +155,9 @@ class Executor:
         ledger = self.tenant_ledger
         if kind.job:
             assert resource is not None
-            counts = kind.run(self.tenant, resource.spec, self.playbook)
+            on_estimate = self.on_estimate
+            counts = kind.run(self.tenant, resource.spec, self.playbook,
+                              on_estimate=None if on_estimate is None else lambda eta: on_estimate(action, eta))
             summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()) if n)
             ledger.record(action.kind, action.key, "api", Entry(summary or "done", False, action.digest))
             return summary

@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mktctl.engine.apply import ApplyResult, Executor, Progress
 from mktctl.engine.ledger import Ledger, TenantLedger
 from mktctl.engine.observe import Observation, observe
-from mktctl.engine.plan import Plan
+from mktctl.engine.plan import Action, Plan
 from mktctl.engine.planner import kinds_in_order, make_plan
 from mktctl.errors import PlanError, StalePlanError
 from mktctl.tenant import settings as tenant_settings
@@ -112,14 +112,16 @@ def check_saved_plan(session: Session, saved: Plan) -> None:
         raise PlanError(f"the plan was made {made} --prune; apply it the same way")
 
 
-def execute(session: Session, *, stop: threading.Event | None = None, on_progress: Progress | None = None
-            ) -> ApplyResult:
+def execute(session: Session, *, stop: threading.Event | None = None, on_progress: Progress | None = None,
+            on_estimate: Callable[[Action, Any], None] | None = None) -> ApplyResult:
     """Apply the session's plan, holding the tenant's write lock (already held when the session was opened
-    with ``write=``)."""
+    with ``write=``). ``on_estimate`` gets a job's estimate before it starts: an import into a tenant with a
+    rate limit (:class:`mktctl.leads.eta.ImportEta`)."""
     from mktctl.tenant.writelock import write_lock
 
     executor = Executor(tenant=session.tenant, playbook=session.playbook, ledger=session.ledger,
                         tenant_ledger=session.tenant_ledger, fingerprint=session.plan.tenant["fingerprint"],
-                        state_dir=session.state_dir, stop=stop or threading.Event(), on_progress=on_progress)
+                        state_dir=session.state_dir, stop=stop or threading.Event(), on_progress=on_progress,
+                        on_estimate=on_estimate)
     with write_lock(session.tenant, "mktctl apply"):
         return executor.run(session.plan, session.observation)

@@ -23,7 +23,7 @@ builds them; this package never imports the loader.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -241,8 +241,11 @@ class Kind(Generic[S]):
         playbook); the job runs again when it changes."""
         raise NotImplementedError
 
-    def run(self, tenant: Tenant, spec: S, playbook: Playbook) -> dict[str, int]:
-        """Do the job; return its counts. Raise JobFailed when it did not finish."""
+    def run(self, tenant: Tenant, spec: S, playbook: Playbook, *,
+            on_estimate: Callable[[Any], None] | None = None) -> dict[str, int]:
+        """Do the job; return its counts. Raise JobFailed when it did not finish. A job that can tell how long
+        it takes before it starts (an import into a tenant with a rate limit) gives ``on_estimate`` its
+        estimate."""
         raise NotImplementedError
 
     # ---- settings part ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ their custom fields by api name or label.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,6 +30,7 @@ from mktctl.leads.rules import NO_RULES, CleaningRules
 from mktctl.leads.spec import ImportSpec
 
 if TYPE_CHECKING:
+    from mktctl.leads.eta import ImportEta
     from mktctl.tenant.connect import Tenant
 
 _READ_CHUNK = 1 << 20
@@ -148,13 +149,15 @@ class Imports(Kind[Import]):
             inputs["cleaning"] = rules.describe()
         return playbook.state_digest(inputs)
 
-    def run(self, tenant: Tenant, spec: Import, playbook: Playbook) -> dict[str, int]:
+    def run(self, tenant: Tenant, spec: Import, playbook: Playbook, *,
+            on_estimate: Callable[[ImportEta], None] | None = None) -> dict[str, int]:
         """Import the file, cleaned by the playbook's rules; return the outcome counts. Raise ImportFailed when
-        rows failed or it stopped."""
+        rows failed or it stopped. Against a tenant with a rate limit, ``on_estimate`` gets the import's
+        estimate (:mod:`mktctl.leads.eta`) before its first write."""
         from mktctl.leads.spec import run_import_spec
 
         result = run_import_spec(tenant, playbook.root, spec, rules=cleaning_rules(playbook),
-                                 fields=declared_fields(playbook))
+                                 fields=declared_fields(playbook), on_estimate=on_estimate)
         counts = {k: int(v) for k, v in result.outcomes.items()}
         if result.stopped:
             raise ImportFailed(f"the import of {spec.file} stopped: {result.stopped}")

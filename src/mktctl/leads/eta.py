@@ -34,6 +34,7 @@ class ImportEta:
     daily_quota: int
     quota_assumed: bool  # no daily quota was given: one pack is assumed
     seconds: float  # at the limit, the busiest interface's time
+    journal: str = ""  # the import's journal, which lets the next day's run continue where it stopped
 
     @property
     def calls(self) -> int:

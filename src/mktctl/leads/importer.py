@@ -35,6 +35,7 @@ once the rows to attempt are known, before the first write.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tempfile
 import time
@@ -337,8 +338,9 @@ def _execute(tenant: Tenant, plan: _Plan, accepted: pd.DataFrame, journal: Journ
                 from mktctl.tenant.client import PAGE_LIMIT
 
                 setup += len(scanned.records) // PAGE_LIMIT + 1
-            on_estimate(import_eta(len(attempt), queries, other_calls=setup, limit=limit,
-                                   daily_quota=tenant.settings.daily_quota))
+            estimate = import_eta(len(attempt), queries, other_calls=setup, limit=limit,
+                                  daily_quota=tenant.settings.daily_quota)
+            on_estimate(dataclasses.replace(estimate, journal=str(journal.path)))
         calls, stopped = write_pipeline(tenant.client, chunks, match, plan_chunk, _writer(tenant), settled.finish,
                                         journal, batch_size=size, workers=options.workers, progress=progress)
     frame = pd.DataFrame({"source_row": rows, "outcome": pd.Series(outcome, dtype="str"),

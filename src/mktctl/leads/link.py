@@ -363,11 +363,12 @@ def write_ambiguity_workbook(path: Path, candidates: pd.DataFrame) -> None:
 # ---- resolve ---------------------------------------------------------------------------------------
 
 
-def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options: LinkOptions | None = None,
-                        progress: Progress | None = None) -> LinkResult:
-    """Apply the ``x`` marks of an ambiguities.xlsx: one mark per lead and object links it; several are
-    refused (``failed``, nothing written for that pair); none leaves it undecided. Holds the tenant's write
-    lock while it writes."""
+def resolve_ambiguities(tenant: Tenant, decisions: Path | pd.DataFrame, out_dir: Path,
+                        options: LinkOptions | None = None, progress: Progress | None = None) -> LinkResult:
+    """Apply the ``x`` marks of an ambiguities.xlsx (its path, or what :func:`read_ambiguity_workbook` read of
+    it before the tenant was opened): one mark per lead and object links it; several are refused
+    (``failed``, nothing written for that pair); none leaves it undecided. Holds the tenant's write lock
+    while it writes."""
     import pandas as pd
 
     from mktctl.tenant.writelock import write_lock
@@ -375,7 +376,7 @@ def resolve_ambiguities(tenant: Tenant, decisions: Path, out_dir: Path, options:
     options = options or LinkOptions()
     progress = progress or NoProgress()
     private_dir(out_dir)
-    sheet = read_ambiguity_workbook(decisions)
+    sheet = decisions if isinstance(decisions, pd.DataFrame) else read_ambiguity_workbook(decisions)
     marked = sheet[sheet["choose"].str.strip() != ""]
     rows = []
     for (lead_id, obj), group in sheet.groupby(["lead_id", "object"], sort=True):

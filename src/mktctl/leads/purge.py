@@ -32,6 +32,7 @@ PERSONAL_FILES = ("results.csv", "results.xlsx", "link_results.csv", "ambiguitie
 PERSONAL_PATTERNS = ("journal-*.other-tenant.jsonl", "results.csv.tmp", "results.xlsx.tmp", "summary.json.tmp",
                      "ambiguities.xlsx.tmp")
 WORK_DIRS = ".mktctl-leads-*"
+MAX_SUMMARY_BYTES = 16 << 20  # what a summary or a journal's first line can be; more is not ours
 KEPT_FILES = ("summary.json", "link_summary.json", "resolve_summary.json")
 
 
@@ -48,7 +49,9 @@ def is_result_folder(out_dir: Path) -> bool:
     summary = out_dir / "summary.json"
     if summary.is_file() and not summary.is_symlink():
         try:
-            data = json.loads(summary.read_text(encoding="utf-8"))
+            # a summary is a few kilobytes; a huge file of that name is not ours and is not read whole
+            data = json.loads(summary.read_text(encoding="utf-8")) \
+                if summary.stat().st_size <= MAX_SUMMARY_BYTES else None
         except (OSError, ValueError):
             data = None
         if isinstance(data, dict) and isinstance(data.get("counts"), dict) and "invariants" in data:
@@ -60,7 +63,7 @@ def is_result_folder(out_dir: Path) -> bool:
     if journal.is_file() and not journal.is_symlink():
         try:
             with journal.open(encoding="utf-8") as handle:
-                first = json.loads(handle.readline() or "null")
+                first = json.loads(handle.readline(MAX_SUMMARY_BYTES) or "null")
         except (OSError, ValueError):
             return False
         return isinstance(first, dict) and first.get("t") == "run"

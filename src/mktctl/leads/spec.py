@@ -14,7 +14,8 @@
         pool: 华东线索池                    # optional: LeadsPoolObj name
         on_existing: skip                 # skip | fill-empty | overwrite
 
-``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None, *, rules, fields) -> ImportResult``
+``run_import_spec(tenant, playbook_dir, spec, out_dir=None, progress=None, *, rules, fields, on_estimate=None)``
+``-> ImportResult``
 runs it with :func:`mktctl.leads.importer.import_leads` and the playbook's cleaning rules, which the caller
 builds from the playbook (:func:`mktctl.kinds.imports.cleaning_rules`) and must pass: an entry's own
 ``competitor_domains`` add to them; ``fields`` are the custom fields the playbook's ``lead_fields`` declares
@@ -42,8 +43,11 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     # the import machinery (pandas-facing checks and results) is imported when an import runs, not when a
     # playbook that declares one is loaded
+    from mktctl.leads.eta import ImportEta
     from mktctl.leads.fields import CustomFields
     from mktctl.leads.importer import ImportOptions, ImportResult
     from mktctl.leads.progress import Progress
@@ -120,7 +124,8 @@ def default_out_dir(playbook_dir: Path, spec: ImportSpec) -> Path:
 
 def run_import_spec(tenant: Tenant, playbook_dir: Path, spec: ImportSpec, out_dir: Path | None = None,
                     progress: Progress | None = None, *, rules: CleaningRules,
-                    fields: CustomFields | None = None) -> ImportResult:
+                    fields: CustomFields | None = None,
+                    on_estimate: Callable[[ImportEta], None] | None = None) -> ImportResult:
     from mktctl.leads.fields import NO_CUSTOM_FIELDS
     from mktctl.leads.importer import import_leads
 
@@ -128,7 +133,7 @@ def run_import_spec(tenant: Tenant, playbook_dir: Path, spec: ImportSpec, out_di
         out_dir = default_out_dir(playbook_dir, spec)
         adopt_legacy_out_dir(playbook_dir, spec, out_dir)
     return import_leads(tenant, spec.path(playbook_dir), spec.options(playbook_dir), out_dir, progress,
-                        rules=rules, fields=fields or NO_CUSTOM_FIELDS)
+                        rules=rules, fields=fields or NO_CUSTOM_FIELDS, on_estimate=on_estimate)
 
 
 def adopt_legacy_out_dir(playbook_dir: Path, spec: ImportSpec, out_dir: Path) -> bool:
