@@ -184,3 +184,34 @@ def test_a_group_that_cannot_write_answers_every_call_500(tmp_path: Path) -> Non
         blocker.close()
     assert recorder.answers == [None, None]
     store.close()
+
+
+def test_what_a_group_keeps_of_its_callers_is_dropped_by_a_call_that_may_change_them(tmp_path: Path) -> None:
+    """Within a group the token's corp, the acting employee and the owner's department are looked up once;
+    a call outside object data (here: stopping the employee) drops them, so the next create sees the change."""
+    store = Store(tmp_path / "sandbox.db")
+    corp = store.default_corp()
+    door = create_app(store).door
+    assert door is not None
+    token = json.loads(door.answer(TOKEN_PATH, json.dumps({"appId": corp.app_id, "appSecret": corp.app_secret,
+                                                           "permanentCode": corp.permanent_code}).encode(), {}))
+    auth = {"corpAccessToken": token["corpAccessToken"], "corpId": corp.corp_id}
+    added = json.loads(door.answer("/cgi/user/add", json.dumps({**auth, "user": {"name": "甲"}}).encode(), {}))
+    user = added["openUserId"]
+
+    def create(name: str) -> bytearray:
+        return bytearray(json.dumps({**auth, "currentOpenUserId": user, "data": {
+            "object_data": {"dataObjectApiName": "LeadsObj", "name": name}}}).encode())
+
+    loop = asyncio.new_event_loop()
+    group = _Group(door, loop)
+    recorder = _Recorder()
+    stop = bytearray(json.dumps({**auth, "openUserId": user, "status": 2}).encode())
+    for path, body in ((CREATE, create("一")), ("/cgi/user/setStatus", stop), (CREATE, create("二"))):
+        group.add(_Call(recorder, path, {}, True, body))  # type: ignore[arg-type]
+    try:
+        loop.run_until_complete(asyncio.sleep(0))
+    finally:
+        loop.close()
+    assert [json.loads(answer or b"")["errorCode"] for answer in recorder.answers] == [0, 0, 20012]
+    store.close()

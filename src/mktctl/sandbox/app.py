@@ -68,6 +68,9 @@ class _Limiter:
 
 
 TOKEN_PATHS = ("/cgi/corpAccessToken/get/V2", "/oauth2.0/token")
+# the calls on object data and descriptions: they change records only, never a token, an employee, a
+# department or a definition
+CRM_DATA = ("/cgi/crm/v2/data/", "/cgi/crm/custom/", "/cgi/crm/v2/object/")
 
 
 class _SandboxApp(FastAPI):
@@ -160,6 +163,8 @@ class FrontDoor:
     def answer(self, path: str, raw: bytes | None, headers: Mapping[str, str]) -> bytes:
         """The JSON answer to a POST of ``raw`` to one of :attr:`paths` (``None``: a body over the limit),
         encoded as the ASGI route's ``JSONResponse`` encodes it."""
+        if not path.startswith(CRM_DATA):
+            self.store.forget()  # it may change what the group's calls keep (Store.remembered)
         try:
             if raw is None:
                 raise p.SandboxError(p.BODY_TOO_LARGE, f"request body over {self.max_body_bytes} bytes")

@@ -91,7 +91,8 @@ def authenticate(store: Store, body: Mapping[str, Any], headers: Mapping[str, st
     open_user_id = str(user_ref) if user_ref else None
     by_employee_id = open_user_id is not None and by_ea and open_user_id.isdigit()
     # the token's corp and the acting employee in one query (an employee id is looked up on its own)
-    issued = store.token_holder(str(token), None if by_employee_id else open_user_id)
+    holder_of = (str(token), None if by_employee_id else open_user_id)
+    issued = store.remembered(("token_holder", *holder_of), lambda: store.token_holder(*holder_of))
     if issued is None or issued[1] <= store.now_ms():
         raise p.SandboxError(p.TOKEN_INVALID, "the cropId,cropAccessToken or authorization is error")
     corp, _, user_data = issued

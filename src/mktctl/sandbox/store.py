@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mktctl.base.files import make_folders
 from mktctl.base.inputs import regular_file
@@ -151,6 +151,7 @@ DEFAULT_CORP_NAME = "示例科技有限公司"
 WHOLE_COMPANY_DEPARTMENT = 999999
 
 Clock = Callable[[], float]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class Store:
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
         self._grouped = False  # inside grouped(): each transaction is a savepoint of the group's
+        self._memo: dict[tuple[Any, ...], Any] | None = None  # what remembered() keeps for the open group
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             self._open()
@@ -267,20 +269,37 @@ class Store:
                 yield
                 return
             self._db.execute("BEGIN IMMEDIATE")
-            self._grouped = True
+            self._grouped, self._memo = True, {}
             try:
                 yield
             except BaseException:
-                self._grouped = False
+                self._grouped, self._memo = False, None
                 self._db.execute("ROLLBACK")
                 raise
-            self._grouped = False
+            self._grouped, self._memo = False, None
             try:
                 self._db.execute("COMMIT")
             except sqlite3.Error:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
+
+    def remembered(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept for the rest of the open group (:meth:`grouped`; outside one, computed each
+        time). Within a group no other connection writes (it holds the write lock); whoever runs the
+        group's calls calls :meth:`forget` before a call that may change what is kept (the front door:
+        before any call but CRM data, which changes records only)."""
+        memo = self._memo
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]  # type: ignore[no-any-return]
+
+    def forget(self) -> None:
+        """Drop what :meth:`remembered` keeps for the open group."""
+        if self._memo:
+            self._memo = {}
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -139,6 +139,7 @@ class FxiaokeClient:
         self.interrupted = threading.Event()
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
+        self._last_timeout: tuple[float, object, httpx.Timeout | None] | None = None  # see _timeout
 
     def interrupt(self) -> None:
         """Stop: every wait between retries ends now and no call starts again (Ctrl-C). Not for signal
@@ -277,14 +278,19 @@ class FxiaokeClient:
                                 hint="what was done is recorded; run the same command again to continue")
 
     def _timeout(self) -> httpx.Timeout | None:
-        """The attempt's timeouts, cut to what is left of the deadline (None: as configured)."""
+        """The attempt's timeouts, cut to what is left of the deadline (None: as configured). While the
+        tenant answers, what is left is the whole deadline: the last answer is reused."""
         left = max(0.05, self.outage.remaining())
+        last = self._last_timeout
+        if last is not None and last[0] == left and last[1] is self.http:
+            return last[2]
         configured = self.http.timeout
         parts = {"connect": configured.connect, "read": configured.read, "write": configured.write,
                  "pool": configured.pool}
-        if all(value is not None and value <= left for value in parts.values()):
-            return None
-        return httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
+        timeout = None if all(value is not None and value <= left for value in parts.values()) else \
+            httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
+        self._last_timeout = (left, self.http, timeout)
+        return timeout
 
     def _send(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         # the body as httpx encodes ``json=``: UTF-8, compact, no NaN (a ValueError)

@@ -77,7 +77,12 @@ class _Connection:
         if now - self.idle_since > KEEPALIVE_S:
             return False
         try:
-            readable, _, _ = select.select([self.sock], [], [], 0)
+            if hasattr(select, "poll"):  # any descriptor number (select() stops at 1024)
+                poller = select.poll()
+                poller.register(self.sock, select.POLLIN)
+                readable = bool(poller.poll(0))
+            else:
+                readable = bool(select.select([self.sock], [], [], 0)[0])
         except (OSError, ValueError):
             return False
         return not readable  # readable while idle: closed by the tenant (or it sent what it should not)
@@ -175,6 +180,8 @@ class PlainHttp:
                 self._idle.popleft().close()
             except IndexError:
                 break
+        if self._closed:  # closed while this call was on the wire: no connection outlives close()
+            self.close()
 
     def _connect(self, limits: httpx.Timeout) -> _Connection:
         try:
