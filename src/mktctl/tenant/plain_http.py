@@ -65,7 +65,6 @@ class _Connection:
         self.sock = sock
         self.timeout: float | None = sock.gettimeout()
         self.idle_since = 0.0
-        self.used = False
 
     def set_timeout(self, seconds: float | None) -> None:
         if seconds != self.timeout:
