@@ -124,9 +124,9 @@ class PlainHttp:
         return answer
 
     def _request(self, path: str, content: bytes, headers: Mapping[str, str] | None) -> bytes:
+        # HTTP/1.1 keeps the connection alive unless told otherwise: no header says it
         lines = [b"POST ", self._prefix, path.encode("ascii"), b" HTTP/1.1\r\n", self._host_header,
-                 b"accept: */*\r\nconnection: keep-alive\r\ncontent-length: ", str(len(content)).encode("ascii"),
-                 b"\r\n"]
+                 b"content-length: ", str(len(content)).encode("ascii"), b"\r\n"]
         for name, value in (headers or {"content-type": "application/json"}).items():
             lines += [name.encode("ascii"), b": ", value.encode("latin-1"), b"\r\n"]
         lines += [b"\r\n", content]
