@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -78,6 +79,21 @@ def test_headers_are_chinese_with_notes_and_picklists(playbook_dir: Path, tmp_pa
     assert any("_lists" in (dv.formula1 or "") for dv in validations)
     assert find(ws, "本部门及下属部门").column == scope.column
     assert ws.row_dimensions[find(ws, "departments.name").row].hidden
+
+
+@pytest.mark.parametrize(("lang", "meaning", "refers_to"), [
+    ("zh-CN", "recycle_after_hours：已领取或已分配的线索超过该小时数未跟进，自动退回线索池", "引用：部门"),
+    ("en", "recycle_after_hours: a claimed or assigned lead not followed up within this many hours goes back to the "
+           "pool", "refers to: departments"),
+])
+def test_a_header_note_says_what_its_field_means_in_the_workbooks_language(
+        playbook_dir: Path, tmp_path: Path, lang: str, meaning: str, refers_to: str) -> None:
+    book = openpyxl.load_workbook(export(playbook_dir, tmp_path / "config.xlsx", lang))
+    notes = {re.split("[:：]", lines[0])[0]: lines for ws in book.worksheets for row in ws.iter_rows()
+             for cell in row if cell.comment is not None and (lines := cell.comment.text.splitlines())}
+
+    assert notes["recycle_after_hours"][0] == meaning
+    assert refers_to in notes["parent"]
 
 
 def test_the_workbook_records_the_playbook_digest(playbook_dir: Path, tmp_path: Path) -> None:

@@ -16,7 +16,10 @@ examples of the kinds (every header note shows one) and the tags as ``组:值``.
 from __future__ import annotations
 
 import io
+import re
 import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +48,9 @@ if TYPE_CHECKING:
     from mktctl.kinds.base import Playbook
 
 Places = list[tuple[str, str]]  # (place, text)
+
+# structured data (JSON or YAML) after a note's label, as in 示例：[{...}]: data, written as it is
+LABELLED_STRUCTURED = re.compile(r"(?<=：)\s*[\[{].*")
 
 LANG = "zh-CN"
 NOW = "2026-01-05T09:00:00+08:00"
@@ -79,17 +85,27 @@ def _plan(playbook: Playbook) -> Plan:
                      kinds=kinds_in_order(KINDS))
 
 
-def configuration_workbook(name: str, folder: Path) -> Places:
-    playbook = loaded(name)
-    out = folder / f"{name}.xlsx"
-    export_playbook(playbook, out, lang=LANG, generated_at=NOW, generator="mktctl 1.0")
-    return xlsx_texts(out)
+@cache
+def configuration_workbook(name: str) -> Places:
+    """The texts of ready playbook ``name``'s Chinese configuration workbook (made once per test process)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"{name}.xlsx"
+        export_playbook(loaded(name), out, lang=LANG, generated_at=NOW, generator="mktctl 1.0")
+        return xlsx_texts(out)
 
 
-def survey(folder: Path) -> Places:
-    out = folder / "survey.xlsx"
-    write_survey(out, lang=LANG, name="客户甲", generated_at=NOW, generator="mktctl 1.0")
-    return xlsx_texts(out)
+@cache
+def survey() -> Places:
+    """The texts of the Chinese requirements survey (made once per test process)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "survey.xlsx"
+        write_survey(out, lang=LANG, name="客户甲", generated_at=NOW, generator="mktctl 1.0")
+        return xlsx_texts(out)
+
+
+def notes(places: Places) -> Places:
+    """The lines of the notes among ``places`` (a workbook's notes are on its headers)."""
+    return [(place, text) for place, text in places if " note, line " in place]
 
 
 def steps_workbook(name: str) -> Places:

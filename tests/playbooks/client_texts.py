@@ -130,6 +130,26 @@ def _texts(value: Any, picklist: frozenset[Any], found: set[str]) -> None:
             _texts(item, picklist, found)
 
 
+def kind_models() -> dict[type[BaseModel], str]:
+    """Every model of every kind (its model and the models nested in its fields, at any depth), each with the
+    name of the first kind that uses it."""
+    found: dict[type[BaseModel], str] = {}
+
+    def visit(annotation: Any, kind: str) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found:
+                found[annotation] = kind
+                for info in annotation.model_fields.values():
+                    visit(info.annotation, kind)
+            return
+        for arg in get_args(annotation):
+            visit(arg, kind)
+
+    for kind in KINDS:
+        visit(kind.model, kind.name)
+    return found
+
+
 def _options(annotation: Any) -> frozenset[Any]:
     if get_origin(annotation) is Literal:
         return frozenset(get_args(annotation))

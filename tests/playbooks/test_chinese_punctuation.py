@@ -13,9 +13,10 @@ Data keeps its own spelling and is left out of the check:
 * the tenant's own data (:func:`~tests.playbooks.client_texts.tenant_texts`: names, texts the client wrote,
   its options), the examples of the kinds, and tags as ``组:值`` (:func:`~tests.playbooks.client_files.sample_texts`);
 * structured data: a cell, or a labelled value in a note, that starts with ``[`` or ``{`` (JSON or YAML);
-* code spans, written as they are (a failed check of ``mktctl test`` as the test command says it);
-* the first line of a header note: the field's name in playbook YAML with its description from the reference
-  documentation, not a sentence of the workbook.
+* code spans, written as they are (a failed check of ``mktctl test`` as the test command says it).
+
+A header note's first line is checked like the rest: the field's name in playbook YAML, then what the field
+means in Chinese (``recycle_after_hours：已领取或已分配的线索超过该小时数未跟进，自动退回线索池``).
 
 Numbers (``1,000``), times (``09:00``), addresses and menu paths (``管理后台 > 角色权限``, ``查看/新建``) need no
 exception: their ASCII punctuation touches no Chinese character, or is not among the marks checked.
@@ -38,13 +39,12 @@ from mktctl.base.language import Phrase
 from mktctl.deliver.i18n import GLOSSARY
 from mktctl.kinds.registry import KINDS
 from tests.playbooks import client_files
-from tests.playbooks.client_files import Places, lines_of, sample_texts
-from tests.playbooks.client_texts import READY, client_texts, data_pattern, loaded, tenant_texts
+from tests.playbooks.client_files import LABELLED_STRUCTURED, Places, lines_of, sample_texts
+from tests.playbooks.client_texts import READY, client_texts, data_pattern, kind_models, loaded, tenant_texts
 
 _CHINESE = r"[\u3400-\u9fff\uf900-\ufaff]"
 ASCII_PUNCTUATION = re.compile(rf"{_CHINESE}\s*[,;:?()]|[,;:?()]\s*{_CHINESE}")
 _CODE = re.compile(r"`[^`\n]*`")
-_LABELLED_STRUCTURED = re.compile(r"(?<=：)\s*[\[{].*")  # 示例：[{...}] in a note
 
 
 def ascii_punctuation(places: Places, data: frozenset[str]) -> list[str]:
@@ -52,10 +52,10 @@ def ascii_punctuation(places: Places, data: frozenset[str]) -> list[str]:
     ``place: 'mark' in: text``."""
     found = []
     for place, text in places:
-        if text.lstrip().startswith(("[", "{")) or place.endswith(" note, line 1"):
+        if text.lstrip().startswith(("[", "{")):
             continue
         for line in html.unescape(text).splitlines():
-            spared = [m.span() for pattern in (data_pattern(data), _CODE, _LABELLED_STRUCTURED)
+            spared = [m.span() for pattern in (data_pattern(data), _CODE, LABELLED_STRUCTURED)
                       for m in pattern.finditer(line)]
             for match in ASCII_PUNCTUATION.finditer(line):
                 if not any(start <= match.start() and match.end() <= end for start, end in spared):
@@ -86,15 +86,15 @@ def test_the_steps_checklist_and_report_in_chinese_use_chinese_punctuation(name)
 
 
 @pytest.mark.parametrize("name", READY)
-def test_every_cell_and_note_of_a_chinese_configuration_workbook_uses_chinese_punctuation(name, tmp_path) -> None:
-    places = client_files.configuration_workbook(name, tmp_path)
+def test_every_cell_and_note_of_a_chinese_configuration_workbook_uses_chinese_punctuation(name) -> None:
+    places = client_files.configuration_workbook(name)
 
     assert any("、" in text for _place, text in places)  # its lists, as a Chinese reader writes them
     assert_chinese_punctuation(name, {f"{name}.xlsx": places})
 
 
-def test_every_cell_and_note_of_the_chinese_survey_uses_chinese_punctuation(tmp_path) -> None:
-    places = client_files.survey(tmp_path)
+def test_every_cell_and_note_of_the_chinese_survey_uses_chinese_punctuation() -> None:
+    places = client_files.survey()
 
     assert ("组织与角色!A4", "1. 组织架构：有哪些部门，上下级关系如何？") in places
     assert_chinese_punctuation(None, {"survey.xlsx": places})
@@ -149,7 +149,7 @@ def chinese_words(value: Any, depth: int = 0) -> Iterator[str]:
 
 def wording_tables() -> Iterator[tuple[str, str]]:
     """(where, Chinese text) of every wording of mktctl.deliver and mktctl.kinds: module-level tables and
-    phrases, the phrases of each kind, and the Chinese names of fields."""
+    phrases, the phrases of each kind, the Chinese names of fields and what each field means in Chinese."""
     for package in (mktctl.deliver, mktctl.kinds):
         for info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
@@ -161,6 +161,9 @@ def wording_tables() -> Iterator[tuple[str, str]]:
             for attribute, value in vars(owner).items():
                 yield from ((f"kind {kind.name}: {attribute}", text) for text in chinese_words(value))
     yield from ((f"mktctl.deliver.i18n.GLOSSARY[{field!r}]", label) for field, label in GLOSSARY.items())
+    for model in kind_models():
+        yield from ((f"{model.__module__}.{model.__qualname__}.descriptions_zh[{field!r}]", text)
+                    for field, text in getattr(model, "descriptions_zh", {}).items())
 
 
 def test_the_chinese_words_of_every_wording_table_use_chinese_punctuation() -> None:
@@ -184,8 +187,9 @@ def test_the_check_finds_ascii_punctuation_beside_chinese_and_spares_data() -> N
     assert check("说明：城市客户沙龙, 30-80 人", "标签：地区:华南地区", '[{"tag": "地区:华东地区"}]',
                  '示例：{"name": "示例科技", "tags": ["用户来源:官网"]}', "`王芳 day 3: 评分 want 25`",
                  "共 1,000 人，09:00 开始", "管理后台 > 角色权限 > 查看/新建") == []
-    assert ascii_punctuation([("A1 note, line 1", "name: 姓名"), ("A1 note, line 2", "类型: 文本")], tenant) == [
-        "A1 note, line 2: '型:' in: 类型: 文本"]
+    assert ascii_punctuation([("A1 note, line 1", "name：员工的姓名"), ("A2 note, line 1", "name: 员工的姓名"),
+                              ("A2 note, line 2", "类型: 文本")], tenant) == [
+        "A2 note, line 1: ': 员' in: name: 员工的姓名", "A2 note, line 2: '型:' in: 类型: 文本"]
 
 
 def test_a_finding_names_the_file_and_the_place() -> None:

@@ -21,6 +21,11 @@ How a stray word of the other language is found, honestly:
   ``MQL``, ``SPF``, ``UTM``), and the proper nouns in :data:`PROPER_NOUNS`, which the platform itself
   writes in Latin letters.
 
+The header notes of a Chinese configuration workbook (and of the survey) are checked the same way, with what
+a note writes as it is besides: the field's name in playbook YAML that starts the note (the import reads the
+column by it), structured data after a label (``示例：[{...}]``) and a code shown beside its Chinese label
+(``own（本人）``, ``delete = 删除``). What every field means in Chinese is checked at its source too.
+
 That Chinese text uses Chinese punctuation is shown in ``test_chinese_punctuation.py``.
 """
 
@@ -31,6 +36,14 @@ import re
 
 import pytest
 
+from tests.playbooks.client_files import (
+    LABELLED_STRUCTURED,
+    Places,
+    configuration_workbook,
+    notes,
+    sample_texts,
+    survey,
+)
 from tests.playbooks.client_texts import (
     LANGUAGES,
     NOT_ASCII_AFTER,
@@ -38,6 +51,7 @@ from tests.playbooks.client_texts import (
     READY,
     client_texts,
     data_pattern,
+    kind_models,
     loaded,
     tenant_texts,
 )
@@ -46,9 +60,11 @@ from tests.playbooks.client_texts import (
 PROPER_NOUNS = frozenset({
     "Google", "LinkedIn", "Facebook",  # the overseas ad platforms
     "Logo", "AppID", "AppSecret", "SecretKey", "OpenID", "UnionID", "OneID",  # labels of the console
+    "App",  # an option of the console: what proves an SMS signature is the client's
 })
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+PLACEHOLDER = "\u3007"  # 〇: a word character, outside the CJK ideographs that an English text must not hold
 _TECHNICAL = [
     re.compile(r"`[^`\n]*`"),  # code spans
     re.compile(r"https?://\S+"),  # web addresses
@@ -56,7 +72,8 @@ _TECHNICAL = [
     re.compile(NOT_ASCII_BEFORE + r"mktctl(?: (?:--?[\w-]+|[a-z][\w./*-]*))*"),  # mktctl and its commands
     re.compile(NOT_ASCII_BEFORE + r"[A-Za-z]+[=:][\w.@=-]+"),  # a DNS record's terms: v=spf1, include:host
     re.compile(r"[~?+-]all" + NOT_ASCII_AFTER),  # the SPF record's last term
-    re.compile(r"[A-Za-z0-9*]+(?:[._/-][\w*]+)+"),  # identifiers: api names, file names, step names, domains
+    # identifiers: api names, file names, step names, domains (also with data in them: test.com, test being data)
+    re.compile(rf"[A-Za-z0-9*{PLACEHOLDER}]+(?:[._/-][\w*]+)+"),
     re.compile(r"[A-Za-z0-9]*_[A-Za-z0-9_]*"),  # api names with an underscore
     re.compile(NOT_ASCII_BEFORE + r"[A-Za-z0-9]*\d[A-Za-z0-9]*"),  # identifiers with a digit: M001, DMARC1
     re.compile(NOT_ASCII_BEFORE + r"[A-Z][A-Z0-9]+" + NOT_ASCII_AFTER),  # acronyms: CRM, MQL, SPF
@@ -64,9 +81,6 @@ _TECHNICAL = [
 # what is written as it is in both languages: code spans, and step names as ``mktctl confirm`` takes them
 _VERBATIM = [re.compile(r"`[^`\n]*`"), re.compile(NOT_ASCII_BEFORE + r"[a-z_]+/[^\s)）|,，、；;]+")]
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-PLACEHOLDER = "\u3007"  # 〇: a word character, outside the CJK ideographs that an English text must not hold
 
 
 def masked(text: str, tenant: frozenset[str]) -> str:
@@ -114,6 +128,63 @@ def test_the_check_finds_a_word_of_the_other_language_and_spares_the_tenants_dat
     assert stray_words("必填字段：name、mobile", "zh-CN", tenant) == ["'name' in: 必填字段：name、mobile"]
     assert stray_words("字段API名称：product_interest__c；见 `mktctl steps`，https://x.cn/a?b=c", "zh-CN",
                        tenant) == []
+
+
+# what a header note writes as it is: the field's name starting its first line, and a code beside its label
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*(?=：|$)")
+_CODE_BESIDE_LABEL = re.compile(NOT_ASCII_BEFORE + r"[\w-]+(?=（[^）]*" + _CJK.pattern + r"| = " + _CJK.pattern + ")")
+
+
+def note_line(place: str, text: str) -> str:
+    """A line of a header note with what it writes as it is left blank."""
+    if place.endswith(" note, line 1"):
+        text = _FIELD_NAME.sub(" ", text)
+    for pattern in (LABELLED_STRUCTURED, _CODE_BESIDE_LABEL):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def stray_words_in_notes(places: Places, data: frozenset[str]) -> list[str]:
+    """Each line of the notes among ``places`` that holds a word of English, with its place and the word."""
+    return [f"{place}: {found.partition(' in: ')[0]} in: {text}" for place, text in notes(places)
+            for found in stray_words(note_line(place, text), "zh-CN", data)]
+
+
+@pytest.mark.parametrize("name", READY)
+def test_the_header_notes_of_a_ready_playbooks_chinese_workbook_are_all_in_chinese(name) -> None:
+    places = configuration_workbook(name)
+
+    stray = stray_words_in_notes(places, tenant_texts(loaded(name)) | sample_texts(loaded(name)))
+
+    assert len(notes(places)) > 500 and stray == [], "\n".join(stray[:30])
+
+
+def test_the_header_notes_of_the_chinese_survey_are_all_in_chinese() -> None:
+    stray = stray_words_in_notes(survey(), sample_texts(None))
+
+    assert stray == [], "\n".join(stray[:30])
+
+
+def test_what_every_field_of_every_kind_means_in_chinese_is_all_chinese() -> None:
+    descriptions = [(f"{model.__qualname__}.{field}", text) for model in kind_models()
+                    for field, text in getattr(model, "descriptions_zh", {}).items()]
+
+    stray = [f"{where}: {found}" for where, text in descriptions
+             for found in stray_words(text, "zh-CN", sample_texts(None))]
+
+    assert len(descriptions) > 200 and stray == [], "\n".join(stray)
+
+
+def test_the_note_check_spares_the_field_name_data_and_codes_but_finds_english() -> None:
+    places = [("表!A1 note, line 1", "pool：线索存入的线索池"), ("表!A1 note, line 2", "可选值：own（本人）、all"),
+              ("表!A1 note, line 3", '示例：{"names": ["测试"]}'), ("表!B1 note, line 1", "channels"),
+              ("表!C1 note, line 1", "corp_id: CorpID, ww followed by 16 hex digits"),
+              ("表!C1 note, line 2", "可选值：first、last"), ("角色权限!C3 note, line 2", "delete = 删除")]
+
+    assert stray_words_in_notes(places, frozenset()) == [
+        "表!A1 note, line 2: 'all' in: 可选值：own（本人）、all",
+        "表!C1 note, line 1: 'CorpID' in: corp_id: CorpID, ww followed by 16 hex digits",
+        "表!C1 note, line 2: 'first' in: 可选值：first、last"]
 
 
 @pytest.mark.e2e

@@ -23,8 +23,9 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 
-from mktctl.base.language import LIST
+from mktctl.base.language import LIST, is_chinese
 from mktctl.deliver import i18n
+from mktctl.kinds.base import field_description
 
 MISSING: Any = object()  # an empty cell: the field is not set and takes its default
 
@@ -57,9 +58,14 @@ class Column:
     labels: dict[str, str] = field(default_factory=dict)  # choice value -> label shown in the cell
     reference: str | None = None  # the kind whose keys this field names
     is_key: bool = False
+    description_zh: str = ""  # what the field means in Chinese (the model's ``descriptions_zh``)
 
     def header(self, lang: str) -> str:
         return i18n.field_label(self.name, self.description, lang)
+
+    def meaning(self, lang: str) -> str:
+        """What the field means, in ``lang``: its description, in Chinese the Chinese one."""
+        return (self.description_zh or self.description) if is_chinese(lang) else self.description
 
 
 # ---- shapes from annotations -------------------------------------------------------------------------
@@ -129,7 +135,8 @@ def columns_of(model: Any, *, key_field: str | None = None, labels: dict[str, di
         columns.append(Column(name=name, shape=shape_of(info.annotation), description=info.description or "",
                               required=info.is_required(), default=default,
                               labels=dict((labels or {}).get(name, {})),
-                              reference=(references or {}).get(name), is_key=name == key_field))
+                              reference=(references or {}).get(name), is_key=name == key_field,
+                              description_zh=field_description(model, name, "zh-CN")))
     return columns
 
 

@@ -135,6 +135,13 @@ def title(kind: Kind[Any], lang: str) -> str:
     return f"{label} · {kind.name} · {i18n.t('guide', lang)} {guide.sections_text(kind.sections)}"
 
 
+def kind_name(name: str, lang: str) -> str:
+    """A kind as a header note names it (the kind a column refers to): by its title in Chinese (``部门``),
+    by its name in playbook YAML in English (``departments``)."""
+    found = next((kind for kind in registry() if kind.name == name), None)
+    return found.title if found is not None and lang == "zh-CN" else name
+
+
 def is_title_of(text: str, kind_name: str) -> bool:
     return f" · {kind_name} · " in text
 

@@ -357,13 +357,14 @@ class _Writer:
                                                         "error_type": error_type})
 
     def _note(self, kind: Kind[Any], column: Column, content: Content, example: Any) -> str:
-        """The note on a column's header: first the field's own documentation (its name in playbook YAML and
-        its description, as the reference documents it), then what the column takes, in ``lang``'s words and
-        punctuation."""
+        """The note on a column's header, in ``lang``'s words and punctuation: first the field's name in
+        playbook YAML (the import reads the column by it) and what the field means, then what the column
+        takes."""
         lang = self.lang
         t = i18n.t
         colon = COLON.say(lang)
-        lines = [f"{column.name}: {column.description}" if column.description else column.name]
+        meaning = column.meaning(lang)
+        lines = [column.name + colon + meaning if meaning else column.name]
         kind_text = t(f"type.{column.shape.kind}", lang)
         if column.is_key:
             kind_text += CLAUSE.say(lang) + t("key", lang)
@@ -377,7 +378,7 @@ class _Writer:
                      for o in options]
             lines.append(t("options", lang) + colon + LIST.say(lang).join(shown))
         if column.reference:
-            lines.append(t("references", lang) + colon + column.reference)
+            lines.append(t("references", lang) + colon + layout.kind_name(column.reference, lang))
         if example not in (None, "", [], {}):
             lines.append(t("example", lang) + colon + str(to_cell(column, example, lang)))
         if kind.singleton:

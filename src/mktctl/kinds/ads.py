@@ -10,8 +10,8 @@ a manual step naming who does it; the sandbox keeps it through its extension API
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -44,6 +44,14 @@ class AdLeadSync(Spec):
     field_mapping: dict[str, str] = Field(default_factory=dict, title="字段映射",
                                           description="the platform's lead field -> the 销售线索 field (API name)")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "enabled": "把广告平台的线索推送到CRM",
+        "pool": "线索存入的线索池（默认：基础设置中的默认线索池）",
+        "source": "为这些线索设置的线索来源",
+        "push_plan_keyword": "仅百度、巨量引擎、腾讯广告支持；带广告计划的线索推送会延迟几分钟到1个小时不等",
+        "field_mapping": "广告平台的线索字段 → 销售线索字段（API名称）",
+    }
+
     @field_validator("field_mapping")
     @classmethod
     def _mapping(cls, value: dict[str, str]) -> dict[str, str]:
@@ -57,6 +65,11 @@ class AdPostback(Spec):
                                                                   description="CRM events sent back as conversions")
     conversion_name: str | None = Field(None, max_length=100, title="转化名称",
                                         description="the conversion action in the ad platform")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "events": "作为转化回传给广告平台的CRM事件",
+        "conversion_name": "广告平台中对应的转化行为名称",
+    }
 
     @field_validator("events")
     @classmethod
@@ -78,6 +91,16 @@ class AdAccount(Spec):
     website_form: str | None = Field(None, title="官网表单", description="the website form of a 官网表单 landing page")
     postback: AdPostback | None = Field(None, title="广告回传", description="conversion postback: Google, LinkedIn, "
                                                                           "Facebook")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "name": "账户在营销通中的名称",
+        "account_id": "广告平台显示的账户ID",
+        "data_sync": "同步展现、点击、消费数据（平台支持时默认开启）",
+        "plan_keyword_sync": "仅百度、巨量引擎、腾讯广告支持",
+        "landing_page": "广告平台落地页、官网表单（投放地址带UTM参数）或营销通微页面（使用企业自己的域名）",
+        "website_form": "落地页为官网表单时，对应的官网表单",
+        "postback": "广告转化回传，支持 Google、LinkedIn、Facebook",
+    }
 
     @model_validator(mode="before")
     @classmethod

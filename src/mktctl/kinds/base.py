@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from mktctl.base.language import Phrase
+from mktctl.base.language import Phrase, is_chinese
 from mktctl.kinds.wording import CONSULTANT, PLAIN, Words
 
 if TYPE_CHECKING:
@@ -41,13 +41,29 @@ if TYPE_CHECKING:
 
 Path_ = tuple[str | int, ...]
 __all__ = ["CONSULTANT", "Finding", "Index", "Kind", "ManualStep", "Matrix", "Observed", "Origin", "Playbook",
-           "Reference", "Resource", "Spec", "Words"]
+           "Reference", "Resource", "Spec", "Words", "field_description"]
 
 
 class Spec(BaseModel):
     """Base of every kind's model: unknown fields are errors, values are validated on assignment."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {}
+    """What each field means, in Chinese, by field name: the ``description`` of the field as the client's
+    admin reads it in a Chinese workbook. A model with described fields sets it below its fields, one entry
+    per field with a description (a test holds every kind's models to it)."""
+
+
+def field_description(model: type[BaseModel], name: str, lang: str) -> str:
+    """What field ``name`` of ``model`` means, in ``lang``: its ``description`` in English, the model's
+    :attr:`Spec.descriptions_zh` entry in Chinese ("" for a field without a description)."""
+    info = model.model_fields.get(name)
+    english = info.description if info is not None and info.description else ""
+    if not is_chinese(lang):
+        return english
+    chinese: Mapping[str, str] = getattr(model, "descriptions_zh", {})
+    return chinese.get(name, english)
 
 
 @dataclass(frozen=True)

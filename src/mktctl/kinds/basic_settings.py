@@ -9,8 +9,8 @@ A setting of the admin UI: applied through the extension API on the sandbox, a m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal, get_args
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, field_validator
 
@@ -32,6 +32,14 @@ class CompanyInfo(Spec):
     website: str | None = Field(None, title="企业官网", description="https address of the company website")
     hotline: str | None = Field(None, max_length=30, title="服务热线", description="public service phone number")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "name": "企业工商注册的全称",
+        "short_name": "显示在微页面、表单和员工名片上的企业简称",
+        "logo": "企业Logo图片的 HTTPS 网址",
+        "website": "企业官网的 HTTPS 网址",
+        "hotline": "对外公布的服务电话",
+    }
+
     @field_validator("logo", "website")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
@@ -44,12 +52,23 @@ class LeadStorage(Spec):
     record_channel: bool = Field(True, title="记录来源渠道",
                                  description="keep the channel (ad account, form, ...) on each lead")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "default_pool": "营销线索的来源渠道没有指定线索池时，存入的默认线索池",
+        "record_channel": "在每条线索上记录来源渠道（广告账户、表单等）",
+    }
+
 
 class Privacy(Spec):
     policy_url: str = Field(title="隐私声明链接", description="https address of the privacy statement shown on forms")
     consent_text: str = Field("我已阅读并同意《隐私声明》", max_length=200, title="授权勾选文案",
                               description="the consent checkbox text on every form that collects personal data")
     mask_mobile: bool = Field(True, title="手机号脱敏", description="show mobile numbers masked to marketing users")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "policy_url": "表单上展示的隐私声明的 HTTPS 网址",
+        "consent_text": "所有收集个人信息的表单上的授权勾选文案",
+        "mask_mobile": "营销通中的手机号脱敏显示（隐藏中间几位）",
+    }
 
     @field_validator("policy_url")
     @classmethod
@@ -63,6 +82,11 @@ class Attribution(Spec):
     window_days: int = Field(30, ge=1, le=365, title="归因窗口（天）",
                              description="how far back touches count towards a lead or deal")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "model": "归因模型，可选首次触点、末次触点、线性、U型、W型或时间衰减",
+        "window_days": "归因窗口，即向前追溯多少天内的触点计入线索或成交",
+    }
+
 
 class BasicSettingsSpec(Spec):
     company: CompanyInfo = Field(title="企业信息")
@@ -75,6 +99,12 @@ class BasicSettingsSpec(Spec):
     privacy: Privacy | None = Field(None, title="隐私设置")
     attribution: Attribution | None = Field(None, title="营销归因",
                                             description="the attribution model; needs the 营销归因 gray release")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "plugins": "在“营销通 > 系统设置 > 营销插件”中开启的插件",
+        "custom_domain": "企业自己的微页面域名，如 mkt.example.cn；需开通企业专属域名产品",
+        "attribution": "营销归因模型；需申请营销归因灰度",
+    }
 
     @field_validator("custom_domain")
     @classmethod

@@ -5,14 +5,14 @@ extension API on the sandbox, manual steps in 营销通 on a real tenant.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, ManualStep, Playbook, Reference, Resource, Spec
-from mktctl.kinds.content import mini_program_field, mini_program_findings
+from mktctl.kinds.content import MINI_PROGRAM_ZH, mini_program_field, mini_program_findings
 from mktctl.kinds.departments import WHOLE_COMPANY
 from mktctl.kinds.shared import SettingsKind, duplicates
 from mktctl.kinds.wording import PLAIN, Words
@@ -39,6 +39,12 @@ class BusinessCards(Spec):
     employee_can_edit: bool = Field(True, title="员工可编辑名片")
     company_intro: str = Field("", max_length=500, title="企业介绍")
     show_products: bool = Field(True, title="名片展示产品")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "mini_program": MINI_PROGRAM_ZH,
+        "fields": "名片上显示的信息，按显示顺序",
+        "departments": "为其员工开通名片的部门",
+    }
 
 
 class BusinessCardsKind(SettingsKind[BusinessCards]):
@@ -93,6 +99,11 @@ class MarketingAssistant(Spec):
         description="the modules of the promotion workbench, in order")
     notifications: list[Notification] = Field(default_factory=list, title="通知配置")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "mini_program": MINI_PROGRAM_ZH,
+        "workbench": "推广工作台的模块，按显示顺序",
+    }
+
 
 class MarketingAssistantKind(SettingsKind[MarketingAssistant]):
     name = "marketing_assistant"
@@ -140,6 +151,10 @@ class Incentive(Spec):
     points: int = Field(ge=1, le=10000, title="奖励积分")
     daily_cap: int | None = Field(None, ge=1, title="每日上限", description="most points a day from this behaviour")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "daily_cap": "每天通过该行为最多获得的积分",
+    }
+
     @model_validator(mode="after")
     def _cap(self) -> Incentive:
         if self.daily_cap is not None and self.daily_cap < self.points:
@@ -155,6 +170,11 @@ class EmployeeMarketing(Spec):
                              description="departments whose employees receive promotion tasks")
     incentives: list[Incentive] = Field(default_factory=list, title="激励规则")
     ranking: bool = Field(True, title="推广排行榜")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "address_book": f"接收全员营销任务的通讯录；切换为{WECOM_ADDRESS_BOOK}需联系纷享销客的产品顾问",
+        "scope": "其员工接收推广任务的部门",
+    }
 
 
 _SWITCH = Phrase("{wecom}：不可自行切换，请联系纷享销客产品顾问切换（默认是{default}）",

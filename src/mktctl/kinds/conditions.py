@@ -4,8 +4,8 @@ rules and nurture flows, and tags written ``组:值``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -33,6 +33,13 @@ class Condition(Spec):
     stage: str | None = Field(None, title="生命周期阶段")
     scoring_model: str | None = Field(None, title="评分模型")
     min_score: int | None = Field(None, title="最低分")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "content": "行为条件针对的具体内容、页面或邮件",
+        "times": "默认：1次",
+        "field": "对象的字段，如 行业",
+        "tag": "标签，写作“标签组：标签值”，如 行业：制造业",
+    }
 
     @model_validator(mode="after")
     def _one_kind(self) -> Condition:

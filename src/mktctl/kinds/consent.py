@@ -5,8 +5,8 @@ that covers their channels (see :mod:`mktctl.kinds.nurture`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -26,6 +26,10 @@ class Purpose(Spec):
     legal_basis: LegalBasis = Field("个人同意", title="处理依据")
     retention_days: int | None = Field(None, ge=1, title="保存期限（天）")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "description": "向个人展示的说明",
+    }
+
 
 class Unsubscribe(Spec):
     email_link: bool = Field(True, title="邮件退订链接", description="every marketing email carries one")
@@ -35,6 +39,11 @@ class Unsubscribe(Spec):
     stop_flows: bool = Field(True, title="退订后退出营销流程")
     all_channels: bool = Field(False, title="一处退订全部退订")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "email_link": "每封营销邮件都带退订链接",
+        "sms_keyword": "每条营销短信结尾的退订提示",
+    }
+
 
 class Consent(Spec):
     privacy_policy_url: str = Field(title="隐私政策链接", description="https address of the privacy policy")
@@ -43,6 +52,10 @@ class Consent(Spec):
     unsubscribe: Unsubscribe = Field(default_factory=Unsubscribe, title="退订处理")
     separate_consent_for_sensitive: bool = Field(True, title="敏感个人信息单独同意")
     records_kept_days: int = Field(1095, ge=30, title="同意记录保存天数")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "privacy_policy_url": "隐私政策的 HTTPS 网址",
+    }
 
     @field_validator("privacy_policy_url")
     @classmethod

@@ -10,8 +10,8 @@ it with ``mini_program: 客脉``. The helpers for that check are here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -62,6 +62,11 @@ def mini_program_field() -> Any:
                              f"one), or {PUBLIC_MINI_PROGRAM} to use FxiaoKe's public mini program knowingly")
 
 
+# what the field of mini_program_field() means, in Chinese: each model with the field says it in descriptions_zh
+MINI_PROGRAM_ZH = ("客户自己的小程序（微信账号中类型为小程序的一项，只有一个时可不填）；"
+                   f"填“{PUBLIC_MINI_PROGRAM}”表示知情使用纷享销客的公共小程序")
+
+
 # ---- 内容中心 ---------------------------------------------------------------------------------------------
 
 ContentSource = Literal["原创", "公众号文章", "外部链接"]
@@ -83,6 +88,11 @@ class Article(Spec):
     url: str | None = Field(None, title="原文链接", description="needed for 公众号文章 and 外部链接")
     summary: str = Field("", max_length=200, title="摘要")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "category": "文章分组中的一个",
+        "url": "来源为公众号文章或外部链接时必填",
+    }
+
     @field_validator("url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
@@ -101,6 +111,11 @@ class Poster(Spec):
     links_to: PosterTarget = Field("微页面", title="二维码跳转")
     target: str | None = Field(None, title="跳转内容", description="the page, article or product the QR code opens")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "category": "海报分组中的一个",
+        "target": "扫描二维码打开的页面、文章或产品",
+    }
+
 
 class ContentFile(Spec):
     title: str = Field(min_length=1, max_length=64, title="文件名称")
@@ -108,6 +123,12 @@ class ContentFile(Spec):
     file: str = Field(min_length=1, title="文件", description=f"the file to upload ({', '.join(FILE_TYPES)})")
     allow_download: bool = Field(True, title="允许下载")
     form_before_download: bool = Field(False, title="下载前留资", description="ask for contact details first")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "category": "文件分组中的一个",
+        "file": f"要上传的文件（{'、'.join(t.lstrip('.').upper() for t in FILE_TYPES)}）",
+        "form_before_download": "下载前先填写联系方式",
+    }
 
     @model_validator(mode="after")
     def _type(self) -> ContentFile:
@@ -122,6 +143,11 @@ class Product(Spec):
     summary: str = Field("", max_length=200, title="产品简介")
     price: str | None = Field(None, title="价格", description="as shown, e.g. '¥39,800/年' or '询价'")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "category": "产品分组中的一个",
+        "price": "显示的价格，如“¥39,800/年”或“询价”",
+    }
+
 
 class ContentCenter(Spec):
     categories: ContentCategories = Field(default_factory=ContentCategories, title="分组",
@@ -134,6 +160,12 @@ class ContentCenter(Spec):
     posters: list[Poster] = Field(default_factory=list, title="海报")
     files: list[ContentFile] = Field(default_factory=list, title="文件")
     products: list[Product] = Field(default_factory=list, title="产品")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "categories": "各类内容的分组",
+        "review_required": "内容需审核通过才能推广（一般由市场经理审核）",
+        "reviewer_role": "审核人的角色名称",
+    }
 
 
 _CONTENT_SECTIONS = {"articles": "title", "posters": "title", "files": "title", "products": "name"}
@@ -204,6 +236,12 @@ class MicroSite(Spec):
     products: list[str] = Field(default_factory=list, title="展示产品",
                                 description="products of the content centre to show")
     share_title: str | None = Field(None, max_length=30, title="分享标题")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "mini_program": MINI_PROGRAM_ZH,
+        "sections": "数字展厅的栏目，按显示顺序",
+        "products": "要展示的内容中心产品",
+    }
 
 
 class MicroSiteKind(SettingsKind[MicroSite]):

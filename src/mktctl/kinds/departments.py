@@ -6,8 +6,8 @@ department keyed by its name, which must be unique in the playbook. The root 全
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
@@ -25,6 +25,11 @@ class Department(Spec):
     name: str = Field(min_length=1, max_length=50, title="部门名称", description="部门名称: unique within the playbook")
     parent: str | None = Field(None, title="上级部门",
                                description=f"parent department's name (default: the root {WHOLE_COMPANY})")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "name": "部门名称，在整个方案中不能重复",
+        "parent": f"上级部门的名称（不填则挂在根部门{WHOLE_COMPANY}下）",
+    }
 
 
 class Departments(Kind[Department]):

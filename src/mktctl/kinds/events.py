@@ -9,8 +9,8 @@ real tenant.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -35,6 +35,13 @@ class LivePlatform(Spec):
     sync: list[LiveData] = Field(default_factory=lambda: ["报名数据", "观看数据"], title="同步数据",
                                  description="what flows back into the 市场活动")
     default: bool = Field(False, title="默认直播平台", description="new 直播营销 events use this platform")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "account_id": "直播平台上的账号或店铺ID（不是密钥）",
+        "app_id": "直播平台开放接口的AppID（平台提供时填写）",
+        "sync": "回流到市场活动的数据",
+        "default": "新建的直播营销活动默认使用该平台",
+    }
 
 
 _SECRET = Phrase("由客户管理员从{platform}后台复制后填入（mktctl 不保存密钥）",
@@ -85,6 +92,12 @@ class EventType(Spec):
     description: str = Field("", max_length=200, title="说明")
     live_platform: str | None = Field(None, title="直播平台", description="a live_platforms item, for 直播营销")
     enabled: bool = Field(True, title="启用")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "name": "活动类型的名称，可以是三种营销场景之一，也可以是客户自己的类型",
+        "scenario": "该类型所属的营销场景（客户自己的类型填写）",
+        "live_platform": "直播营销使用的直播平台，填直播对接中的一项",
+    }
 
 
 class EventTypesKind(SettingsKind[EventType]):
@@ -140,10 +153,20 @@ class LayoutField(Spec):
     required: bool = Field(False, title="必填")
     custom: bool = Field(False, title="自定义字段", description="the client's own field (created in 对象管理)")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "field": "市场活动的标准字段，或客户自己的字段（同时把“自定义字段”设为是）",
+        "custom": "客户自己的字段（在对象管理中创建）",
+    }
+
 
 class EventLayout(Spec):
     event_type: str = Field(min_length=1, title="活动类型", description="an event type or scenario")
     fields: list[LayoutField] = Field(min_length=1, title="布局字段", description="the new-record form, in order")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "event_type": "活动类型或营销场景",
+        "fields": "新建市场活动时填写的字段，按显示顺序",
+    }
 
 
 class EventLayoutsKind(SettingsKind[EventLayout]):
@@ -201,6 +224,10 @@ class FormField(Spec):
     required: bool = Field(False, title="必填")
     options: list[str] = Field(default_factory=list, title="选项", description="for 单选 and 多选")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "options": "单选和多选字段的选项",
+    }
+
     @model_validator(mode="after")
     def _options(self) -> FormField:
         if self.type in ("单选", "多选") and not self.options:
@@ -220,6 +247,15 @@ class PageTemplate(Spec):
     privacy_consent: bool = Field(False, title="隐私协议勾选", description="for 报名表单: ask for consent (PIPL)")
     review: bool = Field(False, title="报名审核", description="for 报名表单: registrations wait for approval")
     check_in: CheckIn | None = Field(None, title="签到方式", description="for 签到页")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "event_types": "适用的活动类型或营销场景（默认：全部）",
+        "sections": "微页面模板的页面组件",
+        "fields": "报名表单的字段",
+        "privacy_consent": "用于报名表单，要求勾选隐私协议（《个人信息保护法》）",
+        "review": "用于报名表单，报名需审核通过",
+        "check_in": "签到页的签到方式",
+    }
 
     @model_validator(mode="after")
     def _by_type(self) -> PageTemplate:
@@ -283,10 +319,19 @@ class SopTask(Spec):
                        description=f"{', '.join(BUILTIN_OWNERS)}, or a role's name")
     remind: bool = Field(True, title="到期提醒")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "days": "活动前：开始前第几天（≤ 0）；活动中：开始后第几天（≥ 0）；活动后：结束后第几天（≥ 0）",
+        "owner": f"{'、'.join(BUILTIN_OWNERS)}，或角色名称",
+    }
+
 
 class EventSop(Spec):
     event_type: str = Field(min_length=1, title="活动类型", description="an event type or scenario")
     tasks: list[SopTask] = Field(min_length=1, title="SOP任务")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "event_type": "活动类型或营销场景",
+    }
 
 
 class EventSopKind(SettingsKind[EventSop]):

@@ -78,7 +78,22 @@ def _competitors(spec: Import, playbook: Playbook) -> Iterable[Finding]:
 
 
 class Import(ImportSpec, Spec):  # type: ignore[misc]
-    """One lead file to import (the fields of :class:`mktctl.leads.spec.ImportSpec`)."""
+    """One lead file to import (the fields of :class:`mktctl.leads.spec.ImportSpec`, and what they mean in
+    Chinese)."""
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "file": "线索文件（XLSX、XLS 或 CSV），路径相对于方案文件夹",
+        "sheet": "读取的工作表（默认：带线索表头的那个）",
+        "mapping": "列映射文件，路径相对于方案文件夹",
+        "columns": "表头 → 字段：线索字段、销售线索自定义字段的API名称或显示名称，"
+                   "或填 `ignore` 忽略该列；优先于映射文件",
+        "competitor_domains": "这些域名的邮箱的线索会被拒绝（方案中有线索清洗时，请在线索清洗中填写）",
+        "keep": "同一个人有多行时保留哪一行",
+        "source": "每一行线索的线索来源",
+        "event": "要关联的市场活动，填活动名称",
+        "pool": "线索存入的线索池，填线索池名称",
+        "on_existing": "线索已存在（手机号或邮箱相同）时的处理方式",
+    }
 
 
 class ImportFailed(JobFailed):

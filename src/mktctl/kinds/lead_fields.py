@@ -17,8 +17,8 @@ options keeps the tenant's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -75,6 +75,14 @@ class LeadField(Spec):
         default_factory=dict, title="选项值",
         description="the values records hold for some options, by label, as the mirrored tenant has them "
                     "(e.g. 英国: IYWea10Fx); the platform generates the others")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "api_name": "销售线索字段的API名称：标准字段用其原有的API名称，自定义字段以 __c 结尾",
+        "type": "字段类型，如单行文本、单选、多选、数字、日期、手机、邮箱等；标准字段的类型不可更改",
+        "options": "单选或多选字段的选项，按显示顺序填写",
+        "option_values": "部分选项在数据中保存的选项值，按选项名称填写，与租户中已有的一致"
+                         "（如选项“英国”的值为 IYWea10Fx）；其余选项的值由平台生成",
+    }
 
     @field_validator("api_name")
     @classmethod

@@ -9,8 +9,8 @@ recycling rules beyond the timeout are settings (a manual step on a real tenant)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -41,6 +41,11 @@ class LeadPoolMembers(Spec):
     departments: list[str] = Field(default_factory=list, title="部门", description="departments whose people may claim")
     users: list[str] = Field(default_factory=list, title="员工", description=EMPLOYEE_NUMBERS)
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "departments": "其员工可领取线索的部门",
+        "users": "可领取线索的员工，填员工编号",
+    }
+
     _numbers = field_validator("users", mode="before")(as_texts)
 
     @field_validator("departments", "users")
@@ -66,6 +71,17 @@ class LeadPool(Spec):
                                    description="the pool recycled leads go to (default: this pool)")
     visible_to_members: bool = Field(True, title="成员可见", description="members see the leads in the pool")
     notify_on_claim: bool = Field(False, title="领取时通知", description="notify the admins when a lead is claimed")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "admins": "管理该线索池并从中分配线索的员工，填员工编号",
+        "members": "可查看和领取线索的成员，包括部门和员工",
+        "claim_limit": "每位成员最多可从该线索池领取并持有的线索数",
+        "recycle_after_hours": "已领取或已分配的线索超过该小时数未跟进，自动退回线索池",
+        "recycle_unconverted_days": "线索超过该天数仍未转换，自动收回",
+        "recycle_to": "收回的线索退回到哪个线索池（默认：本线索池）",
+        "visible_to_members": "成员可查看线索池中的线索",
+        "notify_on_claim": "线索被领取时通知线索池管理员",
+    }
 
     _numbers = field_validator("admins", mode="before")(as_texts)
 

@@ -9,8 +9,8 @@ a lead counts as marketing-qualified.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -35,6 +35,10 @@ class LeadDuplicateRule(Spec):
     scope: Literal["全部线索", "同一线索池", "线索及客户联系人"] = Field("全部线索", title="查重范围")
     action: Literal["标记重复", "合并到已有线索", "不存入"] = Field("标记重复", title="重复处理")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "match": "这些字段全部相同的线索视为重复",
+    }
+
     @field_validator("match")
     @classmethod
     def _match(cls, value: list[str]) -> list[str]:
@@ -45,6 +49,11 @@ class LeadTestData(Spec):
     names: list[str] = Field(default_factory=list, title="测试姓名关键词", description="e.g. 测试, test")
     mobiles: list[str] = Field(default_factory=list, title="测试手机号")
     email_domains: list[str] = Field(default_factory=list, title="测试邮箱域名", description="e.g. test.com")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "names": "姓名包含这些关键词的线索视为测试数据，如 测试、test",
+        "email_domains": "使用这些邮箱域名的线索视为测试数据，如 test.com",
+    }
 
     _numbers = field_validator("mobiles", mode="before")(as_texts)
 
@@ -65,6 +74,12 @@ class LeadCleaningSpec(Spec):
                                           description="e-mail domains of competitors, e.g. rival.com")
     invalid_action: Literal["标记无效", "作废", "退回线索池"] = Field(
         "标记无效", title="无效线索处理", description="what happens to test data and competitors' leads")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "required_fields": "缺少这些字段的线索不存入",
+        "competitor_domains": "竞争对手的邮箱域名，如 rival.com",
+        "invalid_action": "测试数据和竞品线索的处理方式",
+    }
 
     @field_validator("required_fields")
     @classmethod
@@ -152,6 +167,12 @@ class AssignmentCondition(Spec):
     min_score: int | None = Field(None, ge=0, title="评分不低于", description="needs 行为积分 scoring")
     max_score: int | None = Field(None, ge=0, title="评分低于")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "regions": "省份或城市，如 上海、江苏",
+        "sources": "线索来源选项中的值",
+        "min_score": "需开通行为积分评分",
+    }
+
     @model_validator(mode="after")
     def _range(self) -> AssignmentCondition:
         if self.min_score is not None and self.max_score is not None and self.min_score >= self.max_score:
@@ -172,6 +193,13 @@ class AssignmentRule(Spec):
     method: Literal["轮流分配", "随机分配", "按负载分配"] = Field("轮流分配", title="分配方式",
                                                           description="how leads are shared among the owners")
     pool: str | None = Field(None, title="分配到线索池", description="put the leads in this pool instead of owners")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "when": "条件需全部满足；不设条件则匹配所有线索",
+        "owners": "接收线索的负责人，填员工编号",
+        "method": "线索在多位负责人之间的分配方式",
+        "pool": "把线索放入该线索池，而不是分给负责人",
+    }
 
     _numbers = field_validator("owners", mode="before")(as_texts)
 
@@ -194,6 +222,11 @@ class LeadAssignmentSpec(Spec):
     rules: list[AssignmentRule] = Field(min_length=1, title="分配规则", description="the first rule that matches wins")
     notify_owner: bool = Field(True, title="通知负责人")
     notify_channels: list[NotifyChannel] = Field(default_factory=lambda: ["纷享消息"], title="通知方式")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "pool": "对进入该线索池的线索进行分配（默认：所有新的营销线索）",
+        "rules": "按顺序匹配，第一条满足的规则生效",
+    }
 
     @field_validator("notify_channels")
     @classmethod
@@ -356,6 +389,17 @@ class MqlDefinitionSpec(Spec):
                                  description="the lead_assignment rule set that gives MQLs to sales")
     sales_accept_hours: int | None = Field(None, ge=1, title="销售受理时限（小时）",
                                            description="sales accept or reject an MQL within this time (→ SQL)")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "stage_label": "达到MQL标准的线索被标记的线索阶段",
+        "min_score": "需开通行为积分评分",
+        "scoring_model": "计算分数所用的评分模型",
+        "required_fields": "线索须填写了这些字段才算MQL",
+        "sources": "仅限这些来源的线索",
+        "exclude_competitors": "竞品线索不算MQL",
+        "hand_off": "把MQL转交给销售的线索分配规则集",
+        "sales_accept_hours": "销售须在该时限内受理或拒绝MQL（受理后成为SQL）",
+    }
 
     @field_validator("required_fields")
     @classmethod

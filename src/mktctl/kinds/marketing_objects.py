@@ -15,8 +15,8 @@ which a CRM admin deletes in the admin console. Against a real tenant the whole 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -47,6 +47,14 @@ class MarketingObject(Spec):
     phone_field: str | None = Field(None, title="手机号字段", description="API name of the field SMS is sent to")
     email_field: str | None = Field(None, title="邮箱字段", description="API name of the field email is sent to")
     enabled: bool = Field(True, title="启用")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "name": f"六个默认营销对象之一（{'、'.join(DEFAULT_OBJECTS)}），或自定义对象",
+        "api_name": "自定义对象的API名称（…__c）",
+        "channels": "自定义对象的触达方式：短信、邮件或两者",
+        "phone_field": "发送短信所用手机号字段的API名称",
+        "email_field": "发送邮件所用邮箱字段的API名称",
+    }
 
 
 class MarketingObjectsKind(SettingsKind[MarketingObject]):
@@ -164,6 +172,12 @@ class IdentityRules(Spec):
                                        description="whose field values win when records merge")
     auto_merge: bool = Field(True, title="自动合并", description="merge at once, or list candidates for review")
     on_conflict: Literal["按对象优先级", "保留最新", "保留最早"] = Field("按对象优先级", title="字段冲突时")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "merge_keys": "按优先级从高到低填写",
+        "master_priority": "记录合并时以哪个对象的字段值为准，按优先级从高到低填写",
+        "auto_merge": "立即自动合并，或列出候选记录待审核",
+    }
 
 
 _MERGED = Phrase("同一{keys}的两条测试记录合并为一个营销用户，字段按{conflict}保留",

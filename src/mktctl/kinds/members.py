@@ -4,14 +4,14 @@ and how they are earned and expire, and a KOL programme of members who refer oth
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from mktctl.base.language import Phrase
 from mktctl.kinds.base import Finding, Kind, Playbook, Resource, Spec
-from mktctl.kinds.content import mini_program_field, mini_program_findings
+from mktctl.kinds.content import MINI_PROGRAM_ZH, mini_program_field, mini_program_findings
 from mktctl.kinds.shared import SettingsKind, duplicates, unknown
 
 RegistrationField = Literal["手机号", "姓名", "性别", "生日", "邮箱", "公司", "城市"]
@@ -25,12 +25,20 @@ class Tier(Spec):
     growth_min: int = Field(ge=0, title="所需成长值", description="the growth value from which a member has this tier")
     benefits: list[str] = Field(default_factory=list, title="等级权益")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "growth_min": "会员的成长值达到该值即进入此等级",
+    }
+
 
 class EarnRule(Spec):
     behaviour: MemberBehaviour = Field(title="行为")
     points: int = Field(ge=1, title="积分")
     growth: int = Field(0, ge=0, title="成长值", description="growth value earned too (the second track)")
     daily_cap: int | None = Field(None, ge=1, title="每日上限")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "growth": "同时获得的成长值（积分之外的第二条轨道）",
+    }
 
 
 class Kol(Spec):
@@ -39,6 +47,11 @@ class Kol(Spec):
     min_referrals: int = Field(1, ge=0, title="邀请人数门槛", description="successful referrals needed")
     referral_points: int = Field(0, ge=0, title="每次邀请奖励积分")
     benefits: list[str] = Field(default_factory=list, title="KOL权益")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "min_tier": "等级名称，该等级及以上的会员可成为KOL",
+        "min_referrals": "需要成功邀请的人数",
+    }
 
 
 class MemberMarketing(Spec):
@@ -52,6 +65,12 @@ class MemberMarketing(Spec):
     earn: list[EarnRule] = Field(default_factory=list, title="积分规则")
     points_expiry: PointsExpiry = Field("获得后12个月", title="积分有效期")
     kol: Kol | None = Field(None, title="KOL口碑体系", description="members who refer others")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "mini_program": MINI_PROGRAM_ZH,
+        "tiers": "从低到高填写；第一个等级的成长值从0开始",
+        "kol": "让邀请他人加入的会员成为KOL的口碑体系",
+    }
 
 
 class MemberMarketingKind(SettingsKind[MemberMarketing]):

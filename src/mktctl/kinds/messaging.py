@@ -28,6 +28,10 @@ class SmsTemplate(Spec):
                          description="without the signature; a 营销推广 template ends with the opt-out of "
                                      "consent.unsubscribe.sms_keyword, e.g. 回T退订")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "content": "模板正文，不含签名；营销推广模板须以个人信息保护与退订中设置的短信退订方式结尾，如 回T退订",
+    }
+
     @model_validator(mode="after")
     def _content(self) -> SmsTemplate:
         if "【" in self.content or "】" in self.content:
@@ -68,6 +72,11 @@ class SmsChannelSpec(Spec):
         "企业名称", title="签名来源", description="what proves the signature is the client's")
     templates: list[SmsTemplate] = Field(default_factory=list, title="短信模板")
     daily_limit_per_mobile: int | None = Field(None, ge=1, title="单号码每日上限")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "signature": "2到12个字，不含【】",
+        "signature_source": "证明该签名属于客户的依据",
+    }
 
     @field_validator("signature")
     @classmethod
@@ -134,6 +143,11 @@ class EmailSenderDomain(Spec):
     from_name: str = Field(min_length=1, max_length=50, title="发件人名称")
     reply_to: str | None = Field(None, title="回复地址")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "domain": "客户自己的域名或子域名，如 mail.example.cn",
+        "from_address": "该域名下的发件地址，如 news@mail.example.cn",
+    }
+
     @field_validator("domain")
     @classmethod
     def _domain(cls, value: str) -> str:
@@ -161,6 +175,11 @@ class EmailChannelSpec(Spec):
     dmarc_policy: Literal["none", "quarantine", "reject"] = Field("none", title="DMARC策略")
     dmarc_reports_to: str | None = Field(None, title="DMARC报告邮箱")
     unsubscribe_link: bool = Field(True, title="退订链接", description="every marketing e-mail has an unsubscribe link")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "spf_include": "邮件服务商的SPF主机，如 sendcloud.net",
+        "unsubscribe_link": "每封营销邮件都带退订链接",
+    }
 
     @field_validator("spf_include")
     @classmethod

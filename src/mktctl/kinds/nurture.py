@@ -6,8 +6,8 @@ templates and personalisation are checked against the rest of the playbook (:mod
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -58,6 +58,11 @@ class Trigger(Spec):
                                                          r"([01]\d|2[0-3]):[0-5]\d$",
                                  description="e.g. 每天 09:00, 每周一 10:00, 每月1日 09:00")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "tag": "标签，写作“标签组：标签值”",
+        "schedule": "如 每天 09:00、每周一 10:00、每月1日 09:00",
+    }
+
     @model_validator(mode="after")
     def _fields(self) -> Trigger:
         wanted = TRIGGERS[self.type]
@@ -85,6 +90,14 @@ class FlowStep(Spec):
     tag: str | None = Field(None, title="标签", description="组:值")
     notify: Literal["线索负责人", "客户负责人", "市场负责人"] | None = Field(None, title="通知对象")
     next: str | None = Field(None, title="下一步", description=f"default: the following step; {END} ends the flow")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "template": "发送的邮件、短信或消息模板",
+        "then": "条件满足时转到的步骤",
+        "otherwise": "条件不满足时转到的步骤（默认：结束流程）",
+        "tag": "标签，写作“标签组：标签值”",
+        "next": f"下一步（默认：紧接着的步骤）；填 `{END}` 结束流程",
+    }
 
     @model_validator(mode="after")
     def _fields(self) -> FlowStep:
@@ -114,6 +127,10 @@ class NurtureFlow(Spec):
     exits: list[ExitCondition] = Field(default_factory=lambda: ["退订"], title="退出条件")
     allow_reentry: bool = Field(False, title="允许重复进入")
     active: bool = Field(True, title="启用")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "purpose": "该流程发送的内容所依据的处理目的（个人信息保护与退订中的一项）",
+    }
 
 
 _FLOW_TEST = Phrase("营销流程{flow}：测试用户触发后按步骤和分支收到消息，个性化变量正确显示，退订后不再发送",

@@ -15,9 +15,9 @@ time, at the place that needs it, naming what to order (guide 1.1.1):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, field_validator
 
@@ -51,6 +51,16 @@ class ProductsSpec(Spec):
     scrm_seats: int = Field(0, ge=0, title="SCRM销售账号数", description="企微SCRM sales seats bought")
     order_number: str | None = Field(None, max_length=64, title="订单编号",
                                      description="the CRM order this was ordered with, for the record")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "edition": "购买的营销通版本，标准版或旗舰版",
+        "ordered": "已在CRM中下单的产品，如营销一体化应用、行为积分",
+        "gray_release": "已提交的灰度申请，如营销归因",
+        "member_accounts": "已购买的会员型营销账号数（会员营销）",
+        "wecom_interface": "已购买的企业微信接口账号数",
+        "scrm_seats": "已购买的企微SCRM销售账号数",
+        "order_number": "下单这些产品的CRM订单编号，留作记录",
+    }
 
     @field_validator("ordered", mode="before")
     @classmethod

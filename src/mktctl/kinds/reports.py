@@ -5,8 +5,8 @@ delivery rate below 90 %, bounce rate above 5 %).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -31,6 +31,10 @@ class ReportPackage(Spec):
     name: str = Field(min_length=1, max_length=40, title="配置包名称")
     code: str = Field(pattern=_UUID, title="配置包安装码", description="the package's install code (a UUID)")
     description: str = Field("", max_length=200, title="说明")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "code": "配置包安装码（UUID）",
+    }
 
 
 _CODE = Phrase("配置包安装码", "Package code")
@@ -85,12 +89,21 @@ class Widget(Spec):
     chart: Chart = Field("指标卡", title="图表类型")
     period: Period = Field("本月", title="统计周期")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "report": "报表名称，如 线索来源分析",
+        "package": "提供该报表的配置包，填报表配置包中的一项",
+    }
+
 
 class Dashboard(Spec):
     name: str = Field(min_length=1, max_length=40, title="看板名称")
     place: Place = Field(title="位置")
     roles: list[str] = Field(min_length=1, title="适用角色")
     widgets: list[Widget] = Field(min_length=1, title="报表组件", description="in the order they are shown")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "widgets": "按显示顺序填写",
+    }
 
 
 class DashboardsKind(SettingsKind[Dashboard]):
@@ -143,6 +156,11 @@ class Menu(Spec):
     roles: list[str] = Field(min_length=1, title="适用角色")
     items: list[MenuItem] = Field(min_length=1, title="菜单项", description="in order")
     home: str | None = Field(None, title="默认首页", description="a dashboards item placed on the CRM首页")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "items": "按显示顺序填写",
+        "home": "放在CRM首页的看板，填首页与数据驾驶舱中的一项",
+    }
 
 
 class MenusKind(SettingsKind[Menu]):
@@ -203,6 +221,10 @@ class Alert(Spec):
     notify_roles: list[str] = Field(min_length=1, title="通知角色")
     via: list[Literal["纷享消息", "邮件", "企业微信", "短信"]] = Field(default_factory=lambda: ["纷享消息"],
                                                                   min_length=1, title="通知方式")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "threshold": "比率类指标填百分数（90 表示 90%）",
+    }
 
 
 class AlertsKind(SettingsKind[Alert]):

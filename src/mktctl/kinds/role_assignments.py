@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -17,6 +17,11 @@ class RoleAssignment(Spec):
     role: str = Field(min_length=1, title="角色",
                       description="a role's name (declared in roles, or the preset CRM管理员)")
     users: list[str] = Field(min_length=1, title="员工", description="employee numbers of the users who hold the role")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "role": "角色名称（方案中的角色，或系统预置的CRM管理员）",
+        "users": "担任该角色的员工，填员工编号",
+    }
 
     @field_validator("users", mode="before")
     @classmethod

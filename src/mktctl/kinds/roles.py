@@ -70,6 +70,13 @@ class Role(Spec):
                                               description="功能权限: module -> actions "
                                                           f"({', '.join(ACTIONS)})")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "name": "角色的名称，在整个方案中不能重复",
+        "description": "角色的用途和职责说明",
+        "data_scope": "角色可查看的数据范围，可选本人、本部门、本部门及下属部门或全公司",
+        "permissions": f"角色在各模块可执行的操作（{'、'.join(ACTIONS.values())}），在“角色权限”工作表中按模块填写",
+    }
+
     @field_validator("permissions")
     @classmethod
     def _matrix(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:

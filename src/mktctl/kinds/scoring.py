@@ -4,8 +4,8 @@ grade thresholds, each checked against the most points anyone can reach (:mod:`m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -25,6 +25,13 @@ class BehaviourRule(Spec):
     weight: int | None = Field(None, ge=0, le=100, title="权重（%）",
                                description="the rule's share of the model; when given, all add up to 100")
     description: str = Field("", max_length=100, title="适用场景")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "content": "只对该内容、页面或邮件计分（默认：任意）",
+        "points": "每发生一次的分值；负数表示扣分",
+        "cap": "每人通过该规则最多获得的分数",
+        "weight": "该规则在评分模型中的权重；填写时所有规则的权重之和须为100",
+    }
 
     @model_validator(mode="after")
     def _points(self) -> BehaviourRule:
@@ -51,6 +58,10 @@ class Threshold(Spec):
     name: str = Field(min_length=1, max_length=20, title="等级", description="e.g. MQL; kept in the 评分等级 field")
     score: int = Field(ge=1, title="分数线")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "name": "等级名称，如 MQL；保存在评分等级字段中",
+    }
+
 
 class ScoringModel(Spec):
     name: str = Field(min_length=1, max_length=40, title="规则名称")
@@ -60,6 +71,11 @@ class ScoringModel(Spec):
     decay: Decay | None = Field(None, title="分数衰减")
     max_score: int | None = Field(None, ge=1, title="总分上限")
     thresholds: list[Threshold] = Field(default_factory=list, title="评分等级", description="lowest first")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "object": "行为积分为销售线索评分",
+        "thresholds": "从低到高填写",
+    }
 
     @model_validator(mode="after")
     def _rules(self) -> ScoringModel:

@@ -5,8 +5,8 @@ stage or score.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -40,6 +40,10 @@ class LifecycleStage(Spec):
     inactive_days: int | None = Field(None, ge=1, title="无互动天数不少于")
     strategy: str = Field("", max_length=200, title="推荐营销策略")
     tag: str | None = Field(None, title="进入时打标签", description="组:值")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "tag": "进入该阶段时打上的标签，写作“标签组：标签值”",
+    }
 
     @model_validator(mode="after")
     def _rules(self) -> LifecycleStage:
@@ -127,6 +131,11 @@ class Segment(Spec):
     conditions: list[Condition] = Field(default_factory=list, title="筛选条件")
     refresh: Literal["每小时", "每天", "手动"] = Field("每天", title="更新频率", description="for 动态人群")
     description: str = Field("", max_length=200, title="说明")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "type": "动态人群按条件自动更新；静态人群是某一时刻的快照",
+        "refresh": "动态人群的更新频率",
+    }
 
     @model_validator(mode="after")
     def _dynamic(self) -> Segment:

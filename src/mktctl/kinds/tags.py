@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -22,6 +22,10 @@ class TagRule(Spec):
     match: Match = Field("全部满足", title="满足方式")
     conditions: list[Condition] = Field(min_length=1, title="条件")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "value": "该标签组中的一个标签值",
+    }
+
 
 class TagGroup(Spec):
     name: str = Field(min_length=1, max_length=30, title="标签组")
@@ -29,6 +33,11 @@ class TagGroup(Spec):
     multiple: bool = Field(True, title="可多选", description="a person may have several values of this group")
     values: list[str] = Field(min_length=1, title="标签值")
     rules: list[TagRule] = Field(default_factory=list, title="自动打标规则")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "objects": "适用的营销对象（默认：全部营销对象）",
+        "multiple": "一个人可同时拥有该组的多个标签值",
+    }
 
     @field_validator("values")
     @classmethod

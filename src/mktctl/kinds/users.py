@@ -5,8 +5,8 @@ personal data (names, phones, emails) ever needs to be in the ledger.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -34,6 +34,16 @@ class User(Spec):
     department: str = Field(WHOLE_COMPANY, title="主属部门", description="主属部门: a department's name")
     position: str | None = Field(None, max_length=50, title="职位", description="职位")
     leader: str | None = Field(None, title="汇报对象", description="汇报对象: another user's employee_number")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "employee_number": "员工编号，唯一标识一位员工",
+        "name": "员工的姓名",
+        "mobile": "员工的手机号，用于登录；中国大陆11位手机号，或“+国家代码”加号码",
+        "email": "员工的邮箱",
+        "department": "员工的主属部门，填部门名称",
+        "position": "员工的职位",
+        "leader": "员工的汇报对象，填另一位员工的员工编号",
+    }
 
     @field_validator("employee_number", mode="before")
     @classmethod

@@ -5,8 +5,8 @@ leads go when it names no pool (``basic_settings.lead_storage.default_pool``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlencode
 
 from pydantic import Field, field_validator
@@ -42,6 +42,11 @@ class FormUtm(Spec):
     term: str | None = Field(None, title="utm_term")
     content: str | None = Field(None, title="utm_content")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "source": "如 baidu",
+        "medium": "如 cpc",
+    }
+
     def query(self) -> str:
         values = {f"utm_{k}": v for k, v in self.model_dump().items() if v}
         return urlencode(values)
@@ -60,6 +65,15 @@ class WebsiteFormSpec(Spec):
     source: str | None = Field(None, title="线索来源")
     consent: bool = Field(True, title="隐私授权勾选", description="the form asks for consent (PIPL)")
     success_message: str = Field("提交成功，我们会尽快与您联系", max_length=200, title="提交成功提示")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "page_url": "放置表单的官网页面的 HTTPS 网址",
+        "integration": "在页面中嵌入营销通表单的代码，或把官网自有的表单对接到营销通表单",
+        "fields": "表单字段 → 销售线索字段（API名称），如 手机 → mobile",
+        "utm": "投放广告时加在网址上的UTM参数",
+        "pool": "线索存入的线索池（默认：基础设置中的默认线索池）",
+        "consent": "表单要求勾选隐私授权（《个人信息保护法》）",
+    }
 
     @field_validator("page_url")
     @classmethod

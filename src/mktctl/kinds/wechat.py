@@ -9,9 +9,9 @@ it is a manual step naming who does it; the sandbox keeps it through its extensi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -32,6 +32,12 @@ class WechatOpenPlatformSpec(Spec):
     certified_until: date | None = Field(None, title="认证有效期至")
     bind: list[str] = Field(default_factory=list, title="绑定的公众号和小程序",
                             description="wechat_accounts to bind (default: every 服务号 and 小程序)")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "login_email": "客户微信开放平台账号的登录邮箱",
+        "certified": "客户已完成开放平台企业认证（腾讯收取认证费300元/年）",
+        "bind": "要绑定到开放平台的微信账号（默认：所有服务号和小程序）",
+    }
 
     @field_validator("login_email")
     @classmethod
@@ -104,6 +110,14 @@ class WechatAccount(Spec):
     authorisation_url: str | None = Field(None, title="授权链接",
                                           description="the QR authorisation link 营销通 shows, when known: "
                                                       "`mktctl steps` shows it as a QR code for the admin")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "type": "服务号、小程序或视频号（订阅号不能绑定）",
+        "app_id": "服务号和小程序的AppID，形如 wx0123456789abcdef",
+        "channel_id": "仅视频号填写",
+        "avatar": "仅视频号填写，头像图片的 HTTPS 网址",
+        "authorisation_url": "营销通显示的扫码授权链接（已知时填写）；实施步骤中会显示为二维码，供管理员扫码授权",
+    }
 
     @field_validator("type", mode="before")
     @classmethod
@@ -242,6 +256,11 @@ class WecomLiveCode(Spec):
     daily_limit: int | None = Field(None, ge=1, title="每人每日添加上限")
     skip_verification: bool = Field(True, title="免验证添加")
 
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "staff": "接待添加好友的员工，填员工编号",
+        "tags": "通过该活码添加的客户自动打上的标签，每个写作“标签组：标签值”，须是标签中已有的，如 用户来源：企微活码",
+    }
+
     _numbers = field_validator("staff", mode="before")(as_texts)
 
     @field_validator("staff")
@@ -266,6 +285,14 @@ class WecomSpec(Spec):
     live_codes: list[WecomLiveCode] = Field(default_factory=list, title="渠道活码")
     authorisation_url: str | None = Field(None, title="授权链接",
                                           description="the QR authorisation link 营销通 shows, when known")
+
+    descriptions_zh: ClassVar[Mapping[str, str]] = {
+        "corp_id": "企业微信的企业ID，可在企业微信管理后台“我的企业”页面查看，形如 ww0123456789abcdef",
+        "sync_customers": "把企业微信的外部联系人同步为企业微信客户",
+        "new_contact_tags": "每位新添加的企业微信客户自动打上的标签，每个写作“标签组：标签值”，"
+                            "须是标签中已有的，如 用户来源：企业微信",
+        "authorisation_url": "营销通显示的扫码授权链接（已知时填写）",
+    }
 
     @field_validator("corp_id")
     @classmethod
