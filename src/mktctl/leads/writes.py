@@ -166,6 +166,7 @@ def write_pipeline(client: FxiaokeClient, chunks: Iterable[list[int]], match: Ca
                     for task in batch:
                         journal.started(task.key, task.op, task.row)
                     journal.sync()
+                    unsynced = 0  # the sync wrote the results recorded so far too
                     for task in batch:
                         writers.submit(task)
                     state.in_flight += len(batch)

@@ -2,8 +2,9 @@
 
 One dispatcher serves every path: it reads the JSON body (bounded in size), authenticates the caller
 (except on the token endpoints), applies the optional rate limit and fault injection, runs the handler
-in a worker thread and wraps its answer in the platform's envelope. Errors are HTTP 200 with a
-non-zero ``errorCode``, as on the real platform.
+and wraps its answer in the platform's envelope. Errors are HTTP 200 with a non-zero ``errorCode``, as on
+the real platform. The platform's own paths are answered before FastAPI's routing (the front door), and
+a served sandbox without faults answers them before ASGI (:class:`FrontDoor`, :mod:`mktctl.sandbox.fast_http`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,12 +68,16 @@ class _Limiter:
 
 
 TOKEN_PATHS = ("/cgi/corpAccessToken/get/V2", "/oauth2.0/token")
+# the calls on object data and descriptions: they change records only, never a token, an employee, a
+# department or a definition
+CRM_DATA = ("/cgi/crm/v2/data/", "/cgi/crm/custom/", "/cgi/crm/v2/object/")
 
 
 class _SandboxApp(FastAPI):
     """FastAPI with a front door: the platform's own paths are answered before FastAPI's routing."""
 
     front_door: Callable[[Scope, Receive, Send], Awaitable[bool]] | None = None
+    door: FrontDoor | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.front_door is not None and await self.front_door(scope, receive, send):
@@ -93,6 +98,84 @@ class FaultHook:
 
     def report(self) -> dict[str, Any]:  # pragma: no cover - interface
         return {}
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """A request's body as the platform reads it: a JSON object in UTF-8; else the platform's error."""
+    if not raw.strip():
+        raise p.SandboxError(p.EMPTY_BODY, "the POST body is empty")
+    try:
+        body = _DECODER.decode(raw.decode("utf-8"))
+        if b"\\u" in raw:  # a lone surrogate (\udcff) parses but cannot be stored; only an escape makes one
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeError are ValueErrors
+        raise p.SandboxError(p.PARAMETER_ERROR, "the body is not valid JSON in UTF-8") from None
+    if not isinstance(body, dict):
+        raise p.SandboxError(p.PARAMETER_ERROR, "the body must be a JSON object")
+    return body
+
+
+class FrontDoor:
+    """The platform's own paths (tokens, CRM, address book, messages): a call's body in, its envelope out.
+
+    The one dispatcher's work after the body is read - the token check, the rate limit, the handler and the
+    envelope - shared by the ASGI route (``dispatch`` in :func:`create_app`) and by a server that answers
+    these paths before ASGI (:meth:`answer`). The store serialises every call under one lock and a
+    handler's SQL takes well under a millisecond: handlers run on the caller's thread (the event loop), as
+    a worker thread per call would cost more than the call itself.
+    """
+
+    def __init__(self, store: Store, handlers: dict[str, crm.Handler], limiter: _Limiter | None,
+                 max_body_bytes: int) -> None:
+        self.store = store
+        self.handlers = handlers
+        self.limiter = limiter
+        self.max_body_bytes = max_body_bytes
+        self.paths = frozenset(handlers) | frozenset(TOKEN_PATHS)
+
+    def envelope(self, path: str, body: dict[str, Any], headers: Mapping[str, str],
+                 handler: Callable[[CallContext], dict[str, Any]] | None, *, token_call: bool,
+                 trace: str | None = None) -> dict[str, Any]:
+        """The answer's envelope: success with the handler's payload, or the platform's error. ``trace``: the
+        trace id of an answer given before the caller is known (made when needed, when not given)."""
+        try:
+            if handler is None and not token_call:
+                # the gateway refuses an unknown path before it looks at credentials (observed: 10006)
+                raise p.SandboxError(p.PARAM_MISSING_APP_SECRET,
+                                     f"the request uri=[{path}], apiName=[null] is not exists")
+            if token_call:
+                answer = issue_token(self.store, body)
+                if path.startswith("/oauth2.0/"):
+                    answer = _current_style_token(self.store, answer)
+                trace = trace or p.new_trace_id()
+            else:
+                ctx = authenticate(self.store, body, headers, trace or "", require_user=_acts_as_employee(path))
+                trace = p.new_trace_id(ctx.corp.ea, ctx.open_user_id)
+                ctx.trace_id = trace
+                if self.limiter is not None and not self.limiter.allow(ctx.corp_id, path):
+                    raise p.SandboxError(p.CALL_LIMIT, "interface call limit exceeded")
+                assert handler is not None
+                answer = _guarded(handler, ctx)
+            return p.success(answer, trace, message="OK" if "/crm/" in path else "success")
+        except p.SandboxError as error:
+            return p.failure(error, trace or p.new_trace_id())
+
+    def answer(self, path: str, raw: bytes | None, headers: Mapping[str, str]) -> bytes:
+        """The JSON answer to a POST of ``raw`` to one of :attr:`paths` (``None``: a body over the limit),
+        encoded as the ASGI route's ``JSONResponse`` encodes it."""
+        if not path.startswith(CRM_DATA):
+            self.store.forget()  # it may change what the group's calls keep (Store.remembered)
+        try:
+            if raw is None:
+                raise p.SandboxError(p.BODY_TOO_LARGE, f"request body over {self.max_body_bytes} bytes")
+            body = parse_body(raw)
+        except p.SandboxError as error:
+            envelope = p.failure(error, p.new_trace_id())
+        else:
+            token_call = path in TOKEN_PATHS
+            envelope = self.envelope(path, body, headers, None if token_call else self.handlers[path],
+                                     token_call=token_call)
+        return json.dumps(envelope, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def create_app(
@@ -117,6 +200,8 @@ def create_app(
     handlers: dict[str, crm.Handler] = {**crm.HANDLERS, **pools.HANDLERS, **addressbook.HANDLERS,
                                         **messages.HANDLERS}
 
+    door = FrontDoor(store, handlers, limiter, max_body_bytes)
+
     async def read_body(request: Request) -> dict[str, Any]:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_body_bytes:
@@ -126,17 +211,7 @@ def create_app(
             raw += chunk
             if len(raw) > max_body_bytes:
                 raise p.SandboxError(p.BODY_TOO_LARGE, f"request body over {max_body_bytes} bytes")
-        if not raw.strip():
-            raise p.SandboxError(p.EMPTY_BODY, "the POST body is empty")
-        try:
-            body = json.loads(raw.decode("utf-8"), parse_float=_finite, parse_constant=_no_constant)
-            if b"\\u" in raw:  # a lone surrogate (\udcff) parses but cannot be stored; only an escape makes one
-                json.dumps(body, ensure_ascii=False).encode("utf-8")
-        except (ValueError, RecursionError):  # JSONDecodeError and UnicodeError are ValueErrors
-            raise p.SandboxError(p.PARAMETER_ERROR, "the body is not valid JSON in UTF-8") from None
-        if not isinstance(body, dict):
-            raise p.SandboxError(p.PARAMETER_ERROR, "the body must be a JSON object")
-        return body
+        return parse_body(raw)
 
     async def dispatch(request: Request, path: str, handler: Callable[[CallContext], dict[str, Any]] | None,
                        *, token_call: bool = False) -> Response:
@@ -145,31 +220,13 @@ def create_app(
             if faults is not None and (early := await run_in_threadpool(faults.before, path)) is not None:
                 return early
             body = await read_body(request)
-            if handler is None and not token_call:
-                # the gateway refuses an unknown path before it looks at credentials (observed: 10006)
-                raise p.SandboxError(p.PARAM_MISSING_APP_SECRET,
-                                     f"the request uri=[{path}], apiName=[null] is not exists")
-            # the store serialises every call under one lock and a handler's SQL takes well under a
-            # millisecond: the handlers run on the event loop, as a worker thread per call would cost more
-            # than the call itself
-            if token_call:
-                answer = issue_token(store, body)
-                if path.startswith("/oauth2.0/"):
-                    answer = _current_style_token(store, answer)
-            else:
-                ctx = authenticate(store, body, request.headers, trace, require_user=_acts_as_employee(path))
-                trace = p.new_trace_id(ctx.corp.ea, ctx.open_user_id)
-                ctx.trace_id = trace
-                if limiter is not None and not limiter.allow(ctx.corp_id, path):
-                    raise p.SandboxError(p.CALL_LIMIT, "interface call limit exceeded")
-                assert handler is not None
-                answer = _guarded(handler, ctx)
-            envelope = p.success(answer, trace, message="OK" if "/crm/" in path else "success")
-            if faults is not None and (late := faults.after(path, envelope)) is not None:
-                return late
-            return JSONResponse(envelope)
         except p.SandboxError as error:
             return JSONResponse(p.failure(error, trace))
+        envelope = door.envelope(path, body, request.headers, handler, token_call=token_call, trace=trace)
+        if faults is not None and envelope["errorCode"] == p.SUCCESS \
+                and (late := faults.after(path, envelope)) is not None:
+            return late
+        return JSONResponse(envelope)
 
     def route(path: str, handler: crm.Handler) -> None:
         async def endpoint(request: Request) -> Response:
@@ -202,6 +259,9 @@ def create_app(
         return True
 
     app.front_door = front_door
+    # without fault injection, a server may answer the platform's paths itself, before ASGI (see
+    # mktctl.sandbox.fast_door): faults need the ASGI path (their hooks answer with responses of their own)
+    app.door = door if faults is None else None
 
     if api == "full":
         extension = Extension(catalog if catalog is not None else default_catalog())
@@ -241,6 +301,9 @@ def _finite(text: str) -> float:
 
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_no_constant)  # made once: it is not cheap
 
 
 def _guarded(handler: Callable[[CallContext], dict[str, Any]], ctx: CallContext) -> dict[str, Any]:

@@ -88,30 +88,39 @@ def authenticate(store: Store, body: Mapping[str, Any], headers: Mapping[str, st
         by_ea = False
     if not token:
         raise p.SandboxError(p.AUTH_MISSING, "corpAccessToken为必填项，不能为空")
-    issued = store.corp_by_token(str(token))
+    open_user_id = str(user_ref) if user_ref else None
+    by_employee_id = open_user_id is not None and by_ea and open_user_id.isdigit()
+    # the token's corp and the acting employee in one query (an employee id is looked up on its own)
+    holder_of = (str(token), None if by_employee_id else open_user_id)
+    issued = store.remembered(("token_holder", *holder_of), lambda: store.token_holder(*holder_of))
     if issued is None or issued[1] <= store.now_ms():
         raise p.SandboxError(p.TOKEN_INVALID, "the cropId,cropAccessToken or authorization is error")
-    corp = issued[0]
+    corp, _, user_data = issued
     if corp_ref is not None and corp_ref != (corp.ea if by_ea else corp.corp_id) and corp_ref != corp.corp_id:
         raise p.SandboxError(p.TOKEN_INVALID, "the cropId,cropAccessToken or authorization is error")
-    open_user_id = str(user_ref) if user_ref else None
     if open_user_id is None and require_user:
         where = "the x-fs-userid header" if by_ea else "currentOpenUserId"
         raise p.SandboxError(p.OPEN_USER_MISSING, f"{where} is required: the acting employee of a CRM call",
                              "缺少参数currentOpenUserId")
-    if open_user_id is not None and by_ea and open_user_id.isdigit():
+    if open_user_id is not None and by_employee_id:
         open_user_id = _open_user_id_by_employee_id(store, corp.corp_id, int(open_user_id))
-    if open_user_id is not None and not _user_exists(store, corp.corp_id, open_user_id):
+        user_data = _user_data(store, corp.corp_id, open_user_id)
+    if open_user_id is not None and not _active(user_data):
         raise p.SandboxError(p.OPEN_USER_NOT_FOUND, f"openUserId {open_user_id} not found")
     return CallContext(store=store, corp=corp, open_user_id=open_user_id, trace_id=trace_id, body=dict(body))
 
 
-def _user_exists(store: Store, corp_id: str, open_user_id: str) -> bool:
+def _user_data(store: Store, corp_id: str, open_user_id: str | None) -> str | None:
     with store.reading() as db:
         row = db.execute(
             "SELECT data FROM users WHERE corp_id = ? AND open_user_id = ?", (corp_id, open_user_id)
         ).fetchone()
-    return row is not None and not json.loads(row["data"]).get("isStop", False)
+    return row["data"] if row is not None else None
+
+
+def _active(user_data: str | None) -> bool:
+    """An employee that exists and is not stopped."""
+    return user_data is not None and not json.loads(user_data).get("isStop", False)
 
 
 def _open_user_id_by_employee_id(store: Store, corp_id: str, employee_id: int) -> str | None:

@@ -9,6 +9,7 @@ A corp's own custom fields and custom objects are added to these in ``mktctl.san
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 #: field types whose value is a list: employees, departments, several picklist values
@@ -69,7 +70,14 @@ class ObjectDef:
 
     def field(self, api_name: str) -> FieldDef | None:
         """The object's own field or one every object has (``record_type``, ``created_by``, ...)."""
-        return next((f for f in (*self.fields, *COMMON_FIELDS) if f.api_name == api_name), None)
+        return self._by_name.get(api_name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, FieldDef]:
+        by_name: dict[str, FieldDef] = {}
+        for fdef in (*self.fields, *COMMON_FIELDS):
+            by_name.setdefault(fdef.api_name, fdef)  # the first of a name, as a walk in this order finds it
+        return by_name
 
     @property
     def custom(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, cast
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
-class _OneWriteTransport:
+class OneWriteTransport:
     """A connection's transport whose writes of one event-loop turn leave as one."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
@@ -34,6 +34,12 @@ class _OneWriteTransport:
             if not self._transport.is_closing():
                 self._transport.write(data)
 
+    def write_now(self, data: bytes) -> None:
+        """Write ``data`` at once (after what is pending): a whole answer needs no wait for the turn's end."""
+        self._flush()
+        if not self._transport.is_closing():
+            self._transport.write(data)
+
     def close(self) -> None:
         self._flush()
         self._transport.close()
@@ -43,7 +49,7 @@ class _OneWriteTransport:
 
 
 class OneWriteHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol over :class:`_OneWriteTransport`."""
+    """uvicorn's httptools protocol over :class:`OneWriteTransport`."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(cast(asyncio.Transport, _OneWriteTransport(transport, self.loop)))
+        super().connection_made(cast(asyncio.Transport, OneWriteTransport(transport, self.loop)))

@@ -7,7 +7,7 @@ Codes and texts follow the platform's global return-code table (see docs/sandbox
 
 from __future__ import annotations
 
-import secrets
+import random
 from typing import Any
 
 # The codes the sandbox emits, with the platform's message and Chinese description.
@@ -73,7 +73,8 @@ class SandboxError(Exception):
 
 def new_trace_id(ea: str | None = None, user_id: str | None = None) -> str:
     """A trace id of the platform's shape, ``E-O.<ea>.<userId>-<16 hex>``."""
-    return f"E-O.{ea or 'null'}.{user_id or '-1000'}-{secrets.token_hex(8)}"
+    # an identifier, not a secret: no system call per answer for it
+    return f"E-O.{ea or 'null'}.{user_id or '-1000'}-{random.getrandbits(64):016x}"
 
 
 def success(payload: dict[str, Any], trace_id: str, *, message: str = "success") -> dict[str, Any]:

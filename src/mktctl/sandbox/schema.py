@@ -80,7 +80,7 @@ def resolve(ctx: CallContext, api_name: Any, route: Route) -> ObjectDef:
     if not isinstance(api_name, str) or not api_name:
         raise p.SandboxError(p.PARAMETER_ERROR, "dataObjectApiName is required", "缺少参数dataObjectApiName")
     with ctx.store.reading() as db:
-        obj = object_def(db, ctx.corp_id, api_name)
+        obj = ctx.store.remembered(("object", ctx.corp_id, api_name), lambda: object_def(db, ctx.corp_id, api_name))
     if obj is None:
         raise p.SandboxError(p.PARAMETER_ERROR, f"object {api_name} does not exist or is not enabled",
                              "对象不存在或未启用")

@@ -121,14 +121,14 @@ def _uvicorn_server(app: FastAPI, *, log_level: str, access_log: bool,
                     log_config: dict[str, Any] | None) -> uvicorn.Server:
     import uvicorn
 
-    from mktctl.sandbox.one_write import OneWriteHttpTools
+    from mktctl.sandbox.fast_http import protocol_for
 
     # log_config None leaves the process's logging as it is (tests, tools embedding the server); httptools
-    # parses HTTP in C (with h11 the parsing took a third of the server's time per call), and each answer
-    # leaves in one write
+    # parses HTTP in C (with h11 the parsing took a third of the server's time per call), each answer
+    # leaves in one write, and the platform's paths are answered before ASGI with group commits
     config = uvicorn.Config(app, log_level=log_level, access_log=access_log, log_config=log_config, ws="none",
-                            lifespan="off", http=OneWriteHttpTools, timeout_graceful_shutdown=5,
-                            server_header=False)
+                            lifespan="off", http=protocol_for(getattr(app, "door", None)),
+                            timeout_graceful_shutdown=5, server_header=False)
     error_log = logging.getLogger("uvicorn.error")
     if _QUIET_DROPS not in error_log.filters:
         error_log.addFilter(_QUIET_DROPS)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mktctl.base.files import make_folders
 from mktctl.base.inputs import regular_file
@@ -137,10 +137,21 @@ CREATE TABLE IF NOT EXISTS ext_records (
 );
 """
 
+# What SQLite's query planner is told of the records table whatever its size (rows; rows per corp; per
+# corp and object; per value of the last column): a lookup by mobile or email (``IN`` up to 100 values)
+# finds a record or two per value. Without it, the planner read every record of the object to avoid
+# sorting a handful (an import's matching query took 30 ms at 7,000 leads, and grew with the table).
+PLANNER_STATS = (
+    ("sqlite_autoindex_records_1", "100000 100000 20000 1"),
+    ("records_mobile", "100000 100000 20000 2"),
+    ("records_email", "100000 100000 20000 2"),
+)
+
 DEFAULT_CORP_NAME = "示例科技有限公司"
 WHOLE_COMPANY_DEPARTMENT = 999999
 
 Clock = Callable[[], float]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -189,6 +200,8 @@ class Store:
             # the -wal and -shm files the database file's mode
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
+        self._grouped = False  # inside grouped(): each transaction is a savepoint of the group's
+        self._memo: dict[tuple[Any, ...], Any] | None = None  # what remembered() keeps for the open group
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             self._open()
@@ -214,6 +227,7 @@ class Store:
                         views.rebuild(db, corp_id, self.now_ms())
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                              (str(SCHEMA_VERSION),))
+            _steer_planner(self._db)
 
     def close(self) -> None:
         with self._lock:
@@ -224,7 +238,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One call's changes, all or nothing. Inside :meth:`grouped`, a savepoint: undone alone when the
+        call fails, committed with the group."""
         with self._lock:
+            if self._grouped:
+                self._db.execute("SAVEPOINT call")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK TO call")
+                    self._db.execute("RELEASE call")
+                    raise
+                self._db.execute("RELEASE call")
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -232,6 +258,48 @@ class Store:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @contextmanager
+    def grouped(self) -> Iterator[None]:
+        """Several calls' transactions committed as one (a group commit): each still all or nothing (a
+        savepoint), the group's commit written once. Whoever answers the calls answers them after the
+        block: a change is never answered before it is committed."""
+        with self._lock:
+            if self._grouped:
+                yield
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._grouped, self._memo = True, {}
+            try:
+                yield
+            except BaseException:
+                self._grouped, self._memo = False, None
+                self._db.execute("ROLLBACK")
+                raise
+            self._grouped, self._memo = False, None
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def remembered(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept for the rest of the open group (:meth:`grouped`; outside one, computed each
+        time). Within a group no other connection writes (it holds the write lock); whoever runs the
+        group's calls calls :meth:`forget` before a call that may change what is kept (the front door:
+        before any call but CRM data, which changes records only)."""
+        memo = self._memo
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]  # type: ignore[no-any-return]
+
+    def forget(self) -> None:
+        """Drop what :meth:`remembered` keeps for the open group."""
+        if self._memo:
+            self._memo = {}
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -293,12 +361,14 @@ class Store:
             row = db.execute("SELECT * FROM corps WHERE corp_id = ?", (corp_id,)).fetchone()
         return _corp(row) if row else None
 
-    def corp_by_token(self, token: str) -> tuple[Corp, int] | None:
-        """The corp a token was issued to, and when the token expires (epoch ms); None for an unknown token."""
+    def token_holder(self, token: str, open_user_id: str | None) -> tuple[Corp, int, str | None] | None:
+        """:meth:`corp_by_token` and, in the same query, the stored data of the corp's employee
+        ``open_user_id`` (None when there is no such employee, or none was asked for)."""
         with self.reading() as db:
-            row = db.execute("SELECT tokens.expires_at, corps.* FROM tokens JOIN corps USING (corp_id)"
-                             " WHERE tokens.token = ?", (token,)).fetchone()
-        return (_corp(row), int(row["expires_at"])) if row else None
+            row = db.execute("SELECT tokens.expires_at, users.data AS user_data, corps.* FROM tokens"
+                             " JOIN corps USING (corp_id) LEFT JOIN users ON users.corp_id = tokens.corp_id"
+                             " AND users.open_user_id = ? WHERE tokens.token = ?", (open_user_id, token)).fetchone()
+        return (_corp(row), int(row["expires_at"]), row["user_data"]) if row else None
 
     def corp_by_app_id(self, app_id: str) -> Corp | None:
         with self.reading() as db:
@@ -326,6 +396,21 @@ class Store:
         row = db.execute("INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT (corp_id, name) DO UPDATE SET "
                          "value = value + 1 RETURNING value", (corp_id, name, start + 1)).fetchone()
         return int(row["value"])
+
+
+def _steer_planner(db: sqlite3.Connection) -> None:
+    """Give the query planner :data:`PLANNER_STATS` for the records table (written once; an ``ANALYZE``
+    replaces them with measured ones until the next open)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
+        db.execute("ANALYZE meta")  # creates the statistics table (meta has a row: its own statistics)
+    stored = {(r[0], r[1]) for r in db.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'records'")}
+    if stored == set(PLANNER_STATS):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'records'")
+    db.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('records', ?, ?)", PLANNER_STATS)
+    db.execute("COMMIT")
+    db.execute("ANALYZE sqlite_schema")  # the planner reads the statistics again
 
 
 def _corp(row: sqlite3.Row) -> Corp:

@@ -148,10 +148,13 @@ def owner_fields(db: sqlite3.Connection, ctx: CallContext, owners: list[str]) ->
     """``owner`` and the owner's main department, which the platform keeps beside it."""
     if not owners:
         return {"owner": [], "owner_department": None, "owner_department_id": None}
-    row = db.execute("SELECT json_extract(users.data, '$.mainDepartmentId') AS main, departments.name AS name"
-                     " FROM users LEFT JOIN departments ON departments.corp_id = users.corp_id"
-                     " AND departments.id = json_extract(users.data, '$.mainDepartmentId')"
-                     " WHERE users.corp_id = ? AND users.open_user_id = ?", (ctx.corp_id, owners[0])).fetchone()
-    main = row["main"] if row else None
-    return {"owner": owners, "owner_department": row["name"] if row else None,
-            "owner_department_id": str(main) if main is not None else None}
+
+    def department() -> tuple[Any, Any]:
+        row = db.execute("SELECT json_extract(users.data, '$.mainDepartmentId') AS main, departments.name AS name"
+                         " FROM users LEFT JOIN departments ON departments.corp_id = users.corp_id"
+                         " AND departments.id = json_extract(users.data, '$.mainDepartmentId')"
+                         " WHERE users.corp_id = ? AND users.open_user_id = ?", (ctx.corp_id, owners[0])).fetchone()
+        return (row["main"], row["name"]) if row else (None, None)
+
+    main, name = ctx.store.remembered(("owner_department", ctx.corp_id, owners[0]), department)
+    return {"owner": owners, "owner_department": name, "owner_department_id": str(main) if main is not None else None}

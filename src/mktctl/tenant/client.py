@@ -17,6 +17,7 @@ fields with the preset ones.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import threading
@@ -32,6 +33,7 @@ from mktctl import errors as e
 from mktctl.secrets import REDACTOR
 from mktctl.tenant.deadline import DEFAULT_DEADLINE_S, Outage
 from mktctl.tenant.describe import ObjectInfo
+from mktctl.tenant.plain_http import PlainAnswer, PlainHttp
 from mktctl.tenant.ratelimit import RateLimiter
 
 TOKEN_PATH = "/cgi/corpAccessToken/get/V2"
@@ -51,6 +53,7 @@ _QUOTA_CODES = {30002, 30003}
 _ACTING_USER_CODES = {10010}  # the global table's "missing openUserId"
 _DUPLICATE_CODES = {32003}  # the sandbox's code for a create its duplicate check refused
 _DUPLICATE_OF = re.compile(r"\brecord ([0-9A-Za-z]{16,40})\b")
+_JSON = {"content-type": "application/json"}
 
 
 def is_preset_object(api_name: str) -> bool:
@@ -113,7 +116,7 @@ class FxiaokeClient:
 
     def __init__(
         self,
-        http: httpx.Client,
+        http: httpx.Client | PlainHttp,
         credentials: Credentials,
         *,
         retry: RetryPolicy | None = None,
@@ -136,6 +139,7 @@ class FxiaokeClient:
         self.interrupted = threading.Event()
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
+        self._last_timeout: tuple[float, object, httpx.Timeout | None] | None = None  # see _timeout
 
     def interrupt(self) -> None:
         """Stop: every wait between retries ends now and no call starts again (Ctrl-C). Not for signal
@@ -274,22 +278,29 @@ class FxiaokeClient:
                                 hint="what was done is recorded; run the same command again to continue")
 
     def _timeout(self) -> httpx.Timeout | None:
-        """The attempt's timeouts, cut to what is left of the deadline (None: as configured)."""
+        """The attempt's timeouts, cut to what is left of the deadline (None: as configured). While the
+        tenant answers, what is left is the whole deadline: the last answer is reused."""
         left = max(0.05, self.outage.remaining())
+        last = self._last_timeout
+        if last is not None and last[0] == left and last[1] is self.http:
+            return last[2]
         configured = self.http.timeout
         parts = {"connect": configured.connect, "read": configured.read, "write": configured.write,
                  "pool": configured.pool}
-        if all(value is not None and value <= left for value in parts.values()):
-            return None
-        return httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
+        timeout = None if all(value is not None and value <= left for value in parts.values()) else \
+            httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
+        self._last_timeout = (left, self.http, timeout)
+        return timeout
 
     def _send(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        # the body as httpx encodes ``json=``: UTF-8, compact, no NaN (a ValueError)
+        content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
         try:
             timeout = self._timeout()
             if timeout is None:
-                response = self.http.post(path, json=payload)
+                response = self.http.post(path, content=content, headers=_JSON)
             else:
-                response = self.http.post(path, json=payload, timeout=timeout)
+                response = self.http.post(path, content=content, headers=_JSON, timeout=timeout)
         except httpx.ConnectError as exc:
             raise _Retryable(e.TenantUnreachable(f"cannot connect to the tenant: {_short(exc)}", path=path),
                              ambiguous=False) from None
@@ -421,7 +432,7 @@ def _target(payload: dict[str, Any], answer: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _where(http: httpx.Client) -> str:
+def _where(http: httpx.Client | PlainHttp) -> str:
     """The tenant's address for a message: scheme, host and port, never a user name or password."""
     url = http.base_url
     if not url.host:
@@ -436,7 +447,7 @@ def _short(exc: Exception) -> str:
     return text if len(text) < 200 else text[:200] + "…"
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: httpx.Response | PlainAnswer) -> float | None:
     value = response.headers.get("retry-after", "")
     try:
         return max(0.0, float(value))

@@ -11,6 +11,7 @@ import httpx
 from mktctl.errors import TenantError
 from mktctl.tenant.client import CallRecord, Credentials, FxiaokeClient, RetryPolicy
 from mktctl.tenant.identity import fingerprint_of
+from mktctl.tenant.plain_http import PlainHttp
 from mktctl.tenant.ratelimit import RateLimiter
 from mktctl.tenant.settings import TenantSettings
 from mktctl.tenant.wire import tenant_transport
@@ -97,9 +98,12 @@ def _open(settings: TenantSettings, *, retry: RetryPolicy | None,
                                deadline_s=settings.deadline_s)
         return Tenant(settings, client, sandbox)
     assert settings.credentials is not None and settings.url is not None
-    # each request in one write, without Nagle's delay (see mktctl.tenant.wire)
-    http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False,
-                        transport=tenant_transport())
+    http: httpx.Client | PlainHttp
+    if settings.url.lower().startswith("http://"):  # a served sandbox: keep-alive sockets (mktctl.tenant.plain_http)
+        http = PlainHttp(settings.url, timeout=settings.timeout_s)
+    else:  # each request in one write, without Nagle's delay (see mktctl.tenant.wire)
+        http = httpx.Client(base_url=settings.url, timeout=settings.timeout_s, trust_env=False,
+                            transport=tenant_transport())
     client = FxiaokeClient(http, settings.credentials, retry=retry, limiter=limiter, on_call=on_call,
                            deadline_s=settings.deadline_s)
     return Tenant(settings, client)
