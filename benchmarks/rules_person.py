@@ -4,8 +4,9 @@
 
 Runs the passes of ``run_people`` one by one (clean, resolve, qualify, assign, run) over the people of
 benchmarks/history_data.py and prints the CPU time of each pass per person (CPU time rather than wall time:
-the machine may be shared) and the changes per person. ``--profile`` adds cProfile's top functions of the
-run pass.
+the machine may be shared) and the changes per person; then the two passes as ``mktctl simulate`` runs them
+(the batch runner's qualifying pass, which stops once assignment's facts are known, and the run without
+the words that explain each change). ``--profile`` adds cProfile's top functions of the run pass.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import history_data
 from mktctl.playbook.load import load_playbook
 from mktctl.rules import Assigner, Clock, assign_all, clean_people, compile_rules, resolve, run_person
 from mktctl.rules.clock import end_of_day
+from mktctl.rules.person import qualify_person
 
 PLAYBOOKS = Path(__file__).resolve().parent.parent / "src" / "mktctl" / "playbooks"
 
@@ -63,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     if profiler:
         profiler.disable()
     timings["run"] = time.process_time() - started
+    started = time.process_time()
+    for survivor in survivors:
+        qualify_person(rules, survivor, clock=clock, until=until)
+    timings["qualify (simulate)"] = time.process_time() - started
+    started = time.process_time()
+    for survivor in survivors:
+        run_person(rules, survivor, clock=clock, until=until, plan=plans.get(survivor.id, ()), detailed=False)
+    timings["run (simulate)"] = time.process_time() - started
 
     n = len(people)
     started = time.process_time()
@@ -77,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, seconds in timings.items():
         print(f"| {name} | {seconds / n * 1e6:,.0f} |")
     print(f"| **qualify + run** | **{(timings['qualify'] + timings['run']) / n * 1e6:,.0f}** |")
+    both = timings["qualify (simulate)"] + timings["run (simulate)"]
+    print(f"| **qualify + run (simulate)** | **{both / n * 1e6:,.0f}** |")
     print(f"(the machine now: sum(range(10**6)) takes {calibration * 1000:.1f} ms of CPU)")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)

@@ -17,7 +17,9 @@ from mktctl.rules import Clock, compile_rules, run_people
 from mktctl.rules.batch import history_of, run_batch
 from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
-from mktctl.rules.model import Event, PersonInput
+from mktctl.rules.model import CONVERTED, FLOW_ENTERED, Event, PersonInput
+from mktctl.rules.simulate import END, summarise
+from mktctl.rules.snapshot import snapshot
 from mktctl.rules.world import outcome_result
 from tests.rules.helpers import START, rules_of
 
@@ -120,3 +122,38 @@ def test_worker_processes_give_the_results_of_one_process() -> None:
     shared = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=2, chunk_size=7)
 
     assert by_record(shared) == by_record(alone)
+
+
+def changes(timeline) -> list[tuple]:
+    return [(c.at, c.kind, c.subject, c.value) for c in timeline]
+
+
+def replayed(result) -> tuple:
+    """The facts simulate keeps of a person, from the state that replaying their timeline gives."""
+    state = snapshot(result, END)
+    entered = {c.subject for c in result.timeline if c.kind == FLOW_ENTERED}
+    conversions = dict.fromkeys(c.subject for c in result.timeline if c.kind == CONVERTED)
+    return (state.scores, state.grades, state.mql_at, state.owner, state.pool, state.stage,
+            "、".join(sorted(state.tags)), "、".join(sorted(state.segments)), "、".join(sorted(entered)),
+            sum(m.sent for m in state.messages), len(state.reminders), "、".join(conversions))
+
+
+@SETTLE
+@given(st.lists(person, min_size=1, max_size=6), st.sampled_from(["assigning", "flagship", "standard"]),
+       st.integers(1, 3))
+def test_a_run_without_details_makes_the_same_changes_and_keeps_what_simulate_keeps(drawn, playbook,
+                                                                                    chunk_size) -> None:
+    people = population(drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+
+    world = run_people(rules(playbook), people, clock=clock, until=until)
+    lean = run_batch(rules(playbook), history_of(people), clock=clock, until=until, processes=0,
+                     chunk_size=chunk_size, detailed=False)
+    kept = run_batch(rules(playbook), history_of(people), clock=clock, until=until, processes=0,
+                     chunk_size=chunk_size, detailed=False, keep=summarise)
+
+    for survivor, result, summed in zip(lean.survivors, lean.kept, kept.kept, strict=True):
+        full = world.people[survivor.id]
+        assert changes(result.timeline) == changes(full.timeline)
+        assert summed == summarise(full, survivor)
+        assert summed[0] == replayed(full)

@@ -12,11 +12,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mktctl.rules import Assigner, Clock, assign_all, clean_people, resolve, run_person
+from mktctl.playbook.load import load_playbook
+from mktctl.rules import Assigner, Clock, assign_all, clean_people, compile_rules, resolve, run_person
 from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import Event
-from mktctl.rules.person import run_person_every_tick
+from mktctl.rules.person import qualify_person, run_person_every_tick
 from tests.rules.helpers import START, lead, rules_of
 
 TIME_PASSES = """\
@@ -27,6 +28,7 @@ scoring_models:
       - {behaviour: 观看直播, points: 15}
     decay: {inactive_days: 2, percent: 50}
     thresholds: [{name: MQL, score: 20}]
+mql_definition: {stage_label: MQL, min_score: 20, hand_off: 分配}
 lifecycle_stages:
   - {name: 新客期, order: 1, registered_within_days: 2, purchases_max: 0}
   - {name: 高活跃, order: 2, interaction: 高}
@@ -123,7 +125,10 @@ minutes = st.sampled_from([0, 1, 59, 60, 9 * 60, 10 * 60 + 20, 23 * 60 + 59])
 one_event = st.builds(
     lambda day, minute, kind: Event(day * 1440 + minute, **kind), st.integers(0, DAYS), minutes,
     st.sampled_from([{"behaviour": "下载文件"}, {"behaviour": "打开邮件"}, {"behaviour": "观看直播"},
-                     {"follow_up": True}, {"converted": "订单"}, {"behaviour": "退订", "channel": "短信"}]))
+                     {"follow_up": True}, {"converted": "订单"}, {"behaviour": "退订", "channel": "短信"},
+                     {"behaviour": "浏览文章"}, {"behaviour": "访问官网", "source": "百度推广"},  # read by nothing
+                     {"behaviour": "下载文件", "content": "行业报告"},
+                     {"behaviour": "点击邮件链接", "content": "产品介绍"}]))
 person_events = st.lists(one_event, max_size=12)
 people = st.lists(st.tuples(st.integers(0, 4), minutes, person_events), min_size=1, max_size=3)
 
@@ -169,3 +174,53 @@ def test_a_quiet_person_is_visited_at_their_moments_and_the_ticks_where_time_cha
     assert {540, 1440, 2040, 3480, 5760, 7200} <= set(visited)  # created; 新客期 at the first 00:00; the download
     # (joins the hourly segment at once); 24 hours later it leaves the segment; 新客期 ends at the 00:00 of day 4;
     # 沉睡期 at the 00:00 after 3 full days without behaviour
+
+
+
+FLAGSHIP = Path(__file__).resolve().parents[2] / "src" / "mktctl" / "playbooks" / "flagship"
+
+
+@cache
+def ready(name: str) -> Rules:
+    return rules(name) if name in PLAYBOOKS else compile_rules(load_playbook(FLAGSHIP)[0])
+
+
+@SETTLE
+@given(people, st.sampled_from([*sorted(PLAYBOOKS), "flagship"]))
+def test_taking_in_events_nothing_reads_without_visiting_their_moment_gives_the_same_timeline(drawn, playbook) -> None:
+    from mktctl.rules import person as walk
+
+    rules_ = ready(playbook)
+    inputs = [lead(f"p{i}", *sorted(events, key=lambda e: e.at), day=day, time=f"{minute // 60:02d}:{minute % 60:02d}")
+              for i, (day, minute, events) in enumerate(drawn)]
+    clock, until = Clock(START), end_of_day(DAYS)
+    cleaned = clean_people(rules_.cleaning, rules_.names, inputs)
+    survivors, _ = resolve(rules_.identity, rules_.cleaning, inputs, cleaned)
+    qualified = [walk._Runner(rules_, s, clock, until, (), (), True, folding=False).run()[1] for s in survivors]
+    plans = assign_all(rules_, Assigner(0), survivors, qualified)
+
+    for survivor, reference in zip(survivors, qualified, strict=True):
+        assert qualify_person(rules_, survivor, clock=clock, until=until) == reference
+        assert walk._Runner(rules_, survivor, clock, until, (), (), True).run()[1] == reference
+        plan = plans.get(survivor.id, ())
+        folded = walk._Runner(rules_, survivor, clock, until, plan, (), False).run()[0]
+        visited = walk._Runner(rules_, survivor, clock, until, plan, (), False, folding=False).run()[0]
+        assert folded.timeline == visited.timeline
+        assert folded.ledger == visited.ledger
+
+
+def test_an_event_nothing_reads_is_still_a_change_at_which_a_tag_whose_window_closed_goes() -> None:
+    from mktctl.rules import person as walk
+    from mktctl.rules.model import TAG_REMOVED
+
+    # 常读: 打开邮件 twice within 2 days; the second at day 5 10:30, so the window closes at day 7 10:30
+    person = lead("wang", Event(5 * 1440 + 600, behaviour="打开邮件"), Event(5 * 1440 + 630, behaviour="打开邮件"),
+                  Event(7 * 1440 + 740, behaviour="浏览文章"))  # read by nothing, at day 7 12:20
+    cleaned = clean_people(rules().cleaning, rules().names, [person])
+    (survivor,), _ = resolve(rules().identity, rules().cleaning, [person], cleaned)
+
+    folded = walk._Runner(rules(), survivor, Clock(START), end_of_day(DAYS), (), (), False).run()[0]
+    visited = walk._Runner(rules(), survivor, Clock(START), end_of_day(DAYS), (), (), False, folding=False).run()[0]
+
+    assert [c.at for c in folded.timeline if c.kind == TAG_REMOVED and c.subject == "状态:常读"] == [7 * 1440 + 740]
+    assert folded.timeline == visited.timeline

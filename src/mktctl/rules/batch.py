@@ -21,6 +21,7 @@ holds them to it); only where the work happens differs.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -102,14 +103,19 @@ class Batch:
     outcomes: list[Outcome]  # the records that are not people of their own: rejected or merged
     person_of: list[int | None]  # record index -> its survivor's index (None: rejected)
     assigner: Assigner = field(default_factory=Assigner)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds of wall time per pass
 
 
 def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed: int = 0,
               refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
-              keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None) -> Batch:
-    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process)."""
+              keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None,
+              detailed: bool = True) -> Batch:
+    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``:
+    see :func:`mktctl.rules.person.run_person` (off when ``keep`` reads no cause or detail)."""
     progress = progress or _Quiet()
     records = history.records
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
     progress.phase("people", None)
     cleaned = clean_people(rules.cleaning, rules.names, records)
     survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
@@ -126,22 +132,29 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
             table = None  # the workers read the file
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1])
                   for i in range(0, len(survivors), chunk_size)]
-        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep)
+        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed)
+        timings["people"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         with Workers(setup, processes, table) as workers:
             progress.phase("qualify", len(survivors))
             qualified: dict[int, list[Qualification]] = {}
             for chunk_id, found in workers.qualify(chunks):
                 qualified[chunk_id] = found
                 progress.advance(len(found))
+            timings["qualify"] = time.perf_counter() - mark
+            mark = time.perf_counter()
             assigner = Assigner(seed)
             plans = assign_all(rules, assigner, survivors, [q for c in chunks for q in qualified[c.id]])
+            timings["assign"] = time.perf_counter() - mark
+            mark = time.perf_counter()
             progress.phase("run", len(survivors))
             kept: dict[int, list[Any]] = {}
             chunk_plans = ((c.id, [plans.get(s.id, ()) for s in c.survivors]) for c in chunks)
             for chunk_id, results in workers.run(chunk_plans):
                 kept[chunk_id] = results
                 progress.advance(len(results))
-    return Batch(survivors, [k for c in chunks for k in kept[c.id]], outcomes, person_of, assigner)
+            timings["run"] = time.perf_counter() - mark
+    return Batch(survivors, [k for c in chunks for k in kept[c.id]], outcomes, person_of, assigner, timings)
 
 
 def _people_of(records: Sequence[PersonInput], survivors: list[Survivor]) -> list[int | None]:

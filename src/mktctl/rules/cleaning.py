@@ -102,19 +102,20 @@ def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput
     extra = Extra(competitor_domains=rules.competitor_domains, test_names=rules.test_names,
                   test_mobiles=rules.test_mobiles, test_email_domains=rules.test_email_domains)
     reasons = reject(frame, extra).tolist()
-    records = frame.to_dict("records")
+    columns = {key: frame[key].tolist() for key in (*DATA_KEYS, "mobile_invalid", "email_invalid")}
     results = []
-    for person, row, record, reason in zip(people, keyed, records, reasons, strict=True):
+    for index, (person, row, reason) in enumerate(zip(people, keyed, reasons, strict=True)):
         fields = {k: v for k, v in row.items() if k not in DATA_KEYS and k != CONTACT and v}
         for key in DATA_KEYS:
-            value = str(record[key] or "")
+            value = columns[key][index]
+            value = str(value) if value else ""
             if key in ("source", "industry") and row.get(key):
                 value = names.value(key, row[key])
             if value:
                 fields[key] = value
-        if not rules.validate_mobile and record["mobile_invalid"] and row.get("mobile"):
+        if not rules.validate_mobile and columns["mobile_invalid"][index] and row.get("mobile"):
             fields["mobile"] = row["mobile"]
-        if not rules.validate_email and record["email_invalid"] and row.get("email"):
+        if not rules.validate_email and columns["email_invalid"][index] and row.get("email"):
             fields["email"] = row["email"]
         results.append(_verdict(rules, person, fields, reason))
     return results

@@ -19,13 +19,14 @@ from mktctl.rules.conditions import normalise_tag
 from mktctl.rules.fields import FieldNames, field_names
 from mktctl.rules.flows import Flow, by_trigger, compile_flows
 from mktctl.rules.identity import IdentityRules, compile_identity
+from mktctl.rules.inert import Reads, reads
 from mktctl.rules.mql import Mql, compile_mql
 from mktctl.rules.personalise import unknown_variables
 from mktctl.rules.reminders import Pool, Sla, compile_pools, compile_slas
 from mktctl.rules.scoring import ScoringModel, compile_model
 from mktctl.rules.segments import HOURLY, Segment, compile_segments
 from mktctl.rules.stages import Stage, compile_stages
-from mktctl.rules.tags import TagGroup, compile_groups
+from mktctl.rules.tags import TagGroup, TagReading, compile_groups
 
 ALL_CHANNELS = ("邮件", "短信", "公众号", "企业微信")
 
@@ -79,6 +80,25 @@ class Rules:
     def flows_by_trigger(self) -> dict[str, tuple[tuple[int, Flow], ...]]:
         """The flows by the kind of signal that fires them (:func:`mktctl.rules.flows.by_trigger`)."""
         return by_trigger(self.flows)
+
+    @cached_property
+    def scored(self) -> Reads:
+        """The behaviours the scoring models read (:mod:`mktctl.rules.inert`)."""
+        return reads(self.models)
+
+    @cached_property
+    def read(self) -> Reads:
+        """The behaviours anything of the playbook reads (:mod:`mktctl.rules.inert`)."""
+        conditions = [c for group in self.tags for rule in group.rules for c in rule.conditions.items]
+        conditions += [c for segment in self.segments for c in segment.conditions.items]
+        conditions += [c for flow in self.flows for step in flow.steps if step.condition is not None
+                       for c in step.condition.items]
+        return reads(self.models, conditions)
+
+    @cached_property
+    def tag_reading(self) -> TagReading:
+        """The tag groups that rules set, read at once (:class:`mktctl.rules.tags.TagReading`)."""
+        return TagReading(tuple(group for group in self.tags if group.rules))
 
     @property
     def hourly(self) -> bool:

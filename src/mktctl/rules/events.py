@@ -24,8 +24,9 @@ def apply_event(rules: Rules, state: PersonState, event: Event, pending_tags: li
     """Apply one event to ``state``; returns whether a field changed. WeCom tags wait in ``pending_tags``
     for the tag step of the moment."""
     at = event.at
-    described = describe_event(event) if state.recording else ""
-    cause = Cause("event", f"{label(at)} {described}") if state.recording else _UNRECORDED
+    detailed = state.recording and state.detailed
+    described = describe_event(event) if detailed else ""
+    cause = Cause("event", f"{label(at)} {described}") if detailed else _UNRECORDED
     changed = False
     for name, raw in event.changes:
         key = rules.names.key(name)
@@ -61,7 +62,7 @@ def apply_event(rules: Rules, state: PersonState, event: Event, pending_tags: li
     state.changed |= changed
     return changed
 
-_UNRECORDED = Cause("event", "")  # the cause of a change nobody reads (a qualifying pass)
+_UNRECORDED = Cause("event", "")  # the cause of a change nobody reads in words (a qualifying pass, a simulation)
 
 
 def _unsubscribe(rules: Rules, state: PersonState, event: Event, cause: Cause) -> None:

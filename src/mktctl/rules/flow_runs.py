@@ -134,14 +134,16 @@ def advance(rules: Rules, state: PersonState, flow: Flow, run: FlowRun, at: int)
         if step.type == "等待":
             run.wake = at + step.wait
             run.step = step.next
-            state.record(at, FLOW_STEP, flow.name, step.id, cause, f"wait until {label(run.wake)}")
+            state.record(at, FLOW_STEP, flow.name, step.id, cause,
+                         f"wait until {label(run.wake)}" if state.detailed else "")
             return
         if step.type == "条件分支":
             assert step.condition is not None
             holds = step.condition.holds(state, at)
             run.step = step.then if holds else step.otherwise
             state.record(at, FLOW_STEP, flow.name, step.id, cause,
-                         f"{step.condition.describe(state, at)} → {'then' if holds else 'otherwise'}")
+                         f"{step.condition.describe(state, at)} → {'then' if holds else 'otherwise'}"
+                         if state.detailed else "then" if holds else "otherwise")
             continue
         if step.channel is None:
             state.record(at, FLOW_STEP, flow.name, step.id, cause)

@@ -101,7 +101,8 @@ class Identities:
             return Outcome(person.id, person.created, person.is_lead, rejected=cleaned.rejected,
                            detail=cleaned.detail)
         events = [replace(e, seq=order * _SEQ + i, origin=person.id) for i, e in enumerate(person.events)]
-        duplicate = self._duplicate(person, cleaned.fields) if person.is_lead else None
+        duplicate_keys = self._duplicate_keys(person.object, person.pool, cleaned.fields)
+        duplicate = self._duplicate(duplicate_keys) if person.is_lead else None
         marked = None
         if duplicate is not None:
             target, action, rule = duplicate
@@ -109,7 +110,7 @@ class Identities:
                 return Outcome(person.id, person.created, True, rejected="duplicate",
                                detail=f"duplicate of {target} ({rule}); 不存入")
             if action == "合并到已有线索":
-                return self._merge(person, cleaned.fields, events, target, rule, overwrite=False)
+                return self._merge(person, cleaned.fields, events, target, rule, overwrite=False, keys=duplicate_keys)
             marked = target
         match = self._match(cleaned.fields)
         if match is not None and self.rules is not None and self.rules.auto_merge:
@@ -119,7 +120,7 @@ class Identities:
                 self.rules.on_conflict == "按对象优先级" and self._rank(person.object) < self._rank(master))
             if overwrite and self.rules.on_conflict == "按对象优先级":
                 self.masters[target] = person.object
-            return self._merge(person, cleaned.fields, events, target, key, overwrite)
+            return self._merge(person, cleaned.fields, events, target, key, overwrite, keys=duplicate_keys)
         survivor = Survivor(person.id, order, person.created, person.created if person.is_lead else None,
                             person.object, person.pool, dict(cleaned.fields), events, duplicate_of=marked)
         if match is not None:
@@ -127,7 +128,7 @@ class Identities:
             self.people[match[0]].candidates.append((person.id, match[1]))
         self.people[person.id] = survivor
         self.masters[person.id] = person.object
-        self._index(person, cleaned.fields, person.id)
+        self._index(cleaned.fields, person.id, duplicate_keys)
         return survivor
 
     def _rank(self, obj: str) -> int:
@@ -135,14 +136,14 @@ class Identities:
         return priority.index(obj) if obj in priority else len(priority)
 
     def _merge(self, person: PersonInput, fields: dict[str, str], events: list[Event], target: str, key: str,
-               overwrite: bool) -> Outcome:
+               overwrite: bool, keys: list[tuple[int, tuple[str, ...], str]]) -> Outcome:
         survivor = self.people[target]
         survivor.events.extend(events)
         survivor.events.sort(key=lambda e: (e.at, e.seq))
         survivor.absorbed.append(Absorption(person.created, person.id, key, dict(fields), overwrite))
         if person.is_lead and survivor.lead_at is None:
             survivor.lead_at = person.created
-        self._index(person, fields, target)
+        self._index(fields, target, keys)
         return Outcome(person.id, person.created, person.is_lead, merged_into=target, detail=f"same {key}")
 
     def _values(self, fields: dict[str, str]) -> list[tuple[str, str]]:
@@ -172,17 +173,18 @@ class Identities:
             keys.append((index, scoped, "duplicate rule " + "+".join(rule.match)))
         return keys
 
-    def _duplicate(self, person: PersonInput, fields: dict[str, str]) -> tuple[str, str, str] | None:
-        for index, values, rule in self._duplicate_keys(LEAD, person.pool, fields):
+    def _duplicate(self, keys: list[tuple[int, tuple[str, ...], str]]) -> tuple[str, str, str] | None:
+        """The earlier lead a lead's duplicate-rule ``keys`` (as a lead's) lead to."""
+        for index, values, rule in keys:
             target = self.duplicates.get((index, values))
             if target is not None:
                 return target, self.cleaning.duplicates[index].action, rule
         return None
 
-    def _index(self, person: PersonInput, fields: dict[str, str], owner: str) -> None:
+    def _index(self, fields: dict[str, str], owner: str, keys: list[tuple[int, tuple[str, ...], str]]) -> None:
         for key in self._values(fields):
             self.keys.setdefault(key, owner)
-        for index, values, _rule in self._duplicate_keys(person.object, person.pool, fields):
+        for index, values, _rule in keys:
             self.duplicates.setdefault((index, values), owner)
 
 

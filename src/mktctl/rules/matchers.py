@@ -76,40 +76,83 @@ def _test(condition: Any, index: int, namespace: dict[str, Any]) -> str:
 
 
 def compile_reader(conditions: Sequence[Any], group: str) -> Reader:
-    """A function giving everything ``conditions`` read of a person at a moment (a behaviour window: the
-    count inside it), and the version of their tags of tag group ``group``: while it gives the same tuple,
-    the conditions give the same answers."""
-    namespace: dict[str, Any] = {"NONE": (), "bisect_right": bisect_right}
-    parts = [f"state.tag_versions.get({_bind(namespace, 'GROUP', 0, group)}, 0)"]
-    for index, condition in enumerate(conditions):
-        parts.append(_read(condition, index, namespace))
-    source = "def reader(state, now):\n    return (" + ", ".join(dict.fromkeys(parts)) + ",)\n"
-    exec(compile(source, "<mktctl condition reader>", "exec"), namespace)  # values are names, never source
-    reader: Reader = namespace["reader"]
+    """A function giving whether each of ``conditions`` holds for a person at a moment, and the version of
+    their tags of tag group ``group``: while it gives the same tuple, rules of those conditions give the same
+    answers."""
+    return _compile_reading([(conditions, group)], "reader", single=True)
+
+
+def compile_readers(groups: Sequence[tuple[Sequence[Any], str]]) -> Reader:
+    """One function giving, for each (conditions, tag group) of ``groups``, what :func:`compile_reader`'s
+    function gives: a tuple of their tuples, read in one call."""
+    return _compile_reading(groups, "readers", single=False)
+
+
+_READ_LOCALS = ("    fields = state.fields.get\n    versions = state.tag_versions.get\n"
+                "    behaviours = state.behaviours.get\n    by_content = state.by_content.get\n    tags = state.tags\n")
+
+
+def _compile_reading(groups: Sequence[tuple[Sequence[Any], str]], name: str, single: bool) -> Reader:
+    names = _Names({"NONE": (), "bisect_right": bisect_right, "compare": compare})
+    readings = [_reading(conditions, group, names) for conditions, group in groups]
+    result = readings[0] if single else "(" + "".join(f"{reading}, " for reading in readings) + ")"
+    source = f"def {name}(state, now):\n{_READ_LOCALS}    return {result}\n"
+    exec(compile(source, f"<mktctl condition {name}>", "exec"), names.namespace)  # values are names, never source
+    reader: Reader = names.namespace[name]
     return reader
 
 
-def _bind(namespace: dict[str, Any], name: str, index: int, value: object) -> str:
-    namespace[f"{name}{index}"] = value
-    return f"{name}{index}"
+class _Names:
+    """The constants of generated code, one name per distinct value (so equal reads are one expression)."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.namespace = namespace
+        self.known: dict[tuple[str, Any], str] = {}
+
+    def __call__(self, kind: str, value: Any) -> str:
+        name = self.known.get((kind, value))
+        if name is None:
+            name = self.known[(kind, value)] = f"{kind}{len(self.known)}"
+            self.namespace[name] = value
+        return name
 
 
-def _read(condition: Any, index: int, namespace: dict[str, Any]) -> str:
+def _reading(conditions: Sequence[Any], group: str, names: _Names) -> str:
+    """The tuple expression of what ``conditions`` read, and the version of the group's tags."""
+    parts = [f"versions({names('GROUP', group)}, 0)", *(_read(condition, names) for condition in conditions)]
+    return "(" + ", ".join(dict.fromkeys(parts)) + ",)"
+
+
+def _read(condition: Any, names: _Names) -> str:
+    """Whether ``condition`` holds: all that a rule's outcome depends on (a count that changes without
+    crossing ``times``, a score that stays on one side of ``min_score``, read the same)."""
     kind = condition.kind
     if kind == "behaviour":
         if condition.content is not None:
-            key = _bind(namespace, "KEY", index, (condition.behaviour, condition.content))
-            times = f"state.by_content.get({key}, NONE)"
+            key = names("KEY", (condition.behaviour, condition.content))
+            times = f"by_content({key}, NONE)"
         else:
-            times = f"state.behaviours.get({_bind(namespace, 'BEHAVIOUR', index, condition.behaviour)}, NONE)"
+            key = names("BEHAVIOUR", condition.behaviour)
+            times = f"behaviours({key}, NONE)"
+        least = names("TIMES", condition.times)
         if condition.window is None:
-            return f"len({times})"
-        window = _bind(namespace, "WINDOW", index, condition.window)
-        return f"len(_t{index} := {times}) - bisect_right(_t{index}, now - {window})"
+            return f"(len({times}) >= {least})"
+        window = names("WINDOW", condition.window)
+        return f"(len(_{key}_{window} := {times}) - bisect_right(_{key}_{window}, now - {window}) >= {least})"
     if kind == "field":
-        return f"state.fields.get({_bind(namespace, 'FIELD', index, condition.field)}, '')"
+        actual = f"fields({names('FIELD', condition.field)}, '')"
+        values = names("VALUES", condition.values)
+        if condition.op in _EQUAL:
+            return f"({actual} in {values})"
+        if condition.op in _NOT_EQUAL:
+            return f"({actual} not in {values})"
+        if condition.op == "为空":
+            return f"({actual} == '')"
+        if condition.op == "不为空":
+            return f"({actual} != '')"
+        return f"compare({names('OP', condition.op)}, {actual}, {values})"
     if kind == "tag":
-        return f"({_bind(namespace, 'TAG', index, condition.tag)} in state.tags)"
+        return f"({names('TAG', condition.tag)} in tags)"
     if kind == "stage":
-        return "state.stage"
-    return f"state.scores.get({_bind(namespace, 'MODEL', index, condition.model)}, 0)"
+        return f"(state.stage == {names('STAGE', condition.stage)})"
+    return f"(state.scores.get({names('MODEL', condition.model)}, 0) >= {names('SCORE', condition.min_score)})"

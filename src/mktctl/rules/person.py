@@ -28,6 +28,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags, ticks
@@ -54,10 +55,10 @@ from mktctl.rules.model import (
     PersonResult,
 )
 from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
-from mktctl.rules.segments import Segment
 from mktctl.rules.state import PersonState, Signals
 
 CREATION: Literal["creation"] = "creation"
+_ORDER = attrgetter("at", "seq")  # events in the order a moment applies them
 HAND_OFF: Literal["hand_off"] = "hand_off"
 MAX_ROUNDS = 10
 
@@ -81,17 +82,19 @@ class Qualification:
 
 
 def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan: Sequence[Planned] = (),
-               refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False
+               refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False, detailed: bool = True
                ) -> tuple[PersonResult, Qualification]:
     """Run ``person`` from their first event or creation to ``until`` (inclusive). With ``qualify_only``
-    only what assignment needs is computed (fields, scores, MQL)."""
-    return _Runner(rules, person, clock, until, plan, refreshes, qualify_only).run()
+    only what assignment needs is computed (fields, scores, MQL). Without ``detailed`` the timeline's
+    changes are the same, but their causes and details leave out the words that explain them (the
+    conditions of a rule, a score's ledger lines, an event described), for a run that is summed up."""
+    return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed).run()
 
 
 def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
     """The :class:`Qualification` of ``run_person(..., qualify_only=True)``, without writing the timeline
     nobody reads of that pass (the batch runner's first pass)."""
-    return _Runner(rules, person, clock, until, (), (), True, recording=False).run()[1]
+    return _Runner(rules, person, clock, until, (), (), True, recording=False, until_qualified=True).run()[1]
 
 
 def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until: int,
@@ -105,25 +108,26 @@ def run_person_every_tick(rules: Rules, person: Survivor, *, clock: Clock, until
 class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
-                 recording: bool = True) -> None:
+                 recording: bool = True, detailed: bool = True, until_qualified: bool = False,
+                 folding: bool = True) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
-        self.ticking = ticks.ticking_segments(rules)
-        # after a quiet tick, the segments that still need planning: with a window, or not refreshed then
-        self.recheck_daily = [s for s in self.ticking if s.timed]
-        self.recheck_hourly = [s for s in self.ticking if s.timed or s.refresh != segments.HOURLY]
-        self.hourly_ticking = tuple(s for s in self.ticking if s.refresh == segments.HOURLY)  # due every full hour
-        self.tag_groups = tuple(group for group in rules.tags if group.rules)  # the groups rules set
-        self.tick_step = HOUR if rules.hourly else DAY if rules.stages or self.ticking else 0
-        self.ticks_version = -1  # the timeline's length when the ticks were last planned
-        self.next_probe: int | None = None  # the first tick planned
-        self.probes: set[int] = set()  # ticks visited only if something happens then
+        # stop as soon as the Qualification is complete (nothing after it is read)
+        self.until_qualified = until_qualified and qualify_only
+        ticking = () if every_tick else ticks.ticking_segments(rules)
+        # a segment without a window changes only with the person: its conditions ignore the moment
+        self.untimed = tuple((s.conditions.matcher, s.name, HOUR if s.refresh == segments.HOURLY else DAY)
+                             for s in ticking if not s.timed)
+        self.timed = tuple(s for s in ticking if s.timed)
+        self.tag_reading = rules.tag_reading
+        self.planned = -1  # the timeline's length when the moments that follow from the state were last planned
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
         self.state.recording = recording
+        self.state.detailed = detailed
         self.qualification = Qualification()
         self.events: dict[int, list[Event]] = {}
-        for event in sorted(person.events, key=lambda e: (e.at, e.seq)):
+        for event in sorted(person.events, key=_ORDER):
             self.events.setdefault(event.at, []).append(event)
         self.absorbed: dict[int, list[Absorption]] = {}
         for absorption in person.absorbed:
@@ -138,6 +142,9 @@ class _Runner:
                 if flow.trigger == "定时" and flow.active:
                     for at in flows.schedule_moments(flow.key, clock, until):
                         self.schedules.setdefault(at, set()).add(flow.name)
+        # moments of events nothing reads, where nothing else is planned: taken in without a full visit when
+        # nothing else falls due then either (:meth:`folds`)
+        self.inert: set[int] = self.inert_moments() if folding and not every_tick else set()
         self.pending_tags: list[tuple[str, Cause]] = []
         self.spare_signals = Signals()  # run_flows swaps it with the person's instead of making new ones
         self.heap: list[int] = []
@@ -147,48 +154,104 @@ class _Runner:
             self.state.scores[model.name] = 0
             self.state.grades[model.name] = None
 
+    def inert_moments(self) -> set[int]:
+        reads = self.rules.scored if self.qualify_only else self.rules.read
+        person = self.person
+        planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
+                   *self.refreshes, *self.schedules}
+        # in a full run a full hour may refresh segments, and a 00:00 the stage
+        inert = reads.inert
+        return {at for at, events in self.events.items()
+                if at not in planned and (self.qualify_only or at % HOUR) and all(map(inert, events))}
+
     # ---- the walk -----------------------------------------------------------------------------------------
 
-    def push(self, at: int | None, now: int = -(10**9), *, probe: bool = False) -> None:
-        """Visit ``at``; a ``probe`` is a tick visited only if something happens then (:meth:`quiet`)."""
-        if at is None or not now < at <= self.until:
-            return
-        if at in self.queued:
-            if not probe:
-                self.probes.discard(at)
+    def push(self, at: int | None, now: int = -(10**9)) -> None:
+        """Visit ``at`` (once, however often it is pushed)."""
+        if at is None or not now < at <= self.until or at in self.queued:
             return
         self.queued.add(at)
         heapq.heappush(self.heap, at)
-        if probe:
-            self.probes.add(at)
 
     def run(self) -> tuple[PersonResult, Qualification]:
         person = self.person
         start = min([person.created, *self.events])
+        # a qualifying pass takes in the events nothing reads on the way, without queueing their moments
+        lazy = sorted(self.inert) if self.until_qualified else []
+        waiting = 0  # the first of them not taken in yet
         for at in [person.created, *self.events, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules]:
-            self.push(at, start - 1)
+            if not lazy or at not in self.inert:
+                self.push(at, start - 1)
         if self.every_tick and not self.qualify_only:
             step = HOUR if self.rules.hourly else DAY
             tick = next_boundary(person.created, step)
             while tick <= self.until:
                 self.push(tick, start - 1)
                 tick += step
+        elif self.rules.stages and not self.qualify_only:
+            for tick in ticks.stage_ticks(self.rules.stages, person.created, person.events, self.until):
+                self.push(tick, start - 1)
+        mql = self.rules.mql
+        qualification = self.qualification
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
-            if at in self.probes:
-                self.probes.discard(at)
-                if self.quiet(at):
-                    # a segment without a window just found unchanged stays so until the person changes
-                    self.plan_ticks(at, self.recheck_daily if at % DAY == 0 else self.recheck_hourly)
-                    continue
+            if waiting < len(lazy) and lazy[waiting] <= at:
+                # take in the lazy moments up to ``at``, in order with what falls due between them (a decay
+                # pushed by the last one): ``at`` waits its turn again unless it was one of them
+                while waiting < len(lazy) and lazy[waiting] <= at:
+                    self.fold(lazy[waiting])
+                    waiting += 1
+                    following = lazy[waiting] if waiting < len(lazy) else at
+                    if self.heap and self.heap[0] < min(at, following):
+                        break
+                if lazy[waiting - 1] != at:
+                    self.queued.add(at)
+                    heapq.heappush(self.heap, at)
+                continue
+            if at in self.inert and not lazy and self.folds(at):
+                self.fold(at)
+                continue
             self.moment(at)
+            if self.until_qualified and (person.lead_at is None or qualification.created is not None) and \
+                    (mql is None or qualification.mql_at is not None):
+                break  # what assignment reads is known: at creation, and at the MQL moment
             self.schedule(at)
         state = self.state
         result = PersonResult(person.id, state.timeline, state.ledger, created=person.created,
                               is_lead=state.is_lead)
         return result, self.qualification
+
+    def folds(self, at: int) -> bool:
+        """Whether the moment of events nothing reads changes nothing but the person's record of behaviours
+        (:mod:`mktctl.rules.inert`): no flow's wait and no reminder falls due then, and no tag group would
+        read anything new (its behaviour windows as they are at ``at``). Scores, fields, the stage, exits
+        and segments cannot have changed since the person's last moment."""
+        if self.qualify_only:
+            return True
+        state = self.state
+        if self.pending_tags or any(run.wake == at for run in state.flows.values()):
+            return False
+        if state.owner is not None and state.is_lead and at in reminder_runs.due_moments(self.rules, state):
+            return False
+        if not state.alive:
+            return True
+        reading = self.tag_reading
+        return not reading.every_time and reading.read(state, at) == (state.tags_read or None)
+
+    def fold(self, at: int) -> None:
+        """Take in the events of ``at`` as its full visit would, when :meth:`folds`: they are recorded, and a
+        behaviour starts a lead's inactive period again (cancelling a decay due now)."""
+        state = self.state
+        planned = self.planned == len(state.timeline)
+        for event in self.events[at]:
+            apply_event(self.rules, state, event, self.pending_tags)
+        for score_state in state.score_states.values():
+            score_state.decays = 0
+        if planned:
+            self.planned = len(state.timeline)  # what follows from the state is as planned: it read none of it
+        self.schedule(at)
 
     def schedule(self, at: int) -> None:
         state = self.state
@@ -196,39 +259,22 @@ class _Runner:
         if anchor is not None:
             for model in self.rules.models if state.is_lead else ():
                 self.push(next_decay(model, state.score_states[model.name], anchor), at)
-        if state.alive and not self.qualify_only:
+        if state.alive and not self.qualify_only and len(state.timeline) != self.planned:
+            # the person changed (what follows from their state is planned again only then: a moment that
+            # changed nothing leaves the moments planned before as they were)
+            self.planned = len(state.timeline)
             for wake in flow_runs.next_wake(state):
                 self.push(wake, at)
             if state.is_lead:
                 for due in reminder_runs.due_moments(self.rules, state):
                     self.push(due, at)
-            if self.tick_step and not self.every_tick:
-                if len(state.timeline) != self.ticks_version:
-                    # the person changed: the next tick may change them in turn (probed when it comes)
-                    self.ticks_version = len(state.timeline)
-                    self.next_probe = next_boundary(at + 1, self.tick_step)
-                    self.push(self.next_probe, at, probe=True)
-                elif self.next_probe is not None and at >= self.next_probe:
-                    self.plan_ticks(at)  # the probed tick came as a moment of its own, and changed nothing
-
-    def plan_ticks(self, at: int, segments: Sequence[Segment] | None = None) -> None:
-        """Nothing changes at ``at``: push the first ticks after it that can change the person (by their stage
-        or by one of ``segments``, default every segment the clock refreshes)."""
-        found = ticks.next_ticks(self.rules, self.state, at, self.until,
-                                 self.ticking if segments is None else segments)
-        self.next_probe = min(found, default=None)
-        for tick in found:
-            self.push(tick, at, probe=True)
-
-    def quiet(self, at: int) -> bool:
-        """Whether a tick with nothing else due changes nothing: the stage (at 00:00) and the segments
-        refreshed now stay as they are (:mod:`mktctl.rules.ticks`)."""
-        rules, state = self.rules, self.state
-        if at % DAY == 0 and rules.stages and ticks.stage_at(rules.stages, state, at) != state.stage:
-            return False
-        due = self.ticking if at % DAY == 0 else self.hourly_ticking if at % HOUR == 0 else ()
-        return all(segment.conditions.matcher(state, at) == (segment.name in state.segments)
-                   for segment in due)  # the clock's segments due now (Segment.due)
+            # the segments' next refreshes may change them in turn
+            segments_now = state.segments
+            for matcher, name, step in self.untimed:
+                if matcher(state, at) != (name in segments_now):
+                    self.push(next_boundary(at + 1, step), at)
+            for segment in self.timed:
+                self.push(ticks.segment_tick(segment, state, at, self.until), at)
 
     def moment(self, at: int) -> None:
         state, rules = self.state, self.rules
@@ -250,7 +296,8 @@ class _Runner:
             self.score(at, behaviours, fields_changed, anchor)
         if state.lead_at == at:
             self.qualification.created = self.facts()
-        self.assign(at, CREATION)
+        if self.plan:
+            self.assign(at, CREATION)
         if not state.alive:
             return
         if self.qualify_only:
@@ -262,8 +309,10 @@ class _Runner:
         if state.changed or behaviours or fields_changed or self.pending_tags:
             self.tag(at)
         self.qualify(at)
-        self.assign(at, HAND_OFF)
-        segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
+        if self.plan:
+            self.assign(at, HAND_OFF)
+        if at % HOUR == 0 or at in self.refreshes:
+            segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
         if at in self.schedules:
             state.signals.schedules |= self.schedules[at]
         self.run_flows(at)
@@ -324,8 +373,8 @@ class _Runner:
             after = score_state.score
             state.scores[model.name] = after
             if state.recording:
-                state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"),
-                             f"{before} → {after}: {self.minute_detail(at, model.name)}")
+                detail = f"{before} → {after}: {self.minute_detail(at, model.name)}" if state.detailed else ""
+                state.record(at, SCORE, model.name, after, Cause("rule", f"scoring_models/{model.name}"), detail)
             state.signals.scores[model.name] = (before, after)
             state.changed = True
             grade = model.grade(after)
@@ -358,7 +407,7 @@ class _Runner:
         self.qualification.mql_at = at
         self.qualification.at_mql = self.facts()
         cause = Cause("rule", "mql_definition")
-        state.record(at, MQL, mql.stage_label, True, cause, _mql_text(mql, state))
+        state.record(at, MQL, mql.stage_label, True, cause, _mql_text(mql, state) if state.detailed else "")
         state.fields[STAGE_FIELD] = mql.stage_label
         state.record(at, FIELD, STAGE_FIELD, mql.stage_label, cause)
         state.changed = True
@@ -391,7 +440,7 @@ class _Runner:
         for tag, cause in self.pending_tags:
             tags.add_tag(state, at, tag, tags.MANUAL, cause, single=tags.group_of(tag) in self.rules.single_choice)
         self.pending_tags.clear()
-        tags.evaluate(self.tag_groups, state, at)
+        tags.evaluate(self.tag_reading, state, at)
 
     def run_flows(self, at: int) -> None:
         rules, state = self.rules, self.state
@@ -408,7 +457,7 @@ class _Runner:
             before = len(state.timeline)
             flow_runs.enter_triggered(rules, state, at, current)
             if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
-                tags.evaluate(self.tag_groups, state, at)
+                tags.evaluate(self.tag_reading, state, at)
                 flow_runs.leave_on_exits(rules, state, at)
             if not state.signals.any():
                 break

@@ -95,7 +95,7 @@ def fire(rules: Rules, state: PersonState, at: int) -> None:
         target = _recycle_target(rules, state) if sla.recycle and number == 1 else None
         reminder = Reminder(sla.name, number, at, sla.object, _whom(rules, state, sla.remind), sla.channels, target)
         detail = f"no follow-up since {label(start)} ({_duration(at - start)})" + \
-            (f"; back to {target}" if target else "")
+            (f"; back to {target}" if target else "") if state.detailed else ""
         state.record(at, REMINDER, sla.name, reminder, Cause("rule", f"lead_follow_up_sla/{sla.name}"), detail)
         if target is not None:
             _recycle(state, at, target, Cause("rule", f"lead_follow_up_sla/{sla.name}: then {RECYCLE}"))

@@ -70,7 +70,8 @@ def refresh(segments: tuple[Segment, ...], state: PersonState, at: int, manual: 
         if inside == (segment.name in state.segments):
             continue
         what = "snapshot" if not segment.dynamic else f"{segment.refresh} refresh"
-        cause = Cause("clock", f"segments/{segment.name} {what}: {segment.conditions.describe(state, at)}")
+        cause = Cause("clock", f"segments/{segment.name} {what}: {segment.conditions.describe(state, at)}"
+                      if state.detailed else f"segments/{segment.name} {what}")
         if inside:
             state.segments.add(segment.name)
             state.record(at, SEGMENT_JOINED, segment.name, True, cause)

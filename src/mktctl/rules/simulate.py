@@ -30,8 +30,28 @@ from mktctl.errors import DataFileError
 from mktctl.rules.batch import History, Progress, event_schema, run_batch
 from mktctl.rules.clock import DAY, DEFAULT_TIME, Clock, end_of_day, parse_time
 from mktctl.rules.identity import Survivor
-from mktctl.rules.model import ATTRIBUTION, FLOW_ENTERED, FLOW_STEP, MESSAGE, REMINDER, PersonInput, PersonResult
-from mktctl.rules.snapshot import snapshot
+from mktctl.rules.model import (
+    ATTRIBUTION,
+    BEHAVIOUR,
+    CONVERTED,
+    FIELD,
+    FLOW_ENTERED,
+    FLOW_STEP,
+    GRADE,
+    MESSAGE,
+    MQL,
+    OWNER,
+    POOL,
+    REMINDER,
+    SCORE,
+    SEGMENT_JOINED,
+    SEGMENT_LEFT,
+    STAGE,
+    TAG_ADDED,
+    TAG_REMOVED,
+    PersonInput,
+    PersonResult,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -110,8 +130,9 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     mark = time.perf_counter()
     batch = run_batch(rules, History(records, _event_table(event_rows)), clock=clock, until=until, seed=options.seed,
                       processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
-                      work_dir=work_dir)
+                      work_dir=work_dir, detailed=False)
     timings["engine"] = time.perf_counter() - mark
+    timings.update({f"engine.{name}": seconds for name, seconds in batch.timings.items()})
 
     mark = time.perf_counter()
     progress.phase("summary", None)
@@ -127,34 +148,61 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
 
 
 def summarise(result: PersonResult, survivor: Survivor) -> tuple[Any, ...]:
-    """What simulate keeps of a person (in the worker that ran them): the state at the end, and the flow
-    steps, sends, reminders and attribution credits on the way."""
-    state = snapshot(result, END)
+    """What simulate keeps of a person (in the worker that ran them): the state at the end (what
+    ``snapshot(result, END)`` replays, in the same pass), and the flow steps, sends, reminders and
+    attribution credits on the way."""
+    scores: dict[str, int] = {}
+    grades: dict[str, str | None] = {}
+    mql_at = owner = pool = stage = None
+    tags: set[str] = set()
+    segments: set[str] = set()
+    sent = 0
+    conversions: dict[str, None] = {}
     entries: dict[str, int] = {}
     steps: list[tuple[str, str, str]] = []
     credits: list[tuple[str, str, str, float]] = []
     reminders: list[tuple[str, bool]] = []
     for change in result.timeline:
         kind = change.kind
-        if kind == FLOW_ENTERED:
+        if kind in (BEHAVIOUR, FIELD):
+            continue  # the most common, and nothing the summary reads
+        if kind == SCORE:
+            scores[change.subject] = change.value
+        elif kind == GRADE:
+            grades[change.subject] = change.value
+        elif kind == TAG_ADDED:
+            tags.add(change.subject)
+        elif kind == TAG_REMOVED:
+            tags.discard(change.subject)
+        elif kind == SEGMENT_JOINED:
+            segments.add(change.subject)
+        elif kind == SEGMENT_LEFT:
+            segments.discard(change.subject)
+        elif kind == STAGE:
+            stage = change.value
+        elif kind == OWNER:
+            owner = change.value
+        elif kind == POOL:
+            pool = change.value
+        elif kind == MQL:
+            mql_at = change.at
+        elif kind == FLOW_ENTERED:
             entries[change.subject] = entries.get(change.subject, 0) + 1
             steps.append((change.subject, "", "entered"))
         elif kind == FLOW_STEP:
             steps.append((change.subject, str(change.value), "step"))
         elif kind == MESSAGE:
+            sent += change.value.sent
             steps.append((change.value.flow, change.value.step, "sent" if change.value.sent else "not_sent"))
         elif kind == REMINDER:
             reminders.append((change.value.sla, change.value.recycled_to is not None))
         elif kind == ATTRIBUTION:
             credits.extend((change.subject, c["source"], c["campaign"], float(c["share"])) for c in change.value)
-    facts = (dict(state.scores), dict(state.grades), state.mql_at, state.owner, state.pool, state.stage,
-             "、".join(sorted(state.tags)), "、".join(sorted(state.segments)), "、".join(sorted(entries)),
-             sum(1 for m in state.messages if m.sent), len(state.reminders), "、".join(_conversions(result)))
+        elif kind == CONVERTED:
+            conversions[change.subject] = None
+    facts = (scores, grades, mql_at, owner, pool, stage, "、".join(sorted(tags)), "、".join(sorted(segments)),
+             "、".join(sorted(entries)), sent, len(reminders), "、".join(conversions))
     return facts, steps, credits, reminders
-
-
-def _conversions(result: PersonResult) -> list[str]:
-    return list(dict.fromkeys(c.subject for c in result.timeline if c.kind == "converted"))
 
 
 def _no_events() -> pl.DataFrame:

@@ -59,7 +59,8 @@ class Signals:
 
 
 class PersonState:
-    __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "fields",
+    __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "detailed",
+                 "fields",
                  "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "ledger",
                  "mql_at", "owner", "pool", "purchases", "recording", "refreshed", "score_states", "scores",
                  "segments", "signals", "sla_sent", "snapshots", "stage", "tag_versions", "tags", "tags_read",
@@ -81,7 +82,7 @@ class PersonState:
         self.grades: dict[str, str | None] = {}
         self.tags: dict[str, str] = {}  # 组:值 -> rule | manual
         self.tag_versions: dict[str, int] = {}  # tag group -> how often its tags of this person changed
-        self.tags_read: dict[str, tuple[object, ...]] = {}  # tag group -> what it read at its last evaluation
+        self.tags_read: tuple[object, ...] = ()  # what each tag group read at its last evaluation (TagReading)
         self.segments: set[str] = set()
         self.snapshots: set[str] = set()  # 静态人群 already taken
         self.refreshed: dict[str, int] = {}  # segment -> the timeline's length at its last evaluation
@@ -101,6 +102,10 @@ class PersonState:
         self.signals = Signals()
         self.changed = False
         self.recording = True  # False: a qualifying pass, whose timeline nobody reads
+        # False: changes without the words that explain them (a cause's conditions, a score's ledger lines ...),
+        # for a run whose timeline is summed up rather than read (``mktctl simulate``)
+        self.detailed = True
+
     def record(self, at: int, kind: str, subject: str, value: Any, cause: Cause, detail: str = "") -> None:
         if self.recording:
             self.timeline.append(Change(at, kind, subject, value, cause, detail))

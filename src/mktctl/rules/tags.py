@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktctl.rules.conditions import Conditions, compile_conditions, normalise_tag
 from mktctl.rules.fields import FieldNames
-from mktctl.rules.matchers import Reader, compile_reader
+from mktctl.rules.matchers import Reader, compile_reader, compile_readers
 from mktctl.rules.model import TAG_ADDED, TAG_REMOVED, Cause
 
 if TYPE_CHECKING:
@@ -55,6 +55,12 @@ class TagGroup:
 
 
     @cached_property
+    def prefix(self) -> str:
+        """What the group's tags start with (``行业:``); empty for a name with a colon, which no tag's group
+        (:func:`group_of`) can be."""
+        return "" if ":" in self.name else self.name + ":"
+
+    @cached_property
     def reader(self) -> Reader | None:
         """What the group's rules read of a person at a moment and the version of the person's tags of this
         group (:func:`mktctl.rules.matchers.compile_reader`): while it reads the same, evaluating the group
@@ -67,6 +73,39 @@ class TagGroup:
 
     def __getstate__(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}  # compiled functions are made again
+
+
+class TagReading:
+    """The tag groups that rules set, with one function reading for all of them at once what their rules
+    read (each group's :attr:`TagGroup.reader` tuple, or None for a group evaluated every time)."""
+
+    def __init__(self, groups: tuple[TagGroup, ...]) -> None:
+        self.groups = groups
+        self._read: Reader | None = None
+        self.every_time = any(group.reader is None for group in groups)  # no moment can be skipped whole
+
+    def read(self, state: PersonState, now: int) -> tuple[Any, ...]:
+        if self._read is None:
+            read = compile_readers([([c for r in g.rules for c in r.conditions.items], g.name)
+                                    for g in self.groups if g.reader is not None])
+            places = [index for index, group in enumerate(self.groups) if group.reader is not None]
+            if len(places) == len(self.groups):
+                self._read = read
+            else:
+                def spread(state: PersonState, now: int) -> tuple[Any, ...]:
+                    found: list[Any] = [None] * len(self.groups)
+                    for place, seen in zip(places, read(state, now), strict=True):
+                        found[place] = seen
+                    return tuple(found)
+
+                self._read = spread
+        return self._read(state, now)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"groups": self.groups}  # the compiled function is made again
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["groups"])  # type: ignore[misc]
 
 
 def compile_groups(resources: list[Any], names: FieldNames) -> tuple[TagGroup, ...]:
@@ -119,26 +158,30 @@ def _touched(state: PersonState, tag: str) -> None:
     state.tag_versions[group] = state.tag_versions.get(group, 0) + 1
 
 
-def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None:
-    """Re-evaluate every tag rule until no tag changes. After the first round only the groups whose rules
-    read tags are evaluated again: for the others nothing they read has changed."""
-    todo: tuple[TagGroup, ...] | list[TagGroup] = groups
-    read = state.tags_read
-    for _ in range(MAX_ROUNDS):
+def evaluate(reading: TagReading, state: PersonState, now: int) -> None:
+    """Re-evaluate every tag rule until no tag changes. A group is evaluated only when what its rules read
+    has changed since its last evaluation; after the first round only the groups whose rules read tags are
+    looked at again: for the others nothing they read has changed."""
+    groups = reading.groups
+    seen_all = reading.read(state, now)
+    read = state.tags_read or (None,) * len(groups)
+    if seen_all == read and not reading.every_time:
+        return  # nothing any group reads has changed
+    now_read = list(read)
+    todo: range | list[int] = range(len(groups))
+    for round_ in range(MAX_ROUNDS):
         changed = False
-        # a group's rule-set tags, in the person's order: only the group's own evaluation changes them
-        held: dict[str, list[str]] | None = None
-        for group in todo:
+        for place in todo:
+            group = groups[place]
             reader = group.reader
             if reader is not None:
-                seen = reader(state, now)
-                if read.get(group.name) == seen:
+                seen = seen_all[place] if round_ == 0 else reader(state, now)
+                if now_read[place] == seen:
                     continue  # nothing it reads has changed since it was last evaluated
-            if held is None:
-                held = {}
-                for tag, origin in state.tags.items():
-                    if origin == RULE:
-                        held.setdefault(group_of(tag), []).append(tag)
+            # the group's rule-set tags, in the person's order: only the group's own evaluation changes them
+            prefix = group.prefix
+            held = [tag for tag, origin in state.tags.items() if origin == RULE and tag.startswith(prefix)] \
+                if prefix else []
             version = state.tag_versions.get(group.name)
             wanted: dict[str, TagRule] = {}
             for rule in group.rules:
@@ -148,16 +191,19 @@ def evaluate(groups: tuple[TagGroup, ...], state: PersonState, now: int) -> None
                         break
             for tag, rule in wanted.items():
                 if tag not in state.tags:
-                    cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}")
+                    cause = Cause("rule", f"{rule.address}: {rule.conditions.describe(state, now)}"
+                                  if state.detailed else rule.address)
                     changed |= add_tag(state, now, tag, RULE, cause, single=not group.multiple)
-            for tag in held.get(group.name, ()):
+            for tag in held:
                 if tag not in wanted and state.tags.get(tag) == RULE:
                     setter = next((r for r in group.rules if r.tag == tag), None)
-                    why = f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
-                        if setter else f"tags/{group.name}: no rule sets {tag}"
+                    why = f"tags/{group.name}: no rule sets {tag}" if setter is None else \
+                        f"{setter.address} no longer holds: {setter.conditions.describe(state, now)}" \
+                        if state.detailed else setter.address
                     changed |= remove_tag(state, now, tag, Cause("rule", why))
             if reader is not None:
-                read[group.name] = seen if state.tag_versions.get(group.name) == version else reader(state, now)
+                now_read[place] = seen if state.tag_versions.get(group.name) == version else reader(state, now)
         if not changed:
-            return
-        todo = [group for group in todo if group.reads_tags]
+            break
+        todo = [place for place in todo if groups[place].reads_tags]
+    state.tags_read = tuple(now_read)

@@ -4,14 +4,21 @@ full hour only when something can happen then, instead of every one of them.
 A tick where nothing else is due (no event, wait, decay, reminder, assignment, refresh or 定时 moment: those
 are visited anyway) can change a person in two ways only: at 00:00 the lifecycle stage can change, and at a
 segment's refresh moment its membership can change. Everything else a moment does follows from a change
-(docs/testing.md, "One moment, in order"), so a tick where neither happens changes nothing.
+(docs/testing.md, "One moment, in order"), so a tick where neither happens changes nothing, and visiting a
+tick where nothing changes is harmless: the walk may visit more ticks than it needs, never fewer.
 
-Between two changes of a person (their timeline not growing), what stages and segments read is fixed, except
-time itself: the days since creation (``registered_within_days``), since the last behaviour
-(``inactive_days``), and behaviours leaving a window (``interaction``: the last 30 days; a condition's
-``within_days``). Each of these flips at a moment known in advance, so :func:`next_ticks` evaluates the
-stage and each segment at the next tick and, while nothing would change there, jumps to the first tick
-after the next flip. Evaluating is pure: it records nothing.
+* **Stages** read nothing the walk decides: the days since creation (``registered_within_days``), the
+  purchases, the days since the last behaviour (``inactive_days``) and the behaviours of the last 30 days
+  (``interaction``) all follow from the person's events. :func:`stage_ticks` lists, before the walk, the
+  00:00 ticks where the daily evaluation gives another stage than the day before, jumping from one event or
+  condition flip to the next instead of evaluating every day.
+* **Segments** read the person's state, which changes only at the walk's moments, and time only through
+  behaviour windows. After a moment that changed the person, :func:`segment_tick` gives the first refresh
+  moment at which a segment's membership changes as things stand (for a segment without a window: its
+  next refresh, when its conditions already hold differently; with one: jumping from window flip to window
+  flip). A later change plans again.
+
+Evaluating is pure: it records nothing.
 """
 
 from __future__ import annotations
@@ -27,26 +34,10 @@ from mktctl.rules.stages import INTERACTION_DAYS, INTERACTION_LEVELS, Stage
 
 if TYPE_CHECKING:
     from mktctl.rules.compile import Rules
+    from mktctl.rules.model import Event
     from mktctl.rules.state import PersonState
 
 _THRESHOLDS = sorted((least for _, least in INTERACTION_LEVELS if least > 0), reverse=True)  # 10, 3
-
-
-def next_ticks(rules: Rules, state: PersonState, after: int, until: int, segments: Iterable[Segment] | None = None
-               ) -> list[int]:
-    """The first tick after ``after`` (up to ``until``) at which the stage changes, and for each of
-    ``segments`` (default: the segments the clock refreshes) the first of its refresh moments at which its
-    membership changes, as things stand."""
-    found = []
-    if rules.stages:
-        tick = next_stage_tick(rules.stages, state, after, until)
-        if tick is not None:
-            found.append(tick)
-    for segment in ticking_segments(rules) if segments is None else segments:
-        tick = next_segment_tick(segment, state, after, until)
-        if tick is not None:
-            found.append(tick)
-    return found
 
 
 def ticking_segments(rules: Rules) -> tuple[Segment, ...]:
@@ -54,7 +45,7 @@ def ticking_segments(rules: Rules) -> tuple[Segment, ...]:
     return tuple(s for s in rules.segments if s.dynamic and s.refresh in (HOURLY, DAILY))
 
 
-def stage_at(stages: Iterable[Stage], state: PersonState, now: int) -> str | None:
+def stage_at(stages: Iterable[Stage], state: _StageView | PersonState, now: int) -> str | None:
     """The stage the daily evaluation would choose at ``now`` (see :func:`mktctl.rules.stages.evaluate`)."""
     for stage in stages:
         if stage.holds(state, now):
@@ -62,23 +53,62 @@ def stage_at(stages: Iterable[Stage], state: PersonState, now: int) -> str | Non
     return None
 
 
-def next_stage_tick(stages: tuple[Stage, ...], state: PersonState, after: int, until: int) -> int | None:
-    tick = next_boundary(after + 1, DAY)
+class _StageView:
+    """What stages read of a person, as their events up to a moment make it."""
+
+    __slots__ = ("behaviours", "created", "last_behaviour", "purchases")
+
+    def __init__(self, created: int) -> None:
+        self.created = created
+        self.purchases = 0
+        self.last_behaviour: int | None = None
+        self.behaviours: list[int] = []
+
+    def count(self, behaviour: str | None, content: str | None, since: int | None) -> int:
+        times = self.behaviours  # stages count every behaviour
+        return len(times) if since is None else len(times) - bisect_right(times, since)
+
+
+def stage_ticks(stages: tuple[Stage, ...], created: int, events: Iterable[Event], until: int) -> list[int]:
+    """The 00:00 ticks from the person's creation to ``until`` at which the daily evaluation of ``stages``
+    gives another stage than the evaluation before (the first: a stage at all). ``events``: the person's, in
+    time order; only behaviours and purchases count."""
+    happened = [e for e in events if e.behaviour is not None or e.converted == "订单"]
+    view = _StageView(created)
+    found: list[int] = []
+    current: str | None = None
+    tick = next_boundary(created, DAY)
+    index = 0
     while tick <= until:
-        if stage_at(stages, state, tick) != state.stage:
-            return tick
-        flip = _stage_flip(stages, state, tick)
-        if flip is None:
-            return None
-        tick = next_boundary(flip, DAY)
-    return None
+        while index < len(happened) and happened[index].at <= tick:
+            event = happened[index]
+            if event.behaviour is not None:
+                view.behaviours.append(event.at)
+                view.last_behaviour = event.at
+            if event.converted == "订单":
+                view.purchases += 1
+            index += 1
+        stage = stage_at(stages, view, tick)
+        if stage != current:
+            found.append(tick)
+            current = stage
+        following = [next_boundary(happened[index].at, DAY)] if index < len(happened) else []
+        flip = _stage_flip(stages, view, tick)
+        if flip is not None:
+            following.append(next_boundary(flip, DAY))
+        if not following:
+            break
+        tick = max(tick + DAY, min(following))
+    return found
 
 
-def next_segment_tick(segment: Segment, state: PersonState, after: int, until: int) -> int | None:
+def segment_tick(segment: Segment, state: PersonState, after: int, until: int) -> int | None:
+    """The first of ``segment``'s refresh moments after ``after`` (up to ``until``) at which its membership
+    changes, with the person as they are."""
     step = HOUR if segment.refresh == HOURLY else DAY
     tick = next_boundary(after + 1, step)
     while tick <= until:
-        if segment.conditions.holds(state, tick) != (segment.name in state.segments):
+        if segment.conditions.matcher(state, tick) != (segment.name in state.segments):
             return tick
         flip = window_flip(segment.conditions, state, tick) if segment.timed else None
         if flip is None:
@@ -87,7 +117,7 @@ def next_segment_tick(segment: Segment, state: PersonState, after: int, until: i
     return None
 
 
-def _stage_flip(stages: tuple[Stage, ...], state: PersonState, after: int) -> int | None:
+def _stage_flip(stages: tuple[Stage, ...], state: _StageView, after: int) -> int | None:
     """The first moment after ``after`` when a stage condition can turn, with no new event."""
     candidates = []
     for stage in stages:
@@ -97,7 +127,7 @@ def _stage_flip(stages: tuple[Stage, ...], state: PersonState, after: int) -> in
             last = state.last_behaviour if state.last_behaviour is not None else state.created
             candidates.append(last + stage.inactive_days * DAY)
         if stage.interaction is not None:
-            candidates.append(_interaction_drop(state.behaviours[None], after))
+            candidates.append(_interaction_drop(state.behaviours, after))
     return min((c for c in candidates if c is not None and c > after), default=None)
 
 
@@ -126,4 +156,3 @@ def window_flip(conditions: Conditions, state: PersonState, after: int) -> int |
             if flip > after and (best is None or flip < best):
                 best = flip
     return best
-

@@ -50,6 +50,7 @@ class Setup:
     until: int
     refreshes: tuple[tuple[int, str], ...]
     keep: Keep
+    detailed: bool = True  # False: causes without their explanations (see run_person)
 
 
 class Worker:
@@ -75,7 +76,7 @@ class Worker:
         chunk = self.kept.pop(chunk_id)
         self._attach(chunk)
         kept = [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
-                                      refreshes=setup.refreshes)[0], s)
+                                      refreshes=setup.refreshes, detailed=setup.detailed)[0], s)
                 for s, plan in zip(chunk.survivors, plans, strict=True)]
         self._detach(chunk)
         return kept
