@@ -25,54 +25,18 @@ _NOT_EQUAL = ("不等于", "不属于")
 
 def compile_matcher(conditions: Sequence[Any], match_all: bool) -> Matcher:
     """``conditions``: :class:`~mktctl.rules.conditions.Condition` items."""
-    namespace: dict[str, Any] = {"bisect_right": bisect_right, "compare": compare, "NONE": ()}
-    tests = [_test(condition, index, namespace) for index, condition in enumerate(conditions)]
+    names = _Names({"bisect_right": bisect_right, "compare": compare, "NONE": ()})
+    tests = [_holds(condition, names, _ON_STATE) for condition in conditions]
     if not tests:
         body = ["    return False"]
     elif match_all:
-        body = [f"    if not ({test}):\n        return False" for test in tests] + ["    return True"]
+        body = [f"    if not {test}:\n        return False" for test in tests] + ["    return True"]
     else:
         body = [f"    if {test}:\n        return True" for test in tests] + ["    return False"]
     source = "def matcher(state, now):\n" + "\n".join(body) + "\n"
-    exec(compile(source, "<mktctl conditions>", "exec"), namespace)  # the constants are names, never source text
-    matcher: Matcher = namespace["matcher"]
+    exec(compile(source, "<mktctl conditions>", "exec"), names.namespace)  # the constants are names, never source
+    matcher: Matcher = names.namespace["matcher"]
     return matcher
-
-
-def _test(condition: Any, index: int, namespace: dict[str, Any]) -> str:
-    """The expression that is true when ``condition`` holds; its values are bound in ``namespace``."""
-    def bind(name: str, value: object) -> str:
-        namespace[f"{name}{index}"] = value
-        return f"{name}{index}"
-
-    kind = condition.kind
-    if kind == "behaviour":
-        if condition.content is not None:
-            times = f"state.by_content.get({bind('KEY', (condition.behaviour, condition.content))}, NONE)"
-        else:
-            times = f"state.behaviours.get({bind('BEHAVIOUR', condition.behaviour)}, NONE)"
-        least = bind("TIMES", condition.times)
-        if condition.window is None:
-            return f"len({times}) >= {least}"
-        window = bind("WINDOW", condition.window)
-        return f"len(_t := {times}) - bisect_right(_t, now - {window}) >= {least}"
-    if kind == "field":
-        actual = f"state.fields.get({bind('FIELD', condition.field)}, '')"
-        values = bind("VALUES", condition.values)
-        if condition.op in _EQUAL:
-            return f"{actual} in {values}"
-        if condition.op in _NOT_EQUAL:
-            return f"{actual} not in {values}"
-        if condition.op == "为空":
-            return f"{actual} == ''"
-        if condition.op == "不为空":
-            return f"{actual} != ''"
-        return f"compare({bind('OP', condition.op)}, {actual}, {values})"
-    if kind == "tag":
-        return f"{bind('TAG', condition.tag)} in state.tags"
-    if kind == "stage":
-        return f"state.stage == {bind('STAGE', condition.stage)}"
-    return f"state.scores.get({bind('MODEL', condition.model)}, 0) >= {bind('SCORE', condition.min_score)}"
 
 
 def compile_reader(conditions: Sequence[Any], group: str) -> Reader:
@@ -119,28 +83,37 @@ class _Names:
 
 def _reading(conditions: Sequence[Any], group: str, names: _Names) -> str:
     """The tuple expression of what ``conditions`` read, and the version of the group's tags."""
-    parts = [f"versions({names('GROUP', group)}, 0)", *(_read(condition, names) for condition in conditions)]
+    parts = [f"versions({names('GROUP', group)}, 0)",
+             *(_holds(condition, names, _ON_LOCALS) for condition in conditions)]
     return "(" + ", ".join(dict.fromkeys(parts)) + ",)"
 
 
-def _read(condition: Any, names: _Names) -> str:
-    """Whether ``condition`` holds: all that a rule's outcome depends on (a count that changes without
-    crossing ``times``, a score that stays on one side of ``min_score``, read the same)."""
+# how generated code reaches a person's state: through ``state`` (a matcher), or through the locals that
+# _READ_LOCALS binds once per call (a reader, which reads many conditions)
+_ON_STATE = {"fields": "state.fields.get", "behaviours": "state.behaviours.get",
+             "by_content": "state.by_content.get", "tags": "state.tags"}
+_ON_LOCALS = {name: name for name in _ON_STATE}
+
+
+def _holds(condition: Any, names: _Names, access: dict[str, str]) -> str:
+    """The expression that is true when ``condition`` holds; its values are bound by ``names``. It is all that
+    a rule's outcome depends on (a count that changes without crossing ``times``, a score that stays on one
+    side of ``min_score``, read the same)."""
     kind = condition.kind
     if kind == "behaviour":
         if condition.content is not None:
             key = names("KEY", (condition.behaviour, condition.content))
-            times = f"by_content({key}, NONE)"
+            times = f"{access['by_content']}({key}, NONE)"
         else:
             key = names("BEHAVIOUR", condition.behaviour)
-            times = f"behaviours({key}, NONE)"
+            times = f"{access['behaviours']}({key}, NONE)"
         least = names("TIMES", condition.times)
         if condition.window is None:
             return f"(len({times}) >= {least})"
         window = names("WINDOW", condition.window)
         return f"(len(_{key}_{window} := {times}) - bisect_right(_{key}_{window}, now - {window}) >= {least})"
     if kind == "field":
-        actual = f"fields({names('FIELD', condition.field)}, '')"
+        actual = f"{access['fields']}({names('FIELD', condition.field)}, '')"
         values = names("VALUES", condition.values)
         if condition.op in _EQUAL:
             return f"({actual} in {values})"
@@ -152,7 +125,7 @@ def _read(condition: Any, names: _Names) -> str:
             return f"({actual} != '')"
         return f"compare({names('OP', condition.op)}, {actual}, {values})"
     if kind == "tag":
-        return f"({names('TAG', condition.tag)} in tags)"
+        return f"({names('TAG', condition.tag)} in {access['tags']})"
     if kind == "stage":
         return f"(state.stage == {names('STAGE', condition.stage)})"
     return f"(state.scores.get({names('MODEL', condition.model)}, 0) >= {names('SCORE', condition.min_score)})"
