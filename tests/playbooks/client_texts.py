@@ -11,12 +11,11 @@ is a manual step, as on a real tenant), the rollout checklist and the delivery r
 from __future__ import annotations
 
 import re
-from enum import Enum
 from functools import cache
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
@@ -33,6 +32,7 @@ from mktctl.kinds.base import Playbook
 from mktctl.kinds.english import BUILT_IN
 from mktctl.kinds.registry import KINDS
 from mktctl.kinds.values import model_in
+from mktctl.kinds.wording import picklist_options
 from mktctl.playbook.load import load_playbook
 from mktctl.playbook.starter import templates
 
@@ -108,7 +108,7 @@ def _collect(model: type[BaseModel], data: dict[str, Any], found: set[str]) -> N
         info = model.model_fields.get(name)
         annotation = info.annotation if info is not None else None
         inner = model_in(annotation)
-        picklist = _options(annotation)
+        picklist = picklist_options(annotation)
         if isinstance(value, dict) and inner is not None:
             _collect(inner, value, found)
         elif isinstance(value, list) and inner is not None and all(isinstance(v, dict) for v in value):
@@ -148,17 +148,6 @@ def kind_models() -> dict[type[BaseModel], str]:
     for kind in KINDS:
         visit(kind.model, kind.name)
     return found
-
-
-def _options(annotation: Any) -> frozenset[Any]:
-    if get_origin(annotation) is Literal:
-        return frozenset(get_args(annotation))
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return frozenset(member.value for member in annotation)
-    found: set[Any] = set()
-    for arg in get_args(annotation):
-        found |= _options(arg)
-    return frozenset(found)
 
 
 class _Text(HTMLParser):

@@ -154,7 +154,7 @@ class Words:
             label = f"{prefix} > {label}" if prefix else label
             here = (*path, name)
             inner = model_in(info.annotation) if info is not None else None
-            options = _options(info.annotation) if info is not None else frozenset()
+            options = picklist_options(info.annotation) if info is not None else frozenset()
             if isinstance(value, dict) and inner is not None:
                 rows.extend(self._rows(inner, value, here, label))
             elif isinstance(value, list) and inner is not None and all(isinstance(v, dict) for v in value):
@@ -182,7 +182,7 @@ class Words:
         return self.plain(value)
 
 
-def _options(annotation: Any) -> frozenset[Any]:
+def picklist_options(annotation: Any) -> frozenset[Any]:
     """Every value a ``Literal`` or an ``Enum`` inside ``annotation`` allows (the options of a picklist)."""
     if get_origin(annotation) is Literal:
         return frozenset(get_args(annotation))
@@ -190,7 +190,7 @@ def _options(annotation: Any) -> frozenset[Any]:
         return frozenset(member.value for member in annotation)
     found: set[Any] = set()
     for arg in get_args(annotation):
-        found |= _options(arg)
+        found |= picklist_options(arg)
     return frozenset(found)
 
 
