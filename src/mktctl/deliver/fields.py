@@ -175,8 +175,9 @@ def to_cell(column: Column, value: Any, lang: str) -> str | int | float | None:
         return column.labels.get(str(value), str(value)) if lang == "zh-CN" else str(value)
     if shape.kind == "list" and isinstance(value, list) and shape.item is not None:
         items = [_item_text(shape.item, column, v, lang) for v in value]
-        if all(text is not None for text in items):
-            return LIST.say(lang).join(items)  # type: ignore[arg-type]
+        joined = LIST.say(lang).join(items) if all(text is not None for text in items) else None  # type: ignore[arg-type]
+        if joined is not None and joined != "null":  # a lone "null" would read back as no list at all
+            return joined
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
