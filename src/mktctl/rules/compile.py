@@ -96,6 +96,13 @@ class Rules:
         return reads(self.models, conditions)
 
     @cached_property
+    def quiet(self) -> Reads:
+        """The behaviours the scoring models and segments read: an event of any other behaviour is read at
+        most by tag rules (when they read something new, its moment is visited in full) and by branches
+        (which read the record when their wait ends) (:meth:`mktctl.rules.person._Runner.settle`)."""
+        return reads(self.models, [c for segment in self.segments for c in segment.conditions.items])
+
+    @cached_property
     def tag_reading(self) -> TagReading:
         """The tag groups that rules set, read at once (:class:`mktctl.rules.tags.TagReading`)."""
         return TagReading(tuple(group for group in self.tags if group.rules))

@@ -38,6 +38,7 @@ from mktctl.rules.compile import Rules
 from mktctl.rules.events import apply_event
 from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD
 from mktctl.rules.identity import Absorption, Survivor
+from mktctl.rules.inert import Reads
 from mktctl.rules.model import (
     ABSORBED,
     CREATED,
@@ -145,6 +146,9 @@ class _Runner:
         # moments of events nothing reads, where nothing else is planned: taken in without a full visit when
         # nothing else falls due then either (:meth:`folds`)
         self.inert: set[int] = self.inert_moments() if folding and not every_tick else set()
+        # moments of events only tag rules and branches read, where nothing else is planned: a full run takes
+        # them in and visits the rest of the moment only when the tag groups read something new (:meth:`settle`)
+        self.quiet: set[int] = self.quiet_moments() if folding and not every_tick and not qualify_only else set()
         self.pending_tags: list[tuple[str, Cause]] = []
         self.spare_signals = Signals()  # run_flows swaps it with the person's instead of making new ones
         self.heap: list[int] = []
@@ -155,7 +159,13 @@ class _Runner:
             self.state.grades[model.name] = None
 
     def inert_moments(self) -> set[int]:
-        reads = self.rules.scored if self.qualify_only else self.rules.read
+        return self._moments_of(self.rules.scored if self.qualify_only else self.rules.read)
+
+    def quiet_moments(self) -> set[int]:
+        return self._moments_of(self.rules.quiet) - self.inert
+
+    def _moments_of(self, reads: Reads) -> set[int]:
+        """The moments whose events ``reads`` leaves alone, where nothing else is planned."""
         person = self.person
         planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules}
@@ -213,7 +223,10 @@ class _Runner:
             if at in self.inert and not lazy and self.folds(at):
                 self.fold(at)
                 continue
-            self.moment(at)
+            if at not in self.quiet:
+                self.moment(at)
+            elif self.settle(at):
+                continue
             if self.until_qualified and (person.lead_at is None or qualification.created is not None) and \
                     (mql is None or qualification.mql_at is not None):
                 break  # what assignment reads is known: at creation, and at the MQL moment
@@ -239,6 +252,35 @@ class _Runner:
             return True
         reading = self.tag_reading
         return not reading.every_time and reading.read(state, at) == (state.tags_read or None)
+
+    def settle(self, at: int) -> bool:
+        """Visit a moment of events that only tag rules and branches read (:attr:`Rules.quiet`): take the
+        events in, and visit the rest of the moment only when a tag group reads something new now (as in
+        :meth:`folds`, nothing else can have changed: no score, field, signal, stage or segment). Returns
+        True when that was all (the moment is folded, and what follows planned); False when the moment was
+        visited in full, and the walk goes on from it as from any visit."""
+        state = self.state
+        if self.pending_tags or any(run.wake == at for run in state.flows.values()) or \
+                (state.owner is not None and state.is_lead and at in reminder_runs.due_moments(self.rules, state)):
+            self.moment(at)
+            return False
+        planned = self.planned == len(state.timeline)
+        state.signals.clear()
+        state.changed = False
+        anchor = state.last_behaviour if state.last_behaviour is not None else state.lead_at
+        events = self.events[at]
+        for event in events:
+            apply_event(self.rules, state, event, self.pending_tags)
+        reading = self.tag_reading
+        if state.alive and (reading.every_time or reading.read(state, at) != (state.tags_read or None)):
+            self.moment(at, (anchor, events))
+            return False
+        for score_state in state.score_states.values():
+            score_state.decays = 0
+        if planned:
+            self.planned = len(state.timeline)  # what follows from the state is as planned: it read none of it
+        self.schedule(at)
+        return True
 
     def fold(self, at: int) -> None:
         """Take in the events of ``at`` as its full visit would, when :meth:`folds`: they are recorded, and a
@@ -276,22 +318,27 @@ class _Runner:
             for segment in self.timed:
                 self.push(ticks.segment_tick(segment, state, at, self.until), at)
 
-    def moment(self, at: int) -> None:
+    def moment(self, at: int, taken: tuple[int | None, list[Event]] | None = None) -> None:
+        """Visit ``at``. ``taken``: its events are applied already (:meth:`settle`; behaviours only, none
+        at creation), with the decay's anchor as it was before them."""
         state, rules = self.state, self.rules
-        state.signals.clear()
-        state.changed = False
         fields_changed = False
-        if at == self.person.created:
-            self.create(at)
-            fields_changed = True
-        for absorption in self.absorbed.get(at, ()):
-            fields_changed |= self.absorb(absorption)
-        anchor = state.last_behaviour if state.last_behaviour is not None else state.lead_at
-        behaviours = []
-        for event in self.events.get(at, ()):
-            fields_changed |= apply_event(rules, state, event, self.pending_tags)
-            if event.behaviour is not None:
-                behaviours.append(event)
+        if taken is None:
+            state.signals.clear()
+            state.changed = False
+            if at == self.person.created:
+                self.create(at)
+                fields_changed = True
+            for absorption in self.absorbed.get(at, ()):
+                fields_changed |= self.absorb(absorption)
+            anchor = state.last_behaviour if state.last_behaviour is not None else state.lead_at
+            behaviours = []
+            for event in self.events.get(at, ()):
+                fields_changed |= apply_event(rules, state, event, self.pending_tags)
+                if event.behaviour is not None:
+                    behaviours.append(event)
+        else:
+            anchor, behaviours = taken
         if state.is_lead:
             self.score(at, behaviours, fields_changed, anchor)
         if state.lead_at == at:
