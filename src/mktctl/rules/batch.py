@@ -9,7 +9,8 @@ people's events as columns and the per-person passes in worker processes.
    that record's events) is mapped to the surviving people, sorted by person, moment and the order the
    engine gives events within a minute (the record's place, then the event's), and written where the
    workers read it;
-3. **qualify** each person in chunks (:mod:`mktctl.rules.workers`);
+3. **qualify** each person: in columns where the score follows from counting their events
+   (:mod:`mktctl.rules.qualify_columns`), the others in chunks (:mod:`mktctl.rules.workers`);
 4. **assign** across people in this process, in the one order of :func:`mktctl.rules.world.assign_all`;
 5. **run** each person with their assignments in the same workers, which kept them since step 3, and
    keep what ``keep`` takes of each result.
@@ -34,6 +35,7 @@ from mktctl.rules.compile import Rules
 from mktctl.rules.identity import _SEQ, Outcome, Survivor, resolve
 from mktctl.rules.model import PersonInput, PersonResult
 from mktctl.rules.person import Qualification
+from mktctl.rules.qualify_columns import qualify_columns
 from mktctl.rules.workers import Chunk, Keep, Setup, Workers
 from mktctl.rules.world import assign_all
 
@@ -121,7 +123,10 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
     survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
     person_of = _people_of(records, survivors)
     with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:
-        table, bounds = _sorted_events(history.events, records, person_of, len(survivors))
+        frame, bounds = _sorted_events(history.events, records, person_of, len(survivors))
+        counted = qualify_columns(rules, survivors, frame, until)
+        table = frame.to_arrow()
+        del frame
         events_file = None
         if processes > 0:
             import pyarrow as pa
@@ -130,7 +135,8 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
             with pa.ipc.new_file(str(events_file), table.schema) as writer:
                 writer.write_table(table)
             table = None  # the workers read the file
-        chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1])
+        chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1],
+                        tuple(j for j, q in enumerate(counted[i:i + chunk_size]) if q is None))
                   for i in range(0, len(survivors), chunk_size)]
         setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed)
         timings["people"] = time.perf_counter() - mark
@@ -139,8 +145,11 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
             progress.phase("qualify", len(survivors))
             qualified: dict[int, list[Qualification]] = {}
             for chunk_id, found in workers.qualify(chunks):
-                qualified[chunk_id] = found
-                progress.advance(len(found))
+                start = chunk_id * chunk_size
+                walked = iter(found)
+                qualified[chunk_id] = [q if q is not None else next(walked)
+                                       for q in counted[start:start + chunk_size]]
+                progress.advance(len(qualified[chunk_id]))
             timings["qualify"] = time.perf_counter() - mark
             mark = time.perf_counter()
             assigner = Assigner(seed)
@@ -168,8 +177,8 @@ def _people_of(records: Sequence[PersonInput], survivors: list[Survivor]) -> lis
 
 def _sorted_events(events: Any, records: Sequence[PersonInput], person_of: list[int | None], people: int
                    ) -> tuple[Any, list[int]]:
-    """The events of surviving people with their person and origin, sorted as the engine orders them;
-    and each person's first row (``bounds[i]``, with ``bounds[people]`` the end)."""
+    """The events of surviving people with their person and origin, sorted as the engine orders them (a
+    polars frame); and each person's first row (``bounds[i]``, with ``bounds[people]`` the end)."""
     import numpy as np
     import polars as pl
 
@@ -182,4 +191,4 @@ def _sorted_events(events: Any, records: Sequence[PersonInput], person_of: list[
              .filter(pl.col("person") >= 0)
              .sort(["person", "at", "seq"]))
     bounds = np.searchsorted(frame["person"].to_numpy(), np.arange(people + 1), side="left").tolist()
-    return frame.to_arrow(), bounds
+    return frame, bounds

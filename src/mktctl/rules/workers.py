@@ -40,6 +40,7 @@ class Chunk:
     id: int
     survivors: list[Survivor]
     bounds: list[int]  # the survivors' rows in the events table: survivor i has rows bounds[i]..bounds[i+1]
+    walk: tuple[int, ...] | None = None  # the survivors the qualifying pass walks (None: all of them)
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,15 @@ class Worker:
         self.kept: dict[int, Chunk] = {}
 
     def qualify(self, chunk: Chunk) -> list[Qualification]:
+        """The qualifications of the chunk's survivors at ``chunk.walk`` (all when None), in order; the
+        chunk is kept for the run."""
         setup = self.setup
-        self._attach(chunk)
-        found = [qualify_person(setup.rules, s, clock=setup.clock, until=setup.until) for s in chunk.survivors]
-        self._detach(chunk)  # built again for the run: a worker's memory holds its people, not all their events
+        walk = [chunk.survivors[i] for i in chunk.walk] if chunk.walk is not None else chunk.survivors
+        found = []
+        if walk:
+            self._attach(chunk)
+            found = [qualify_person(setup.rules, s, clock=setup.clock, until=setup.until) for s in walk]
+            self._detach(chunk)  # built again for the run: a worker's memory holds its people, not their events
         self.kept[chunk.id] = chunk
         return found
 
