@@ -111,20 +111,25 @@ class Batch:
 def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed: int = 0,
               refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
               keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None,
-              detailed: bool = True) -> Batch:
-    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``:
-    see :func:`mktctl.rules.person.run_person` (off when ``keep`` reads no cause or detail)."""
+              detailed: bool = True, leave_out: frozenset[str] = frozenset()) -> Batch:
+    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``
+    and ``leave_out``: see :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no cause or
+    detail, and no change of those kinds)."""
     progress = progress or _Quiet()
     records = history.records
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     progress.phase("people", None)
     cleaned = clean_people(rules.cleaning, rules.names, records)
+    timings["people.clean"] = time.perf_counter() - mark
     survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
     person_of = _people_of(records, survivors)
+    timings["people.resolve"] = time.perf_counter() - mark - timings["people.clean"]
     with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:
         frame, bounds = _sorted_events(history.events, records, person_of, len(survivors))
+        sorted_at = time.perf_counter()
         counted = qualify_columns(rules, survivors, frame, until)
+        timings["people.columns"] = time.perf_counter() - sorted_at
         table = frame.to_arrow()
         del frame
         events_file = None
@@ -138,7 +143,7 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1],
                         tuple(j for j, q in enumerate(counted[i:i + chunk_size]) if q is None))
                   for i in range(0, len(survivors), chunk_size)]
-        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed)
+        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed, leave_out)
         timings["people"] = time.perf_counter() - mark
         mark = time.perf_counter()
         with Workers(setup, processes, table) as workers:

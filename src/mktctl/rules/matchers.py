@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from mktctl.rules.fields import compare
+from mktctl.rules.fields import compare as _compare
+
+compare = lru_cache(maxsize=1 << 16)(_compare)  # the same few values, compared at every moment
 
 Matcher = Callable[[Any, int], bool]  # (a person view, the moment) -> holds
 Reader = Callable[[Any, int], tuple[Any, ...]]  # (a person view, the moment) -> what conditions read of it

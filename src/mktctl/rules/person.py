@@ -29,7 +29,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Literal
+from typing import Any, Literal
 
 from mktctl.rules import flow_runs, flows, reminder_runs, segments, stages, tags, ticks
 from mktctl.rules.assignment import Assignment, LeadFacts
@@ -83,13 +83,15 @@ class Qualification:
 
 
 def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan: Sequence[Planned] = (),
-               refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False, detailed: bool = True
-               ) -> tuple[PersonResult, Qualification]:
+               refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False, detailed: bool = True,
+               leave_out: frozenset[str] = frozenset()) -> tuple[PersonResult, Qualification]:
     """Run ``person`` from their first event or creation to ``until`` (inclusive). With ``qualify_only``
     only what assignment needs is computed (fields, scores, MQL). Without ``detailed`` the timeline's
     changes are the same, but their causes and details leave out the words that explain them (the
-    conditions of a rule, a score's ledger lines, an event described), for a run that is summed up."""
-    return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed).run()
+    conditions of a rule, a score's ledger lines, an event described), for a run that is summed up; and the
+    changes of the kinds in ``leave_out`` are made but not kept in the timeline."""
+    return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed,
+                   leave_out=leave_out).run()
 
 
 def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
@@ -110,7 +112,7 @@ class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
                  recording: bool = True, detailed: bool = True, until_qualified: bool = False,
-                 folding: bool = True) -> None:
+                 folding: bool = True, leave_out: frozenset[str] = frozenset()) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
@@ -126,6 +128,7 @@ class _Runner:
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
         self.state.recording = recording
         self.state.detailed = detailed
+        self.state.leave_out = leave_out
         self.qualification = Qualification()
         self.events: dict[int, list[Event]] = {}
         for event in sorted(person.events, key=_ORDER):
@@ -162,17 +165,18 @@ class _Runner:
         return self._moments_of(self.rules.scored if self.qualify_only else self.rules.read)
 
     def quiet_moments(self) -> set[int]:
-        return self._moments_of(self.rules.quiet) - self.inert
+        return self._moments_of(self.rules.quiet, self.inert)
 
-    def _moments_of(self, reads: Reads) -> set[int]:
-        """The moments whose events ``reads`` leaves alone, where nothing else is planned."""
+    def _moments_of(self, reads: Reads, besides: set[int] | frozenset[int] = frozenset()) -> set[int]:
+        """The moments (but ``besides``) whose events ``reads`` leaves alone, where nothing else is planned."""
         person = self.person
         planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules}
         # in a full run a full hour may refresh segments, and a 00:00 the stage
         inert = reads.inert
+        every_minute = self.qualify_only
         return {at for at, events in self.events.items()
-                if at not in planned and (self.qualify_only or at % HOUR) and all(map(inert, events))}
+                if (every_minute or at % HOUR) and at not in besides and at not in planned and all(map(inert, events))}
 
     # ---- the walk -----------------------------------------------------------------------------------------
 
@@ -264,7 +268,7 @@ class _Runner:
                 (state.owner is not None and state.is_lead and at in reminder_runs.due_moments(self.rules, state)):
             self.moment(at)
             return False
-        planned = self.planned == len(state.timeline)
+        planned = self.planned == state.version
         state.signals.clear()
         state.changed = False
         anchor = state.last_behaviour if state.last_behaviour is not None else state.lead_at
@@ -272,13 +276,14 @@ class _Runner:
         for event in events:
             apply_event(self.rules, state, event, self.pending_tags)
         reading = self.tag_reading
-        if state.alive and (reading.every_time or reading.read(state, at) != (state.tags_read or None)):
-            self.moment(at, (anchor, events))
+        seen = None if reading.every_time or not state.alive else reading.read(state, at)
+        if state.alive and (seen is None or seen != (state.tags_read or None)):
+            self.moment(at, (anchor, events, seen))
             return False
         for score_state in state.score_states.values():
             score_state.decays = 0
         if planned:
-            self.planned = len(state.timeline)  # what follows from the state is as planned: it read none of it
+            self.planned = state.version  # what follows from the state is as planned: it read none of it
         self.schedule(at)
         return True
 
@@ -286,13 +291,13 @@ class _Runner:
         """Take in the events of ``at`` as its full visit would, when :meth:`folds`: they are recorded, and a
         behaviour starts a lead's inactive period again (cancelling a decay due now)."""
         state = self.state
-        planned = self.planned == len(state.timeline)
+        planned = self.planned == state.version
         for event in self.events[at]:
             apply_event(self.rules, state, event, self.pending_tags)
         for score_state in state.score_states.values():
             score_state.decays = 0
         if planned:
-            self.planned = len(state.timeline)  # what follows from the state is as planned: it read none of it
+            self.planned = state.version  # what follows from the state is as planned: it read none of it
         self.schedule(at)
 
     def schedule(self, at: int) -> None:
@@ -301,10 +306,10 @@ class _Runner:
         if anchor is not None:
             for model in self.rules.models if state.is_lead else ():
                 self.push(next_decay(model, state.score_states[model.name], anchor), at)
-        if state.alive and not self.qualify_only and len(state.timeline) != self.planned:
+        if state.alive and not self.qualify_only and state.version != self.planned:
             # the person changed (what follows from their state is planned again only then: a moment that
             # changed nothing leaves the moments planned before as they were)
-            self.planned = len(state.timeline)
+            self.planned = state.version
             for wake in flow_runs.next_wake(state):
                 self.push(wake, at)
             if state.is_lead:
@@ -318,11 +323,14 @@ class _Runner:
             for segment in self.timed:
                 self.push(ticks.segment_tick(segment, state, at, self.until), at)
 
-    def moment(self, at: int, taken: tuple[int | None, list[Event]] | None = None) -> None:
+    def moment(self, at: int, taken: tuple[int | None, list[Event], tuple[Any, ...] | None] | None = None
+               ) -> None:
         """Visit ``at``. ``taken``: its events are applied already (:meth:`settle`; behaviours only, none
-        at creation), with the decay's anchor as it was before them."""
+        at creation), with the decay's anchor as it was before them and what the tag groups read after them
+        (None: not read)."""
         state, rules = self.state, self.rules
         fields_changed = False
+        seen = None
         if taken is None:
             state.signals.clear()
             state.changed = False
@@ -338,7 +346,7 @@ class _Runner:
                 if event.behaviour is not None:
                     behaviours.append(event)
         else:
-            anchor, behaviours = taken
+            anchor, behaviours, seen = taken
         if state.is_lead:
             self.score(at, behaviours, fields_changed, anchor)
         if state.lead_at == at:
@@ -354,7 +362,7 @@ class _Runner:
         if entered is not None and entered.tag:
             self.pending_tags.append((entered.tag, Cause("rule", f"lifecycle_stages/{entered.name} tag")))
         if state.changed or behaviours or fields_changed or self.pending_tags:
-            self.tag(at)
+            self.tag(at, seen if not state.changed and not self.pending_tags else None)
         self.qualify(at)
         if self.plan:
             self.assign(at, HAND_OFF)
@@ -482,12 +490,13 @@ class _Runner:
                          f"notify {self.rules.user_name(assignment.owner)} on {'、'.join(assignment.notify)}")
         state.changed = True
 
-    def tag(self, at: int) -> None:
+    def tag(self, at: int, seen: tuple[Any, ...] | None = None) -> None:
+        """``seen``: what the tag groups read now, when nothing changed since it was read."""
         state = self.state
         for tag, cause in self.pending_tags:
             tags.add_tag(state, at, tag, tags.MANUAL, cause, single=tags.group_of(tag) in self.rules.single_choice)
         self.pending_tags.clear()
-        tags.evaluate(self.tag_reading, state, at)
+        tags.evaluate(self.tag_reading, state, at, seen)
 
     def run_flows(self, at: int) -> None:
         rules, state = self.rules, self.state
@@ -501,9 +510,9 @@ class _Runner:
             current = state.signals  # what happened so far; what the flows' steps make happen is collected anew
             spare.clear()
             state.signals, spare = spare, current
-            before = len(state.timeline)
+            before = state.version
             flow_runs.enter_triggered(rules, state, at, current)
-            if len(state.timeline) != before:  # steps may have set tags that other tags' rules name
+            if state.version != before:  # steps may have set tags that other tags' rules name
                 tags.evaluate(self.tag_reading, state, at)
                 flow_runs.leave_on_exits(rules, state, at)
             if not state.signals.any():

@@ -55,7 +55,7 @@ def refresh(segments: tuple[Segment, ...], state: PersonState, at: int, manual: 
     while nothing about the person has changed since its last refresh (the result could not differ)."""
     if at % HOUR and not manual:
         return  # nothing refreshes between full hours but a test's refresh
-    version = len(state.timeline)
+    version = state.version
     for segment in segments:
         if not segment.due(at, manual):
             continue

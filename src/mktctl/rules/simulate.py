@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from mktctl.leads.check import CheckOptions
 
 END = 10**12  # later than any moment: a snapshot at it is the state at the end
+UNREAD = frozenset({BEHAVIOUR, FIELD})  # the kinds of change summarise does not read: not kept at all
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     mark = time.perf_counter()
     batch = run_batch(rules, History(records, _event_table(event_rows)), clock=clock, until=until, seed=options.seed,
                       processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
-                      work_dir=work_dir, detailed=False)
+                      work_dir=work_dir, detailed=False, leave_out=UNREAD)
     timings["engine"] = time.perf_counter() - mark
     timings.update({f"engine.{name}": seconds for name, seconds in batch.timings.items()})
 

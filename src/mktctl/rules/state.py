@@ -61,10 +61,10 @@ class Signals:
 class PersonState:
     __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "detailed",
                  "fields",
-                 "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "ledger",
+                 "flows", "leave_out", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "ledger",
                  "mql_at", "owner", "pool", "purchases", "recording", "refreshed", "score_states", "scores",
                  "segments", "signals", "sla_sent", "snapshots", "stage", "tag_versions", "tags", "tags_read",
-                 "timeline", "touches", "unsubscribed")
+                 "timeline", "touches", "unsubscribed", "version")
 
     def __init__(self, person_id: str, created: int, lead_at: int | None, pool: str | None) -> None:
         self.id = person_id
@@ -98,6 +98,8 @@ class PersonState:
         self.touches: list[Event] = []
         self.sla_sent: dict[str, tuple[int, int]] = {}  # reminder rule -> (cycle start, reminders sent)
         self.timeline: list[Change] = []
+        self.version = 0  # how many changes were made (recorded in the timeline or not): what planning compares
+        self.leave_out: frozenset[str] = frozenset()  # kinds of change not kept in the timeline (a summed-up run)
         self.ledger: list[ScoreEntry] = []
         self.signals = Signals()
         self.changed = False
@@ -107,7 +109,8 @@ class PersonState:
         self.detailed = True
 
     def record(self, at: int, kind: str, subject: str, value: Any, cause: Cause, detail: str = "") -> None:
-        if self.recording:
+        self.version += 1
+        if self.recording and kind not in self.leave_out:
             self.timeline.append(Change(at, kind, subject, value, cause, detail))
 
     def add_behaviour(self, event: Event) -> None:

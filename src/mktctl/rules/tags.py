@@ -158,12 +158,13 @@ def _touched(state: PersonState, tag: str) -> None:
     state.tag_versions[group] = state.tag_versions.get(group, 0) + 1
 
 
-def evaluate(reading: TagReading, state: PersonState, now: int) -> None:
+def evaluate(reading: TagReading, state: PersonState, now: int, seen: tuple[Any, ...] | None = None) -> None:
     """Re-evaluate every tag rule until no tag changes. A group is evaluated only when what its rules read
     has changed since its last evaluation; after the first round only the groups whose rules read tags are
-    looked at again: for the others nothing they read has changed."""
+    looked at again: for the others nothing they read has changed. ``seen``: ``reading.read(state, now)``,
+    when the caller has it."""
     groups = reading.groups
-    seen_all = reading.read(state, now)
+    seen_all = seen if seen is not None else reading.read(state, now)
     read = state.tags_read or (None,) * len(groups)
     if seen_all == read and not reading.every_time:
         return  # nothing any group reads has changed

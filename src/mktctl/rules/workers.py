@@ -52,6 +52,7 @@ class Setup:
     refreshes: tuple[tuple[int, str], ...]
     keep: Keep
     detailed: bool = True  # False: causes without their explanations (see run_person)
+    leave_out: frozenset[str] = frozenset()  # kinds of change not kept in the timeline (see run_person)
 
 
 class Worker:
@@ -82,7 +83,8 @@ class Worker:
         chunk = self.kept.pop(chunk_id)
         self._attach(chunk)
         kept = [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
-                                      refreshes=setup.refreshes, detailed=setup.detailed)[0], s)
+                                      refreshes=setup.refreshes, detailed=setup.detailed,
+                                      leave_out=setup.leave_out)[0], s)
                 for s, plan in zip(chunk.survivors, plans, strict=True)]
         self._detach(chunk)
         return kept
