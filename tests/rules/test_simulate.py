@@ -169,6 +169,19 @@ def test_an_events_file_without_a_time_column_is_refused_with_its_headers(tmp_pa
                  SimulateOptions(processes=0))
 
 
+def test_when_both_files_are_broken_the_lead_file_is_reported_first(tmp_path) -> None:
+    write_playbook(tmp_path / "playbook", PLAYBOOK)
+    (tmp_path / "leads.csv").write_text("备注\n无关\n", encoding="utf-8")  # the events are read meanwhile
+    (tmp_path / "events.csv").write_text("手机号,行为\n13912340001,下载文件\n", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+
+    with pytest.raises(DataFileError) as refused:
+        simulate(tmp_path / "playbook", tmp_path / "leads.csv", tmp_path / "events.csv", tmp_path / "work",
+                 SimulateOptions(processes=0))
+
+    assert "leads.csv" in str(refused.value) and "行为时间" not in str(refused.value)
+
+
 def test_an_events_file_with_its_header_only_simulates_the_leads_alone(tmp_path) -> None:
     write_playbook(tmp_path / "playbook", PLAYBOOK)
     (tmp_path / "leads.csv").write_text(LEADS, encoding="utf-8")

@@ -10,6 +10,7 @@ and style sheet).
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,14 +55,18 @@ def write_files(simulation: Simulation, out_dir: Path, *, lang: str, generated_a
     from mktctl.secrets import redacted_json
 
     files = {name: out_dir / name for name in FILES}
-    _write_csv(neutralise_polars(simulation.people), files["people.csv"])
-    if simulation.summary["events"].get("rows") or simulation.events.height:
-        _write_csv(neutralise_polars(simulation.events), files["events.csv"])
-    else:
-        del files["events.csv"]
-    write_atomic(files["summary.json"], redacted_json(simulation.summary, ensure_ascii=False, indent=2) + "\n")
-    write_workbook(simulation, files["summary.xlsx"], Words(lang))
-    write_atomic(files["report.html"], render_html(simulation, Words(lang), generated_at, generator))
+    with ThreadPoolExecutor(1, thread_name_prefix="mktctl-csv") as writer:
+        # polars writes the CSV files (leaving the GIL) while the workbook and the page are put together
+        written = [writer.submit(_write_csv, neutralise_polars(simulation.people), files["people.csv"])]
+        if simulation.summary["events"].get("rows") or simulation.events.height:
+            written.append(writer.submit(_write_csv, neutralise_polars(simulation.events), files["events.csv"]))
+        else:
+            del files["events.csv"]
+        write_atomic(files["summary.json"], redacted_json(simulation.summary, ensure_ascii=False, indent=2) + "\n")
+        write_workbook(simulation, files["summary.xlsx"], Words(lang))
+        write_atomic(files["report.html"], render_html(simulation, Words(lang), generated_at, generator))
+        for done in written:
+            done.result()  # a failed write is raised here
     return files
 
 

@@ -4,8 +4,9 @@
 
 1. the leads go through ``leads check`` (:func:`mktctl.leads.check.run_check` with the playbook's cleaning
    rules): read, normalised, rejected and deduplicated, every row with its status;
-2. the events are read and checked row by row (:mod:`mktctl.rules.history`) and joined to the accepted
-   leads by mobile, else e-mail (a duplicate row's keys lead to the row it duplicates);
+2. the events are read and checked row by row (:mod:`mktctl.rules.history`; in a thread, while the leads
+   are checked) and joined to the accepted leads by mobile, else e-mail (a duplicate row's keys lead to the
+   row it duplicates);
 3. the clock starts at 00:00 of the earliest day of the history (a lead's 创建时间 or an event; a lead
    without one is created on that day at 09:00) and runs to the end of day ``days`` (default: the last day of
    the history);
@@ -21,6 +22,7 @@ The core reads the files it is given and writes only in ``work_dir``; the result
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -103,12 +105,15 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     started = time.perf_counter()
     playbook, _warnings = load_playbook(directory)
     rules = compile_rules(playbook)
-    check = run_check(leads, options.check or CheckOptions(), work_dir, progress, rules=cleaning_rules(playbook))
-    timings["leads"] = time.perf_counter() - started
-
-    mark = time.perf_counter()
-    progress.phase("events", None)
-    events_file = read_events(events) if events is not None else None
+    with ThreadPoolExecutor(1, thread_name_prefix="mktctl-events") as reader:
+        # the events are read while the leads are checked (both are mostly polars, which leaves the GIL):
+        # a problem with the lead file is still the one reported first
+        reading = reader.submit(read_events, events) if events is not None else None
+        check = run_check(leads, options.check or CheckOptions(), work_dir, progress, rules=cleaning_rules(playbook))
+        timings["leads"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        progress.phase("events", None)
+        events_file = reading.result() if reading is not None else None
     statuses = pl.read_parquet(check.spill.status_file)
     accepted = pl.read_parquet(check.spill.accepted_file).sort("source_row")
     timings["events"] = time.perf_counter() - mark
