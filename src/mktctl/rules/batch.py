@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from mktctl.base.collector import collector_paused
 from mktctl.rules.assignment import Assigner
 from mktctl.rules.cleaning import clean_people
 from mktctl.rules.clock import Clock
@@ -120,10 +121,11 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     progress.phase("people", None)
-    cleaned = clean_people(rules.cleaning, rules.names, records)
-    timings["people.clean"] = time.perf_counter() - mark
-    survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
-    person_of = _people_of(records, survivors)
+    with collector_paused():  # hundreds of thousands of records and survivors (mktctl.base.collector)
+        cleaned = clean_people(rules.cleaning, rules.names, records)
+        timings["people.clean"] = time.perf_counter() - mark
+        survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
+        person_of = _people_of(records, survivors)
     timings["people.resolve"] = time.perf_counter() - mark - timings["people.clean"]
     with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:
         frame, bounds = _sorted_events(history.events, records, person_of, len(survivors))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.collector import collector_paused
 from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
 from mktctl.rules.identity import Survivor
@@ -196,7 +197,8 @@ def _serve(pipe: Connection, setup: Setup) -> None:
             return
         method, args = message
         try:
-            answer = (True, getattr(worker, method)(*args))
+            with collector_paused():  # a chunk's objects are freed by reference counting (mktctl.base.collector)
+                answer = (True, getattr(worker, method)(*args))
         except Exception:  # noqa: BLE001 - the parent re-raises it, with this traceback
             answer = (False, traceback.format_exc())
         pipe.send(answer)
