@@ -87,12 +87,26 @@ def tenant_texts(playbook: Playbook) -> frozenset[str]:
     profile, and every text value of a field that is not a picklist of the platform (a ``Literal`` or
     ``Enum``: the platform's words, which a client reads in its language), with the keys of free mappings;
     never a name the platform has built in (全公司, CRM管理员, 客户: :data:`~mktctl.kinds.english.BUILT_IN`)."""
-    found = {playbook.name, TENANT}
+    found = {playbook.name, TENANT, *rule_test_names(playbook)}
     for resource in playbook.resources:
         if not resource.kind.singleton:  # a singleton's key is its kind's name, not the tenant's
             found.add(resource.key)
         found |= spec_texts(resource.kind.model, resource.spec.model_dump(mode="json"))
     return frozenset(text for text in found if text.strip() and text not in BUILT_IN)
+
+
+def rule_test_names(playbook: Playbook) -> set[str]:
+    """The names of the playbook's rule tests and their files (the report lists them once `mktctl test` has
+    passed): the consultant's words, written in the language they chose."""
+    import yaml
+
+    found = set()
+    for path in sorted((playbook.root / "tests").glob("*.yaml")):
+        found.add(f"tests/{path.name}")
+        name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
+        if isinstance(name, str):
+            found.add(name)
+    return found
 
 
 def spec_texts(model: type[BaseModel], data: dict[str, Any]) -> set[str]:
