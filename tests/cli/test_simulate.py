@@ -116,3 +116,23 @@ def test_the_workbook_speaks_the_report_language_and_the_csv_files_keep_codes_an
     with (history / "en" / "people.csv").open(encoding="utf-8") as handle:
         rows = {row["row"]: row for row in csv.DictReader(handle)}
     assert rows["7"]["name"] == "'=HYPERLINK(\"x\")" and rows["7"]["status"] == "person"
+
+
+def test_a_result_file_that_cannot_be_written_leaves_the_last_results_as_they_were(history, monkeypatch) -> None:
+    from mktctl.deliver import simulation as deliver
+    from mktctl.rules.simulate import SimulateOptions
+
+    out = history / "out"
+    first = deliver.run_simulation(history / "playbook", history / "leads.csv", history / "events.csv", out,
+                                   SimulateOptions(processes=0))
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+
+    def full_disk(frame, path) -> None:
+        path.write_text("half a file", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(deliver, "_write_csv", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        deliver.write_files(first.simulation, out, lang="en", generated_at="later")
+
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before  # no file replaced, no part left

@@ -1,8 +1,9 @@
 """The qualifying pass in columns (mktctl.rules.qualify_columns) gives each person it takes the qualification
 the walk gives (their facts at creation, the MQL moment and the facts then), on generated people under rules
 with two scoring models (the MQL names the second: caps, a maximum, a decay), an MQL with required fields,
-sources and competitors, merges, events before creation and contacts; and leaves to the walk the people
-whose score can decay or whose fields a merge changes."""
+sources and competitors (or naming no model, or without a score, or none), merges, events before creation,
+leads created after the end, and contacts; and leaves to the walk the people whose score can decay or whose
+fields a merge changes."""
 
 from __future__ import annotations
 
@@ -69,6 +70,12 @@ def rules(name: str) -> Rules:
         folder = Path(tempfile.mkdtemp(prefix="mktctl-columns-"))
         scored, other = rules_of(folder / "scored", SCORED), rules_of(folder / "other", OTHER_MODEL)
         return replace(scored, models=(*other.models, *scored.models))
+    if name == "MQL naming no model":  # the facts read the first model; the MQL's score is 0
+        return replace(rules("two models"), mql=replace(rules("two models").mql, model=None))
+    if name == "MQL without a score":  # fields, source and competitors only
+        return replace(rules("two models"), mql=replace(rules("two models").mql, min_score=None))
+    if name == "no MQL":
+        return replace(rules("two models"), mql=None)
     return compile_rules(load_playbook(PLAYBOOKS / name)[0])
 
 
@@ -84,7 +91,7 @@ person = st.fixed_dictionaries({
     "email": st.sampled_from(["", "wang@yuanhang.cn", "li@rival.cn"]),
     "industry": st.sampled_from(["", "制造业"]), "source": st.sampled_from(["官网", "百度推广", ""]),
     "object": st.sampled_from(["销售线索", "销售线索", "联系人"]),
-    "day": st.integers(0, 3), "minute": st.sampled_from([0, 600]),
+    "day": st.sampled_from([0, 1, 3, DAYS + 1]), "minute": st.sampled_from([0, 600]),  # created after the end too
     "events": st.lists(one_event, max_size=12)})
 
 
@@ -112,7 +119,8 @@ def both_ways(rules_: Rules, people: list[PersonInput]) -> list[tuple]:
 
 
 @SETTLE
-@given(st.lists(person, min_size=1, max_size=6), st.sampled_from(["two models", "flagship", "standard"]))
+@given(st.lists(person, min_size=1, max_size=6),
+       st.sampled_from(["two models", "MQL naming no model", "MQL without a score", "no MQL", "flagship", "standard"]))
 def test_a_qualification_in_columns_is_the_one_the_walk_gives(drawn, playbook) -> None:
     for counted, walked in both_ways(rules(playbook), population(drawn)):
         assert counted is None or counted == walked

@@ -163,9 +163,9 @@ def test_a_quiet_person_is_visited_at_their_moments_and_the_ticks_where_time_cha
     from mktctl.rules import person as walk
 
     class Counting(walk._Runner):
-        def moment(self, at: int) -> None:
+        def moment(self, at: int, taken=None) -> None:
             visited.append(at)
-            super().moment(at)
+            super().moment(at, taken)
 
     Counting(rules(), survivor, Clock(START), end_of_day(DAYS), (), (), False).run()
 

@@ -55,25 +55,37 @@ def write_files(simulation: Simulation, out_dir: Path, *, lang: str, generated_a
     from mktctl.secrets import redacted_json
 
     files = {name: out_dir / name for name in FILES}
-    with ThreadPoolExecutor(1, thread_name_prefix="mktctl-csv") as writer:
-        # polars writes the CSV files (leaving the GIL) while the workbook and the page are put together
-        written = [writer.submit(_write_csv, neutralise_polars(simulation.people), files["people.csv"])]
-        if simulation.summary["events"].get("rows") or simulation.events.height:
-            written.append(writer.submit(_write_csv, neutralise_polars(simulation.events), files["events.csv"]))
-        else:
-            del files["events.csv"]
-        write_atomic(files["summary.json"], redacted_json(simulation.summary, ensure_ascii=False, indent=2) + "\n")
-        write_workbook(simulation, files["summary.xlsx"], Words(lang))
-        write_atomic(files["report.html"], render_html(simulation, Words(lang), generated_at, generator))
-        for done in written:
-            done.result()  # a failed write is raised here
+    if not (simulation.summary["events"].get("rows") or simulation.events.height):
+        del files["events.csv"]
+    csvs = {"people.csv": simulation.people, "events.csv": simulation.events}
+    parts = {name: _part(files[name]) for name in ("people.csv", "events.csv", "summary.xlsx") if name in files}
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="mktctl-csv") as writer:
+            # polars writes the CSV files (leaving the GIL) while the workbook and the page are put together;
+            # each file is moved into place only once every one of them is written
+            written = [writer.submit(_write_csv, neutralise_polars(csvs[name]), parts[name])
+                       for name in ("people.csv", "events.csv") if name in files]
+            write_workbook(simulation, parts["summary.xlsx"], Words(lang))
+            page = render_html(simulation, Words(lang), generated_at, generator)
+            for done in written:
+                done.result()  # a failed write is raised here
+        for name, part in parts.items():
+            part.replace(files[name])
+    finally:
+        for part in parts.values():
+            part.unlink(missing_ok=True)
+    write_atomic(files["summary.json"], redacted_json(simulation.summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(files["report.html"], page)
     return files
 
 
+def _part(path: Path) -> Path:
+    """Where ``path`` is written before it is moved into place."""
+    return path.with_name(f".{path.name}.part")
+
+
 def _write_csv(frame: Any, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    frame.write_csv(tmp)
-    tmp.replace(path)
+    frame.write_csv(path)
 
 
 # ---- the workbook ---------------------------------------------------------------------------------------------

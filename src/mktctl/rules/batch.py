@@ -156,6 +156,8 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
                 walked = iter(found)
                 qualified[chunk_id] = [q if q is not None else next(walked)
                                        for q in counted[start:start + chunk_size]]
+                if next(walked, None) is not None:
+                    raise RuntimeError(f"chunk {chunk_id}: more qualifications came back than were asked for")
                 progress.advance(len(qualified[chunk_id]))
             timings["qualify"] = time.perf_counter() - mark
             mark = time.perf_counter()

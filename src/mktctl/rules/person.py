@@ -255,7 +255,8 @@ class _Runner:
         if not state.alive:
             return True
         reading = self.tag_reading
-        return not reading.every_time and reading.read(state, at) == (state.tags_read or None)
+        return not reading.groups or \
+            not reading.every_time and reading.read(state, at) == (state.tags_read or None)
 
     def settle(self, at: int) -> bool:
         """Visit a moment of events that only tag rules and branches read (:attr:`Rules.quiet`): take the
@@ -276,8 +277,8 @@ class _Runner:
         for event in events:
             apply_event(self.rules, state, event, self.pending_tags)
         reading = self.tag_reading
-        seen = None if reading.every_time or not state.alive else reading.read(state, at)
-        if state.alive and (seen is None or seen != (state.tags_read or None)):
+        seen = None if reading.every_time or not state.alive or not reading.groups else reading.read(state, at)
+        if state.alive and reading.groups and (seen is None or seen != (state.tags_read or None)):
             self.moment(at, (anchor, events, seen))
             return False
         for score_state in state.score_states.values():

@@ -89,8 +89,8 @@ def qualify_columns(rules: Rules, survivors: Sequence[Survivor], events: pl.Data
     mql_at: dict[int, int] = {}
     for index, survivor in enumerate(survivors):
         lead_at = survivor.lead_at
-        if lead_at is None:
-            found.append(Qualification())  # not a lead: nothing to assign
+        if lead_at is None or lead_at > until:
+            found.append(Qualification())  # not a lead (or not one before the end): nothing to assign
             continue
         if survivor.absorbed or lead_at != survivor.created or index in may_decay:
             found.append(None)
