@@ -41,6 +41,12 @@ class LeadFacts:
     source: str = ""
     score: int = 0
 
+    @classmethod
+    def of(cls, fields: dict[str, str], score: int) -> LeadFacts:
+        """The facts of a lead with ``fields`` (keyed) and ``score`` (of the model assignment reads)."""
+        return cls(fields.get("province", ""), fields.get("city", ""), fields.get("industry", ""),
+                   fields.get("source", ""), score)
+
 
 @dataclass(frozen=True, slots=True)
 class AssignmentRule:

@@ -450,8 +450,7 @@ class _Runner:
     def facts(self) -> LeadFacts:
         fields, scores = self.state.fields, self.state.scores
         model = self.rules.mql.model if self.rules.mql and self.rules.mql.model else next(iter(scores), None)
-        return LeadFacts(fields.get("province", ""), fields.get("city", ""), fields.get("industry", ""),
-                         fields.get("source", ""), scores.get(model or "", 0))
+        return LeadFacts.of(fields, scores.get(model or "", 0))
 
     def qualify(self, at: int) -> None:
         state, mql = self.state, self.rules.mql

@@ -109,10 +109,10 @@ def qualify_columns(rules: Rules, survivors: Sequence[Survivor], events: pl.Data
         qualification = found[index]
         assert qualification is not None
         fields = _fields_at_creation(survivors[index])
-        qualification.created = _facts(fields, at_creation.get(index, 0))
+        qualification.created = LeadFacts.of(fields, at_creation.get(index, 0))
         if index in mql_at:
             qualification.mql_at = mql_at[index]
-            qualification.at_mql = _facts(fields, at_mql.get(index, 0))
+            qualification.at_mql = LeadFacts.of(fields, at_mql.get(index, 0))
     return found
 
 
@@ -120,11 +120,6 @@ def _fields_at_creation(survivor: Survivor) -> dict[str, str]:
     fields = dict(survivor.fields)
     fields.setdefault(STATUS_FIELD, "未处理")
     return fields
-
-
-def _facts(fields: dict[str, str], score: int) -> LeadFacts:
-    return LeadFacts(fields.get("province", ""), fields.get("city", ""), fields.get("industry", ""),
-                     fields.get("source", ""), score)
 
 
 def _scores(model: ScoringModel, events: pl.DataFrame) -> pl.DataFrame:
