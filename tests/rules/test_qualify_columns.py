@@ -82,7 +82,8 @@ def rules(name: str) -> Rules:
 one_event = st.builds(
     lambda day, minute, kind: Event(day * 1440 + minute, **kind), st.integers(-2, DAYS + 1),
     st.sampled_from([0, 540, 600, 1439]),
-    st.sampled_from([{"behaviour": "下载文件", "content": "产品白皮书"}, {"behaviour": "下载文件", "content": "行业报告"},
+    st.sampled_from([{"behaviour": "下载文件", "content": "产品白皮书"},
+                     {"behaviour": "下载文件", "content": "行业报告"},
                      {"behaviour": "观看直播", "content": "线上研讨会"}, {"behaviour": "咨询客服"},
                      {"behaviour": "点击邮件链接", "content": "价格方案"}, {"behaviour": "打开邮件"},
                      {"follow_up": True}, {"converted": "商机"}]))
@@ -135,7 +136,8 @@ def lead_with(*events: Event, mobile: str = "13912340001", **fields: str) -> Per
 def test_a_lead_that_keeps_busy_is_qualified_in_columns_with_its_mql_moment_and_capped_scores() -> None:
     busy = lead_with(*(Event(day * 1440 + 700, behaviour="咨询客服") for day in range(0, DAYS + 1, 3)),
                      Event(700, 1, behaviour="下载文件", content="产品白皮书"),
-                     Event(710, behaviour="下载文件", content="产品白皮书"), Event(720, behaviour="下载文件", content="产品白皮书"))
+                     Event(710, behaviour="下载文件", content="产品白皮书"),
+                     Event(720, behaviour="下载文件", content="产品白皮书"))
 
     ((counted, walked),) = both_ways(rules("two models"), [busy])
 

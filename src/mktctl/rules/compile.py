@@ -19,7 +19,7 @@ from mktctl.rules.conditions import normalise_tag
 from mktctl.rules.fields import FieldNames, field_names
 from mktctl.rules.flows import Flow, by_trigger, compile_flows
 from mktctl.rules.identity import IdentityRules, compile_identity
-from mktctl.rules.inert import Reads, reads
+from mktctl.rules.inert import Reads, behaviours_acted_on, reads
 from mktctl.rules.mql import Mql, compile_mql
 from mktctl.rules.personalise import unknown_variables
 from mktctl.rules.reminders import Pool, Sla, compile_pools, compile_slas
@@ -82,9 +82,15 @@ class Rules:
         return by_trigger(self.flows)
 
     @cached_property
+    def acted_on(self) -> frozenset[str]:
+        """The behaviours the engine acts on by themselves under these rules
+        (:func:`mktctl.rules.inert.behaviours_acted_on`)."""
+        return behaviours_acted_on((flow.trigger for flow in self.flows), self.wecom is not None)
+
+    @cached_property
     def scored(self) -> Reads:
         """The behaviours the scoring models read (:mod:`mktctl.rules.inert`)."""
-        return reads(self.models)
+        return reads(self.models, (), self.acted_on)
 
     @cached_property
     def read(self) -> Reads:
@@ -93,14 +99,15 @@ class Rules:
         conditions += [c for segment in self.segments for c in segment.conditions.items]
         conditions += [c for flow in self.flows for step in flow.steps if step.condition is not None
                        for c in step.condition.items]
-        return reads(self.models, conditions)
+        return reads(self.models, conditions, self.acted_on)
 
     @cached_property
     def quiet(self) -> Reads:
         """The behaviours the scoring models and segments read: an event of any other behaviour is read at
         most by tag rules (when they read something new, its moment is visited in full) and by branches
         (which read the record when their wait ends) (:meth:`mktctl.rules.person._Runner.settle`)."""
-        return reads(self.models, [c for segment in self.segments for c in segment.conditions.items])
+        return reads(self.models, [c for segment in self.segments for c in segment.conditions.items],
+                     self.acted_on)
 
     @cached_property
     def tag_reading(self) -> TagReading:

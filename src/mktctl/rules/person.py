@@ -221,8 +221,7 @@ class _Runner:
                     if self.heap and self.heap[0] < min(at, following):
                         break
                 if lazy[waiting - 1] != at:
-                    self.queued.add(at)
-                    heapq.heappush(self.heap, at)
+                    self.push(at)  # once: a decay planned by a lazy moment may have queued it again already
                 continue
             if at in self.inert and not lazy and self.folds(at):
                 self.fold(at)
@@ -256,7 +255,7 @@ class _Runner:
             return True
         reading = self.tag_reading
         return not reading.groups or \
-            not reading.every_time and reading.read(state, at) == (state.tags_read or None)
+            (not reading.every_time and reading.read(state, at) == (state.tags_read or None))
 
     def settle(self, at: int) -> bool:
         """Visit a moment of events that only tag rules and branches read (:attr:`Rules.quiet`): take the

@@ -189,10 +189,7 @@ def _may_decay(survivors: Sequence[Survivor], events: pl.DataFrame, until: int, 
         if lead_at is None:
             continue
         first, last, gap = known.get(index, (None, None, None))
-        if first is None:
-            stretches = [until - lead_at]
-        else:
-            stretches = [gap or 0, until - last, first - lead_at]
+        stretches = [until - lead_at] if first is None else [gap or 0, until - last, first - lead_at]
         if max(stretches) >= after:
             found.add(index)
     return found
