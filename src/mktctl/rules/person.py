@@ -38,7 +38,6 @@ from mktctl.rules.compile import Rules
 from mktctl.rules.events import apply_event
 from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD
 from mktctl.rules.identity import Absorption, Survivor
-from mktctl.rules.inert import Reads
 from mktctl.rules.model import (
     ABSORBED,
     CREATED,
@@ -147,11 +146,10 @@ class _Runner:
                     for at in flows.schedule_moments(flow.key, clock, until):
                         self.schedules.setdefault(at, set()).add(flow.name)
         # moments of events nothing reads, where nothing else is planned: taken in without a full visit when
-        # nothing else falls due then either (:meth:`folds`)
-        self.inert: set[int] = self.inert_moments() if folding and not every_tick else set()
-        # moments of events only tag rules and branches read, where nothing else is planned: a full run takes
-        # them in and visits the rest of the moment only when the tag groups read something new (:meth:`settle`)
-        self.quiet: set[int] = self.quiet_moments() if folding and not every_tick and not qualify_only else set()
+        # nothing else falls due then either (:meth:`folds`); and moments of events only tag rules and branches
+        # read: a full run takes them in and visits the rest of the moment only when the tag groups read
+        # something new (:meth:`settle`)
+        self.inert, self.quiet = self.foldable_moments() if folding and not every_tick else (set(), set())
         self.pending_tags: list[tuple[str, Cause]] = []
         self.spare_signals = Signals()  # run_flows swaps it with the person's instead of making new ones
         self.heap: list[int] = []
@@ -161,22 +159,25 @@ class _Runner:
             self.state.scores[model.name] = 0
             self.state.grades[model.name] = None
 
-    def inert_moments(self) -> set[int]:
-        return self._moments_of(self.rules.scored if self.qualify_only else self.rules.read)
-
-    def quiet_moments(self) -> set[int]:
-        return self._moments_of(self.rules.quiet, self.inert)
-
-    def _moments_of(self, reads: Reads, besides: set[int] | frozenset[int] = frozenset()) -> set[int]:
-        """The moments (but ``besides``) whose events ``reads`` leaves alone, where nothing else is planned."""
+    def foldable_moments(self) -> tuple[set[int], set[int]]:
+        """The moments where nothing else is planned whose events nothing reads (a qualifying pass: nothing
+        scores), and, in a full run, those whose events only tag rules and branches read (:attr:`Rules.quiet`)."""
         person = self.person
         planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules}
-        # in a full run a full hour may refresh segments, and a 00:00 the stage
-        inert = reads.inert
-        every_minute = self.qualify_only
-        return {at for at, events in self.events.items()
-                if (every_minute or at % HOUR) and at not in besides and at not in planned and all(map(inert, events))}
+        unread = (self.rules.scored if self.qualify_only else self.rules.read).inert
+        unsegmented = None if self.qualify_only else self.rules.quiet.inert
+        inert: set[int] = set()
+        quiet: set[int] = set()
+        for at, events in self.events.items():
+            # in a full run a full hour may refresh segments, and a 00:00 the stage
+            if at in planned or not (self.qualify_only or at % HOUR):
+                continue
+            if all(map(unread, events)):
+                inert.add(at)
+            elif unsegmented is not None and all(map(unsegmented, events)):
+                quiet.add(at)
+        return inert, quiet
 
     # ---- the walk -----------------------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ def qualify_columns(rules: Rules, survivors: Sequence[Survivor], events: pl.Data
     first_reach = _first_reaching(scores[mql_model.name], least) \
         if mql_model is not None and least is not None and least > 0 else {}
     found: list[Qualification | None] = []
-    created: dict[int, int] = {}
+    created: dict[int, dict[str, str]] = {}  # person -> their fields at creation
     mql_at: dict[int, int] = {}
     for index, survivor in enumerate(survivors):
         lead_at = survivor.lead_at
@@ -96,19 +96,19 @@ def qualify_columns(rules: Rules, survivors: Sequence[Survivor], events: pl.Data
             found.append(None)
             continue
         found.append(Qualification())
-        created[index] = lead_at
-        if mql is None or mql.failing(_Fields(_fields_at_creation(survivor), {mql.model or "": least or 0})):
+        fields = created[index] = _fields_at_creation(survivor)
+        if mql is None or mql.failing(_Fields(fields, {mql.model or "": least or 0})):
             continue
         if least is None or least <= 0:
             mql_at[index] = lead_at
         elif index in first_reach:
             mql_at[index] = max(lead_at, first_reach[index])
-    at_creation, at_mql = _scores_at(scores[facts_model.name], created, mql_at) if facts_model is not None \
+    lead_at_of = {index: survivors[index].created for index in created}  # lead_at: the same moment
+    at_creation, at_mql = _scores_at(scores[facts_model.name], lead_at_of, mql_at) if facts_model is not None \
         else ({}, {})
-    for index in created:
+    for index, fields in created.items():
         qualification = found[index]
         assert qualification is not None
-        fields = _fields_at_creation(survivors[index])
         qualification.created = LeadFacts.of(fields, at_creation.get(index, 0))
         if index in mql_at:
             qualification.mql_at = mql_at[index]

@@ -60,10 +60,10 @@ class Signals:
 
 class PersonState:
     __slots__ = ("alive", "assigned_at", "behaviours", "by_content", "changed", "converted", "created", "detailed",
-                 "fields", "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at", "leave_out",
-                 "ledger", "mql_at", "owner", "pool", "purchases", "recording", "refreshed", "score_states", "scores",
-                 "segments", "signals", "sla_sent", "snapshots", "stage", "tag_versions", "tags", "tags_read",
-                 "timeline", "touches", "unsubscribed", "version")
+                 "fields", "flows", "grades", "id", "is_lead", "last_behaviour", "last_follow_up", "lead_at",
+                 "leave_out", "ledger", "mql_at", "owner", "pool", "purchases", "recording", "refreshed",
+                 "score_states", "scores", "segments", "signals", "sla_sent", "snapshots", "stage", "tag_versions",
+                 "tags", "tags_read", "timeline", "touches", "unsubscribed", "version")
 
     def __init__(self, person_id: str, created: int, lead_at: int | None, pool: str | None) -> None:
         self.id = person_id
