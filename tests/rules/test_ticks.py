@@ -134,21 +134,27 @@ one_event = st.builds(
                      {"behaviour": "下载文件", "content": "行业报告"},
                      {"behaviour": "点击邮件链接", "content": "产品介绍"},
                      # acted on where a flow starts on the form or the event type (the hourly playbook: the form)
-                     {"behaviour": "提交表单", "content": "官网咨询表单"}, {"behaviour": "报名活动", "content": "线上研讨会"},
+                     {"behaviour": "提交表单", "content": "官网咨询表单"},
+                     {"behaviour": "报名活动", "content": "线上研讨会"},
                      {"behaviour": "添加企业微信"}]))
 person_events = st.lists(one_event, max_size=12)
 people = st.lists(st.tuples(st.integers(0, 4), minutes, person_events), min_size=1, max_size=3)
+
+
+def survivors_of(rules_: Rules, drawn: list) -> list:
+    """The people drawn (creation day, minute, events), cleaned and resolved."""
+    inputs = [lead(f"p{i}", *sorted(events, key=lambda e: e.at), day=day, time=f"{minute // 60:02d}:{minute % 60:02d}")
+              for i, (day, minute, events) in enumerate(drawn)]
+    cleaned = clean_people(rules_.cleaning, rules_.names, inputs)
+    return resolve(rules_.identity, rules_.cleaning, inputs, cleaned)[0]
 
 
 @SETTLE
 @given(people, st.sampled_from(sorted(PLAYBOOKS)))
 def test_visiting_only_the_ticks_that_can_change_a_person_gives_the_timeline_of_every_tick(drawn, playbook) -> None:
     rules_ = rules(playbook)
-    inputs = [lead(f"p{i}", *sorted(events, key=lambda e: e.at), day=day, time=f"{minute // 60:02d}:{minute % 60:02d}")
-              for i, (day, minute, events) in enumerate(drawn)]
+    survivors = survivors_of(rules_, drawn)
     clock, until = Clock(START), end_of_day(DAYS)
-    cleaned = clean_people(rules_.cleaning, rules_.names, inputs)
-    survivors, _ = resolve(rules_.identity, rules_.cleaning, inputs, cleaned)
     qualified = [run_person(rules_, s, clock=clock, until=until, qualify_only=True)[1] for s in survivors]
     plans = assign_all(rules_, Assigner(0), survivors, qualified)
 
@@ -200,11 +206,8 @@ def test_taking_in_events_nothing_reads_without_visiting_their_moment_gives_the_
     from mktctl.rules import person as walk
 
     rules_ = ready(playbook)
-    inputs = [lead(f"p{i}", *sorted(events, key=lambda e: e.at), day=day, time=f"{minute // 60:02d}:{minute % 60:02d}")
-              for i, (day, minute, events) in enumerate(drawn)]
+    survivors = survivors_of(rules_, drawn)
     clock, until = Clock(START), end_of_day(DAYS)
-    cleaned = clean_people(rules_.cleaning, rules_.names, inputs)
-    survivors, _ = resolve(rules_.identity, rules_.cleaning, inputs, cleaned)
     qualified = [walk._Runner(rules_, s, clock, until, (), (), True, folding=False).run()[1] for s in survivors]
     plans = assign_all(rules_, Assigner(0), survivors, qualified)
 

@@ -112,6 +112,17 @@ def test_creates_sent_side_by_side_are_each_made_once(served_sandbox: ServedSand
     assert sorted(r["id"] for r in stored) == sorted(ids), "each answered create is stored, and only those"
 
 
+def front_door(tmp_path: Path) -> tuple[Store, Any, Any, dict[str, Any]]:
+    """A sandbox store, its default corp, the front door answering the platform's paths, and a token."""
+    store = Store(tmp_path / "sandbox.db")
+    corp = store.default_corp()
+    door = create_app(store).door
+    assert door is not None
+    token = json.loads(door.answer(TOKEN_PATH, json.dumps({"appId": corp.app_id, "appSecret": corp.app_secret,
+                                                           "permanentCode": corp.permanent_code}).encode(), {}))
+    return store, corp, door, token
+
+
 class _Recorder:
     """Stands for a connection: records the answer each call gets."""
 
@@ -123,12 +134,7 @@ class _Recorder:
 
 
 def test_a_group_answers_each_call_and_one_that_breaks_loses_only_its_own_change(tmp_path: Path) -> None:
-    store = Store(tmp_path / "sandbox.db")
-    corp = store.default_corp()
-    door = create_app(store).door
-    assert door is not None
-    token = json.loads(door.answer(TOKEN_PATH, json.dumps({"appId": corp.app_id, "appSecret": corp.app_secret,
-                                                           "permanentCode": corp.permanent_code}).encode(), {}))
+    store, corp, door, token = front_door(tmp_path)
 
     def create(name: str) -> bytes:
         return json.dumps({"corpAccessToken": token["corpAccessToken"], "corpId": corp.corp_id,
@@ -189,12 +195,7 @@ def test_a_group_that_cannot_write_answers_every_call_500(tmp_path: Path) -> Non
 def test_what_a_group_keeps_of_its_callers_is_dropped_by_a_call_that_may_change_them(tmp_path: Path) -> None:
     """Within a group the token's corp, the acting employee and the owner's department are looked up once;
     a call outside object data (here: stopping the employee) drops them, so the next create sees the change."""
-    store = Store(tmp_path / "sandbox.db")
-    corp = store.default_corp()
-    door = create_app(store).door
-    assert door is not None
-    token = json.loads(door.answer(TOKEN_PATH, json.dumps({"appId": corp.app_id, "appSecret": corp.app_secret,
-                                                           "permanentCode": corp.permanent_code}).encode(), {}))
+    store, corp, door, token = front_door(tmp_path)
     auth = {"corpAccessToken": token["corpAccessToken"], "corpId": corp.corp_id}
     added = json.loads(door.answer("/cgi/user/add", json.dumps({**auth, "user": {"name": "甲"}}).encode(), {}))
     user = added["openUserId"]
