@@ -3,6 +3,9 @@ province or city (上海 = 上海市), round robin per rule in creation order, t
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from mktctl.rules.assignment import Assigner, AssignmentRule, LeadFacts, RuleSet
 from tests.rules.helpers import event, lead, rules_of, run, state
 
@@ -156,3 +159,19 @@ def test_the_assigner_keeps_the_state_a_batch_runner_drives() -> None:
 
     assert picks == ["S1", "S2", "S1"]
     assert assigner.counters == {("集", "轮流"): 3} and assigner.loads == {"S1": 2, "S2": 1}
+
+
+_PLACES = st.sampled_from(["", "上海市", "浙江省", "杭州市", "广东省"])
+_WORDS = st.sampled_from(["", "制造业", "零售业", "官网", "展会"])
+
+
+@given(lead=st.builds(LeadFacts, _PLACES, _PLACES, _WORDS, _WORDS, st.integers(0, 60)),
+       regions=st.frozensets(_PLACES.filter(bool), max_size=2), industries=st.lists(_WORDS.filter(bool), max_size=2),
+       sources=st.lists(_WORDS.filter(bool), max_size=2), least=st.none() | st.integers(0, 60),
+       below=st.none() | st.integers(0, 60))
+def test_a_rule_matches_exactly_when_it_gives_no_reason_to_fail(lead, regions, industries, sources, least,
+                                                              below) -> None:
+    rule = AssignmentRule("集", "规则", regions, tuple(industries), tuple(sources), least, below, ("S1",), "轮流分配",
+                          None)
+
+    assert rule.matches(lead) == (rule.failing(lead) is None)

@@ -61,6 +61,14 @@ class AssignmentRule:
     method: str
     pool: str | None
 
+    def matches(self, lead: LeadFacts) -> bool:
+        """Whether the rule matches ``lead`` (:meth:`failing` says why not)."""
+        return (not self.regions or not self.regions.isdisjoint((lead.province, lead.city))) and \
+            (not self.industries or lead.industry in self.industries) and \
+            (not self.sources or lead.source in self.sources) and \
+            (self.min_score is None or lead.score >= self.min_score) and \
+            (self.max_score is None or lead.score < self.max_score)
+
     def failing(self, lead: LeadFacts) -> str | None:
         """Why the rule does not match ``lead``, or None when it does."""
         if self.regions and not ({lead.province, lead.city} & self.regions):
@@ -134,11 +142,8 @@ class Assigner:
     generators: dict[tuple[str, str], random.Random] = field(default_factory=dict)
 
     def assign(self, rule_set: RuleSet, lead: LeadFacts) -> Assignment:
-        skipped = []
         for rule in rule_set.rules:
-            why = rule.failing(lead)
-            if why is not None:
-                skipped.append(f"{rule.name}: {why}")
+            if not rule.matches(lead):
                 continue
             where = f"lead_assignment/{rule_set.name} rule {rule.name}"
             if rule.pool is not None:
@@ -147,8 +152,9 @@ class Assigner:
             self.loads[owner] = self.loads.get(owner, 0) + 1
             notify = rule_set.notify_channels if rule_set.notify_owner else ()
             return Assignment(owner, None, rule_set.name, rule.name, f"{where} ({rule.method}{how})", notify)
+        skipped = "; ".join(f"{rule.name}: {rule.failing(lead)}" for rule in rule_set.rules)
         return Assignment(None, None, rule_set.name, None,
-                          f"lead_assignment/{rule_set.name}: no rule matched ({'; '.join(skipped)})")
+                          f"lead_assignment/{rule_set.name}: no rule matched ({skipped})")
 
     def _choose(self, rule: AssignmentRule) -> tuple[str, str]:
         key = (rule.set_name, rule.name)
