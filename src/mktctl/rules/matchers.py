@@ -87,8 +87,16 @@ class _Names:
 def _reading(conditions: Sequence[Any], group: str, names: _Names) -> str:
     """The tuple expression of what ``conditions`` read, and the version of the group's tags."""
     parts = [f"versions({names('GROUP', group)}, 0)",
-             *(_holds(condition, names, _ON_LOCALS) for condition in conditions)]
+             *(_read(condition, names) for condition in conditions)]
     return "(" + ", ".join(dict.fromkeys(parts)) + ",)"
+
+
+def _read(condition: Any, names: _Names) -> str:
+    """What a reader reads of ``condition``: whether it holds, or, of a field, the field's value (as telling,
+    one lookup for all the conditions on that field)."""
+    if condition.kind == "field":
+        return f"{_ON_LOCALS['fields']}({names('FIELD', condition.field)}, '')"
+    return _holds(condition, names, _ON_LOCALS)
 
 
 # how generated code reaches a person's state: through ``state`` (a matcher), or through the locals that
