@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from mktctl.base.collector import collector_paused
 from mktctl.rules.assignment import Assigner
-from mktctl.rules.cleaning import Cleaned, clean_people
+from mktctl.rules.cleaning import clean_people
 from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
 from mktctl.rules.identity import _SEQ, Outcome, Survivor, resolve
@@ -112,22 +112,17 @@ class Batch:
 def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed: int = 0,
               refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
               keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None,
-              detailed: bool = True, leave_out: frozenset[str] = frozenset(),
-              cleaned: Sequence[Cleaned] | None = None) -> Batch:
+              detailed: bool = True, leave_out: frozenset[str] = frozenset()) -> Batch:
     """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``
     and ``leave_out``: see :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no cause or
-    detail, and no change of those kinds). ``cleaned``: what :func:`mktctl.rules.cleaning.clean_people`
-    gives for the records, when the caller has it already."""
+    detail, and no change of those kinds)."""
     progress = progress or _Quiet()
     records = history.records
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     progress.phase("people", None)
     with collector_paused():  # hundreds of thousands of records and survivors (mktctl.base.collector)
-        if cleaned is None:
-            cleaned = clean_people(rules.cleaning, rules.names, records)
-        elif len(cleaned) != len(records):
-            raise ValueError(f"{len(cleaned)} records cleaned for {len(records)} records")
+        cleaned = clean_people(rules.cleaning, rules.names, records)
         timings["people.clean"] = time.perf_counter() - mark
         survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
         person_of = _people_of(records, survivors)

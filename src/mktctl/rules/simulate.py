@@ -28,10 +28,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mktctl.base.collector import collector_paused
 from mktctl.errors import DataFileError
 from mktctl.rules.batch import History, Progress, event_schema, run_batch
-from mktctl.rules.cleaning import clean_people
 from mktctl.rules.clock import DAY, DEFAULT_TIME, Clock, end_of_day, parse_time
 from mktctl.rules.identity import Survivor
 from mktctl.rules.model import (
@@ -115,15 +113,10 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
         timings["leads"] = time.perf_counter() - started
         mark = time.perf_counter()
         progress.phase("events", None)
-        statuses = pl.read_parquet(check.spill.status_file)
-        accepted = pl.read_parquet(check.spill.accepted_file).sort("source_row")
-        # the leads are cleaned while the events are still read: cleaning reads their fields only (their
-        # moments wait for the first day, which the events may move)
-        with collector_paused():
-            cleaned = clean_people(rules.cleaning, rules.names, _records(accepted.with_columns(created=pl.lit(0))))
-        timings["clean"] = time.perf_counter() - mark
         events_file = reading.result() if reading is not None else None
-    timings["events"] = time.perf_counter() - mark - timings["clean"]
+    statuses = pl.read_parquet(check.spill.status_file)
+    accepted = pl.read_parquet(check.spill.accepted_file).sort("source_row")
+    timings["events"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
     event_rows = events_file.rows if events_file is not None else _no_events()
@@ -143,7 +136,7 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     mark = time.perf_counter()
     batch = run_batch(rules, History(records, _event_table(event_rows)), clock=clock, until=until, seed=options.seed,
                       processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
-                      work_dir=work_dir, detailed=False, leave_out=UNREAD, cleaned=cleaned)
+                      work_dir=work_dir, detailed=False, leave_out=UNREAD)
     timings["engine"] = time.perf_counter() - mark
     timings.update({f"engine.{name}": seconds for name, seconds in batch.timings.items()})
 
