@@ -101,13 +101,26 @@ class Worker:
             return
         start, stop = chunk.bounds[0], chunk.bounds[-1]
         part = self.table.slice(start, stop - start)
-        columns = [part.column(name).to_pylist() for name in COLUMNS]
+        columns = [_python_values(part.column(name)) for name in COLUMNS]
         events = [Event(at, seq, behaviour, content, channel, source, campaign, event_type, (), bool(follow_up),
                         converted, origin)
                   for at, seq, behaviour, content, channel, source, campaign, event_type, follow_up, converted, origin
                   in zip(*columns, strict=True)]
         for index, survivor in enumerate(chunk.survivors):
             survivor.events = events[chunk.bounds[index] - start:chunk.bounds[index + 1] - start]
+
+
+def _python_values(column: Any) -> list[Any]:
+    """The values of an Arrow column as a list. A text column repeats a few values (behaviours, contents,
+    sources ...): each distinct one is made a Python string once, and the list refers to it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(column.type):
+        return column.to_pylist()  # type: ignore[no-any-return]
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    values = [*encoded.dictionary.to_pylist(), None]
+    return [values[i] for i in encoded.indices.fill_null(len(values) - 1).to_numpy().tolist()]
 
 
 class Workers:
