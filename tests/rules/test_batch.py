@@ -5,6 +5,7 @@ process or in worker processes."""
 
 from __future__ import annotations
 
+import pickle
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -14,10 +15,13 @@ from hypothesis import strategies as st
 
 from mktctl.playbook.load import load_playbook
 from mktctl.rules import Clock, compile_rules, run_people
+from mktctl.rules.assignment import Assignment
 from mktctl.rules.batch import history_of, run_batch
 from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
+from mktctl.rules.identity import Absorption, Survivor
 from mktctl.rules.model import CONVERTED, FLOW_ENTERED, Event, PersonInput
+from mktctl.rules.person import Planned
 from mktctl.rules.simulate import END, summarise
 from mktctl.rules.snapshot import snapshot
 from mktctl.rules.world import outcome_result
@@ -157,3 +161,13 @@ def test_a_run_without_details_makes_the_same_changes_and_keeps_what_simulate_ke
         assert changes(result.timeline) == changes(full.timeline)
         assert summed == summarise(full, survivor)
         assert summed[0] == replayed(full)
+
+
+def test_the_people_and_plans_sent_to_workers_arrive_as_they_left() -> None:
+    merged = Absorption(900, "9", "手机号 +8613912340001", {"city": "上海市"}, False)
+    survivor = Survivor("7", 3, 600, 600, "销售线索", "市场线索池", {"name": "王芳"},
+                        [Event(660, behaviour="下载文件")], [merged], "5", [("8", "邮箱")])
+    assignment = Assignment("S1", None, "市场线索分配", "华东", "lead_assignment/市场线索分配 rule 华东", ("纷享消息",))
+    plan = Planned(600, "creation", assignment)
+
+    assert pickle.loads(pickle.dumps([survivor, plan])) == [survivor, plan]

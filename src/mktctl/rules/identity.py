@@ -72,6 +72,12 @@ class Survivor:
     duplicate_of: str | None = None
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (other id, key): unmerged look-alikes
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # its fields in order: a third of the time of pickling the attributes by name (chunks of them go to
+        # worker processes)
+        return Survivor, (self.id, self.order, self.created, self.lead_at, self.object, self.pool, self.fields,
+                          self.events, self.absorbed, self.duplicate_of, self.candidates)
+
 
 @dataclass(frozen=True)
 class Outcome:

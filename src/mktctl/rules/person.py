@@ -71,6 +71,9 @@ class Planned:
     phase: Literal["creation", "hand_off"]
     assignment: Assignment
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Planned, (self.at, self.phase, self.assignment)  # faster than by name (plans go to workers)
+
 
 @dataclass
 class Qualification:
