@@ -112,10 +112,11 @@ class Batch:
 def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed: int = 0,
               refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
               keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None,
-              detailed: bool = True, leave_out: frozenset[str] = frozenset()) -> Batch:
-    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``
-    and ``leave_out``: see :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no cause or
-    detail, and no change of those kinds)."""
+              detailed: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False) -> Batch:
+    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``,
+    ``leave_out`` and ``end_only``: see :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no
+    cause or detail, no change of those kinds, and of tags and segments only their state at the end; with
+    ``end_only`` the people no flow can start for run so, where the rules allow it: :mod:`mktctl.rules.reach`)."""
     progress = progress or _Quiet()
     records = history.records
     timings: dict[str, float] = {}
@@ -145,7 +146,7 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1],
                         tuple(j for j, q in enumerate(counted[i:i + chunk_size]) if q is None))
                   for i in range(0, len(survivors), chunk_size)]
-        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed, leave_out)
+        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed, leave_out, end_only)
         timings["people"] = time.perf_counter() - mark
         mark = time.perf_counter()
         with Workers(setup, processes, table) as workers:

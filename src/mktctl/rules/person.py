@@ -86,14 +86,17 @@ class Qualification:
 
 def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan: Sequence[Planned] = (),
                refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False, detailed: bool = True,
-               leave_out: frozenset[str] = frozenset()) -> tuple[PersonResult, Qualification]:
+               leave_out: frozenset[str] = frozenset(), end_only: bool = False) -> tuple[PersonResult, Qualification]:
     """Run ``person`` from their first event or creation to ``until`` (inclusive). With ``qualify_only``
     only what assignment needs is computed (fields, scores, MQL). Without ``detailed`` the timeline's
     changes are the same, but their causes and details leave out the words that explain them (the
     conditions of a rule, a score's ledger lines, an event described), for a run that is summed up; and the
-    changes of the kinds in ``leave_out`` are made but not kept in the timeline."""
+    changes of the kinds in ``leave_out`` are made but not kept in the timeline. With ``end_only`` (for a
+    person no flow can start for, under rules that allow it: :mod:`mktctl.rules.reach`) the tags and
+    segments are evaluated only for their state at the end: the timeline has every other change, and of
+    tags and segments changes that end in that state."""
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed,
-                   leave_out=leave_out).run()
+                   leave_out=leave_out, end_only=end_only).run()
 
 
 def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
@@ -114,13 +117,19 @@ class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
                  recording: bool = True, detailed: bool = True, until_qualified: bool = False,
-                 folding: bool = True, leave_out: frozenset[str] = frozenset()) -> None:
+                 folding: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
         # stop as soon as the Qualification is complete (nothing after it is read)
         self.until_qualified = until_qualified and qualify_only
-        ticking = () if every_tick else ticks.ticking_segments(rules)
+        # tags and segments only for their end state: evaluated at the last moment a full run would evaluate
+        # them (``evaluated_at``), and the segments at their last refresh (``checkpoints``) (see run_person)
+        self.end_only = end_only and not qualify_only and not every_tick
+        self.evaluated_at: int | None = None
+        self.checkpoints = sorted({until - until % (HOUR if s.refresh == segments.HOURLY else DAY)
+                                   for s in ticks.ticking_segments(rules)}) if self.end_only else []
+        ticking = () if every_tick or self.end_only else ticks.ticking_segments(rules)
         # a segment without a window changes only with the person: its conditions ignore the moment
         self.untimed = tuple((s.conditions.matcher, s.name, HOUR if s.refresh == segments.HOURLY else DAY)
                              for s in ticking if not s.timed)
@@ -168,8 +177,8 @@ class _Runner:
         person = self.person
         planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules}
-        unread = (self.rules.scored if self.qualify_only else self.rules.read).inert
-        unsegmented = None if self.qualify_only else self.rules.quiet.inert
+        unread = (self.rules.scored if self.qualify_only or self.end_only else self.rules.read).inert
+        unsegmented = None if self.qualify_only or self.end_only else self.rules.quiet.inert
         inert: set[int] = set()
         quiet: set[int] = set()
         for at, events in self.events.items():
@@ -215,6 +224,8 @@ class _Runner:
         while self.heap:
             at = heapq.heappop(self.heap)
             self.queued.discard(at)
+            while self.checkpoints and self.checkpoints[0] < at:
+                self.checkpoint(self.checkpoints.pop(0))
             if waiting < len(lazy) and lazy[waiting] <= at:
                 # take in the lazy moments up to ``at``, in order with what falls due between them (a decay
                 # pushed by the last one): ``at`` waits its turn again unless it was one of them
@@ -238,10 +249,26 @@ class _Runner:
                     (mql is None or qualification.mql_at is not None):
                 break  # what assignment reads is known: at creation, and at the MQL moment
             self.schedule(at)
+        if self.end_only:
+            for at in self.checkpoints:
+                self.checkpoint(at)
+            if self.evaluated_at is not None:
+                tags.evaluate(self.tag_reading, self.state, self.evaluated_at)
         state = self.state
         result = PersonResult(person.id, state.timeline, state.ledger, created=person.created,
                               is_lead=state.is_lead)
         return result, self.qualification
+
+    def checkpoint(self, at: int) -> None:
+        """In an ``end_only`` run, the refresh of the segments at ``at``, their last before the end: the tags
+        as the last moment up to it left them, then the segments due at ``at`` (as a full run's walk has
+        them after visiting ``at``, or after not visiting it because nothing would change)."""
+        state = self.state
+        if not state.alive:
+            return
+        if self.evaluated_at is not None:
+            tags.evaluate(self.tag_reading, state, self.evaluated_at)
+        segments.refresh(self.rules.segments, state, at, frozenset())
 
     def folds(self, at: int) -> bool:
         """Whether the moment of events nothing reads changes nothing but the person's record of behaviours
@@ -256,6 +283,9 @@ class _Runner:
         if state.owner is not None and state.is_lead and at in reminder_runs.due_moments(self.rules, state):
             return False
         if not state.alive:
+            return True
+        if self.end_only:
+            self.evaluated_at = at  # a full run reads the tag groups here (and evaluates them when it changed)
             return True
         reading = self.tag_reading
         return not reading.groups or \
@@ -366,10 +396,18 @@ class _Runner:
         if entered is not None and entered.tag:
             self.pending_tags.append((entered.tag, Cause("rule", f"lifecycle_stages/{entered.name} tag")))
         if state.changed or behaviours or fields_changed or self.pending_tags:
-            self.tag(at, seen if not state.changed and not self.pending_tags else None)
+            if self.end_only:
+                self.evaluated_at = at
+                self.tag_manually(at)
+            else:
+                self.tag(at, seen if not state.changed and not self.pending_tags else None)
         self.qualify(at)
         if self.plan:
             self.assign(at, HAND_OFF)
+        if self.end_only:
+            if state.is_lead:
+                reminder_runs.fire(rules, state, at)
+            return  # segments at the checkpoints; no flow can start
         if at % HOUR == 0 or at in self.refreshes:
             segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
         if at in self.schedules:
@@ -495,11 +533,15 @@ class _Runner:
 
     def tag(self, at: int, seen: tuple[Any, ...] | None = None) -> None:
         """``seen``: what the tag groups read now, when nothing changed since it was read."""
+        self.tag_manually(at)
+        tags.evaluate(self.tag_reading, self.state, at, seen)
+
+    def tag_manually(self, at: int) -> None:
+        """The tags set by the stage entered now or the WeCom connection."""
         state = self.state
         for tag, cause in self.pending_tags:
             tags.add_tag(state, at, tag, tags.MANUAL, cause, single=tags.group_of(tag) in self.rules.single_choice)
         self.pending_tags.clear()
-        tags.evaluate(self.tag_reading, state, at, seen)
 
     def run_flows(self, at: int) -> None:
         rules, state = self.rules, self.state

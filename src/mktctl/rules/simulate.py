@@ -136,7 +136,7 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     mark = time.perf_counter()
     batch = run_batch(rules, History(records, _event_table(event_rows)), clock=clock, until=until, seed=options.seed,
                       processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
-                      work_dir=work_dir, detailed=False, leave_out=UNREAD)
+                      work_dir=work_dir, detailed=False, leave_out=UNREAD, end_only=True)
     timings["engine"] = time.perf_counter() - mark
     timings.update({f"engine.{name}": seconds for name, seconds in batch.timings.items()})
 

@@ -26,6 +26,7 @@ from mktctl.rules.compile import Rules
 from mktctl.rules.identity import Survivor
 from mktctl.rules.model import Event, PersonResult
 from mktctl.rules.person import Planned, Qualification, qualify_person, run_person
+from mktctl.rules.reach import end_only_allowed, may_start_flow
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -54,6 +55,7 @@ class Setup:
     keep: Keep
     detailed: bool = True  # False: causes without their explanations (see run_person)
     leave_out: frozenset[str] = frozenset()  # kinds of change not kept in the timeline (see run_person)
+    end_only: bool = False  # tags and segments only at the end, for people no flow can start for (see run_person)
 
 
 class Worker:
@@ -65,6 +67,7 @@ class Worker:
             table = pa.ipc.open_file(pa.memory_map(str(setup.events))).read_all()
         self.table = table
         self.kept: dict[int, Chunk] = {}
+        self.end_only = setup.end_only and end_only_allowed(setup.rules)
 
     def qualify(self, chunk: Chunk) -> list[Qualification]:
         """The qualifications of the chunk's survivors at ``chunk.walk`` (all when None), in order; the
@@ -83,9 +86,10 @@ class Worker:
         setup = self.setup
         chunk = self.kept.pop(chunk_id)
         self._attach(chunk)
-        kept = [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
-                                      refreshes=setup.refreshes, detailed=setup.detailed,
-                                      leave_out=setup.leave_out)[0], s)
+        rules, end_only = setup.rules, self.end_only and not setup.refreshes
+        kept = [setup.keep(run_person(rules, s, clock=setup.clock, until=setup.until, plan=plan,
+                                      refreshes=setup.refreshes, detailed=setup.detailed, leave_out=setup.leave_out,
+                                      end_only=end_only and not may_start_flow(rules, s))[0], s)
                 for s, plan in zip(chunk.survivors, plans, strict=True)]
         self._detach(chunk)
         return kept

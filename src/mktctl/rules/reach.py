@@ -1,0 +1,168 @@
+"""Whether a flow can start for a person, judged before the walk from their records and events, and whether
+a playbook lets the walk keep only the end state of tags and segments for people no flow can start for.
+
+A flow is the only thing that reads a person's tags and segments on the way (a trigger, a branch, a step);
+the lifecycle stages, the scores, the MQL, assignment and reminders read none of them. For a person no flow
+can start for, tags and segments matter only as they are at the end (what ``mktctl simulate`` reports), and
+:func:`mktctl.rules.person.run_person` with ``end_only`` evaluates them only for that (docs/testing.md says
+why that gives the same end state).
+
+:func:`may_start_flow` answers False only when no active flow can start whatever the walk decides: a
+segment's or a tag's conditions that no value the person's fields can take and no event of theirs can make
+hold (a behaviour they never had, a field no record of theirs fills that way). Anything it cannot judge from
+the records (a score, a stage, a field the engine itself sets, a schedule) counts as able to start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from mktctl.rules.conditions import Condition, Conditions, normalise_tag
+from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD, compare
+from mktctl.rules.segments import DAILY, HOURLY
+from mktctl.rules.tags import TagRule, group_of
+
+if TYPE_CHECKING:
+    from mktctl.rules.compile import Rules
+    from mktctl.rules.identity import Survivor
+
+ENGINE_FIELDS = frozenset({STATUS_FIELD, STAGE_FIELD})  # fields the walk itself sets
+
+
+def end_only_allowed(rules: Rules) -> bool:
+    """Whether the end state of a person's tags and segments follows from evaluating them at the last moments
+    the walk would, under ``rules``:
+
+    * a rule-set tag depends only on what its rules read at the moment of evaluation: no tag a stage or the
+      WeCom connection sets (which stays, and replaces a rule's value in a single-choice group) belongs to a
+      group with rules, and no group's rules read, through tags, the group itself;
+    * no tag rule reads a field the walk sets itself: the MQL sets 线索阶段 after the tags of its moment, and a
+      follow-up sets 线索状态 without the tags being evaluated again;
+    * every segment is a 动态人群 refreshed 每小时 or 每天 (a manual refresh or a snapshot depends on when it
+      was asked for)."""
+    ruled = {group.name for group in rules.tags if group.rules}
+    manual = [stage.tag for stage in rules.stages if stage.tag]
+    if rules.wecom is not None:
+        manual += [*rules.wecom.new_contact_tags, *(t for tags in rules.wecom.live_codes.values() for t in tags)]
+    if any(group_of(tag) in ruled for tag in manual):
+        return False
+    conditions = [c for group in rules.tags for rule in group.rules for c in rule.conditions.items]
+    if any(c.kind == "field" and c.field in ENGINE_FIELDS for c in conditions):
+        return False
+    if any(not s.dynamic or s.refresh not in (HOURLY, DAILY) for s in rules.segments):
+        return False
+    return not _tag_cycle(rules)
+
+
+def _tag_cycle(rules: Rules) -> bool:
+    reads = {group.name: {group_of(c.tag) for r in group.rules for c in r.conditions.items
+                          if c.kind == "tag" and c.tag} for group in rules.tags if group.rules}
+    done: set[str] = set()
+
+    def cycles(group: str, path: frozenset[str]) -> bool:
+        if group in path:
+            return True
+        if group in done:
+            return False
+        found = any(cycles(other, path | {group}) for other in reads.get(group, ()))
+        done.add(group)
+        return found
+
+    return any(cycles(group, frozenset()) for group in reads)
+
+
+def may_start_flow(rules: Rules, person: Survivor) -> bool:
+    """Whether an active flow of ``rules`` can start for ``person`` (False only when none can, whatever the
+    walk decides). ``person.events``: all their events."""
+    flows = [flow for flow in rules.flows if flow.active]
+    if not flows:
+        return False
+    judge = _Judge(rules, person)
+    segments = {segment.name: segment for segment in rules.segments}
+    for flow in flows:
+        if flow.trigger == "进入人群":
+            segment = segments.get(flow.key)
+            if segment is None or judge.may_hold(segment.conditions):
+                return True
+        elif flow.trigger == "添加标签":
+            if judge.may_hold_tag(flow.key):
+                return True
+        elif flow.trigger == "提交表单":
+            if judge.had("提交表单", flow.key or None):
+                return True
+        elif flow.trigger == "报名活动":
+            if judge.had("报名活动", None):
+                return True
+        else:
+            return True  # a score, a stage, a schedule: not judged from the records
+    return False
+
+
+class _Judge:
+    def __init__(self, rules: Rules, person: Survivor) -> None:
+        self.rules = rules
+        self.counts: dict[tuple[str, str | None], int] = {}
+        for event in person.events:
+            if event.behaviour is not None:
+                for kind in ((event.behaviour, None), (event.behaviour, event.content)):
+                    self.counts[kind] = self.counts.get(kind, 0) + 1
+        # every value a field of the person can take: their own (or none), a merged record's, an event's
+        self.values: dict[str, set[str]] = {}
+        records = [person.fields, *(absorption.fields for absorption in person.absorbed)]
+        for fields in records:
+            for key, value in fields.items():
+                self.values.setdefault(key, {""} if key not in person.fields else set()).add(value)
+        for event in person.events:
+            for name, raw in event.changes:
+                key = rules.names.key(name)
+                self.values.setdefault(key, {person.fields.get(key, "")}).add(rules.names.value(key, raw))
+        self.tags: dict[str, bool] = {}
+        self.stage_tags = {stage.tag for stage in rules.stages if stage.tag}
+        wecom = rules.wecom
+        self.wecom_tags = set(wecom.new_contact_tags) | {t for tags in wecom.live_codes.values() for t in tags} \
+            if wecom is not None else set()
+
+    def had(self, behaviour: str, content: str | None, times: int = 1) -> bool:
+        return self.counts.get((behaviour, content), 0) >= times
+
+    def may_hold(self, conditions: Conditions) -> bool:
+        if not conditions.items:
+            return False
+        possible = (self.may_hold_one(c) for c in conditions.items)
+        return all(possible) if conditions.match_all else any(possible)
+
+    def may_hold_one(self, condition: Condition) -> bool:
+        kind = condition.kind
+        if kind == "behaviour":
+            assert condition.behaviour is not None
+            return self.had(condition.behaviour, condition.content, condition.times)
+        if kind == "field":
+            assert condition.field is not None and condition.op is not None
+            if condition.field in ENGINE_FIELDS:
+                return True
+            return any(compare(condition.op, value, condition.values)
+                       for value in self.values.get(condition.field, {""}))
+        if kind == "tag":
+            assert condition.tag is not None
+            return self.may_hold_tag(condition.tag)
+        return True  # a stage, a score
+
+    def may_hold_tag(self, tag: str) -> bool:
+        """Whether the person can get ``tag``: a rule of its group that may hold, a stage or the WeCom
+        connection setting it (a flow's step sets tags only once a flow has started)."""
+        known = self.tags.get(tag)
+        if known is not None:
+            return known
+        self.tags[tag] = True  # while deciding: a rule reading its own group's tag (a cycle) may hold
+        found = tag in self.stage_tags or tag in self.wecom_tags or \
+            any(self.may_hold(rule.conditions) for rule in _rules_setting(self.rules, tag))
+        self.tags[tag] = found
+        return found
+
+
+def _rules_setting(rules: Rules, tag: str) -> Iterable[TagRule]:
+    for group in rules.tags:
+        for rule in group.rules:
+            if normalise_tag(rule.tag) == tag:
+                yield rule

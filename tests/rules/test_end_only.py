@@ -1,0 +1,182 @@
+"""A person no flow can start for may run for their end state only (mktctl.rules.reach, run_person's
+``end_only``): what simulate keeps of them is what it keeps of the full run, and the judgement that no flow
+can start is never wrong (generated people on playbooks with windows on tags and segments, tags reading tags,
+hourly and daily segments, stages, decay, MQL hand-off, reminders, merges, and flows started by segments, by
+a tag and by a form)."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mktctl.playbook.load import load_playbook
+from mktctl.rules import Assigner, Clock, assign_all, clean_people, compile_rules, resolve, run_person
+from mktctl.rules.clock import end_of_day
+from mktctl.rules.compile import Rules
+from mktctl.rules.model import FLOW_ENTERED, TAG_ADDED, Event
+from mktctl.rules.reach import end_only_allowed, may_start_flow
+from mktctl.rules.simulate import UNREAD, summarise
+from tests.rules.helpers import START, lead, rules_of
+from tests.rules.test_ticks import survivors_of
+
+END_ONLY = """\
+scoring_models:
+  - name: 评分
+    behaviour_rules:
+      - {behaviour: 下载文件, points: 10, cap: 30}
+      - {behaviour: 观看直播, points: 15}
+    decay: {inactive_days: 2, percent: 50}
+    thresholds: [{name: MQL, score: 20}]
+mql_definition: {stage_label: MQL, min_score: 20, hand_off: 分配}
+lifecycle_stages:
+  - {name: 新客期, order: 1, registered_within_days: 2, purchases_max: 0}
+  - {name: 活跃期, order: 2, interaction: 中}
+  - {name: 沉睡期, order: 3, inactive_days: 3}
+tags:
+  - name: 阅读
+    values: [常读, 偶读]
+    multiple: false
+    rules:
+      - {value: 常读, conditions: [{behaviour: 打开邮件, within_days: 2, times: 2}]}
+      - {value: 偶读, conditions: [{behaviour: 打开邮件, within_days: 4}]}
+  - name: 地区
+    values: [华东]
+    rules:
+      - {value: 华东, conditions: [{field: 省份, op: 属于, value: [上海, 江苏]}]}
+  - name: 客群
+    values: [华东常读]
+    rules:
+      - {value: 华东常读, conditions: [{tag: 地区:华东}, {tag: 阅读:常读}]}
+  - name: 兴趣
+    values: [方案]
+    rules:
+      - {value: 方案, conditions: [{behaviour: 点击邮件链接, content: 产品介绍, within_days: 1}]}
+segments:
+  - {name: 华东常读者, conditions: [{tag: 客群:华东常读}], refresh: 每天}
+  - {name: 刚看直播, conditions: [{behaviour: 观看直播, within_days: 1}], refresh: 每小时}
+  - {name: 刚下载, conditions: [{behaviour: 下载文件, within_days: 1}], refresh: 每小时}
+  - name: 偶读者
+    conditions: [{tag: 阅读:偶读}, {field: 线索状态, op: 不等于, value: 已转换}]
+    refresh: 每天
+nurture_flows:
+  - name: 直播跟进
+    trigger: {type: 进入人群, segment: 刚看直播}
+    steps:
+      - {id: 资料, type: 发送邮件, subject: 资料, template: 资料}
+  - name: 方案
+    trigger: {type: 添加标签, tag: 兴趣:方案}
+    steps:
+      - {id: 通知, type: 通知销售}
+  - name: 咨询
+    trigger: {type: 提交表单, form: 官网咨询表单}
+    steps:
+      - {id: 回复, type: 发送邮件, subject: 回复, template: 回复}
+lead_assignment:
+  - name: 分配
+    rules: [{name: 全部, owners: ["S1", "S2"], method: 轮流分配}]
+lead_follow_up_sla:
+  - {name: 一天未跟进, idle_days: 1, repeat_every_days: 2}
+"""
+PLAYBOOKS = Path(__file__).resolve().parents[2] / "src" / "mktctl" / "playbooks"
+DAYS = 8
+SETTLE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@cache
+def rules(name: str) -> Rules:
+    if name == "end_only":
+        return rules_of(Path(tempfile.mkdtemp(prefix="mktctl-end-only-")), END_ONLY)
+    return compile_rules(load_playbook(PLAYBOOKS / name)[0])
+
+
+minutes = st.sampled_from([0, 1, 59, 60, 9 * 60, 10 * 60 + 20, 23 * 60 + 59])
+one_event = st.builds(
+    lambda day, minute, kind: Event(day * 1440 + minute, **kind), st.integers(0, DAYS), minutes,
+    st.sampled_from([{"behaviour": "下载文件"}, {"behaviour": "下载文件", "content": "产品白皮书"},
+                     {"behaviour": "观看直播"}, {"behaviour": "观看直播", "content": "线上研讨会"},
+                     {"behaviour": "打开邮件"}, {"behaviour": "点击邮件链接", "content": "产品介绍"},
+                     {"behaviour": "点击邮件链接", "content": "价格方案"}, {"behaviour": "咨询客服"},
+                     {"behaviour": "浏览文章", "source": "百度推广"}, {"behaviour": "浏览微页面"},
+                     {"behaviour": "提交表单", "content": "官网咨询表单"}, {"behaviour": "添加企业微信"},
+                     {"follow_up": True}, {"converted": "商机"}, {"converted": "订单"},
+                     {"behaviour": "退订", "channel": "邮件"}, {"changes": (("省份", "上海"),)},
+                     {"changes": (("国家/地区", "美国"),)}]))
+one_person = st.fixed_dictionaries({
+    "day": st.integers(0, 4), "minute": minutes, "events": st.lists(one_event, max_size=10),
+    "fields": st.fixed_dictionaries({"省份": st.sampled_from(["上海", "广东", "江苏"]),
+                                     "手机号": st.sampled_from(["13912340001", "13912340002", None]),
+                                     "行业": st.sampled_from(["科技互联网", "制造业"])})})
+people = st.lists(one_person, min_size=1, max_size=3)
+
+
+def survivors(rules_: Rules, drawn: list[dict]) -> list:
+    """The people drawn, cleaned and resolved (people with one mobile merge)."""
+    inputs = [lead(f"p{i}", *sorted(p["events"], key=lambda e: e.at), day=p["day"],
+                   time=f"{p['minute'] // 60:02d}:{p['minute'] % 60:02d}", **p["fields"])
+              for i, p in enumerate(drawn)]
+    cleaned = clean_people(rules_.cleaning, rules_.names, inputs)
+    return resolve(rules_.identity, rules_.cleaning, inputs, cleaned)[0]
+
+
+def test_the_playbooks_here_let_people_run_for_their_end_state() -> None:
+    assert all(end_only_allowed(rules(name)) for name in ("end_only", "flagship", "standard"))
+
+
+@SETTLE
+@given(people, st.sampled_from(["end_only", "flagship", "standard"]))
+def test_a_person_no_flow_can_start_for_ends_as_the_full_run_ends(drawn, playbook) -> None:
+    rules_ = rules(playbook)
+    found = survivors(rules_, drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+    qualified = [run_person(rules_, s, clock=clock, until=until, qualify_only=True)[1] for s in found]
+    plans = assign_all(rules_, Assigner(0), found, qualified)
+
+    for survivor in found:
+        plan = plans.get(survivor.id, ())
+        full = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD)[0]
+        if may_start_flow(rules_, survivor):
+            continue
+        end = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD,
+                         end_only=True)[0]
+
+        assert not [c for c in full.timeline if c.kind == FLOW_ENTERED]  # the judgement holds
+        assert summarise(end, survivor) == summarise(full, survivor)
+
+
+def test_a_flow_can_start_for_whoever_has_what_its_trigger_needs() -> None:
+    rules_ = rules("end_only")
+    (reader,) = survivors_of(rules_, [(0, 600, [Event(1440 + 600, behaviour="打开邮件")])])
+    (watcher,) = survivors_of(rules_, [(0, 600, [Event(1440 + 600, behaviour="观看直播")])])
+    (clicker,) = survivors_of(rules_, [(0, 600, [Event(1440 + 600, behaviour="点击邮件链接", content="产品介绍")])])
+    (asker,) = survivors_of(rules_, [(0, 600, [Event(1440 + 600, behaviour="提交表单", content="官网咨询表单")])])
+
+    assert not may_start_flow(rules_, reader)  # 打开邮件 starts no flow: segments and tags without one
+    assert may_start_flow(rules_, watcher)  # 刚看直播 -> 直播跟进
+    assert may_start_flow(rules_, clicker)  # the tag 兴趣:方案 -> 方案
+    assert may_start_flow(rules_, asker)  # the form -> 咨询
+
+
+def test_tags_and_segments_of_an_end_only_run_are_those_at_the_end() -> None:
+    rules_ = rules("end_only")
+    opens = [Event(day * 1440 + 600, behaviour="打开邮件") for day in (1, 1, 5)]
+    (person,) = survivors_of(rules_, [(0, 600, opens)])
+    clock, until = Clock(START), end_of_day(DAYS)
+    qualified = run_person(rules_, person, clock=clock, until=until, qualify_only=True)[1]
+    plan = assign_all(rules_, Assigner(0), [person], [qualified]).get(person.id, ())
+
+    full = run_person(rules_, person, clock=clock, until=until, plan=plan, detailed=False)[0]
+    end = run_person(rules_, person, clock=clock, until=until, plan=plan, detailed=False, end_only=True)[0]
+
+    def added(result) -> list[str]:
+        return [c.subject for c in result.timeline if c.kind == TAG_ADDED]
+
+    # the full run has 常读 on day 1 (two opens within 2 days), then 偶读 from day 4 (the stage changes at
+    # 00:00); the end-only run evaluates the tags at day 5's open only, and keeps the end
+    assert "阅读:常读" in added(full) and "阅读:常读" not in added(end)
+    facts = summarise(end, person)[0]
+    assert "阅读:偶读" in facts[6].split("、") and "偶读者" in facts[7].split("、")
+    assert summarise(end, person) == summarise(full, person)
