@@ -15,7 +15,6 @@ the records (a score, a stage, a field the engine itself sets, a schedule) count
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mktctl.rules.conditions import Condition, Conditions, normalise_tag
@@ -74,57 +73,86 @@ def _tag_cycle(rules: Rules) -> bool:
 
 def may_start_flow(rules: Rules, person: Survivor) -> bool:
     """Whether an active flow of ``rules`` can start for ``person`` (False only when none can, whatever the
-    walk decides). ``person.events``: all their events."""
-    flows = [flow for flow in rules.flows if flow.active]
-    if not flows:
-        return False
-    judge = _Judge(rules, person)
-    segments = {segment.name: segment for segment in rules.segments}
-    for flow in flows:
-        if flow.trigger == "进入人群":
-            segment = segments.get(flow.key)
-            if segment is None or judge.may_hold(segment.conditions):
-                return True
-        elif flow.trigger == "添加标签":
-            if judge.may_hold_tag(flow.key):
-                return True
-        elif flow.trigger == "提交表单":
-            if judge.had("提交表单", flow.key or None):
-                return True
-        elif flow.trigger == "报名活动":
-            if judge.had("报名活动", None):
-                return True
-        else:
-            return True  # a score, a stage, a schedule: not judged from the records
-    return False
+    walk decides). ``person.events``: all their events. (:class:`FlowReach` asks it of many people.)"""
+    return FlowReach(rules).may_start(person)
 
 
-class _Judge:
-    def __init__(self, rules: Rules, person: Survivor) -> None:
+class FlowReach:
+    """:func:`may_start_flow` for many people under one playbook (what it reads of the rules, read once)."""
+
+    def __init__(self, rules: Rules) -> None:
         self.rules = rules
-        self.counts: dict[tuple[str, str | None], int] = {}
-        for event in person.events:
-            if event.behaviour is not None:
-                for kind in ((event.behaviour, None), (event.behaviour, event.content)):
-                    self.counts[kind] = self.counts.get(kind, 0) + 1
-        # every value a field of the person can take: their own (or none), a merged record's, an event's
-        self.values: dict[str, set[str]] = {}
-        records = [person.fields, *(absorption.fields for absorption in person.absorbed)]
-        for fields in records:
-            for key, value in fields.items():
-                self.values.setdefault(key, {""} if key not in person.fields else set()).add(value)
-        for event in person.events:
-            for name, raw in event.changes:
-                key = rules.names.key(name)
-                self.values.setdefault(key, {person.fields.get(key, "")}).add(rules.names.value(key, raw))
-        self.tags: dict[str, bool] = {}
+        self.flows = [flow for flow in rules.flows if flow.active]
+        self.segments = {segment.name: segment for segment in rules.segments}
         self.stage_tags = {stage.tag for stage in rules.stages if stage.tag}
         wecom = rules.wecom
         self.wecom_tags = set(wecom.new_contact_tags) | {t for tags in wecom.live_codes.values() for t in tags} \
             if wecom is not None else set()
+        self.setting: dict[str, list[TagRule]] = {}  # tag -> the rules that set it
+        for group in rules.tags:
+            for rule in group.rules:
+                self.setting.setdefault(normalise_tag(rule.tag), []).append(rule)
+
+    def may_start(self, person: Survivor) -> bool:
+        if not self.flows:
+            return False
+        judge = _Judge(self, person)
+        for flow in self.flows:
+            if flow.trigger == "进入人群":
+                segment = self.segments.get(flow.key)
+                if segment is None or judge.may_hold(segment.conditions):
+                    return True
+            elif flow.trigger == "添加标签":
+                if judge.may_hold_tag(flow.key):
+                    return True
+            elif flow.trigger == "提交表单":
+                if judge.had("提交表单", flow.key or None):
+                    return True
+            elif flow.trigger == "报名活动":
+                if judge.had("报名活动", None):
+                    return True
+            else:
+                return True  # a score, a stage, a schedule: not judged from the records
+        return False
+
+
+class _Judge:
+    """What may hold for one person; each question looks at their events or fields when it is first asked."""
+
+    def __init__(self, reach: FlowReach, person: Survivor) -> None:
+        self.reach, self.person = reach, person
+        self.tags: dict[str, bool] = {}
+        self._values: dict[str, set[str]] | None = None
+        self._kinds: set[tuple[str | None, str | None]] | None = None
 
     def had(self, behaviour: str, content: str | None, times: int = 1) -> bool:
-        return self.counts.get((behaviour, content), 0) >= times
+        """Whether the person had ``behaviour`` (of ``content`` when given) at least ``times`` times."""
+        if times == 1:
+            if self._kinds is None:
+                self._kinds = {(e.behaviour, e.content) for e in self.person.events}
+                self._kinds.update({(behaviour, None) for behaviour, _ in self._kinds})
+            return (behaviour, content) in self._kinds
+        found = 0
+        for event in self.person.events:
+            if event.behaviour == behaviour and (content is None or event.content == content):
+                found += 1
+                if found >= times:
+                    return True
+        return False
+
+    def values(self, field: str) -> set[str]:
+        """Every value ``field`` of the person can take: their own (or none), a merged record's, an event's."""
+        if self._values is None:
+            person, names = self.person, self.reach.rules.names
+            self._values = {}
+            for fields in (person.fields, *(absorption.fields for absorption in person.absorbed)):
+                for key, value in fields.items():
+                    self._values.setdefault(key, {""} if key not in person.fields else set()).add(value)
+            for event in person.events:
+                for name, raw in event.changes:
+                    key = names.key(name)
+                    self._values.setdefault(key, {person.fields.get(key, "")}).add(names.value(key, raw))
+        return self._values.get(field, {""})
 
     def may_hold(self, conditions: Conditions) -> bool:
         if not conditions.items:
@@ -141,8 +169,7 @@ class _Judge:
             assert condition.field is not None and condition.op is not None
             if condition.field in ENGINE_FIELDS:
                 return True
-            return any(compare(condition.op, value, condition.values)
-                       for value in self.values.get(condition.field, {""}))
+            return any(compare(condition.op, value, condition.values) for value in self.values(condition.field))
         if kind == "tag":
             assert condition.tag is not None
             return self.may_hold_tag(condition.tag)
@@ -155,14 +182,8 @@ class _Judge:
         if known is not None:
             return known
         self.tags[tag] = True  # while deciding: a rule reading its own group's tag (a cycle) may hold
-        found = tag in self.stage_tags or tag in self.wecom_tags or \
-            any(self.may_hold(rule.conditions) for rule in _rules_setting(self.rules, tag))
+        reach = self.reach
+        found = tag in reach.stage_tags or tag in reach.wecom_tags or \
+            any(self.may_hold(rule.conditions) for rule in reach.setting.get(tag, ()))
         self.tags[tag] = found
         return found
-
-
-def _rules_setting(rules: Rules, tag: str) -> Iterable[TagRule]:
-    for group in rules.tags:
-        for rule in group.rules:
-            if normalise_tag(rule.tag) == tag:
-                yield rule

@@ -26,7 +26,7 @@ from mktctl.rules.compile import Rules
 from mktctl.rules.identity import Survivor
 from mktctl.rules.model import Event, PersonResult
 from mktctl.rules.person import Planned, Qualification, qualify_person, run_person
-from mktctl.rules.reach import end_only_allowed, may_start_flow
+from mktctl.rules.reach import FlowReach, end_only_allowed
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -67,7 +67,8 @@ class Worker:
             table = pa.ipc.open_file(pa.memory_map(str(setup.events))).read_all()
         self.table = table
         self.kept: dict[int, Chunk] = {}
-        self.end_only = setup.end_only and end_only_allowed(setup.rules)
+        # who runs for their end state only (see run_person): judged per person, when the rules allow it
+        self.reach = FlowReach(setup.rules) if setup.end_only and end_only_allowed(setup.rules) else None
 
     def qualify(self, chunk: Chunk) -> list[Qualification]:
         """The qualifications of the chunk's survivors at ``chunk.walk`` (all when None), in order; the
@@ -86,10 +87,10 @@ class Worker:
         setup = self.setup
         chunk = self.kept.pop(chunk_id)
         self._attach(chunk)
-        rules, end_only = setup.rules, self.end_only and not setup.refreshes
-        kept = [setup.keep(run_person(rules, s, clock=setup.clock, until=setup.until, plan=plan,
+        reach = self.reach if not setup.refreshes else None
+        kept = [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
                                       refreshes=setup.refreshes, detailed=setup.detailed, leave_out=setup.leave_out,
-                                      end_only=end_only and not may_start_flow(rules, s))[0], s)
+                                      end_only=reach is not None and not reach.may_start(s))[0], s)
                 for s, plan in zip(chunk.survivors, plans, strict=True)]
         self._detach(chunk)
         return kept
