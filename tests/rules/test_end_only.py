@@ -2,7 +2,7 @@
 ``end_only``): what simulate keeps of them is what it keeps of the full run, and the judgement that no flow
 can start is never wrong (generated people on playbooks with windows on tags and segments, tags reading tags,
 hourly and daily segments, stages, decay, MQL hand-off, reminders, merges, and flows started by segments, by
-a tag and by a form)."""
+a tag and by a form, a stage's tag read by a tag rule)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,14 @@ mql_definition: {stage_label: MQL, min_score: 20, hand_off: 分配}
 lifecycle_stages:
   - {name: 新客期, order: 1, registered_within_days: 2, purchases_max: 0}
   - {name: 活跃期, order: 2, interaction: 中}
-  - {name: 沉睡期, order: 3, inactive_days: 3}
+  - {name: 沉睡期, order: 3, inactive_days: 3, tag: "阶段：沉睡"}
 tags:
+  - name: 阶段
+    values: [沉睡]
+  - name: 唤醒
+    values: [待唤醒]
+    rules:
+      - {value: 待唤醒, conditions: [{tag: 阶段:沉睡}, {behaviour: 浏览微页面, within_days: 4}]}
   - name: 阅读
     values: [常读, 偶读]
     multiple: false
@@ -180,3 +186,77 @@ def test_tags_and_segments_of_an_end_only_run_are_those_at_the_end() -> None:
     facts = summarise(end, person)[0]
     assert "阅读:偶读" in facts[6].split("、") and "偶读者" in facts[7].split("、")
     assert summarise(end, person) == summarise(full, person)
+
+
+def test_a_stage_tag_in_any_spelling_can_start_the_flow_it_triggers(tmp_path) -> None:
+    rules_ = rules_of(tmp_path, """\
+        lifecycle_stages:
+          - {name: 新客期, order: 1, registered_within_days: 30, tag: "兴趣：新客"}
+        tags:
+          - name: 兴趣
+            values: [新客]
+        nurture_flows:
+          - name: 欢迎
+            trigger: {type: 添加标签, tag: 兴趣:新客}
+            steps:
+              - {id: 通知, type: 通知销售}
+        """)
+    (person,) = survivors(rules_, [{"day": 0, "minute": 600, "events": [], "fields": {}}])
+
+    assert may_start_flow(rules_, person)
+
+
+def test_a_playbook_whose_tags_depend_on_more_than_the_moment_runs_everyone_in_full(tmp_path) -> None:
+    stage_tag_in_a_ruled_group = rules_of(tmp_path / "stage", """\
+        lifecycle_stages:
+          - {name: 新客期, order: 1, registered_within_days: 30, tag: "等级：新"}
+        tags:
+          - name: 等级
+            values: [新, 活跃]
+            multiple: false
+            rules:
+              - {value: 活跃, conditions: [{behaviour: 打开邮件, within_days: 30}]}
+        """)
+    groups = "\n".join(f"""\
+          - name: g{i:02d}
+            values: [是]
+            rules:
+              - {{value: 是, conditions: [{{tag: "g{i + 1:02d}:是"}}]}}""" for i in range(22))
+    long_chain = rules_of(tmp_path / "chain", f"""\
+        tags:
+{groups}
+          - name: g22
+            values: [是]
+            rules:
+              - {{value: 是, conditions: [{{behaviour: 打开邮件}}]}}
+        """)
+    on_the_status = rules_of(tmp_path / "status", """\
+        tags:
+          - name: 状态
+            values: [已跟进]
+            rules:
+              - {value: 已跟进, conditions: [{field: 线索状态, op: 等于, value: 已处理}]}
+        """)
+
+    assert not end_only_allowed(stage_tag_in_a_ruled_group)
+    assert not end_only_allowed(long_chain)
+    assert not end_only_allowed(on_the_status)
+
+
+def test_a_stage_tag_written_with_a_full_width_colon_replaces_the_value_of_its_single_choice_group(tmp_path) -> None:
+    rules_ = rules_of(tmp_path, """\
+        lifecycle_stages:
+          - {name: 新客期, order: 1, registered_within_days: 30, tag: "等级：新"}
+        tags:
+          - name: 等级
+            values: [新, 活跃]
+            multiple: false
+            rules:
+              - {value: 活跃, conditions: [{behaviour: 打开邮件, within_days: 30}]}
+        """)
+    (person,) = survivors(rules_, [{"day": 0, "minute": 600, "fields": {},
+                                    "events": [Event(600, behaviour="打开邮件")]}])
+
+    result = run_person(rules_, person, clock=Clock(START), until=end_of_day(DAYS))[0]
+
+    assert summarise(result, person)[0][6] == "等级:活跃"  # one value of the group, not two

@@ -94,7 +94,8 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     changes of the kinds in ``leave_out`` are made but not kept in the timeline. With ``end_only`` (for a
     person no flow can start for, under rules that allow it: :mod:`mktctl.rules.reach`) the tags and
     segments are evaluated only for their state at the end: the timeline has every other change, and of
-    tags and segments changes that end in that state."""
+    tags and segments changes that end in that state (added last, so out of time order: a replay is right
+    only at the end)."""
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed,
                    leave_out=leave_out, end_only=end_only).run()
 

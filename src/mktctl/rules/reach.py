@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from mktctl.rules.conditions import Condition, Conditions, normalise_tag
 from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD, compare
 from mktctl.rules.segments import DAILY, HOURLY
-from mktctl.rules.tags import TagRule, group_of
+from mktctl.rules.tags import MAX_ROUNDS, TagRule, group_of
 
 if TYPE_CHECKING:
     from mktctl.rules.compile import Rules
@@ -35,7 +35,8 @@ def end_only_allowed(rules: Rules) -> bool:
 
     * a rule-set tag depends only on what its rules read at the moment of evaluation: no tag a stage or the
       WeCom connection sets (which stays, and replaces a rule's value in a single-choice group) belongs to a
-      group with rules, and no group's rules read, through tags, the group itself;
+      group with rules, no group's rules read, through tags, the group itself, and no chain of groups reading
+      each other's tags is longer than one evaluation follows;
     * no tag rule reads a field the walk sets itself: the MQL sets 线索阶段 after the tags of its moment, and a
       follow-up sets 线索状态 without the tags being evaluated again;
     * every segment is a 动态人群 refreshed 每小时 or 每天 (a manual refresh or a snapshot depends on when it
@@ -51,24 +52,30 @@ def end_only_allowed(rules: Rules) -> bool:
         return False
     if any(not s.dynamic or s.refresh not in (HOURLY, DAILY) for s in rules.segments):
         return False
-    return not _tag_cycle(rules)
+    return _settles_at_once(rules)
 
 
-def _tag_cycle(rules: Rules) -> bool:
+def _settles_at_once(rules: Rules) -> bool:
+    """Whether one evaluation of the tag groups always settles them: no group reads itself through tags, and
+    no chain of groups reading each other's tags is so long that :data:`mktctl.rules.tags.MAX_ROUNDS`
+    rounds could end before it is followed (each round follows it one group further)."""
     reads = {group.name: {group_of(c.tag) for r in group.rules for c in r.conditions.items
                           if c.kind == "tag" and c.tag} for group in rules.tags if group.rules}
-    done: set[str] = set()
+    depth: dict[str, int] = {}
 
-    def cycles(group: str, path: frozenset[str]) -> bool:
+    def longest(group: str, path: frozenset[str]) -> int | None:
+        """The longest chain of tag reading from ``group`` (None: a cycle)."""
         if group in path:
-            return True
-        if group in done:
-            return False
-        found = any(cycles(other, path | {group}) for other in reads.get(group, ()))
-        done.add(group)
-        return found
+            return None
+        if group not in depth:
+            below = [longest(other, path | {group}) for other in reads.get(group, ())]
+            if None in below:
+                return None
+            depth[group] = 1 + max((b for b in below if b is not None), default=0)
+        return depth[group]
 
-    return any(cycles(group, frozenset()) for group in reads)
+    chains = [longest(group, frozenset()) for group in reads]
+    return None not in chains and max((c for c in chains if c is not None), default=0) < MAX_ROUNDS - 1
 
 
 def may_start_flow(rules: Rules, person: Survivor) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mktctl.rules.clock import DAY
-from mktctl.rules.conditions import PersonView
+from mktctl.rules.conditions import PersonView, normalise_tag
 from mktctl.rules.model import STAGE, Cause
 
 if TYPE_CHECKING:
@@ -93,7 +93,8 @@ def interaction(state: PersonView, now: int) -> str:
 def compile_stages(resources: list[Any]) -> tuple[tuple[Stage, ...], frozenset[str]]:
     """The stages, lowest order first, and the names of the dormant ones."""
     stages = [Stage(r.spec.name, r.spec.order, index, r.spec.registered_within_days, r.spec.purchases_min,
-                    r.spec.purchases_max, r.spec.interaction, r.spec.inactive_days, r.spec.tag)
+                    r.spec.purchases_max, r.spec.interaction, r.spec.inactive_days,
+                    normalise_tag(r.spec.tag) if r.spec.tag else None)
               for index, r in enumerate(resources)]
     stages.sort(key=lambda s: (s.order, s.index))
     names = {s.name for s in stages}
