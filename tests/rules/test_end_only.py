@@ -87,6 +87,17 @@ lead_assignment:
 lead_follow_up_sla:
   - {name: 一天未跟进, idle_days: 1, repeat_every_days: 2}
 """
+# a stage's tag, written with a full-width colon, in a single-choice group whose rule sets another value
+STAGE_TAG_IN_A_RULED_GROUP = """\
+lifecycle_stages:
+  - {name: 新客期, order: 1, registered_within_days: 30, tag: "等级：新"}
+tags:
+  - name: 等级
+    values: [新, 活跃]
+    multiple: false
+    rules:
+      - {value: 活跃, conditions: [{behaviour: 打开邮件, within_days: 30}]}
+"""
 PLAYBOOKS = Path(__file__).resolve().parents[2] / "src" / "mktctl" / "playbooks"
 DAYS = 8
 SETTLE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -207,16 +218,7 @@ def test_a_stage_tag_in_any_spelling_can_start_the_flow_it_triggers(tmp_path) ->
 
 
 def test_a_playbook_whose_tags_depend_on_more_than_the_moment_runs_everyone_in_full(tmp_path) -> None:
-    stage_tag_in_a_ruled_group = rules_of(tmp_path / "stage", """\
-        lifecycle_stages:
-          - {name: 新客期, order: 1, registered_within_days: 30, tag: "等级：新"}
-        tags:
-          - name: 等级
-            values: [新, 活跃]
-            multiple: false
-            rules:
-              - {value: 活跃, conditions: [{behaviour: 打开邮件, within_days: 30}]}
-        """)
+    stage_tag_in_a_ruled_group = rules_of(tmp_path / "stage", STAGE_TAG_IN_A_RULED_GROUP)
     groups = "\n".join(f"""\
           - name: g{i:02d}
             values: [是]
@@ -244,16 +246,7 @@ def test_a_playbook_whose_tags_depend_on_more_than_the_moment_runs_everyone_in_f
 
 
 def test_a_stage_tag_written_with_a_full_width_colon_replaces_the_value_of_its_single_choice_group(tmp_path) -> None:
-    rules_ = rules_of(tmp_path, """\
-        lifecycle_stages:
-          - {name: 新客期, order: 1, registered_within_days: 30, tag: "等级：新"}
-        tags:
-          - name: 等级
-            values: [新, 活跃]
-            multiple: false
-            rules:
-              - {value: 活跃, conditions: [{behaviour: 打开邮件, within_days: 30}]}
-        """)
+    rules_ = rules_of(tmp_path, STAGE_TAG_IN_A_RULED_GROUP)
     (person,) = survivors(rules_, [{"day": 0, "minute": 600, "fields": {},
                                     "events": [Event(600, behaviour="打开邮件")]}])
 

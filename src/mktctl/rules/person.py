@@ -128,12 +128,12 @@ class _Runner:
         # them (``evaluated_at``), and the segments at their last refresh (``checkpoints``) (see run_person)
         self.end_only = end_only and not qualify_only and not every_tick
         self.evaluated_at: int | None = None
-        self.checkpoints = sorted({until - until % (HOUR if s.refresh == segments.HOURLY else DAY)
-                                   for s in ticks.ticking_segments(rules)}) if self.end_only else []
-        ticking = () if every_tick or self.end_only else ticks.ticking_segments(rules)
+        ticking = ticks.ticking_segments(rules)
+        self.checkpoints = sorted({until - until % s.step for s in ticking}) if self.end_only else []
+        if every_tick or self.end_only:
+            ticking = ()
         # a segment without a window changes only with the person: its conditions ignore the moment
-        self.untimed = tuple((s.conditions.matcher, s.name, HOUR if s.refresh == segments.HOURLY else DAY)
-                             for s in ticking if not s.timed)
+        self.untimed = tuple((s.conditions.matcher, s.name, s.step) for s in ticking if not s.timed)
         self.timed = tuple(s for s in ticking if s.timed)
         self.tag_reading = rules.tag_reading
         self.planned = -1  # the timeline's length when the moments that follow from the state were last planned
@@ -405,15 +405,12 @@ class _Runner:
         self.qualify(at)
         if self.plan:
             self.assign(at, HAND_OFF)
-        if self.end_only:
-            if state.is_lead:
-                reminder_runs.fire(rules, state, at)
-            return  # segments at the checkpoints; no flow can start
-        if at % HOUR == 0 or at in self.refreshes:
-            segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
-        if at in self.schedules:
-            state.signals.schedules |= self.schedules[at]
-        self.run_flows(at)
+        if not self.end_only:  # (end only: the segments at the checkpoints; no flow can start)
+            if at % HOUR == 0 or at in self.refreshes:
+                segments.refresh(rules.segments, state, at, frozenset(self.refreshes.get(at, ())))
+            if at in self.schedules:
+                state.signals.schedules |= self.schedules[at]
+            self.run_flows(at)
         if state.is_lead:
             reminder_runs.fire(rules, state, at)
 

@@ -42,10 +42,7 @@ def end_only_allowed(rules: Rules) -> bool:
     * every segment is a 动态人群 refreshed 每小时 or 每天 (a manual refresh or a snapshot depends on when it
       was asked for)."""
     ruled = {group.name for group in rules.tags if group.rules}
-    manual = [stage.tag for stage in rules.stages if stage.tag]
-    if rules.wecom is not None:
-        manual += [*rules.wecom.new_contact_tags, *(t for tags in rules.wecom.live_codes.values() for t in tags)]
-    if any(group_of(tag) in ruled for tag in manual):
+    if any(group_of(tag) in ruled for tag in _set_outside_rules(rules)):
         return False
     conditions = [c for group in rules.tags for rule in group.rules for c in rule.conditions.items]
     if any(c.kind == "field" and c.field in ENGINE_FIELDS for c in conditions):
@@ -53,6 +50,14 @@ def end_only_allowed(rules: Rules) -> bool:
     if any(not s.dynamic or s.refresh not in (HOURLY, DAILY) for s in rules.segments):
         return False
     return _settles_at_once(rules)
+
+
+def _set_outside_rules(rules: Rules) -> set[str]:
+    """The tags a stage or the WeCom connection sets (a flow's step sets tags only once a flow has started)."""
+    found = {stage.tag for stage in rules.stages if stage.tag}
+    if rules.wecom is not None:
+        found.update(rules.wecom.new_contact_tags, *rules.wecom.live_codes.values())
+    return found
 
 
 def _settles_at_once(rules: Rules) -> bool:
@@ -63,19 +68,18 @@ def _settles_at_once(rules: Rules) -> bool:
                           if c.kind == "tag" and c.tag} for group in rules.tags if group.rules}
     depth: dict[str, int] = {}
 
-    def longest(group: str, path: frozenset[str]) -> int | None:
-        """The longest chain of tag reading from ``group`` (None: a cycle)."""
+    def longest(group: str, path: frozenset[str]) -> int:
+        """The longest chain of tag reading from ``group``; ValueError on a cycle."""
         if group in path:
-            return None
+            raise ValueError(group)
         if group not in depth:
-            below = [longest(other, path | {group}) for other in reads.get(group, ())]
-            if None in below:
-                return None
-            depth[group] = 1 + max((b for b in below if b is not None), default=0)
+            depth[group] = 1 + max((longest(other, path | {group}) for other in reads.get(group, ())), default=0)
         return depth[group]
 
-    chains = [longest(group, frozenset()) for group in reads]
-    return None not in chains and max((c for c in chains if c is not None), default=0) < MAX_ROUNDS - 1
+    try:
+        return max((longest(group, frozenset()) for group in reads), default=0) < MAX_ROUNDS - 1
+    except ValueError:
+        return False  # a group reads itself through tags
 
 
 def may_start_flow(rules: Rules, person: Survivor) -> bool:
@@ -91,10 +95,7 @@ class FlowReach:
         self.rules = rules
         self.flows = [flow for flow in rules.flows if flow.active]
         self.segments = {segment.name: segment for segment in rules.segments}
-        self.stage_tags = {stage.tag for stage in rules.stages if stage.tag}
-        wecom = rules.wecom
-        self.wecom_tags = set(wecom.new_contact_tags) | {t for tags in wecom.live_codes.values() for t in tags} \
-            if wecom is not None else set()
+        self.set_outside_rules = _set_outside_rules(rules)
         self.setting: dict[str, list[TagRule]] = {}  # tag -> the rules that set it
         for group in rules.tags:
             for rule in group.rules:
@@ -190,7 +191,7 @@ class _Judge:
             return known
         self.tags[tag] = True  # while deciding: a rule reading its own group's tag (a cycle) may hold
         reach = self.reach
-        found = tag in reach.stage_tags or tag in reach.wecom_tags or \
+        found = tag in reach.set_outside_rules or \
             any(self.may_hold(rule.conditions) for rule in reach.setting.get(tag, ()))
         self.tags[tag] = found
         return found

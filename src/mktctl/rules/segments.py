@@ -33,12 +33,16 @@ class Segment:
     conditions: Conditions
     timed: bool = False  # a behaviour window: membership can change with time alone
 
+    @property
+    def step(self) -> int:
+        """The minutes between two refreshes of a 动态人群 refreshed 每小时 or 每天."""
+        return HOUR if self.refresh == HOURLY else DAY
+
     def due(self, at: int, manual: frozenset[str]) -> bool:
         """Whether the segment is refreshed at ``at`` (``manual``: the segments a test refreshes now)."""
         if not self.dynamic or self.refresh == MANUAL:
             return self.name in manual
-        step = HOUR if self.refresh == HOURLY else DAY
-        return at % step == 0
+        return at % self.step == 0
 
 
 def compile_segments(resources: list[Any], names: FieldNames) -> tuple[Segment, ...]:

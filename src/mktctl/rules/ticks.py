@@ -27,7 +27,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from mktctl.rules.clock import DAY, HOUR, next_boundary
+from mktctl.rules.clock import DAY, next_boundary
 from mktctl.rules.conditions import Conditions
 from mktctl.rules.segments import DAILY, HOURLY, Segment
 from mktctl.rules.stages import INTERACTION_DAYS, INTERACTION_LEVELS, Stage
@@ -105,7 +105,7 @@ def stage_ticks(stages: tuple[Stage, ...], created: int, events: Iterable[Event]
 def segment_tick(segment: Segment, state: PersonState, after: int, until: int) -> int | None:
     """The first of ``segment``'s refresh moments after ``after`` (up to ``until``) at which its membership
     changes, with the person as they are."""
-    step = HOUR if segment.refresh == HOURLY else DAY
+    step = segment.step
     tick = next_boundary(after + 1, step)
     while tick <= until:
         if segment.conditions.matcher(state, tick) != (segment.name in state.segments):
