@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pickle
 import tempfile
+from dataclasses import FrozenInstanceError, replace
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +22,7 @@ from mktctl.rules.batch import history_of, run_batch
 from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
 from mktctl.rules.identity import Absorption, Survivor
-from mktctl.rules.model import CONVERTED, FLOW_ENTERED, Event, PersonInput
+from mktctl.rules.model import CONVERTED, EVENT_FIELDS, FLOW_ENTERED, Event, PersonInput, events_of
 from mktctl.rules.person import Planned
 from mktctl.rules.simulate import END, summarise
 from mktctl.rules.snapshot import snapshot
@@ -171,3 +173,22 @@ def test_the_people_and_plans_sent_to_workers_arrive_as_they_left() -> None:
     plan = Planned(600, "creation", assignment)
 
     assert pickle.loads(pickle.dumps([survivor, plan])) == [survivor, plan]
+
+
+@given(st.lists(st.builds(lambda e, seq, origin: replace(e, seq=seq, origin=origin), one_event,
+                          st.integers(0, 99), st.sampled_from(["", "7", "8"])), max_size=5))
+def test_events_built_from_columns_are_the_events_the_constructor_makes(events: list[Event]) -> None:
+    columns = [[getattr(e, name) for e in events] for name in EVENT_FIELDS]
+
+    built = events_of(columns)
+
+    assert built == events
+    assert [hash(e) for e in built] == [hash(e) for e in events]
+    for event in built:
+        with pytest.raises(FrozenInstanceError):
+            event.at = 0  # type: ignore[misc]
+
+
+def test_events_are_built_only_from_a_column_per_field() -> None:
+    with pytest.raises(ValueError, match="12 fields, not 2"):
+        events_of([[1], [0]])

@@ -20,7 +20,8 @@ Outputs:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 LEAD = "销售线索"
@@ -46,6 +47,40 @@ class Event:
     def is_touch(self) -> bool:
         """A marketing touch for attribution: a behaviour that names its source or campaign."""
         return self.behaviour is not None and bool(self.source or self.campaign)
+
+
+def events_of(columns: Sequence[Sequence[Any]]) -> list[Event]:
+    """The events whose fields are ``columns`` (one sequence per field of :class:`Event`, in its order, all of
+    the same length): what ``Event(*row)`` makes of each row, at half the cost (a batch builds millions of
+    them). The fields are set through the slots, past the frozen class's guard."""
+    setters = [_SLOTS[name].__set__ for name in EVENT_FIELDS]
+    if len(columns) != len(setters):
+        raise ValueError(f"an event has {len(setters)} fields, not {len(columns)}")
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11 = setters
+    new = object.__new__
+    events = []
+    add = events.append
+    for at, seq, behaviour, content, channel, source, campaign, event_type, changes, follow_up, converted, origin \
+            in zip(*columns, strict=True):
+        event = new(Event)
+        s0(event, at)
+        s1(event, seq)
+        s2(event, behaviour)
+        s3(event, content)
+        s4(event, channel)
+        s5(event, source)
+        s6(event, campaign)
+        s7(event, event_type)
+        s8(event, changes)
+        s9(event, follow_up)
+        s10(event, converted)
+        s11(event, origin)
+        add(event)
+    return events
+
+
+EVENT_FIELDS = tuple(f.name for f in fields(Event))  # in the constructor's order
+_SLOTS = {name: Event.__dict__[name] for name in EVENT_FIELDS}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from mktctl.base.collector import collector_paused
 from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
 from mktctl.rules.identity import Survivor
-from mktctl.rules.model import Event, PersonResult
+from mktctl.rules.model import EVENT_FIELDS, PersonResult, events_of
 from mktctl.rules.person import Planned, Qualification, qualify_person, run_person
 from mktctl.rules.reach import FlowReach, end_only_allowed
 
@@ -106,11 +106,10 @@ class Worker:
             return
         start, stop = chunk.bounds[0], chunk.bounds[-1]
         part = self.table.slice(start, stop - start)
-        columns = [_python_values(part.column(name)) for name in COLUMNS]
-        events = [Event(at, seq, behaviour, content, channel, source, campaign, event_type, (), bool(follow_up),
-                        converted, origin)
-                  for at, seq, behaviour, content, channel, source, campaign, event_type, follow_up, converted, origin
-                  in zip(*columns, strict=True)]
+        columns = {name: _python_values(part.column(name)) for name in COLUMNS}
+        columns["follow_up"] = [bool(value) for value in columns["follow_up"]]
+        columns["changes"] = [()] * part.num_rows  # history events change no field
+        events = events_of([columns[name] for name in EVENT_FIELDS])
         for index, survivor in enumerate(chunk.survivors):
             survivor.events = events[chunk.bounds[index] - start:chunk.bounds[index + 1] - start]
 
