@@ -117,16 +117,23 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
     ``leave_out`` and ``end_only``: see :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no
     cause or detail, no change of those kinds, and of tags and segments only their state at the end; with
     ``end_only`` the people no flow can start for run so, where the rules allow it: :mod:`mktctl.rules.reach`)."""
-    progress = progress or _Quiet()
+    with collector_paused():  # millions of records, survivors, plans and results (mktctl.base.collector)
+        return _run_batch(rules, history, clock, until, seed, tuple(refreshes), processes, chunk_size, keep,
+                          progress or _Quiet(), work_dir, detailed, leave_out, end_only)
+
+
+def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: int,
+               refreshes: tuple[tuple[int, str], ...], processes: int, chunk_size: int, keep: Keep,
+               progress: Progress, work_dir: Path | None, detailed: bool, leave_out: frozenset[str],
+               end_only: bool) -> Batch:
     records = history.records
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     progress.phase("people", None)
-    with collector_paused():  # hundreds of thousands of records and survivors (mktctl.base.collector)
-        cleaned = clean_people(rules.cleaning, rules.names, records)
-        timings["people.clean"] = time.perf_counter() - mark
-        survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
-        person_of = _people_of(records, survivors)
+    cleaned = clean_people(rules.cleaning, rules.names, records)
+    timings["people.clean"] = time.perf_counter() - mark
+    survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
+    person_of = _people_of(records, survivors)
     timings["people.resolve"] = time.perf_counter() - mark - timings["people.clean"]
     with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:
         frame, bounds = _sorted_events(history.events, records, person_of, len(survivors))
@@ -146,7 +153,7 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1],
                         tuple(j for j, q in enumerate(counted[i:i + chunk_size]) if q is None))
                   for i in range(0, len(survivors), chunk_size)]
-        setup = Setup(rules, events_file, clock, until, tuple(refreshes), keep, detailed, leave_out, end_only)
+        setup = Setup(rules, events_file, clock, until, refreshes, keep, detailed, leave_out, end_only)
         timings["people"] = time.perf_counter() - mark
         mark = time.perf_counter()
         with Workers(setup, processes, table) as workers:
