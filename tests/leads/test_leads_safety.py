@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from mktctl.base import sheet_extent
 from mktctl.errors import DataFileError
-from mktctl.leads import guard
+from mktctl.leads import guard, sheetwriter
 from mktctl.leads.cells import neutralise, neutralise_frame, restore
 from mktctl.leads.importer import ImportOptions, import_leads, tenant_identity
 from mktctl.leads.journal import person_key
@@ -99,6 +99,20 @@ def test_the_text_workbook_keeps_payloads_as_text(tmp_path: Path) -> None:
         book.add_sheet("S", ["h\r1"], [pd.DataFrame({0: [*PAYLOADS, "a\r\nb"]})])
     sheet = openpyxl.load_workbook(path)["S"]
     assert [(c.value, c.data_type) for c in sheet["A"]] == [(v, "s") for v in ["h\r1", *PAYLOADS, "a\r\nb"]]
+
+
+def test_a_sheet_put_together_in_slices_keeps_its_rows_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    monkeypatch.setattr(sheetwriter, "SLICE_ROWS", 3)
+    path = tmp_path / "t.xlsx"
+    batches = [pd.DataFrame({0: [f"r{i}" for i in range(s, s + n)], 1: [str(i) for i in range(s, s + n)]})
+               for s, n in ((0, 7), (7, 0), (7, 2), (9, 6))]
+    with TextWorkbook(path) as book:
+        book.add_sheet("S", ["name", "n"], batches)
+    sheet = openpyxl.load_workbook(path)["S"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["name", "n"]] + [[f"r{i}", str(i)]
+                                                                                      for i in range(15)]
+    assert [row[0].row for row in sheet.iter_rows()] == list(range(1, 17))
 
 
 # ---- purge -----------------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ calamine read.
 from __future__ import annotations
 
 import zipfile
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_ROWS = 1_048_576
+SLICE_ROWS = 25_000  # rows of a sheet put together at once
 _HEADER, _QUOTED, _QUOTED_HEADER = 2, 3, 4  # cell styles (cellXfs): bold header; text and header with quote prefix
 MAX_CELL = 32_767
 _ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
@@ -139,15 +142,23 @@ class TextWorkbook:
             header = "".join(_header_cell(i, str(c)) for i, c in enumerate(columns))
             handle.write(f'<row r="1">{header}</row>'.encode())
             row = 2
-            for batch in batches:
-                if not len(batch):
-                    continue
-                room = MAX_ROWS - row + 1
-                if room <= 0:
-                    break
-                batch = batch.iloc[:room]
-                handle.write(_rows_xml(batch, row))
-                row += len(batch)
+            # slices of rows are put together two at a time (pyarrow's kernels and zlib leave the GIL), and
+            # written in order
+            with ThreadPoolExecutor(2, thread_name_prefix="mktctl-sheet") as pool:
+                pending: deque[Future[Any]] = deque()
+                for batch in batches:
+                    room = MAX_ROWS - row + 1
+                    if room <= 0:
+                        break
+                    batch = batch.iloc[:room]
+                    for start in range(0, len(batch), SLICE_ROWS):
+                        part = batch.iloc[start:start + SLICE_ROWS]
+                        pending.append(pool.submit(_rows_xml, part, row))
+                        row += len(part)
+                        while len(pending) > 2:
+                            handle.write(pending.popleft().result())
+                for done in pending:
+                    handle.write(done.result())
             filter_ref = f"A1:{last}{max(row - 1, 1)}"
             handle.write(f'</sheetData><autoFilter ref="{filter_ref}"/>'
                          '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
