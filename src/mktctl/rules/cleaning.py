@@ -16,14 +16,16 @@ Only 销售线索 records are cleaned; a record of another object (企业微信�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from mktctl.rules.fields import FieldNames, clean
 from mktctl.rules.model import PersonInput
 
 CONTACT = "contact"
+PICKED = ("source", "industry")  # fields whose value is spelt as the playbook's picklist has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,30 +97,49 @@ def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput
 
     if not people:
         return []
-    keyed = [{names.key(k): clean(v) for k, v in person.fields.items() if v is not None} for person in people]
+    # a batch repeats its field names and most of its values (regions, industries, sources ...): each distinct
+    # one is cleaned once
+    key_of, text_of = _Remembered(names.key), _Remembered(clean)
+    keyed = [{key_of[k]: text_of[v] for k, v in person.fields.items() if v is not None} for person in people]
     columns = [*DATA_KEYS, CONTACT]
     raw = pd.DataFrame({c: [row.get(c, "") for row in keyed] for c in columns}, dtype="str")
     frame = normalise(raw)
     extra = Extra(competitor_domains=rules.competitor_domains, test_names=rules.test_names,
                   test_mobiles=rules.test_mobiles, test_email_domains=rules.test_email_domains)
     reasons = reject(frame, extra).tolist()
-    columns = {key: frame[key].tolist() for key in (*DATA_KEYS, "mobile_invalid", "email_invalid")}
+    values = zip(*(frame[key].tolist() for key in DATA_KEYS), strict=True)
+    picked = {key: _Remembered(partial(names.value, key)) for key in PICKED}
+    other = frozenset(columns)
     results = []
-    for index, (person, row, reason) in enumerate(zip(people, keyed, reasons, strict=True)):
-        fields = {k: v for k, v in row.items() if k not in DATA_KEYS and k != CONTACT and v}
-        for key in DATA_KEYS:
-            value = columns[key][index]
-            value = str(value) if value else ""
-            if key in ("source", "industry") and row.get(key):
-                value = names.value(key, row[key])
+    for person, row, reason, row_values, mobile_invalid, email_invalid in zip(
+            people, keyed, reasons, values, frame["mobile_invalid"].tolist(), frame["email_invalid"].tolist(),
+            strict=True):
+        fields = {k: v for k, v in row.items() if k not in other and v}
+        for key, value in zip(DATA_KEYS, row_values, strict=True):
+            if key in picked and row.get(key):
+                value = picked[key][row[key]]
+            elif value:
+                value = str(value)
             if value:
                 fields[key] = value
-        if not rules.validate_mobile and columns["mobile_invalid"][index] and row.get("mobile"):
+        if not rules.validate_mobile and mobile_invalid and row.get("mobile"):
             fields["mobile"] = row["mobile"]
-        if not rules.validate_email and columns["email_invalid"][index] and row.get("email"):
+        if not rules.validate_email and email_invalid and row.get("email"):
             fields["email"] = row["email"]
         results.append(_verdict(rules, person, fields, reason))
     return results
+
+
+class _Remembered(dict[Any, Any]):
+    """``function(value)`` looked up as ``self[value]``, computed once per distinct value."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, value: Any) -> Any:
+        found = self[value] = self.function(value)
+        return found
 
 
 def _verdict(rules: CleaningRules, person: PersonInput, fields: dict[str, str], reason: str) -> Cleaned:
