@@ -3,7 +3,14 @@ and no competitor's e-mail; then the hand_off rule set assigns the lead."""
 
 from __future__ import annotations
 
+import tempfile
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mktctl.rules.model import MQL, OWNER
 from tests.rules.helpers import at, event, kinds, lead, rules_of, run, state
@@ -36,6 +43,11 @@ mql_definition:
 @pytest.fixture
 def rules(tmp_path):
     return rules_of(tmp_path, PLAYBOOK)
+
+
+@cache
+def playbook_mql():
+    return rules_of(Path(tempfile.mkdtemp(prefix="mktctl-mql-")), PLAYBOOK).mql
 
 
 def qualified(**fields: str):
@@ -98,3 +110,16 @@ def test_hand_offs_share_the_round_robin_with_other_people_in_time_order(rules) 
 
     assert state(world, "li", 5).owner == "S1"  # qualified on day 1
     assert state(world, "wang", 5).owner == "S2"  # qualified on day 2
+
+
+@given(st.fixed_dictionaries({}, optional={
+    "name": st.sampled_from(["王芳", ""]), "mobile": st.sampled_from(["+8613912340001", ""]),
+    "company": st.sampled_from(["远航科技", ""]), "industry": st.sampled_from(["制造业", ""]),
+    "source": st.sampled_from(["官网", "展会", "百度推广", ""]),
+    "email": st.sampled_from(["wang@rival.example.cn", "li@cn.rival.example.cn", "zhao@example.com", "bad@",
+                              ""])}))
+def test_the_fields_allow_a_person_to_qualify_exactly_when_nothing_but_the_score_fails(fields) -> None:
+    mql = playbook_mql()
+    view = SimpleNamespace(fields=fields, scores={mql.model: mql.min_score})
+
+    assert mql.fields_allow(fields) == (mql.failing(view) == [])

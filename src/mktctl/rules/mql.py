@@ -14,6 +14,7 @@ It stays an MQL (a later decay does not undo it); its 线索阶段 becomes ``sta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,16 @@ class Mql:
         if self.min_score is not None and state.scores.get(self.model or "", 0) < self.min_score:
             return False
         return not self.failing(state)
+
+    def fields_allow(self, fields: Mapping[str, str]) -> bool:
+        """Whether ``fields`` let the person qualify (required fields filled, source allowed, no competitor's
+        e-mail): what :meth:`failing` says of them, score aside, as yes or no without the words."""
+        if any(not fields.get(key) for key in self.required):
+            return False
+        if self.sources and fields.get("source", "") not in self.sources:
+            return False
+        domain = fields.get("email", "").rpartition("@")[2]
+        return not (domain and any(domain == d or domain.endswith("." + d) for d in self.competitor_domains))
 
     def failing(self, state: PersonView) -> list[str]:
         """Why ``state`` is not (yet) an MQL; empty when it qualifies."""

@@ -39,16 +39,6 @@ if TYPE_CHECKING:
     from mktctl.rules.scoring import ScoringModel
 
 
-class _Fields:
-    """The view of a person :meth:`mktctl.rules.mql.Mql.failing` reads: fields, and a score that passes."""
-
-    __slots__ = ("fields", "scores")
-
-    def __init__(self, fields: dict[str, str], scores: dict[str, int]) -> None:
-        self.fields = fields
-        self.scores = scores
-
-
 def counted_models(rules: Rules) -> tuple[ScoringModel | None, ScoringModel | None] | None:
     """The model of the facts and the MQL's model (None: no such model, the score read is 0), when both
     scores follow from counting; None when they do not (the walk qualifies everyone)."""
@@ -97,7 +87,7 @@ def qualify_columns(rules: Rules, survivors: Sequence[Survivor], events: pl.Data
             continue
         found.append(Qualification())
         fields = created[index] = _fields_at_creation(survivor)
-        if mql is None or mql.failing(_Fields(fields, {mql.model or "": least or 0})):
+        if mql is None or not mql.fields_allow(fields):
             continue
         if least is None or least <= 0:
             mql_at[index] = lead_at
