@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import FrozenInstanceError, replace
 from functools import cache
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from mktctl.playbook.load import load_playbook
 from mktctl.rules import Clock, compile_rules, run_people
+from mktctl.rules import batch as batch_module
 from mktctl.rules.assignment import Assignment
 from mktctl.rules.batch import history_of, run_batch
 from mktctl.rules.clock import end_of_day
@@ -128,6 +130,39 @@ def test_worker_processes_give_the_results_of_one_process() -> None:
     shared = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=2, chunk_size=7)
 
     assert by_record(shared) == by_record(alone)
+
+
+def test_chunks_qualified_in_columns_travel_once_and_give_the_results_of_one_process() -> None:
+    without_decay = rules_of(Path(tempfile.mkdtemp(prefix="mktctl-batch-")),
+                             ASSIGNING.replace("    decay: {inactive_days: 3, percent: 50}\n", ""))
+    drawn = [{"name": NAMES[i % 2], "company": f"远航{i}号有限公司", "mobile": f"1391234{i % 5:04d}", "email": "",
+              "province": "上海", "day": i % 4, "events": [Event((i % 5) * 1440 + 600, behaviour="下载文件")]}
+             for i in range(8)]  # the last three merge into earlier people: they are walked, the others counted
+    people = population(drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+    columns = qualify_columns_of(without_decay, people, clock, until)
+    assert any(q is None for q in columns) and any(q is not None for q in columns)
+
+    alone = run_batch(without_decay, history_of(people), clock=clock, until=until, processes=0, chunk_size=1)
+    shared = run_batch(without_decay, history_of(people), clock=clock, until=until, processes=2, chunk_size=1)
+
+    assert by_record(shared) == by_record(alone)
+    assert by_record(alone) == by_record(run_batch(without_decay, history_of(people), clock=clock, until=until,
+                                                   processes=0, chunk_size=8))
+
+
+def qualify_columns_of(rules: Rules, people: list[PersonInput], clock: Clock, until: int) -> list:
+    """What the batch runner qualifies in columns (None: walked) of ``people``."""
+    found: list = []
+    qualify_columns = batch_module.qualify_columns
+
+    def spy(*args):
+        found.extend(qualify_columns(*args))
+        return found
+
+    with patch.object(batch_module, "qualify_columns", spy):
+        run_batch(rules, history_of(people), clock=clock, until=until, processes=0)
+    return found
 
 
 def changes(timeline) -> list[tuple]:

@@ -12,8 +12,9 @@ people's events as columns and the per-person passes in worker processes.
 3. **qualify** each person: in columns where the score follows from counting their events
    (:mod:`mktctl.rules.qualify_columns`), the others in chunks (:mod:`mktctl.rules.workers`);
 4. **assign** across people in this process, in the one order of :func:`mktctl.rules.world.assign_all`;
-5. **run** each person with their assignments in the same workers, which kept them since step 3, and
-   keep what ``keep`` takes of each result.
+5. **run** each person with their assignments in the same workers, which kept them since step 3 (a chunk
+   with nobody to walk in step 3 is sent now, with its assignments), and keep what ``keep`` takes of each
+   result.
 
 Every step is the one ``run_people`` takes, so the results are the same person by person (a property test
 holds them to it); only where the work happens differs.
@@ -159,7 +160,14 @@ def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: i
         with Workers(setup, processes, table) as workers:
             progress.phase("qualify", len(survivors))
             qualified: dict[int, list[Qualification]] = {}
-            for chunk_id, found in workers.qualify(chunks):
+            # a chunk with nobody to walk is qualified already: it goes to its worker once, with its plans
+            walked_chunks = {c.id for c in chunks if c.walk}
+            for chunk in chunks:
+                if chunk.id not in walked_chunks:
+                    qualified[chunk.id] = [q for q in counted[chunk.id * chunk_size:(chunk.id + 1) * chunk_size]
+                                           if q is not None]
+                    progress.advance(len(qualified[chunk.id]))
+            for chunk_id, found in workers.qualify(c for c in chunks if c.id in walked_chunks):
                 start = chunk_id * chunk_size
                 walked = iter(found)
                 qualified[chunk_id] = [q if q is not None else next(walked)
@@ -175,7 +183,8 @@ def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: i
             mark = time.perf_counter()
             progress.phase("run", len(survivors))
             kept: dict[int, list[Any]] = {}
-            chunk_plans = ((c.id, [plans.get(s.id, ()) for s in c.survivors]) for c in chunks)
+            chunk_plans = ((c.id, [plans.get(s.id, ()) for s in c.survivors], None if c.id in walked_chunks else c)
+                           for c in chunks)
             for chunk_id, results in workers.run(chunk_plans):
                 kept[chunk_id] = results
                 progress.advance(len(results))

@@ -1,7 +1,8 @@
 """People run in worker processes for :func:`mktctl.rules.batch.run_batch`: each worker gets the compiled
 rules once, keeps the people of its chunks between the two passes (qualify, then run with the
 assignments), and builds their events from the events table for each pass (holding the events of all its
-people at once would take gigabytes).
+people at once would take gigabytes). A chunk whose people were all qualified in columns skips the first pass:
+it travels once, with its assignments.
 
 :class:`Workers` sends chunk ``c`` to worker ``c % n`` in both passes, one chunk at a time per worker, and
 yields the answers as they come. One at a time is what keeps the pipes from locking: a chunk and an answer
@@ -83,9 +84,12 @@ class Worker:
         self.kept[chunk.id] = chunk
         return found
 
-    def run(self, chunk_id: int, plans: Sequence[Sequence[Planned]]) -> list[Any]:
+    def run(self, chunk_id: int, plans: Sequence[Sequence[Planned]], chunk: Chunk | None = None) -> list[Any]:
+        """What ``setup.keep`` takes of each result of the chunk's survivors with their ``plans``: the chunk
+        kept since the qualifying pass, or ``chunk`` (one that pass had nobody of to walk)."""
         setup = self.setup
-        chunk = self.kept.pop(chunk_id)
+        if chunk is None:
+            chunk = self.kept.pop(chunk_id)
         self._attach(chunk)
         reach = self.reach if not setup.refreshes else None
         kept = [setup.keep(run_person(setup.rules, s, clock=setup.clock, until=setup.until, plan=plan,
@@ -150,8 +154,11 @@ class Workers:
     def qualify(self, chunks: Iterable[Chunk]) -> Iterator[tuple[int, list[Qualification]]]:
         yield from self._map((c.id, "qualify", (c,)) for c in chunks)
 
-    def run(self, plans: Iterable[tuple[int, Sequence[Sequence[Planned]]]]) -> Iterator[tuple[int, list[Any]]]:
-        yield from self._map((chunk_id, "run", (chunk_id, chunk_plans)) for chunk_id, chunk_plans in plans)
+    def run(self, plans: Iterable[tuple[int, Sequence[Sequence[Planned]], Chunk | None]]
+            ) -> Iterator[tuple[int, list[Any]]]:
+        """Each chunk's plans, and the chunk itself when it was not sent for qualifying (else None)."""
+        yield from self._map((chunk_id, "run", (chunk_id, chunk_plans, chunk))
+                             for chunk_id, chunk_plans, chunk in plans)
 
     def _map(self, tasks: Iterable[tuple[int, str, tuple[Any, ...]]]) -> Iterator[tuple[int, Any]]:
         if self.local is not None:
