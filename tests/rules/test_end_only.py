@@ -18,7 +18,8 @@ from mktctl.rules import Assigner, Clock, assign_all, clean_people, compile_rule
 from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import FLOW_ENTERED, TAG_ADDED, Event
-from mktctl.rules.reach import end_only_allowed, may_start_flow
+from mktctl.rules.person import _Runner
+from mktctl.rules.reach import FlowReach, end_only_after_flows_allowed, end_only_allowed, may_start_flow
 from mktctl.rules.simulate import UNREAD, summarise
 from tests.rules.helpers import START, lead, rules_of
 from tests.rules.test_ticks import survivors_of
@@ -61,6 +62,8 @@ tags:
     values: [方案]
     rules:
       - {value: 方案, conditions: [{behaviour: 点击邮件链接, content: 产品介绍, within_days: 1}]}
+  - name: 跟进
+    values: [已发资料]
 segments:
   - {name: 华东常读者, conditions: [{tag: 客群:华东常读}], refresh: 每天}
   - {name: 刚看直播, conditions: [{behaviour: 观看直播, within_days: 1}], refresh: 每小时}
@@ -68,17 +71,25 @@ segments:
   - name: 偶读者
     conditions: [{tag: 阅读:偶读}, {field: 线索状态, op: 不等于, value: 已转换}]
     refresh: 每天
+  - {name: 已发资料, conditions: [{tag: 跟进:已发资料}], refresh: 每天}
 nurture_flows:
   - name: 直播跟进
     trigger: {type: 进入人群, segment: 刚看直播}
     steps:
       - {id: 资料, type: 发送邮件, subject: 资料, template: 资料}
+      - {id: 标记, type: 添加标签, tag: 跟进:已发资料}
+  - name: 资料回访
+    trigger: {type: 进入人群, segment: 已发资料}
+    steps:
+      - {id: 等待, type: 等待, days: 1}
+      - {id: 回访, type: 通知销售}
   - name: 方案
     trigger: {type: 添加标签, tag: 兴趣:方案}
     steps:
       - {id: 通知, type: 通知销售}
   - name: 咨询
     trigger: {type: 提交表单, form: 官网咨询表单}
+    allow_reentry: true
     steps:
       - {id: 回复, type: 发送邮件, subject: 回复, template: 回复}
 lead_assignment:
@@ -162,6 +173,79 @@ def test_a_person_no_flow_can_start_for_ends_as_the_full_run_ends(drawn, playboo
 
         assert not [c for c in full.timeline if c.kind == FLOW_ENTERED]  # the judgement holds
         assert summarise(end, survivor) == summarise(full, survivor)
+
+
+@SETTLE
+@given(people, st.sampled_from(["end_only", "flagship", "standard"]))
+def test_a_person_whose_flows_are_over_ends_as_the_full_run_ends(drawn, playbook) -> None:
+    rules_ = rules(playbook)
+    reach = FlowReach(rules_)
+    found = survivors(rules_, drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+    qualified = [run_person(rules_, s, clock=clock, until=until, qualify_only=True)[1] for s in found]
+    plans = assign_all(rules_, Assigner(0), found, qualified)
+
+    for survivor in found:
+        plan = plans.get(survivor.id, ())
+        full = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD)[0]
+        after = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD,
+                           reach=reach)[0]
+
+        assert summarise(after, survivor) == summarise(full, survivor)
+
+
+def runner(rules_: Rules, person, **options) -> _Runner:
+    """The walk of ``person`` (to day DAYS), run, to look at how it went."""
+    clock, until = Clock(START), end_of_day(DAYS)
+    qualified = run_person(rules_, person, clock=clock, until=until, qualify_only=True)[1]
+    plan = assign_all(rules_, Assigner(0), [person], [qualified]).get(person.id, ())
+    walk = _Runner(rules_, person, clock, until, plan, (), False, detailed=False, **options)
+    walk.result = walk.run()[0]  # type: ignore[attr-defined]
+    return walk
+
+
+def test_the_walk_goes_on_for_the_end_state_once_the_flows_are_over_for_good() -> None:
+    rules_ = rules("end_only")
+    watched = [Event(1440 + 600, behaviour="观看直播"), Event(4 * 1440 + 600, behaviour="打开邮件")]
+    (watcher,) = survivors_of(rules_, [(0, 600, watched)])
+    (asker,) = survivors_of(rules_, [(0, 600, [Event(1440 + 600, behaviour="提交表单", content="官网咨询表单")])])
+
+    # 直播跟进 tags the person, which puts them in 已发资料 the next day and so into 资料回访: only once that
+    # is over (day 3) can no flow start again
+    watching = runner(rules_, watcher, reach=FlowReach(rules_))
+    assert watching.end_only and watching.asked == {"直播跟进", "资料回访"}
+    # 咨询 may start again with every form: the walk stays in full, and the second form starts it again
+    assert not runner(rules_, asker, reach=FlowReach(rules_)).end_only
+    forms = [Event(day * 1440 + 600, behaviour="提交表单", content="官网咨询表单") for day in (1, 3)]
+    (twice,) = survivors_of(rules_, [(0, 600, forms)])
+    steps = summarise(runner(rules_, twice, reach=FlowReach(rules_)).result, twice)[1]
+    assert steps == summarise(runner(rules_, twice).result, twice)[1]
+    assert [step for step in steps if step[2] == "entered"] == [("咨询", "", "entered")] * 2
+    assert FlowReach(rules_).may_start(asker, {"咨询"})
+    assert not FlowReach(rules_).may_start(watcher, {"直播跟进", "资料回访"})
+    assert FlowReach(rules_).may_start(watcher, {"直播跟进"})  # the tag its step set may start 资料回访
+
+
+def test_a_step_that_sets_a_tag_of_a_group_with_rules_keeps_the_walk_in_full(tmp_path) -> None:
+    tagging = rules_of(tmp_path, """\
+        tags:
+          - name: 意向
+            values: [高, 低]
+            multiple: false
+            rules:
+              - {value: 高, conditions: [{behaviour: 咨询客服}]}
+        segments:
+          - {name: 咨询过, conditions: [{behaviour: 咨询客服}], refresh: 每天}
+        nurture_flows:
+          - name: 降温
+            trigger: {type: 进入人群, segment: 咨询过}
+            steps:
+              - {id: 标记, type: 添加标签, tag: 意向:低}
+        """)
+
+    assert end_only_allowed(tagging)
+    assert not end_only_after_flows_allowed(tagging)
+    assert end_only_after_flows_allowed(rules("end_only"))
 
 
 def test_a_flow_can_start_for_whoever_has_what_its_trigger_needs() -> None:

@@ -54,6 +54,7 @@ from mktctl.rules.model import (
     Event,
     PersonResult,
 )
+from mktctl.rules.reach import FlowReach
 from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
 from mktctl.rules.state import PersonState, Signals
 
@@ -86,7 +87,8 @@ class Qualification:
 
 def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan: Sequence[Planned] = (),
                refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False, detailed: bool = True,
-               leave_out: frozenset[str] = frozenset(), end_only: bool = False) -> tuple[PersonResult, Qualification]:
+               leave_out: frozenset[str] = frozenset(), end_only: bool = False, reach: FlowReach | None = None
+               ) -> tuple[PersonResult, Qualification]:
     """Run ``person`` from their first event or creation to ``until`` (inclusive). With ``qualify_only``
     only what assignment needs is computed (fields, scores, MQL). Without ``detailed`` the timeline's
     changes are the same, but their causes and details leave out the words that explain them (the
@@ -95,9 +97,11 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     person no flow can start for, under rules that allow it: :mod:`mktctl.rules.reach`) the tags and
     segments are evaluated only for their state at the end: the timeline has every other change, and of
     tags and segments changes that end in that state (added last, so out of time order: a replay is right
-    only at the end)."""
+    only at the end). With ``reach`` (of rules that allow it: :func:`mktctl.rules.reach.
+    end_only_after_flows_allowed`) the walk goes on so from the moment the person's flows are over and none
+    can start again."""
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed,
-                   leave_out=leave_out, end_only=end_only).run()
+                   leave_out=leave_out, end_only=end_only, reach=reach).run()
 
 
 def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
@@ -118,7 +122,8 @@ class _Runner:
     def __init__(self, rules: Rules, person: Survivor, clock: Clock, until: int, plan: Sequence[Planned],
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
                  recording: bool = True, detailed: bool = True, until_qualified: bool = False,
-                 folding: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False) -> None:
+                 folding: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False,
+                 reach: FlowReach | None = None) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
@@ -128,8 +133,11 @@ class _Runner:
         # them (``evaluated_at``), and the segments at their last refresh (``checkpoints``) (see run_person)
         self.end_only = end_only and not qualify_only and not every_tick
         self.evaluated_at: int | None = None
+        # once the flows are over for good, the rest of the walk as end_only (:meth:`end_if_flows_over`)
+        self.reach = reach if not (self.end_only or qualify_only or every_tick) else None
+        self.asked: frozenset[str] = frozenset()  # the flows entered when ``reach`` was last asked
         ticking = ticks.ticking_segments(rules)
-        self.checkpoints = sorted({until - until % s.step for s in ticking}) if self.end_only else []
+        self.checkpoints = self.last_refreshes(-1) if self.end_only else []
         if every_tick or self.end_only:
             ticking = ()
         # a segment without a window changes only with the person: its conditions ignore the moment
@@ -250,6 +258,8 @@ class _Runner:
                     (mql is None or qualification.mql_at is not None):
                 break  # what assignment reads is known: at creation, and at the MQL moment
             self.schedule(at)
+            if self.reach is not None and self.state.flows:
+                self.end_if_flows_over(at)
         if self.end_only:
             for at in self.checkpoints:
                 self.checkpoint(at)
@@ -259,6 +269,31 @@ class _Runner:
         result = PersonResult(person.id, state.timeline, state.ledger, created=person.created,
                               is_lead=state.is_lead)
         return result, self.qualification
+
+    def last_refreshes(self, after: int) -> list[int]:
+        """The last refresh moment of each step of the clock's segments, those after ``after``, in order."""
+        until = self.until
+        return sorted(at for at in {until - until % s.step for s in ticks.ticking_segments(self.rules)} if at > after)
+
+    def end_if_flows_over(self, at: int) -> None:
+        """After a visit of ``at``: when the person is in no flow and none can start again (``reach``), go on
+        as an ``end_only`` run. The tags are as ``at`` left them, and the segments as the last refresh up to
+        it; from here on nothing reads either but the end (see run_person)."""
+        state = self.state
+        if any(run.inside for run in state.flows.values()):
+            return
+        entered = frozenset(name for name, run in state.flows.items() if run.entries)
+        if entered == self.asked:
+            return  # asked already, with the same flows over
+        self.asked = entered
+        assert self.reach is not None
+        if self.reach.may_start(self.person, entered):
+            return
+        self.reach = None
+        self.end_only = True
+        self.checkpoints = self.last_refreshes(at)
+        self.untimed, self.timed = (), ()
+        self.inert, self.quiet = self.foldable_moments()
 
     def checkpoint(self, at: int) -> None:
         """In an ``end_only`` run, the refresh of the segments at ``at``, their last before the end: the tags

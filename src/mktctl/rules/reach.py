@@ -15,6 +15,7 @@ the records (a score, a stage, a field the engine itself sets, a schedule) count
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from mktctl.rules.conditions import Condition, Conditions, normalise_tag
@@ -50,6 +51,19 @@ def end_only_allowed(rules: Rules) -> bool:
     if any(not s.dynamic or s.refresh not in (HOURLY, DAILY) for s in rules.segments):
         return False
     return _settles_at_once(rules)
+
+
+def end_only_after_flows_allowed(rules: Rules) -> bool:
+    """Whether, under ``rules``, a person's walk may go on for the end state of tags and segments only once
+    their flows are over (run_person's ``reach``): :func:`end_only_allowed`, and no flow's step adds or
+    removes a tag of a group with rules (such a tag would be replaced by the group's next evaluation, which
+    the end-only walk makes later than the full one)."""
+    ruled = {group.name for group in rules.tags if group.rules}
+    return end_only_allowed(rules) and not any(group_of(tag) in ruled for tag in _set_by_steps(rules))
+
+
+def _set_by_steps(rules: Rules) -> set[str]:
+    return {step.tag for flow in rules.flows for step in flow.steps if step.tag}
 
 
 def _set_outside_rules(rules: Rules) -> set[str]:
@@ -96,16 +110,21 @@ class FlowReach:
         self.flows = [flow for flow in rules.flows if flow.active]
         self.segments = {segment.name: segment for segment in rules.segments}
         self.set_outside_rules = _set_outside_rules(rules)
+        self.set_by_steps = {flow.name: {step.tag for step in flow.steps if step.tag} for flow in rules.flows}
         self.setting: dict[str, list[TagRule]] = {}  # tag -> the rules that set it
         for group in rules.tags:
             for rule in group.rules:
                 self.setting.setdefault(normalise_tag(rule.tag), []).append(rule)
 
-    def may_start(self, person: Survivor) -> bool:
-        if not self.flows:
-            return False
-        judge = _Judge(self, person)
+    def may_start(self, person: Survivor, entered: Collection[str] = ()) -> bool:
+        """Whether an active flow can start for ``person``; with ``entered`` (the flows the person has been
+        in, none of which they are in any more): whether one can start again, or for the first time, from
+        now on (a flow without ``allow_reentry`` among them cannot; the tags their steps set may stay, and
+        may start another)."""
+        judge = _Judge(self, person, {tag for name in entered for tag in self.set_by_steps.get(name, ())})
         for flow in self.flows:
+            if flow.name in entered and not flow.allow_reentry:
+                continue
             if flow.trigger == "进入人群":
                 segment = self.segments.get(flow.key)
                 if segment is None or judge.may_hold(segment.conditions):
@@ -127,8 +146,9 @@ class FlowReach:
 class _Judge:
     """What may hold for one person; each question looks at their events or fields when it is first asked."""
 
-    def __init__(self, reach: FlowReach, person: Survivor) -> None:
+    def __init__(self, reach: FlowReach, person: Survivor, set_by_steps: Collection[str] = ()) -> None:
         self.reach, self.person = reach, person
+        self.set_by_steps = set_by_steps  # the tags of the steps of the flows the person has been in
         self.tags: dict[str, bool] = {}
         self._values: dict[str, set[str]] | None = None
         self._kinds: set[tuple[str | None, str | None]] | None = None
@@ -185,13 +205,13 @@ class _Judge:
 
     def may_hold_tag(self, tag: str) -> bool:
         """Whether the person can get ``tag``: a rule of its group that may hold, a stage or the WeCom
-        connection setting it (a flow's step sets tags only once a flow has started)."""
+        connection setting it, or a step of a flow the person has been in."""
         known = self.tags.get(tag)
         if known is not None:
             return known
         self.tags[tag] = True  # while deciding: a rule reading its own group's tag (a cycle) may hold
         reach = self.reach
-        found = tag in reach.set_outside_rules or \
+        found = tag in reach.set_outside_rules or tag in self.set_by_steps or \
             any(self.may_hold(rule.conditions) for rule in reach.setting.get(tag, ()))
         self.tags[tag] = found
         return found
