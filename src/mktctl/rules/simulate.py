@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mktctl.base.collector import collector_paused
 from mktctl.errors import DataFileError
 from mktctl.rules.batch import History, Progress, event_schema, run_batch
 from mktctl.rules.clock import DAY, DEFAULT_TIME, Clock, end_of_day, parse_time
@@ -142,12 +143,13 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
 
     mark = time.perf_counter()
     progress.phase("summary", None)
-    people, steps, credits, reminders = people_outcomes(rules, statuses, accepted, batch)
-    events_table = event_outcomes(event_rows, batch, records)
-    simulation = Simulation(playbook.name or directory.name, playbook.language, start, days, people, events_table,
-                            steps, credits, reminders)
-    simulation.summary = summarise_all(rules, (simulation.playbook, start, days), simulation,
-                                       check.summary.as_json(), events_info)
+    with collector_paused():  # a full collection now would walk every record and result (mktctl.base.collector)
+        people, steps, credits, reminders = people_outcomes(rules, statuses, accepted, batch)
+        events_table = event_outcomes(event_rows, batch, records)
+        simulation = Simulation(playbook.name or directory.name, playbook.language, start, days, people,
+                                events_table, steps, credits, reminders)
+        simulation.summary = summarise_all(rules, (simulation.playbook, start, days), simulation,
+                                           check.summary.as_json(), events_info)
     timings["summary"] = time.perf_counter() - mark
     simulation.summary["timings"] = {k: round(v, 3) for k, v in timings.items()}
     return simulation
