@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from mktctl.rules.model import ABSORBED, MERGE_CANDIDATE
+from mktctl.rules import clean_people
+from mktctl.rules.cleaning import CACHE_LIMIT
+from mktctl.rules.model import ABSORBED, MERGE_CANDIDATE, PersonInput
 from tests.rules.helpers import event, kinds, lead, rules_of, run, state
 
 CLEANING = """\
@@ -65,6 +67,17 @@ def test_values_are_normalised_like_leads_check(tmp_path) -> None:
     fields = state(world, "wang", 0).fields
     assert (fields["mobile"], fields["province"], fields["city"], fields["email"], fields["source"]) == \
         ("+8613912340001", "上海市", "上海市", "wang@yuanhang.cn", "百度推广")
+
+
+def test_a_batch_cleans_every_value_as_one_record_alone_would(tmp_path) -> None:
+    rules = rules_of(tmp_path, "")
+    records = [PersonInput(f"p{i}", {"姓名": "王芳", "公司名称": "远航科技", "手机号": "13912340001", "备注": value}, 0)
+               for i, value in enumerate([True, 1, 1.0, "1", " 1 "] * (CACHE_LIMIT // 5 + 1))]
+
+    remarks = [cleaned.fields["remark"] for cleaned in clean_people(rules.cleaning, rules.names, records)]
+
+    assert remarks[:5] == ["True", "1", "1.0", "1", "1"]  # equal keys of a dict, different texts
+    assert remarks == [clean_people(rules.cleaning, rules.names, [r])[0].fields["remark"] for r in records]
 
 
 def test_a_record_of_another_object_is_not_cleaned(tmp_path) -> None:

@@ -246,6 +246,10 @@ def test_a_step_that_sets_a_tag_of_a_group_with_rules_keeps_the_walk_in_full(tmp
     assert end_only_allowed(tagging)
     assert not end_only_after_flows_allowed(tagging)
     assert end_only_after_flows_allowed(rules("end_only"))
+    # given a reach all the same, the walk stays in full
+    (asker,) = survivors_of(tagging, [(0, 600, [Event(1440 + 600, behaviour="咨询客服")])])
+    walk = runner(tagging, asker, reach=FlowReach(tagging))
+    assert walk.state.flows["降温"].entries == 1 and not walk.end_only
 
 
 def test_a_flow_can_start_for_whoever_has_what_its_trigger_needs() -> None:

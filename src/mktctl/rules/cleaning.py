@@ -77,7 +77,9 @@ def clean_people(rules: CleaningRules, names: FieldNames, people: Sequence[Perso
     if len(people) > CACHE_LIMIT:
         return _clean(rules, names, people)  # a batch: nothing to remember, nothing worth looking up
     context = (rules, tuple(sorted(names.labels.items())), tuple(sorted(names.options.items())))
-    keys = [(context, person.is_lead, tuple(sorted(person.fields.items()))) for person in people]
+    # each value with its type: 1, 1.0 and True are one key of a dict, but not one text
+    keys = [(context, person.is_lead, tuple(sorted((k, type(v), v) for k, v in person.fields.items())))
+            for person in people]
     todo = {key: person for key, person in zip(keys, people, strict=True) if key not in _CACHE}
     fresh = dict(zip(todo, _clean(rules, names, list(todo.values())), strict=True))
     if len(people) <= CACHE_LIMIT:
@@ -100,7 +102,8 @@ def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput
     # a batch repeats its field names and most of its values (regions, industries, sources ...): each distinct
     # one is cleaned once
     key_of, text_of = _Remembered(names.key), _Remembered(clean)
-    keyed = [{key_of[k]: text_of[v] for k, v in person.fields.items() if v is not None} for person in people]
+    keyed = [{key_of[k]: text_of[v] if v.__class__ is str else clean(v) for k, v in person.fields.items()
+              if v is not None} for person in people]  # (1, 1.0 and True are one key of a dict: not texts)
     columns = [*DATA_KEYS, CONTACT]
     raw = pd.DataFrame({c: [row.get(c, "") for row in keyed] for c in columns}, dtype="str")
     frame = normalise(raw)

@@ -97,9 +97,9 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     person no flow can start for, under rules that allow it: :mod:`mktctl.rules.reach`) the tags and
     segments are evaluated only for their state at the end: the timeline has every other change, and of
     tags and segments changes that end in that state (added last, so out of time order: a replay is right
-    only at the end). With ``reach`` (of rules that allow it: :func:`mktctl.rules.reach.
-    end_only_after_flows_allowed`) the walk goes on so from the moment the person's flows are over and none
-    can start again."""
+    only at the end). With ``reach`` the walk goes on so from the moment the person's flows are over and none
+    can start again, where the rules allow it (:func:`mktctl.rules.reach.end_only_after_flows_allowed`) and
+    no segment is refreshed by hand (``refreshes``)."""
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed,
                    leave_out=leave_out, end_only=end_only, reach=reach).run()
 
@@ -134,7 +134,8 @@ class _Runner:
         self.end_only = end_only and not qualify_only and not every_tick
         self.evaluated_at: int | None = None
         # once the flows are over for good, the rest of the walk as end_only (:meth:`end_if_flows_over`)
-        self.reach = reach if not (self.end_only or qualify_only or every_tick) else None
+        self.reach = reach if reach is not None and reach.after_flows_allowed and not refreshes and \
+            not (self.end_only or qualify_only or every_tick) else None
         self.asked: frozenset[str] = frozenset()  # the flows entered when ``reach`` was last asked
         ticking = ticks.ticking_segments(rules)
         self.checkpoints = self.last_refreshes(-1) if self.end_only else []

@@ -111,6 +111,7 @@ class FlowReach:
         self.segments = {segment.name: segment for segment in rules.segments}
         self.set_outside_rules = _set_outside_rules(rules)
         self.set_by_steps = {flow.name: {step.tag for step in flow.steps if step.tag} for flow in rules.flows}
+        self.after_flows_allowed = end_only_after_flows_allowed(rules)  # what run_person's ``reach`` needs
         self.setting: dict[str, list[TagRule]] = {}  # tag -> the rules that set it
         for group in rules.tags:
             for rule in group.rules:

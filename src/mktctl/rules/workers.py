@@ -27,7 +27,7 @@ from mktctl.rules.compile import Rules
 from mktctl.rules.identity import Survivor
 from mktctl.rules.model import EVENT_FIELDS, PersonResult, events_of
 from mktctl.rules.person import Planned, Qualification, qualify_person, run_person
-from mktctl.rules.reach import FlowReach, end_only_after_flows_allowed, end_only_allowed
+from mktctl.rules.reach import FlowReach, end_only_allowed
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -72,8 +72,6 @@ class Worker:
         # the others from the moment their flows are over, when the rules allow that too
         allowed = setup.end_only and not setup.refreshes
         self.reach = FlowReach(setup.rules) if allowed and end_only_allowed(setup.rules) else None
-        self.after_flows = self.reach if self.reach is not None and end_only_after_flows_allowed(setup.rules) \
-            else None
 
     def qualify(self, chunk: Chunk) -> list[Qualification]:
         """The qualifications of the chunk's survivors at ``chunk.walk`` (all when None), in order; the
@@ -95,13 +93,13 @@ class Worker:
         if chunk is None:
             chunk = self.kept.pop(chunk_id)
         self._attach(chunk)
-        reach, after_flows = self.reach, self.after_flows
+        reach = self.reach
         kept = []
         for survivor, plan in zip(chunk.survivors, plans, strict=True):
             end_only = reach is not None and not reach.may_start(survivor)
             result = run_person(setup.rules, survivor, clock=setup.clock, until=setup.until, plan=plan,
                                 refreshes=setup.refreshes, detailed=setup.detailed, leave_out=setup.leave_out,
-                                end_only=end_only, reach=None if end_only else after_flows)[0]
+                                end_only=end_only, reach=None if end_only else reach)[0]
             kept.append(setup.keep(result, survivor))
         self._detach(chunk)
         return kept
