@@ -158,13 +158,9 @@ def test_the_playbooks_here_let_people_run_for_their_end_state() -> None:
 @given(people, st.sampled_from(["end_only", "flagship", "standard"]))
 def test_a_person_no_flow_can_start_for_ends_as_the_full_run_ends(drawn, playbook) -> None:
     rules_ = rules(playbook)
-    found = survivors(rules_, drawn)
     clock, until = Clock(START), end_of_day(DAYS)
-    qualified = [run_person(rules_, s, clock=clock, until=until, qualify_only=True)[1] for s in found]
-    plans = assign_all(rules_, Assigner(0), found, qualified)
 
-    for survivor in found:
-        plan = plans.get(survivor.id, ())
+    for survivor, plan in with_plans(rules_, survivors(rules_, drawn)):
         full = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD)[0]
         if may_start_flow(rules_, survivor):
             continue
@@ -180,13 +176,9 @@ def test_a_person_no_flow_can_start_for_ends_as_the_full_run_ends(drawn, playboo
 def test_a_person_whose_flows_are_over_ends_as_the_full_run_ends(drawn, playbook) -> None:
     rules_ = rules(playbook)
     reach = FlowReach(rules_)
-    found = survivors(rules_, drawn)
     clock, until = Clock(START), end_of_day(DAYS)
-    qualified = [run_person(rules_, s, clock=clock, until=until, qualify_only=True)[1] for s in found]
-    plans = assign_all(rules_, Assigner(0), found, qualified)
 
-    for survivor in found:
-        plan = plans.get(survivor.id, ())
+    for survivor, plan in with_plans(rules_, survivors(rules_, drawn)):
         full = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD)[0]
         after = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD,
                            reach=reach)[0]
@@ -194,11 +186,18 @@ def test_a_person_whose_flows_are_over_ends_as_the_full_run_ends(drawn, playbook
         assert summarise(after, survivor) == summarise(full, survivor)
 
 
+def with_plans(rules_: Rules, found: list) -> list[tuple]:
+    """Each of ``found`` with their assignments to day DAYS (qualified, then assigned across them all)."""
+    clock, until = Clock(START), end_of_day(DAYS)
+    qualified = [run_person(rules_, s, clock=clock, until=until, qualify_only=True)[1] for s in found]
+    plans = assign_all(rules_, Assigner(0), found, qualified)
+    return [(survivor, plans.get(survivor.id, ())) for survivor in found]
+
+
 def runner(rules_: Rules, person, **options) -> _Runner:
     """The walk of ``person`` (to day DAYS), run, to look at how it went."""
     clock, until = Clock(START), end_of_day(DAYS)
-    qualified = run_person(rules_, person, clock=clock, until=until, qualify_only=True)[1]
-    plan = assign_all(rules_, Assigner(0), [person], [qualified]).get(person.id, ())
+    ((_, plan),) = with_plans(rules_, [person])
     walk = _Runner(rules_, person, clock, until, plan, (), False, detailed=False, **options)
     walk.result = walk.run()[0]  # type: ignore[attr-defined]
     return walk
@@ -270,8 +269,7 @@ def test_tags_and_segments_of_an_end_only_run_are_those_at_the_end() -> None:
     opens = [Event(day * 1440 + 600, behaviour="打开邮件") for day in (1, 1, 5)]
     (person,) = survivors_of(rules_, [(0, 600, opens)])
     clock, until = Clock(START), end_of_day(DAYS)
-    qualified = run_person(rules_, person, clock=clock, until=until, qualify_only=True)[1]
-    plan = assign_all(rules_, Assigner(0), [person], [qualified]).get(person.id, ())
+    ((_, plan),) = with_plans(rules_, [person])
 
     full = run_person(rules_, person, clock=clock, until=until, plan=plan, detailed=False)[0]
     end = run_person(rules_, person, clock=clock, until=until, plan=plan, detailed=False, end_only=True)[0]
