@@ -49,8 +49,7 @@ class Mql:
             return False
         if self.sources and fields.get("source", "") not in self.sources:
             return False
-        domain = fields.get("email", "").rpartition("@")[2]
-        return not (domain and any(domain == d or domain.endswith("." + d) for d in self.competitor_domains))
+        return not self._competitor_domain(fields)
 
     def failing(self, state: PersonView) -> list[str]:
         """Why ``state`` is not (yet) an MQL; empty when it qualifies."""
@@ -66,10 +65,16 @@ class Mql:
         source = state.fields.get("source", "")
         if self.sources and source not in self.sources:
             why.append(f"source {source or '(none)'} is not one of {'、'.join(self.sources)}")
-        domain = state.fields.get("email", "").rpartition("@")[2]
-        if domain and any(domain == d or domain.endswith("." + d) for d in self.competitor_domains):
+        domain = self._competitor_domain(state.fields)
+        if domain:
             why.append(f"e-mail at competitor domain {domain}")
         return why
+
+    def _competitor_domain(self, fields: Mapping[str, str]) -> str:
+        """The domain of the person's e-mail when it is a competitor's (or a subdomain of one), else ""."""
+        domain = fields.get("email", "").rpartition("@")[2]
+        return domain if domain and any(domain == d or domain.endswith("." + d) for d in self.competitor_domains) \
+            else ""
 
 
 def compile_mql(resources: list[Any], model_names: list[str], names: FieldNames,

@@ -137,10 +137,9 @@ class _Runner:
         self.reach = reach if reach is not None and reach.after_flows_allowed and not refreshes and \
             not (self.end_only or qualify_only or every_tick) else None
         self.asked: frozenset[str] = frozenset()  # the flows entered when ``reach`` was last asked
-        ticking = ticks.ticking_segments(rules)
+        self.ticking = ticks.ticking_segments(rules)
         self.checkpoints = self.last_refreshes(-1) if self.end_only else []
-        if every_tick or self.end_only:
-            ticking = ()
+        ticking = () if every_tick or self.end_only else self.ticking
         # a segment without a window changes only with the person: its conditions ignore the moment
         self.untimed = tuple((s.conditions.matcher, s.name, s.step) for s in ticking if not s.timed)
         self.timed = tuple(s for s in ticking if s.timed)
@@ -274,7 +273,7 @@ class _Runner:
     def last_refreshes(self, after: int) -> list[int]:
         """The last refresh moment of each step of the clock's segments, those after ``after``, in order."""
         until = self.until
-        return sorted(at for at in {until - until % s.step for s in ticks.ticking_segments(self.rules)} if at > after)
+        return sorted(at for at in {until - until % s.step for s in self.ticking} if at > after)
 
     def end_if_flows_over(self, at: int) -> None:
         """After a visit of ``at``: when the person is in no flow and none can start again (``reach``), go on

@@ -42,8 +42,7 @@ def end_only_allowed(rules: Rules) -> bool:
       follow-up sets 线索状态 without the tags being evaluated again;
     * every segment is a 动态人群 refreshed 每小时 or 每天 (a manual refresh or a snapshot depends on when it
       was asked for)."""
-    ruled = {group.name for group in rules.tags if group.rules}
-    if any(group_of(tag) in ruled for tag in _set_outside_rules(rules)):
+    if _any_in_ruled_groups(rules, _set_outside_rules(rules)):
         return False
     conditions = [c for group in rules.tags for rule in group.rules for c in rule.conditions.items]
     if any(c.kind == "field" and c.field in ENGINE_FIELDS for c in conditions):
@@ -58,12 +57,19 @@ def end_only_after_flows_allowed(rules: Rules) -> bool:
     their flows are over (run_person's ``reach``): :func:`end_only_allowed`, and no flow's step adds or
     removes a tag of a group with rules (such a tag would be replaced by the group's next evaluation, which
     the end-only walk makes later than the full one)."""
+    steps = _set_by_steps(rules)
+    return end_only_allowed(rules) and not _any_in_ruled_groups(rules, set().union(*steps.values()))
+
+
+def _any_in_ruled_groups(rules: Rules, found: set[str]) -> bool:
+    """Whether a tag of ``found`` belongs to a group with rules."""
     ruled = {group.name for group in rules.tags if group.rules}
-    return end_only_allowed(rules) and not any(group_of(tag) in ruled for tag in _set_by_steps(rules))
+    return any(group_of(tag) in ruled for tag in found)
 
 
-def _set_by_steps(rules: Rules) -> set[str]:
-    return {step.tag for flow in rules.flows for step in flow.steps if step.tag}
+def _set_by_steps(rules: Rules) -> dict[str, set[str]]:
+    """The tags each flow's steps add or remove, by flow."""
+    return {flow.name: {step.tag for step in flow.steps if step.tag} for flow in rules.flows}
 
 
 def _set_outside_rules(rules: Rules) -> set[str]:
@@ -110,7 +116,7 @@ class FlowReach:
         self.flows = [flow for flow in rules.flows if flow.active]
         self.segments = {segment.name: segment for segment in rules.segments}
         self.set_outside_rules = _set_outside_rules(rules)
-        self.set_by_steps = {flow.name: {step.tag for step in flow.steps if step.tag} for flow in rules.flows}
+        self.set_by_steps = _set_by_steps(rules)
         self.after_flows_allowed = end_only_after_flows_allowed(rules)  # what run_person's ``reach`` needs
         self.setting: dict[str, list[TagRule]] = {}  # tag -> the rules that set it
         for group in rules.tags:
