@@ -2,7 +2,7 @@
 ``end_only``): what simulate keeps of them is what it keeps of the full run, and the judgement that no flow
 can start is never wrong (generated people on playbooks with windows on tags and segments, tags reading tags,
 hourly and daily segments, stages, decay, MQL hand-off, reminders, merges, and flows started by segments, by
-a tag and by a form, a stage's tag read by a tag rule)."""
+a tag and by a form, a stage's tag read by a tag rule, a flow's step setting a tag of a group with rules)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ from mktctl.rules.clock import end_of_day
 from mktctl.rules.compile import Rules
 from mktctl.rules.model import FLOW_ENTERED, TAG_ADDED, Event
 from mktctl.rules.person import _Runner
-from mktctl.rules.reach import FlowReach, end_only_after_flows_allowed, end_only_allowed, may_start_flow
+from mktctl.rules.reach import (
+    FOREVER,
+    FlowReach,
+    end_only_after_flows_allowed,
+    end_only_allowed,
+    may_start_flow,
+)
 from mktctl.rules.simulate import UNREAD, summarise
 from tests.rules.helpers import START, lead, rules_of
 from tests.rules.test_ticks import survivors_of
@@ -132,7 +138,7 @@ one_event = st.builds(
                      {"behaviour": "提交表单", "content": "官网咨询表单"}, {"behaviour": "添加企业微信"},
                      {"follow_up": True}, {"converted": "商机"}, {"converted": "订单"},
                      {"behaviour": "退订", "channel": "邮件"}, {"changes": (("省份", "上海"),)},
-                     {"changes": (("国家/地区", "美国"),)}]))
+                     {"changes": (("国家/地区", "美国"),)}, {"changes": (("最近互动天数", "90"),)}]))
 one_person = st.fixed_dictionaries({
     "day": st.integers(0, 4), "minute": minutes, "events": st.lists(one_event, max_size=10),
     "fields": st.fixed_dictionaries({"省份": st.sampled_from(["上海", "广东", "江苏"]),
@@ -212,15 +218,18 @@ def test_the_walk_goes_on_for_the_end_state_once_the_flows_are_over_for_good() -
     # 直播跟进 tags the person, which puts them in 已发资料 the next day and so into 资料回访: only once that
     # is over (day 3) can no flow start again
     watching = runner(rules_, watcher, reach=FlowReach(rules_))
-    assert watching.end_only and watching.asked == {"直播跟进", "资料回访"}
-    # 咨询 may start again with every form: the walk stays in full, and the second form starts it again
-    assert not runner(rules_, asker, reach=FlowReach(rules_)).end_only
+    assert watching.end_only and watching.asked[0] == {"直播跟进", "资料回访"}
+    # 咨询 may start again with every form: the walk stays in full up to the last form, and the second form
+    # starts it again
     forms = [Event(day * 1440 + 600, behaviour="提交表单", content="官网咨询表单") for day in (1, 3)]
     (twice,) = survivors_of(rules_, [(0, 600, forms)])
     steps = summarise(runner(rules_, twice, reach=FlowReach(rules_)).result, twice)[1]
     assert steps == summarise(runner(rules_, twice).result, twice)[1]
     assert [step for step in steps if step[2] == "entered"] == [("咨询", "", "entered")] * 2
-    assert FlowReach(rules_).may_start(asker, {"咨询"})
+    assert FlowReach(rules_).may_start(twice, {"咨询"}, after=1440 + 600)
+    assert not FlowReach(rules_).may_start(twice, {"咨询"}, after=3 * 1440 + 600)
+    assert FlowReach(rules_).latest_start(asker, {"咨询"}) == 1440 + 600
+    assert runner(rules_, asker, reach=FlowReach(rules_)).end_only  # after its only form
     assert not FlowReach(rules_).may_start(watcher, {"直播跟进", "资料回访"})
     assert FlowReach(rules_).may_start(watcher, {"直播跟进"})  # the tag its step set may start 资料回访
 
@@ -240,15 +249,25 @@ def test_a_step_that_sets_a_tag_of_a_group_with_rules_keeps_the_walk_in_full(tmp
             trigger: {type: 进入人群, segment: 咨询过}
             steps:
               - {id: 标记, type: 添加标签, tag: 意向:低}
+          - name: 欢迎
+            trigger: {type: 提交表单, form: 官网咨询表单}
+            steps:
+              - {id: 回复, type: 发送邮件, subject: 回复, template: 回复}
         """)
 
     assert end_only_allowed(tagging)
     assert not end_only_after_flows_allowed(tagging)
+    assert not end_only_after_flows_allowed(tagging, {"降温"})
+    assert end_only_after_flows_allowed(tagging, {"欢迎"})
     assert end_only_after_flows_allowed(rules("end_only"))
-    # given a reach all the same, the walk stays in full
+    # whom 降温 tagged stays in full to the end; whom only 欢迎 greeted goes on for the end state
     (asker,) = survivors_of(tagging, [(0, 600, [Event(1440 + 600, behaviour="咨询客服")])])
     walk = runner(tagging, asker, reach=FlowReach(tagging))
     assert walk.state.flows["降温"].entries == 1 and not walk.end_only
+    (writer,) = survivors_of(tagging, [(0, 600, [Event(1440 + 600, behaviour="提交表单", content="官网咨询表单")])])
+    walk = runner(tagging, writer, reach=FlowReach(tagging))
+    assert walk.state.flows["欢迎"].entries == 1 and walk.end_only
+    assert summarise(walk.result, writer) == summarise(runner(tagging, writer).result, writer)
 
 
 def test_a_flow_can_start_for_whoever_has_what_its_trigger_needs() -> None:
@@ -262,6 +281,40 @@ def test_a_flow_can_start_for_whoever_has_what_its_trigger_needs() -> None:
     assert may_start_flow(rules_, watcher)  # 刚看直播 -> 直播跟进
     assert may_start_flow(rules_, clicker)  # the tag 兴趣:方案 -> 方案
     assert may_start_flow(rules_, asker)  # the form -> 咨询
+
+
+def test_a_flow_can_start_only_while_what_its_trigger_needs_may_hold() -> None:
+    rules_ = rules("end_only")
+    # 刚看直播 holds for a day after a live stream and is refreshed on the full hour: the last refresh that may
+    # put the person in it, and so start 直播跟进, is the last full hour of that day
+    (watcher,) = survivors_of(rules_, [(0, 600, [Event(1440 + 620, behaviour="观看直播")])])
+    assert FlowReach(rules_).latest_start(watcher) == 2 * 1440 + 600
+    # a live stream two days before the person was created starts nothing, nor a 产品介绍 clicked then
+    # (兴趣:方案 holds for a day after it, and no tag is set before the person exists)
+    (watched_before,) = survivors_of(rules_, [(3, 600, [Event(1440 + 620, behaviour="观看直播")])])
+    clicked = Event(1440 + 620, behaviour="点击邮件链接", content="产品介绍")
+    (clicked_before,) = survivors_of(rules_, [(3, 600, [clicked])])
+    for person in (watched_before, clicked_before):
+        assert not may_start_flow(rules_, person)
+        assert not [c for c in runner(rules_, person).result.timeline if c.kind == FLOW_ENTERED]
+
+    # 购买阶段:高意向客户 needs an opened e-mail and a click on 产品介绍 within the same 7 days
+    flagship = rules("flagship")
+    opened = Event(600, behaviour="打开邮件")
+    (weeks_apart,) = survivors_of(flagship, [(0, 540, [opened, Event(8 * 1440 + 600, behaviour="点击邮件链接",
+                                                                        content="产品介绍")])])
+    (days_apart,) = survivors_of(flagship, [(0, 540, [opened, Event(6 * 1440 + 600, behaviour="点击邮件链接",
+                                                                       content="产品介绍")])])
+    assert not may_start_flow(flagship, weeks_apart)
+    assert not [c for c in runner(flagship, weeks_apart).result.timeline if c.kind == FLOW_ENTERED]
+    assert may_start_flow(flagship, days_apart)
+    assert [c.subject for c in runner(flagship, days_apart).result.timeline if c.kind == FLOW_ENTERED] == \
+        ["线索培育邮件序列"]
+    # on the way: once the window has closed only a tag the person still has may start it
+    reach = FlowReach(flagship)
+    assert reach.latest_start(days_apart, since=8 * 1440) is None
+    assert reach.latest_start(days_apart, since=8 * 1440, held={"购买阶段:高意向客户"}) == FOREVER
+    assert reach.latest_start(days_apart, since=8 * 1440, held={"行业:科技"}) is None
 
 
 def test_tags_and_segments_of_an_end_only_run_are_those_at_the_end() -> None:

@@ -54,7 +54,7 @@ from mktctl.rules.model import (
     Event,
     PersonResult,
 )
-from mktctl.rules.reach import FlowReach
+from mktctl.rules.reach import FlowReach, PersonReach
 from mktctl.rules.scoring import ScoreState, decay, next_decay, score_minute
 from mktctl.rules.state import PersonState, Signals
 
@@ -98,8 +98,9 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     segments are evaluated only for their state at the end: the timeline has every other change, and of
     tags and segments changes that end in that state (added last, so out of time order: a replay is right
     only at the end). With ``reach`` the walk goes on so from the moment the person's flows are over and none
-    can start again, where the rules allow it (:func:`mktctl.rules.reach.end_only_after_flows_allowed`) and
-    no segment is refreshed by hand (``refreshes``)."""
+    can start again, where the rules allow it for the flows they have been in
+    (:func:`mktctl.rules.reach.end_only_after_flows_allowed`) and no segment is refreshed by hand
+    (``refreshes``)."""
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed,
                    leave_out=leave_out, end_only=end_only, reach=reach).run()
 
@@ -136,7 +137,11 @@ class _Runner:
         # once the flows are over for good, the rest of the walk as end_only (:meth:`end_if_flows_over`)
         self.reach = reach if reach is not None and reach.after_flows_allowed and not refreshes and \
             not (self.end_only or qualify_only or every_tick) else None
-        self.asked: frozenset[str] = frozenset()  # the flows entered when ``reach`` was last asked
+        # the flows entered and the tags held when ``reach`` was last asked, and its answer: the last moment a
+        # flow may start (it stays an answer while neither changes: from a later moment on, less may happen)
+        self.asked: tuple[frozenset[str], frozenset[str]] | None = None
+        self.latest: int | None = None
+        self.judge: PersonReach | None = None  # reach's judgement of the person
         self.ticking = ticks.ticking_segments(rules)
         self.checkpoints = self.last_refreshes(-1) if self.end_only else []
         ticking = () if every_tick or self.end_only else self.ticking
@@ -180,9 +185,10 @@ class _Runner:
             self.state.scores[model.name] = 0
             self.state.grades[model.name] = None
 
-    def foldable_moments(self) -> tuple[set[int], set[int]]:
-        """The moments where nothing else is planned whose events nothing reads (a qualifying pass: nothing
-        scores), and, in a full run, those whose events only tag rules and branches read (:attr:`Rules.quiet`)."""
+    def foldable_moments(self, after: int | None = None) -> tuple[set[int], set[int]]:
+        """The moments (after ``after``, when given) where nothing else is planned whose events nothing reads (a
+        qualifying pass: nothing scores), and, in a full run, those whose events only tag rules and branches
+        read (:attr:`Rules.quiet`)."""
         person = self.person
         planned = {person.created, person.lead_at, *self.absorbed, *(p.at for p in self.plan.values()),
                    *self.refreshes, *self.schedules}
@@ -192,7 +198,7 @@ class _Runner:
         quiet: set[int] = set()
         for at, events in self.events.items():
             # in a full run a full hour may refresh segments, and a 00:00 the stage
-            if at in planned or not (self.qualify_only or at % HOUR):
+            if at in planned or not (self.qualify_only or at % HOUR) or (after is not None and at <= after):
                 continue
             if all(map(unread, events)):
                 inert.add(at)
@@ -258,7 +264,7 @@ class _Runner:
                     (mql is None or qualification.mql_at is not None):
                 break  # what assignment reads is known: at creation, and at the MQL moment
             self.schedule(at)
-            if self.reach is not None and self.state.flows:
+            if self.reach is not None:
                 self.end_if_flows_over(at)
         if self.end_only:
             for at in self.checkpoints:
@@ -276,24 +282,31 @@ class _Runner:
         return sorted(at for at in {until - until % s.step for s in self.ticking} if at > after)
 
     def end_if_flows_over(self, at: int) -> None:
-        """After a visit of ``at``: when the person is in no flow and none can start again (``reach``), go on
-        as an ``end_only`` run. The tags are as ``at`` left them, and the segments as the last refresh up to
-        it; from here on nothing reads either but the end (see run_person)."""
+        """After a visit of ``at``: when the person is in no flow and none can start after ``at`` (``reach``),
+        go on as an ``end_only`` run. The tags are as ``at`` left them, and the segments as the last refresh up
+        to it; from here on nothing reads either but the end (see run_person)."""
         state = self.state
         if any(run.inside for run in state.flows.values()):
             return
+        reach = self.reach
+        assert reach is not None
         entered = frozenset(name for name, run in state.flows.items() if run.entries)
-        if entered == self.asked:
-            return  # asked already, with the same flows over
-        self.asked = entered
-        assert self.reach is not None
-        if self.reach.may_start(self.person, entered):
+        held = state.tags.keys() & reach.read_tags
+        if self.asked is None or entered != self.asked[0] or held != self.asked[1]:
+            if entered & reach.keep_full:
+                self.reach = None  # a step of theirs set a tag of a group with rules: in full to the end
+                return
+            self.asked = entered, frozenset(held)
+            if self.judge is None:
+                self.judge = reach.judge(self.person)
+            self.latest = self.judge.latest_start(entered, since=at, held=held)
+        if self.latest is not None and self.latest > at:
             return
         self.reach = None
         self.end_only = True
         self.checkpoints = self.last_refreshes(at)
         self.untimed, self.timed = (), ()
-        self.inert, self.quiet = self.foldable_moments()
+        self.inert, self.quiet = self.foldable_moments(after=at)
 
     def checkpoint(self, at: int) -> None:
         """In an ``end_only`` run, the refresh of the segments at ``at``, their last before the end: the tags

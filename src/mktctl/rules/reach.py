@@ -7,10 +7,13 @@ can start for, tags and segments matter only as they are at the end (what ``mktc
 :func:`mktctl.rules.person.run_person` with ``end_only`` evaluates them only for that (docs/testing.md says
 why that gives the same end state).
 
-:func:`may_start_flow` answers False only when no active flow can start whatever the walk decides: a
-segment's or a tag's conditions that no value the person's fields can take and no event of theirs can make
-hold (a behaviour they never had, a field no record of theirs fills that way). Anything it cannot judge from
-the records (a score, a stage, a field the engine itself sets, a schedule) counts as able to start.
+:func:`may_start_flow` answers False only when no active flow can start whatever the walk decides, and
+:meth:`FlowReach.latest_start` tells the last moment one may start. Both are judged from the moments at which
+what a trigger needs could hold: a behaviour window holds only while enough of the person's events are inside
+it, a tag only from the first moment its rule could hold on (once set, a tag may stay), a segment joins only
+at a refresh (a full hour, or 00:00) while its conditions could hold, and nothing starts before the person is
+created or after their last form or event registration. Anything it cannot judge from the records (a score, a
+stage, a field the engine itself sets, a schedule) counts as able to start at any moment.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from mktctl.rules.conditions import Condition, Conditions, normalise_tag
 from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD, compare
-from mktctl.rules.segments import DAILY, HOURLY
+from mktctl.rules.segments import DAILY, HOURLY, Segment
 from mktctl.rules.tags import MAX_ROUNDS, TagRule, group_of
 
 if TYPE_CHECKING:
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from mktctl.rules.identity import Survivor
 
 ENGINE_FIELDS = frozenset({STATUS_FIELD, STAGE_FIELD})  # fields the walk itself sets
+FOREVER = 10**15  # later than any moment: what may hold at moments the records do not tell holds until it
+Spans = list[tuple[int, int]]  # moments [start, end), in order and apart
+ALWAYS: Spans = [(-FOREVER, FOREVER)]
 
 
 def end_only_allowed(rules: Rules) -> bool:
@@ -52,13 +58,14 @@ def end_only_allowed(rules: Rules) -> bool:
     return _settles_at_once(rules)
 
 
-def end_only_after_flows_allowed(rules: Rules) -> bool:
+def end_only_after_flows_allowed(rules: Rules, entered: Collection[str] | None = None) -> bool:
     """Whether, under ``rules``, a person's walk may go on for the end state of tags and segments only once
-    their flows are over (run_person's ``reach``): :func:`end_only_allowed`, and no flow's step adds or
-    removes a tag of a group with rules (such a tag would be replaced by the group's next evaluation, which
-    the end-only walk makes later than the full one)."""
+    their flows are over (run_person's ``reach``): :func:`end_only_allowed`, and no step of the flows they have
+    been in (``entered``; None: of any flow) adds or removes a tag of a group with rules (such a tag would be
+    replaced by the group's next evaluation, which the end-only walk makes later than the full one)."""
     steps = _set_by_steps(rules)
-    return end_only_allowed(rules) and not _any_in_ruled_groups(rules, set().union(*steps.values()))
+    tags = set().union(*(steps.get(name, ()) for name in (steps if entered is None else entered)))
+    return end_only_allowed(rules) and not _any_in_ruled_groups(rules, tags)
 
 
 def _any_in_ruled_groups(rules: Rules, found: set[str]) -> bool:
@@ -117,63 +124,125 @@ class FlowReach:
         self.segments = {segment.name: segment for segment in rules.segments}
         self.set_outside_rules = _set_outside_rules(rules)
         self.set_by_steps = _set_by_steps(rules)
-        self.after_flows_allowed = end_only_after_flows_allowed(rules)  # what run_person's ``reach`` needs
+        # what run_person's ``reach`` needs: end_only_allowed, and a person in none of the flows whose steps set a
+        # tag of a group with rules (end_only_after_flows_allowed for the flows they have been in)
+        self.after_flows_allowed = end_only_allowed(rules)
+        self.keep_full = frozenset(name for name, tags in self.set_by_steps.items()
+                                   if _any_in_ruled_groups(rules, tags))
         self.setting: dict[str, list[TagRule]] = {}  # tag -> the rules that set it
         for group in rules.tags:
             for rule in group.rules:
                 self.setting.setdefault(normalise_tag(rule.tag), []).append(rule)
+        self.read_tags = self._read_tags()
 
-    def may_start(self, person: Survivor, entered: Collection[str] = ()) -> bool:
-        """Whether an active flow can start for ``person``; with ``entered`` (the flows the person has been
-        in, none of which they are in any more): whether one can start again, or for the first time, from
-        now on (a flow without ``allow_reentry`` among them cannot; the tags their steps set may stay, and
-        may start another)."""
-        judge = _Judge(self, person, {tag for name in entered for tag in self.set_by_steps.get(name, ())})
+    def _read_tags(self) -> frozenset[str]:
+        """The tags the judgement reads: those the flows' triggers read, and those their rules read."""
+        read: set[str] = set()
+
+        def follow(tag: str) -> None:
+            if tag not in read:
+                read.add(tag)
+                for rule in self.setting.get(tag, ()):
+                    follow_all(rule.conditions)
+
+        def follow_all(conditions: Conditions) -> None:
+            for condition in conditions.items:
+                if condition.kind == "tag" and condition.tag:
+                    follow(condition.tag)
+
         for flow in self.flows:
+            segment = self.segments.get(flow.key) if flow.trigger == "进入人群" else None
+            if segment is not None:
+                follow_all(segment.conditions)
+            elif flow.trigger == "添加标签" and flow.key:
+                follow(flow.key)
+        return frozenset(read)
+
+    def may_start(self, person: Survivor, entered: Collection[str] = (), after: int | None = None) -> bool:
+        """Whether an active flow can start for ``person`` (after the moment ``after``, when given); with
+        ``entered`` (the flows the person has been in, none of which they are in any more): whether one can
+        start again, or for the first time (a flow without ``allow_reentry`` among them cannot; the tags their
+        steps set may stay, and may start another)."""
+        latest = self.latest_start(person, entered)
+        return latest is not None and (after is None or latest > after)
+
+    def latest_start(self, person: Survivor, entered: Collection[str] = (), since: int | None = None,
+                     held: Collection[str] = ()) -> int | None:
+        """The last moment an active flow may start for ``person`` (:data:`FOREVER` when that cannot be told
+        from the records; None when none can start); ``entered`` as for :meth:`may_start`. Asked on the way
+        (from the moment ``since`` on, with the tags the person has then: ``held``, which may stay; of them
+        only :attr:`read_tags` count), only what may still happen counts: a window that closed, or a tag
+        rule that held only before ``since``, starts nothing."""
+        return self.judge(person).latest_start(entered, since, held)
+
+    def judge(self, person: Survivor) -> PersonReach:
+        """The judgement for ``person``, to ask again and again on their way (what it reads of their events and
+        fields, read once)."""
+        return PersonReach(self, person)
+
+
+class PersonReach:
+    """When what a flow's trigger needs may hold for one person (:meth:`FlowReach.judge`); what it reads of
+    their events and fields is read when first needed, once."""
+
+    def __init__(self, reach: FlowReach, person: Survivor) -> None:
+        self.reach, self.person = reach, person
+        self._times: dict[tuple[str, str | None], list[int]] = {}
+        self._values: dict[str, set[str]] | None = None
+        # what one question asks about (see latest_start)
+        self.set_by_steps: set[str] = set()  # the tags of the steps of the flows the person has been in
+        self.held: Collection[str] = ()  # the tags the person has at ``since``
+        self.alive: Spans = [(person.created, FOREVER)]  # nothing starts, and no tag is set, before it
+        self.tags: dict[str, Spans] = {}
+
+    def latest_start(self, entered: Collection[str] = (), since: int | None = None, held: Collection[str] = ()
+                     ) -> int | None:
+        """:meth:`FlowReach.latest_start` of the person."""
+        reach, created = self.reach, self.person.created
+        self.set_by_steps = {tag for name in entered for tag in reach.set_by_steps.get(name, ())}
+        self.held = held
+        self.alive = [(created if since is None else max(created, since), FOREVER)]
+        self.tags = {}
+        latest = None
+        for flow in reach.flows:
             if flow.name in entered and not flow.allow_reentry:
                 continue
-            if flow.trigger == "进入人群":
-                segment = self.segments.get(flow.key)
-                if segment is None or judge.may_hold(segment.conditions):
-                    return True
-            elif flow.trigger == "添加标签":
-                if judge.may_hold_tag(flow.key):
-                    return True
-            elif flow.trigger == "提交表单":
-                if judge.had("提交表单", flow.key or None):
-                    return True
-            elif flow.trigger == "报名活动":
-                if judge.had("报名活动", None):
-                    return True
-            else:
-                return True  # a score, a stage, a schedule: not judged from the records
-        return False
+            found = self.flow_start(flow.trigger, flow.key)
+            if found is not None and (latest is None or found > latest):
+                latest = found
+                if latest >= FOREVER:
+                    break
+        return latest
 
+    def flow_start(self, trigger: str, key: str) -> int | None:
+        """The last moment a flow with this trigger may start (None: never)."""
+        if trigger == "进入人群":
+            segment = self.reach.segments.get(key)
+            if segment is None:
+                return FOREVER
+            return _last_refresh(segment, _meet(self.moments(segment.conditions), self.alive))
+        if trigger == "添加标签":
+            return FOREVER if _meet(self.tag_moments(key), self.alive) else None
+        if trigger == "提交表单":
+            return self.last("提交表单", key or None)
+        if trigger == "报名活动":
+            return self.last("报名活动", None)
+        return FOREVER  # a score, a stage, a schedule: not judged from the records
 
-class _Judge:
-    """What may hold for one person; each question looks at their events or fields when it is first asked."""
+    def times(self, behaviour: str, content: str | None) -> list[int]:
+        """The moments of the person's events of ``behaviour`` (of ``content`` when given), in order."""
+        found = self._times.get((behaviour, content))
+        if found is None:
+            found = self._times[behaviour, content] = sorted(
+                e.at for e in self.person.events
+                if e.behaviour == behaviour and (content is None or e.content == content))
+        return found
 
-    def __init__(self, reach: FlowReach, person: Survivor, set_by_steps: Collection[str] = ()) -> None:
-        self.reach, self.person = reach, person
-        self.set_by_steps = set_by_steps  # the tags of the steps of the flows the person has been in
-        self.tags: dict[str, bool] = {}
-        self._values: dict[str, set[str]] | None = None
-        self._kinds: set[tuple[str | None, str | None]] | None = None
-
-    def had(self, behaviour: str, content: str | None, times: int = 1) -> bool:
-        """Whether the person had ``behaviour`` (of ``content`` when given) at least ``times`` times."""
-        if times == 1:
-            if self._kinds is None:
-                self._kinds = {(e.behaviour, e.content) for e in self.person.events}
-                self._kinds.update({(behaviour, None) for behaviour, _ in self._kinds})
-            return (behaviour, content) in self._kinds
-        found = 0
-        for event in self.person.events:
-            if event.behaviour == behaviour and (content is None or event.content == content):
-                found += 1
-                if found >= times:
-                    return True
-        return False
+    def last(self, behaviour: str, content: str | None) -> int | None:
+        """The person's last event of ``behaviour`` (and ``content``) from their creation on (one before it
+        is history: it starts nothing), or from ``since``."""
+        found = self.times(behaviour, content)
+        return found[-1] if found and found[-1] >= self.alive[0][0] else None
 
     def values(self, field: str) -> set[str]:
         """Every value ``field`` of the person can take: their own (or none), a merged record's, an event's."""
@@ -189,36 +258,102 @@ class _Judge:
                     self._values.setdefault(key, {person.fields.get(key, "")}).add(names.value(key, raw))
         return self._values.get(field, {""})
 
-    def may_hold(self, conditions: Conditions) -> bool:
+    def moments(self, conditions: Conditions) -> Spans:
+        """The moments at which ``conditions`` may hold."""
         if not conditions.items:
-            return False
-        possible = (self.may_hold_one(c) for c in conditions.items)
-        return all(possible) if conditions.match_all else any(possible)
+            return []
+        if not conditions.match_all:
+            return _join([span for c in conditions.items for span in self.condition_moments(c)])
+        met = ALWAYS
+        for condition in conditions.items:
+            met = _meet(met, self.condition_moments(condition))
+            if not met:
+                break  # the rest cannot make it hold
+        return met
 
-    def may_hold_one(self, condition: Condition) -> bool:
+    def condition_moments(self, condition: Condition) -> Spans:
         kind = condition.kind
         if kind == "behaviour":
             assert condition.behaviour is not None
-            return self.had(condition.behaviour, condition.content, condition.times)
+            return _windows(self.times(condition.behaviour, condition.content), condition.times, condition.window)
         if kind == "field":
             assert condition.field is not None and condition.op is not None
             if condition.field in ENGINE_FIELDS:
-                return True
-            return any(compare(condition.op, value, condition.values) for value in self.values(condition.field))
+                return ALWAYS
+            values = self.values(condition.field)
+            return ALWAYS if any(compare(condition.op, value, condition.values) for value in values) else []
         if kind == "tag":
             assert condition.tag is not None
-            return self.may_hold_tag(condition.tag)
-        return True  # a stage, a score
+            return self.tag_moments(condition.tag)
+        return ALWAYS  # a stage, a score
 
-    def may_hold_tag(self, tag: str) -> bool:
-        """Whether the person can get ``tag``: a rule of its group that may hold, a stage or the WeCom
-        connection setting it, or a step of a flow the person has been in."""
+    def tag_moments(self, tag: str) -> Spans:
+        """The moments at which the person may have ``tag``: always, when they have it now (``held``), or a
+        stage, the WeCom connection or a step of a flow they have been in sets it; else from the first moment
+        a rule of its group setting it may hold while the person exists (it may stay from then on)."""
         known = self.tags.get(tag)
         if known is not None:
             return known
-        self.tags[tag] = True  # while deciding: a rule reading its own group's tag (a cycle) may hold
+        self.tags[tag] = ALWAYS  # while deciding: a rule reading its own group's tag (a cycle) may hold
         reach = self.reach
-        found = tag in reach.set_outside_rules or tag in self.set_by_steps or \
-            any(self.may_hold(rule.conditions) for rule in reach.setting.get(tag, ()))
+        if tag in self.held or tag in reach.set_outside_rules or tag in self.set_by_steps:
+            return ALWAYS
+        starts = [met[0][0] for rule in reach.setting.get(tag, ())
+                  if (met := _meet(self.moments(rule.conditions), self.alive))]
+        found = [(min(starts), FOREVER)] if starts else []
         self.tags[tag] = found
         return found
+
+
+def _windows(times: list[int], count: int, window: int | None) -> Spans:
+    """The moments at which at least ``count`` of the events at ``times`` (in order) lie in the window
+    ``(moment - window, moment]`` (no window: at or before the moment)."""
+    if len(times) < count:
+        return []
+    if window is None:
+        return [(times[count - 1], FOREVER)]
+    return _join([(times[i + count - 1], times[i] + window) for i in range(len(times) - count + 1)])
+
+
+def _join(spans: Spans) -> Spans:
+    """The moments in any of ``spans``."""
+    joined: Spans = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _meet(first: Spans, second: Spans) -> Spans:
+    """The moments in both."""
+    if first is ALWAYS or second is ALWAYS:
+        return second if first is ALWAYS else first
+    met: Spans = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start, end = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if start < end:
+            met.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return met
+
+
+def _last_refresh(segment: Segment, spans: Spans) -> int | None:
+    """The last refresh of ``segment`` at one of the moments of ``spans`` (None: none is)."""
+    if segment.refresh not in (HOURLY, DAILY) or not segment.dynamic:
+        return FOREVER if spans else None
+    step = segment.step
+    for start, end in reversed(spans):
+        if end >= FOREVER:
+            return FOREVER
+        last = (end - 1) // step * step
+        if last >= start:
+            return last
+    return None
