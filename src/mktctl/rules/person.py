@@ -134,6 +134,7 @@ class _Runner:
         # them (``evaluated_at``), and the segments at their last refresh (``checkpoints``) (see run_person)
         self.end_only = end_only and not qualify_only and not every_tick
         self.evaluated_at: int | None = None
+        self.tags_evaluated_at: int | None = None  # the ``evaluated_at`` the tag groups were last evaluated at
         # once the flows are over for good, the rest of the walk as end_only (:meth:`end_if_flows_over`)
         self.reach = reach if reach is not None and reach.after_flows_allowed and not refreshes and \
             not (self.end_only or qualify_only or every_tick) else None
@@ -269,8 +270,7 @@ class _Runner:
         if self.end_only:
             for at in self.checkpoints:
                 self.checkpoint(at)
-            if self.evaluated_at is not None:
-                tags.evaluate(self.tag_reading, self.state, self.evaluated_at)
+            self.evaluate_tags()
         state = self.state
         result = PersonResult(person.id, state.timeline, state.ledger, created=person.created,
                               is_lead=state.is_lead)
@@ -315,9 +315,16 @@ class _Runner:
         state = self.state
         if not state.alive:
             return
-        if self.evaluated_at is not None:
-            tags.evaluate(self.tag_reading, state, self.evaluated_at)
+        self.evaluate_tags()
         segments.refresh(self.rules.segments, state, at, frozenset())
+
+    def evaluate_tags(self) -> None:
+        """In an ``end_only`` run, the tag groups evaluated at ``evaluated_at``: once for each such moment, as
+        nothing they read changes but at a moment that becomes the next ``evaluated_at`` (an event, a field
+        changed, a score or a stage)."""
+        if self.evaluated_at is not None and self.evaluated_at != self.tags_evaluated_at:
+            tags.evaluate(self.tag_reading, self.state, self.evaluated_at)
+            self.tags_evaluated_at = self.evaluated_at
 
     def folds(self, at: int) -> bool:
         """Whether the moment of events nothing reads changes nothing but the person's record of behaviours
