@@ -192,6 +192,25 @@ def test_a_person_whose_flows_are_over_ends_as_the_full_run_ends(drawn, playbook
         assert summarise(after, survivor) == summarise(full, survivor)
 
 
+@SETTLE
+@given(people, st.sampled_from(["end_only", "flagship", "standard"]))
+def test_a_walk_for_the_end_state_until_a_flow_may_start_ends_as_the_full_run_ends(drawn, playbook) -> None:
+    rules_ = rules(playbook)
+    reach = FlowReach(rules_)
+    clock, until = Clock(START), end_of_day(DAYS)
+
+    for survivor, plan in with_plans(rules_, survivors(rules_, drawn)):
+        full = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD)[0]
+        first = reach.earliest_start(survivor)
+        if first is None:
+            continue
+        walked = run_person(rules_, survivor, clock=clock, until=until, plan=plan, detailed=False, leave_out=UNREAD,
+                            reach=reach, full_from=first)[0]
+
+        assert all(c.at >= first for c in full.timeline if c.kind == FLOW_ENTERED)  # the judgement holds
+        assert summarise(walked, survivor) == summarise(full, survivor)
+
+
 def with_plans(rules_: Rules, found: list) -> list[tuple]:
     """Each of ``found`` with their assignments to day DAYS (qualified, then assigned across them all)."""
     clock, until = Clock(START), end_of_day(DAYS)
@@ -289,6 +308,13 @@ def test_a_flow_can_start_only_while_what_its_trigger_needs_may_hold() -> None:
     # put the person in it, and so start 直播跟进, is the last full hour of that day
     (watcher,) = survivors_of(rules_, [(0, 600, [Event(1440 + 620, behaviour="观看直播")])])
     assert FlowReach(rules_).latest_start(watcher) == 2 * 1440 + 600
+    assert FlowReach(rules_).earliest_start(watcher) == 1440 + 660  # and the first, the next full hour
+    # up to it the walk goes for the end state only, and in full from it: as the full walk ends
+    walk = runner(rules_, watcher, reach=FlowReach(rules_), full_from=1440 + 660)
+    assert summarise(walk.result, watcher) == summarise(runner(rules_, watcher).result, watcher)
+    # (直播跟进 at that hour; its step's tag puts the person in 已发资料 at 00:00, and so into 资料回访)
+    assert [(c.subject, c.at) for c in walk.result.timeline if c.kind == FLOW_ENTERED] == \
+        [("直播跟进", 1440 + 660), ("资料回访", 2 * 1440)]
     # a live stream two days before the person was created starts nothing, nor a 产品介绍 clicked then
     # (兴趣:方案 holds for a day after it, and no tag is set before the person exists)
     (watched_before,) = survivors_of(rules_, [(3, 600, [Event(1440 + 620, behaviour="观看直播")])])

@@ -87,8 +87,8 @@ class Qualification:
 
 def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan: Sequence[Planned] = (),
                refreshes: Iterable[tuple[int, str]] = (), qualify_only: bool = False, detailed: bool = True,
-               leave_out: frozenset[str] = frozenset(), end_only: bool = False, reach: FlowReach | None = None
-               ) -> tuple[PersonResult, Qualification]:
+               leave_out: frozenset[str] = frozenset(), end_only: bool = False, reach: FlowReach | None = None,
+               full_from: int | None = None) -> tuple[PersonResult, Qualification]:
     """Run ``person`` from their first event or creation to ``until`` (inclusive). With ``qualify_only``
     only what assignment needs is computed (fields, scores, MQL). Without ``detailed`` the timeline's
     changes are the same, but their causes and details leave out the words that explain them (the
@@ -100,9 +100,11 @@ def run_person(rules: Rules, person: Survivor, *, clock: Clock, until: int, plan
     only at the end). With ``reach`` the walk goes on so from the moment the person's flows are over and none
     can start again, where the rules allow it for the flows they have been in
     (:func:`mktctl.rules.reach.end_only_after_flows_allowed`) and no segment is refreshed by hand
-    (``refreshes``)."""
+    (``refreshes``); and with ``reach`` and ``full_from`` (the earliest moment a flow may start for the person:
+    :meth:`mktctl.rules.reach.FlowReach.earliest_start`) it goes so up to that moment too, and in full from it
+    (the tags and segments first brought to what a full walk has there)."""
     return _Runner(rules, person, clock, until, plan, refreshes, qualify_only, detailed=detailed,
-                   leave_out=leave_out, end_only=end_only, reach=reach).run()
+                   leave_out=leave_out, end_only=end_only, reach=reach, full_from=full_from).run()
 
 
 def qualify_person(rules: Rules, person: Survivor, *, clock: Clock, until: int) -> Qualification:
@@ -124,7 +126,7 @@ class _Runner:
                  refreshes: Iterable[tuple[int, str]], qualify_only: bool, every_tick: bool = False,
                  recording: bool = True, detailed: bool = True, until_qualified: bool = False,
                  folding: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False,
-                 reach: FlowReach | None = None) -> None:
+                 reach: FlowReach | None = None, full_from: int | None = None) -> None:
         self.rules, self.person, self.clock, self.until = rules, person, clock, until
         self.qualify_only = qualify_only
         self.every_tick = every_tick
@@ -138,17 +140,23 @@ class _Runner:
         # once the flows are over for good, the rest of the walk as end_only (:meth:`end_if_flows_over`)
         self.reach = reach if reach is not None and reach.after_flows_allowed and not refreshes and \
             not (self.end_only or qualify_only or every_tick) else None
+        # and before the earliest moment a flow may start, the walk as end_only too (:meth:`begin_full`)
+        self.full_from = full_from if self.reach is not None and full_from is not None and \
+            full_from > person.created else None
+        if self.full_from is not None:
+            self.end_only = True
         # the flows entered and the tags held when ``reach`` was last asked, and its answer: the last moment a
         # flow may start (it stays an answer while neither changes: from a later moment on, less may happen)
         self.asked: tuple[frozenset[str], frozenset[str]] | None = None
         self.latest: int | None = None
         self.judge: PersonReach | None = None  # reach's judgement of the person
         self.ticking = ticks.ticking_segments(rules)
-        self.checkpoints = self.last_refreshes(-1) if self.end_only else []
-        ticking = () if every_tick or self.end_only else self.ticking
+        self.checkpoints = self.last_refreshes(-1, self.full_from) if self.end_only else []
+        ticking = () if every_tick else self.ticking
         # a segment without a window changes only with the person: its conditions ignore the moment
-        self.untimed = tuple((s.conditions.matcher, s.name, s.step) for s in ticking if not s.timed)
-        self.timed = tuple(s for s in ticking if s.timed)
+        self.untimed_all = tuple((s.conditions.matcher, s.name, s.step) for s in ticking if not s.timed)
+        self.timed_all = tuple(s for s in ticking if s.timed)
+        self.untimed, self.timed = ((), ()) if self.end_only else (self.untimed_all, self.timed_all)
         self.tag_reading = rules.tag_reading
         self.planned = -1  # the timeline's length when the moments that follow from the state were last planned
         self.state = PersonState(person.id, person.created, person.lead_at, person.pool or rules.default_pool)
@@ -235,6 +243,7 @@ class _Runner:
         elif self.rules.stages and not self.qualify_only:
             for tick in ticks.stage_ticks(self.rules.stages, person.created, person.events, self.until):
                 self.push(tick, start - 1)
+        self.push(self.full_from, start - 1)
         mql = self.rules.mql
         qualification = self.qualification
         while self.heap:
@@ -242,6 +251,8 @@ class _Runner:
             self.queued.discard(at)
             while self.checkpoints and self.checkpoints[0] < at:
                 self.checkpoint(self.checkpoints.pop(0))
+            if self.full_from is not None and at >= self.full_from:
+                self.begin_full(at)
             if waiting < len(lazy) and lazy[waiting] <= at:
                 # take in the lazy moments up to ``at``, in order with what falls due between them (a decay
                 # pushed by the last one): ``at`` waits its turn again unless it was one of them
@@ -265,7 +276,7 @@ class _Runner:
                     (mql is None or qualification.mql_at is not None):
                 break  # what assignment reads is known: at creation, and at the MQL moment
             self.schedule(at)
-            if self.reach is not None:
+            if self.reach is not None and self.full_from is None:
                 self.end_if_flows_over(at)
         if self.end_only:
             for at in self.checkpoints:
@@ -276,10 +287,24 @@ class _Runner:
                               is_lead=state.is_lead)
         return result, self.qualification
 
-    def last_refreshes(self, after: int) -> list[int]:
-        """The last refresh moment of each step of the clock's segments, those after ``after``, in order."""
-        until = self.until
-        return sorted(at for at in {until - until % s.step for s in self.ticking} if at > after)
+    def last_refreshes(self, after: int, before: int | None = None) -> list[int]:
+        """The last refresh moment of each step of the clock's segments (before ``before``, when given), those
+        after ``after``, in order."""
+        last = self.until if before is None else min(self.until, before - 1)
+        return sorted(at for at in {last - last % s.step for s in self.ticking} if at > after)
+
+    def begin_full(self, at: int) -> None:
+        """Before visiting ``at``, the earliest moment a flow may start (``full_from``): the walk goes on in full,
+        with the tags as the moments before it left them, and the segments as their last refreshes before it
+        (the checkpoints, taken on the way) left them."""
+        self.evaluate_tags()
+        self.full_from = None
+        self.end_only = False
+        self.evaluated_at = self.tags_evaluated_at = None
+        self.checkpoints = []
+        self.untimed, self.timed = self.untimed_all, self.timed_all
+        self.inert, self.quiet = self.foldable_moments(after=at - 1)
+        self.planned = -1  # what follows from the state is planned again, segments included
 
     def end_if_flows_over(self, at: int) -> None:
         """After a visit of ``at``: when the person is in no flow and none can start after ``at`` (``reach``),

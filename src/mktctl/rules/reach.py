@@ -175,6 +175,11 @@ class FlowReach:
         rule that held only before ``since``, starts nothing."""
         return self.judge(person).latest_start(entered, since, held)
 
+    def earliest_start(self, person: Survivor) -> int | None:
+        """The first moment an active flow may start for ``person`` (their creation when that cannot be told
+        from the records; None when none can start)."""
+        return self.judge(person).earliest_start()
+
     def judge(self, person: Survivor) -> PersonReach:
         """The judgement for ``person``, to ask again and again on their way (what it reads of their events and
         fields, read once)."""
@@ -213,6 +218,35 @@ class PersonReach:
                 if latest >= FOREVER:
                     break
         return latest
+
+    def earliest_start(self) -> int | None:
+        """:meth:`FlowReach.earliest_start` of the person."""
+        created = self.person.created
+        self.set_by_steps, self.held, self.alive, self.tags = set(), (), [(created, FOREVER)], {}
+        earliest = None
+        for flow in self.reach.flows:
+            found = self.first_start(flow.trigger, flow.key)
+            if found is not None and (earliest is None or found < earliest):
+                earliest = found
+                if earliest <= created:
+                    break
+        return earliest
+
+    def first_start(self, trigger: str, key: str) -> int | None:
+        """The first moment a flow with this trigger may start (None: never)."""
+        created = self.person.created
+        if trigger == "进入人群":
+            segment = self.reach.segments.get(key)
+            if segment is None:
+                return created
+            return _first_refresh(segment, _meet(self.moments(segment.conditions), self.alive))
+        if trigger == "添加标签":
+            found = _meet(self.tag_moments(key), self.alive)
+            return found[0][0] if found else None
+        if trigger in ("提交表单", "报名活动"):
+            times = self.times(trigger, (key or None) if trigger == "提交表单" else None)
+            return next((at for at in times if at >= created), None)
+        return created  # a score, a stage, a schedule: not judged from the records
 
     def flow_start(self, trigger: str, key: str) -> int | None:
         """The last moment a flow with this trigger may start (None: never)."""
@@ -343,6 +377,18 @@ def _meet(first: Spans, second: Spans) -> Spans:
         else:
             j += 1
     return met
+
+
+def _first_refresh(segment: Segment, spans: Spans) -> int | None:
+    """The first refresh of ``segment`` at one of the moments of ``spans`` (None: none is)."""
+    if segment.refresh not in (HOURLY, DAILY) or not segment.dynamic:
+        return spans[0][0] if spans else None
+    step = segment.step
+    for start, end in spans:
+        first = -(-start // step) * step
+        if first < end:
+            return first
+    return None
 
 
 def _last_refresh(segment: Segment, spans: Spans) -> int | None:

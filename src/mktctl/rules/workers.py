@@ -96,10 +96,12 @@ class Worker:
         reach = self.reach
         kept = []
         for survivor, plan in zip(chunk.survivors, plans, strict=True):
-            end_only = reach is not None and not reach.may_start(survivor)
+            # no flow can start: end-only; else end-only up to the earliest moment one may, and once they are over
+            first = reach.earliest_start(survivor) if reach is not None else None
+            end_only = reach is not None and first is None
             result = run_person(setup.rules, survivor, clock=setup.clock, until=setup.until, plan=plan,
                                 refreshes=setup.refreshes, detailed=setup.detailed, leave_out=setup.leave_out,
-                                end_only=end_only, reach=None if end_only else reach)[0]
+                                end_only=end_only, reach=None if end_only else reach, full_from=first)[0]
             kept.append(setup.keep(result, survivor))
         self._detach(chunk)
         return kept
