@@ -140,7 +140,8 @@ class _Runner:
         # once the flows are over for good, the rest of the walk as end_only (:meth:`end_if_flows_over`)
         self.reach = reach if reach is not None and reach.after_flows_allowed and not refreshes and \
             not (self.end_only or qualify_only or every_tick) else None
-        # and before the earliest moment a flow may start, the walk as end_only too (:meth:`begin_full`)
+        # and before the earliest moment a flow may start, the walk as end_only too (:meth:`begin_full`); set
+        # before anything below reads ``end_only`` (the checkpoints, the segments planned, the foldable moments)
         self.full_from = full_from if self.reach is not None and full_from is not None and \
             full_from > person.created else None
         if self.full_from is not None:

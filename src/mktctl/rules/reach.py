@@ -163,7 +163,7 @@ class FlowReach:
         ``entered`` (the flows the person has been in, none of which they are in any more): whether one can
         start again, or for the first time (a flow without ``allow_reentry`` among them cannot; the tags their
         steps set may stay, and may start another)."""
-        latest = self.latest_start(person, entered)
+        latest = self.latest_start(person, entered, since=after)
         return latest is not None and (after is None or latest > after)
 
     def latest_start(self, person: Survivor, entered: Collection[str] = (), since: int | None = None,
