@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from mktctl.rules.conditions import Condition, Conditions, normalise_tag
 from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD, compare
-from mktctl.rules.segments import DAILY, HOURLY, Segment
+from mktctl.rules.segments import DAILY, HOURLY
 from mktctl.rules.tags import MAX_ROUNDS, TagRule, group_of
 
 if TYPE_CHECKING:
@@ -203,16 +203,12 @@ class PersonReach:
     def latest_start(self, entered: Collection[str] = (), since: int | None = None, held: Collection[str] = ()
                      ) -> int | None:
         """:meth:`FlowReach.latest_start` of the person."""
-        reach, created = self.reach, self.person.created
-        self.set_by_steps = {tag for name in entered for tag in reach.set_by_steps.get(name, ())}
-        self.held = held
-        self.alive = [(created if since is None else max(created, since), FOREVER)]
-        self.tags = {}
+        self.ask(entered, since, held)
         latest = None
-        for flow in reach.flows:
+        for flow in self.reach.flows:
             if flow.name in entered and not flow.allow_reentry:
                 continue
-            found = self.flow_start(flow.trigger, flow.key)
+            found = _last_point(*self.starts(flow.trigger, flow.key))
             if found is not None and (latest is None or found > latest):
                 latest = found
                 if latest >= FOREVER:
@@ -221,47 +217,43 @@ class PersonReach:
 
     def earliest_start(self) -> int | None:
         """:meth:`FlowReach.earliest_start` of the person."""
+        self.ask()
         created = self.person.created
-        self.set_by_steps, self.held, self.alive, self.tags = set(), (), [(created, FOREVER)], {}
         earliest = None
         for flow in self.reach.flows:
-            found = self.first_start(flow.trigger, flow.key)
+            found = _first_point(*self.starts(flow.trigger, flow.key))
             if found is not None and (earliest is None or found < earliest):
                 earliest = found
                 if earliest <= created:
                     break
         return earliest
 
-    def first_start(self, trigger: str, key: str) -> int | None:
-        """The first moment a flow with this trigger may start (None: never)."""
-        created = self.person.created
-        if trigger == "进入人群":
-            segment = self.reach.segments.get(key)
-            if segment is None:
-                return created
-            return _first_refresh(segment, _meet(self.moments(segment.conditions), self.alive))
-        if trigger == "添加标签":
-            found = _meet(self.tag_moments(key), self.alive)
-            return found[0][0] if found else None
-        if trigger in ("提交表单", "报名活动"):
-            times = self.times(trigger, (key or None) if trigger == "提交表单" else None)
-            return next((at for at in times if at >= created), None)
-        return created  # a score, a stage, a schedule: not judged from the records
+    def ask(self, entered: Collection[str] = (), since: int | None = None, held: Collection[str] = ()) -> None:
+        """Set what the next question asks about (see :meth:`FlowReach.latest_start`)."""
+        reach, created = self.reach, self.person.created
+        self.set_by_steps = {tag for name in entered for tag in reach.set_by_steps.get(name, ())}
+        self.held = held
+        self.alive = [(created if since is None else max(created, since), FOREVER)]
+        self.tags = {}
 
-    def flow_start(self, trigger: str, key: str) -> int | None:
-        """The last moment a flow with this trigger may start (None: never)."""
+    def starts(self, trigger: str, key: str) -> tuple[Spans, int]:
+        """The moments at which a flow with this trigger may start, and the step they fall on (a segment's
+        refreshes; 1: any minute)."""
         if trigger == "进入人群":
             segment = self.reach.segments.get(key)
             if segment is None:
-                return FOREVER
-            return _last_refresh(segment, _meet(self.moments(segment.conditions), self.alive))
+                return self.alive, 1
+            found = _meet(self.moments(segment.conditions), self.alive)
+            if segment.refresh not in (HOURLY, DAILY) or not segment.dynamic:
+                return ([(found[0][0], FOREVER)] if found else []), 1  # refreshed by hand: from then on
+            return found, segment.step
         if trigger == "添加标签":
-            return FOREVER if _meet(self.tag_moments(key), self.alive) else None
-        if trigger == "提交表单":
-            return self.last("提交表单", key or None)
-        if trigger == "报名活动":
-            return self.last("报名活动", None)
-        return FOREVER  # a score, a stage, a schedule: not judged from the records
+            return _meet(self.tag_moments(key), self.alive), 1
+        if trigger in ("提交表单", "报名活动"):
+            # at one of theirs (from creation on: one before it is history, and starts nothing)
+            times = self.times(trigger, (key or None) if trigger == "提交表单" else None)
+            return [(at, at + 1) for at in times if at >= self.alive[0][0]], 1
+        return self.alive, 1  # a score, a stage, a schedule: not judged from the records
 
     def times(self, behaviour: str, content: str | None) -> list[int]:
         """The moments of the person's events of ``behaviour`` (of ``content`` when given), in order."""
@@ -271,12 +263,6 @@ class PersonReach:
                 e.at for e in self.person.events
                 if e.behaviour == behaviour and (content is None or e.content == content))
         return found
-
-    def last(self, behaviour: str, content: str | None) -> int | None:
-        """The person's last event of ``behaviour`` (and ``content``) from their creation on (one before it
-        is history: it starts nothing), or from ``since``."""
-        found = self.times(behaviour, content)
-        return found[-1] if found and found[-1] >= self.alive[0][0] else None
 
     def values(self, field: str) -> set[str]:
         """Every value ``field`` of the person can take: their own (or none), a merged record's, an event's."""
@@ -379,11 +365,8 @@ def _meet(first: Spans, second: Spans) -> Spans:
     return met
 
 
-def _first_refresh(segment: Segment, spans: Spans) -> int | None:
-    """The first refresh of ``segment`` at one of the moments of ``spans`` (None: none is)."""
-    if segment.refresh not in (HOURLY, DAILY) or not segment.dynamic:
-        return spans[0][0] if spans else None
-    step = segment.step
+def _first_point(spans: Spans, step: int) -> int | None:
+    """The first multiple of ``step`` among the moments of ``spans`` (None: none is)."""
     for start, end in spans:
         first = -(-start // step) * step
         if first < end:
@@ -391,11 +374,9 @@ def _first_refresh(segment: Segment, spans: Spans) -> int | None:
     return None
 
 
-def _last_refresh(segment: Segment, spans: Spans) -> int | None:
-    """The last refresh of ``segment`` at one of the moments of ``spans`` (None: none is)."""
-    if segment.refresh not in (HOURLY, DAILY) or not segment.dynamic:
-        return FOREVER if spans else None
-    step = segment.step
+def _last_point(spans: Spans, step: int) -> int | None:
+    """The last multiple of ``step`` among the moments of ``spans`` (:data:`FOREVER` when they never end;
+    None: none is)."""
     for start, end in reversed(spans):
         if end >= FOREVER:
             return FOREVER
