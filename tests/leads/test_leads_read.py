@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mktctl.errors import DataFileError, PlaybookError
 from mktctl.leads.fields import recognise
@@ -171,3 +174,25 @@ def test_mapping_a_header_the_file_lacks_is_an_error(tmp_path: Path) -> None:
     mapping_file.write_text("columns:\n  客户名: company\n", encoding="utf-8")
     with pytest.raises(PlaybookError, match=r"the file has no column '客户名'.*did you mean '客户名称'"):
         map_columns(["姓名", "客户名称"], load_mapping_file(mapping_file))
+
+
+@settings(max_examples=1_000, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from([b"a", b"\n", "中".encode(), "é".encode(), "😀".encode(), b"\x80", b"\xc3",
+                                        b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf", b"\xe0\x80\xaf", b"\x00",
+                                        codecs.BOM_UTF8]), max_size=12))
+def test_utf8_is_recognised_exactly_as_python_decodes_it_across_block_ends(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: list[bytes]) -> None:
+    """Arrow's validator checks the file block by block: a character cut by a block's end, a surrogate, an
+    overlong form, a code point past U+10FFFF and a NUL are judged as Python's strict decoder judges them."""
+    from mktctl.leads import read
+
+    monkeypatch.setattr(read, "_VALIDATE_BLOCK", 5)
+    data = b"".join(pieces)
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    try:
+        expected = "\x00" not in data.decode("utf-8")
+    except UnicodeDecodeError:
+        expected = False
+    assert read._decodes(path, "utf-8") is expected

@@ -2,9 +2,9 @@
 
 A quote that opens a cell and is never closed makes every CSV parser read the rest of the file as that one
 cell: a file of 1,002 rows became one row, without an error. :func:`check_quotes` walks the quotes of the
-file once, as text streams past (one pass of decoding; lines of plain and one-line quoted cells are matched
-by one regular expression, only cells of several lines are walked quote by quote), and refuses, naming the
-line where the quote opened:
+file once as it streams past (in UTF-8 and GB18030 over the bytes, decoding only the blocks that hold a
+quote; lines of plain and one-line quoted cells are matched by one regular expression, only cells of several
+lines are walked quote by quote), and refuses, naming the line where the quote opened:
 
 * a quoted cell still open at the end of the file;
 * a quoted cell whose closing quote is followed by anything but the delimiter or the end of the line (a
@@ -17,6 +17,7 @@ A quote inside an unquoted cell (``5" screen``) is text, as in Excel.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -27,6 +28,7 @@ MAX_CELL_LINE_BREAKS = 253
 _BLOCK_CHARS = 4 * 1024 * 1024
 _QUOTE = '"'
 _REPEAT = 4096
+_ASCII_COMPATIBLE = ("utf-8", "utf-8-sig", "gb18030")  # encodings walked as bytes
 
 
 def check_quotes(path: Path, encoding: str, delimiter: str) -> None:
@@ -57,6 +59,17 @@ class _Walk:
         self.newline = "\n"
 
     def run(self, encoding: str) -> None:
+        if encoding in _ASCII_COMPATIBLE:
+            self._run_bytes(encoding)
+        else:
+            self._run_text(encoding)
+        if self.inside:
+            raise self._error(f"line {self.opened_line}: a quote opens a cell here and is never closed, so the rest "
+                              f"of the file ({self.line - self.opened_line:,} lines) would be read as that one cell",
+                              "add the closing quote, or delete this one (a quote opens a quoted cell only at the "
+                              "start of a cell)")
+
+    def _run_text(self, encoding: str) -> None:
         with self.path.open("r", encoding=encoding, newline="") as stream:
             while block := stream.read(_BLOCK_CHARS):
                 if not block.endswith(("\n", "\r")):  # blocks end at a line's end: a quote never ends one
@@ -65,11 +78,25 @@ class _Walk:
                     self.newline = "\r"  # old Mac line endings
                 self._block(block)
                 self.line += block.count(self.newline)
-        if self.inside:
-            raise self._error(f"line {self.opened_line}: a quote opens a cell here and is never closed, so the rest "
-                              f"of the file ({self.line - self.opened_line:,} lines) would be read as that one cell",
-                              "add the closing quote, or delete this one (a quote opens a quoted cell only at the "
-                              "start of a cell)")
+
+    def _run_bytes(self, encoding: str) -> None:
+        """As :meth:`_run_text`, over the bytes: in these encodings a quote, a delimiter and a line's end are
+        single bytes that are never part of another character, so a block without a quote (most of a file)
+        is only counted, never decoded. A block ends at a line feed (or at the end of a file of old Mac line
+        endings), which no character is cut by."""
+        newline = b"\n"
+        decode = codecs.getdecoder("utf-8" if encoding == "utf-8-sig" else encoding)
+        with self.path.open("rb") as stream:
+            while block := stream.read(_BLOCK_CHARS):
+                if self.line == 1 and encoding == "utf-8-sig" and block.startswith(codecs.BOM_UTF8):
+                    block = block[len(codecs.BOM_UTF8):]
+                if not block.endswith(b"\n"):
+                    block += stream.readline()
+                if self.line == 1 and b"\n" not in block and b"\r" in block:
+                    self.newline, newline = "\r", b"\r"  # old Mac line endings
+                if self.inside or b'"' in block:
+                    self._block(decode(block)[0])
+                self.line += block.count(newline)
 
     def _block(self, block: str) -> None:
         if not self.inside and _QUOTE not in block:
