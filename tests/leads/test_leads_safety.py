@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from mktctl.base import sheet_extent
 from mktctl.errors import DataFileError
 from mktctl.leads import guard, sheetwriter
-from mktctl.leads.cells import neutralise, neutralise_frame, restore
+from mktctl.leads.cells import neutralise, neutralise_frame, neutralise_polars, restore
 from mktctl.leads.importer import ImportOptions, import_leads, tenant_identity
 from mktctl.leads.journal import person_key
 from mktctl.leads.private import private_file
@@ -114,6 +114,34 @@ def test_a_sheet_put_together_in_slices_keeps_its_rows_in_order(tmp_path: Path, 
                                                                                       for i in range(15)]
     assert [row[0].row for row in sheet.iter_rows()] == list(range(1, 17))
 
+
+
+def test_a_sheet_in_slices_escapes_and_quotes_each_slice_by_its_own_values(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each slice of an Arrow-backed column shares the column's buffer: what a slice needs (escaping, the quote
+    prefix) is decided by its own values, not by its neighbours'."""
+    monkeypatch.setattr(sheetwriter, "SLICE_ROWS", 3)
+    values = ["a", "b", "c", "=1+1", "x&y", "<t>", "plain", "p", "q", "r\rs", "-2", "@x"]
+    path = tmp_path / "t.xlsx"
+    with TextWorkbook(path) as book:
+        book.add_sheet("S", ["v"], [pd.DataFrame({0: pd.Series(values, dtype="string[pyarrow]")})])
+    column = openpyxl.load_workbook(path)["S"]["A"][1:]
+    assert [c.value for c in column] == values
+    assert [c.value for c in column if c.quotePrefix] == ["=1+1", "-2", "@x"]
+
+
+def test_polars_frames_are_neutralised_in_text_and_categorical_columns() -> None:
+    import polars as pl
+
+    values = [*PAYLOADS, "+8613912345678", "x", None, "=1+1"]
+    frame = pl.DataFrame({"text": values, "n": list(range(len(values)))}).with_columns(
+        category=pl.col("text").cast(pl.Categorical))
+    out = neutralise_polars(frame)
+    expected = [None if v is None else neutralise(v) for v in values]
+    assert out["text"].to_list() == expected
+    assert out["category"].to_list() == expected
+    assert out["category"].dtype == pl.String
+    assert out["n"].to_list() == list(range(len(values)))
 
 # ---- purge -----------------------------------------------------------------------------------------
 

@@ -144,16 +144,27 @@ class TextCells:
 
 def neutralise_polars(frame: Any) -> Any:
     """A polars DataFrame with its text columns redacted and with :func:`neutralise` applied, in columns:
-    what a CSV writer writes (categorical columns become text)."""
+    what a CSV writer writes (categorical columns become text; their distinct values are what is looked at)."""
     import polars as pl
 
     columns = []
     for name, dtype in frame.schema.items():
-        if dtype != pl.String and not isinstance(dtype, pl.Categorical):
-            continue
-        text = pl.col(name).cast(pl.String)
-        for secret in REDACTOR.values():
-            text = text.str.replace_all(secret, REDACTOR.MASK, literal=True)
-        risky = text.str.contains(FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER)
-        columns.append(pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(name))
+        if dtype == pl.String:
+            columns.append(_neutralised(pl.col(name)).alias(name))
+        elif isinstance(dtype, pl.Categorical):
+            text = pl.col(name).cast(pl.String)
+            distinct = frame.get_column(name).unique().cast(pl.String).drop_nulls()
+            safe = pl.select(_neutralised(pl.lit(distinct))).to_series()
+            changed = distinct != safe
+            columns.append((text.replace(distinct.filter(changed), safe.filter(changed)) if changed.any() else text)
+                           .alias(name))
     return frame.with_columns(columns)
+
+
+def _neutralised(text: Any) -> Any:
+    import polars as pl
+
+    for secret in REDACTOR.values():
+        text = text.str.replace_all(secret, REDACTOR.MASK, literal=True)
+    risky = text.str.contains(FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER)
+    return pl.when(risky).then(pl.lit("'") + text).otherwise(text)

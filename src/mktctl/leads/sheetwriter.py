@@ -16,6 +16,7 @@ calamine read.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import deque
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from mktctl.leads.cells import formula_like_mask, is_formula_like, redact_array
+from mktctl.leads.cells import TRIGGERS, formula_like_mask, is_formula_like, redact_array
 from mktctl.secrets import REDACTOR
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ MAX_ROWS = 1_048_576
 SLICE_ROWS = 25_000  # rows of a sheet put together at once
 _HEADER, _QUOTED, _QUOTED_HEADER = 2, 3, 4  # cell styles (cellXfs): bold header; text and header with quote prefix
 MAX_CELL = 32_767
+_TRIGGER_BYTES = tuple(t.encode() for t in TRIGGERS)  # what a formula-like value starts with
 _ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_ILLEGAL_BYTES = re.compile(_ILLEGAL.encode())
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -202,8 +205,6 @@ def _header_cell(index: int, text: str) -> str:
 
 
 def _clip(text: str) -> str:
-    import re
-
     return re.sub(_ILLEGAL, "", text)[:MAX_CELL]
 
 
@@ -244,9 +245,10 @@ def _rows_xml(batch: pd.DataFrame, first_row: int) -> Any:
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
         values = redact_array(values)
-        quoted = formula_like_mask(values)
-        values = _escape_array(values)
-        style = pc.if_else(quoted, f'" s="{_QUOTED}', "")
+        data = _bytes_of(values)
+        quoted = formula_like_mask(values) if any(t in data for t in _TRIGGER_BYTES) else None
+        values = _escape_array(values, data)
+        style = pc.if_else(quoted, f'" s="{_QUOTED}', "") if quoted is not None else ""  # no value starts a formula
         cell = pc.binary_join_element_wise(f'<c r="{column_letter(i)}', numbers, style,
                                            '" t="inlineStr"><is><t xml:space="preserve">', values, "</t></is></c>", "")
         parts.append(pc.if_else(pc.equal(values, ""), "", cell))
@@ -258,15 +260,27 @@ def _rows_xml(batch: pd.DataFrame, first_row: int) -> Any:
     return memoryview(rows.buffers()[2])[int(offsets[0]):int(offsets[-1])]
 
 
-def _escape_array(values: Any) -> Any:
+def _escape_array(values: Any, data: bytes) -> Any:
+    """``values`` (whose bytes are ``data``) as XML text. Each kernel runs only when its characters are there."""
     import pyarrow.compute as pc
 
-    if pc.any(pc.match_substring_regex(values, _ILLEGAL)).as_py():
+    if _ILLEGAL_BYTES.search(data):
         values = pc.replace_substring_regex(values, _ILLEGAL, "")
-    if pc.any(pc.greater(pc.utf8_length(values), MAX_CELL)).as_py():
+    if len(data) > MAX_CELL and pc.any(pc.greater(pc.utf8_length(values), MAX_CELL)).as_py():
         values = pc.utf8_slice_codeunits(values, 0, MAX_CELL)
     # "&" first; a carriage return as a character reference, or XML parsers read it as a line feed
     for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        if pc.any(pc.match_substring(values, raw)).as_py():
+        if raw.encode() in data:
             values = pc.replace_substring(values, raw, safe)
     return values
+
+
+def _bytes_of(values: Any) -> bytes:
+    """The UTF-8 bytes of a string array's values, all of them at once (to look for a character in all of them)."""
+    import numpy as np
+
+    _, offsets, data = values.buffers()
+    if data is None or not len(values):
+        return b""
+    ends = np.frombuffer(offsets, dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    return memoryview(data)[int(ends[0]):int(ends[-1])].tobytes()  # a slice's buffer is its whole column's
