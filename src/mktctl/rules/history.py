@@ -131,10 +131,10 @@ def _distinct(column: pl.Series, parse: Any) -> pl.DataFrame:
     import pandas as pd
     import polars as pl
 
-    values = column.unique().to_list()
-    parsed = parse(pd.Series(values, dtype="str"))
-    return pl.DataFrame({"value": values, "parsed": [str(v) for v in parsed]},
-                        schema={"value": pl.String, "parsed": pl.String})
+    values = column.unique()
+    parsed = parse(pd.Series(values.to_list(), dtype="str"))
+    texts = [str(v) for v in parsed] if parsed.isna().any() else pl.from_pandas(parsed)  # (no value missing: as is)
+    return pl.DataFrame({"value": values, "parsed": texts}, schema={"value": pl.String, "parsed": pl.String})
 
 
 COMMON_TIMES = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
@@ -202,15 +202,21 @@ def _check(rows: pl.DataFrame, columns: dict[str, int], headers: list[str]) -> p
          header("converted"), f"转化 is one of {'、'.join(CONVERSIONS)}"),
         ("invalid_follow_up", ~follow.is_in(YES | NO), header("follow_up"), "跟进 is 是 or 否"),
     ]
-    reason = pl.lit("")
-    column = pl.lit("")
-    detail = pl.lit("")
-    for name, failed, where, text in reversed(checks):  # the first problem wins
-        reason = pl.when(failed).then(pl.lit(name)).otherwise(reason)
-        column = pl.when(failed).then(pl.lit(where)).otherwise(column)
-        said = pl.col("behaviour").replace_strict(hints, default="") if text is None else pl.lit(text)
-        detail = pl.when(failed).then(said).otherwise(detail)
-    checked = rows.with_columns(reason=reason, column=column, detail=detail, follow_up=follow.is_in(YES))
+    # each row's first problem as its place in ``checks`` (null: none), in one pass; then its words
+    first = pl.when(checks[0][1]).then(pl.lit(0, dtype=pl.Int8))
+    for place, (_, failed, _, _) in enumerate(checks[1:], start=1):
+        first = first.when(failed).then(pl.lit(place, dtype=pl.Int8))
+    places = list(range(len(checks)))
+
+    def words(values: list[str]) -> pl.Expr:
+        return pl.col("problem").replace_strict(places, values, default="", return_dtype=pl.String)
+
+    unknown_place = next(place for place, check in enumerate(checks) if check[3] is None)
+    said = pl.col("behaviour").replace_strict(hints, default="", return_dtype=pl.String)
+    checked = rows.with_columns(problem=first.otherwise(None), follow_up=follow.is_in(YES)).with_columns(
+        reason=words([name for name, _, _, _ in checks]), column=words([where for _, _, where, _ in checks]),
+        detail=pl.when(pl.col("problem") == unknown_place).then(said)
+        .otherwise(words([text or "" for _, _, _, text in checks])))
     # what the run and the results need, the repeated texts as categories (millions of rows stay small)
     repeated = ("behaviour", "content", "channel", "source", "campaign", "event_type", "converted", "reason", "column",
                 "detail")
