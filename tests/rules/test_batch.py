@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mktctl.playbook.load import load_playbook
-from mktctl.rules import Clock, compile_rules, run_people
+from mktctl.rules import Clock, clean_people, compile_rules, run_people
 from mktctl.rules import batch as batch_module
 from mktctl.rules.assignment import Assignment
 from mktctl.rules.batch import history_of, run_batch
@@ -130,6 +130,25 @@ def test_worker_processes_give_the_results_of_one_process() -> None:
     shared = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=2, chunk_size=7)
 
     assert by_record(shared) == by_record(alone)
+
+
+def test_records_cleaned_beforehand_give_the_results_of_cleaning_in_the_run() -> None:
+    drawn = [{"name": NAMES[i % 4], "company": "远航科技有限公司", "mobile": f"1391234{i % 5:04d}", "email": "",
+              "province": ["上海", "广东"][i % 2], "day": i % 3, "events": []} for i in range(12)]
+    people = population(drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+    # cleaning reads no moment: records of the same fields, created at any moment, clean the same
+    cleaned = clean_people(rules("assigning").cleaning, rules("assigning").names,
+                           [replace(p, created=0, events=()) for p in people])
+
+    given = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=0, cleaned=cleaned)
+    cleaning = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=0)
+
+    assert by_record(given) == by_record(cleaning)
+    assert [o.rejected for o in given.outcomes] == [o.rejected for o in cleaning.outcomes]
+    assert any(o.rejected == "test_data" for o in given.outcomes)  # 测试 is a test name
+    with pytest.raises(ValueError, match="11 records cleaned for 12 records"):
+        run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=0, cleaned=cleaned[1:])
 
 
 def test_chunks_qualified_in_columns_travel_once_and_give_the_results_of_one_process() -> None:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from mktctl.base.collector import collector_paused
 from mktctl.rules.assignment import Assigner
-from mktctl.rules.cleaning import clean_people
+from mktctl.rules.cleaning import Cleaned, clean_people
 from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
 from mktctl.rules.identity import _SEQ, Outcome, Survivor, resolve
@@ -113,25 +113,31 @@ class Batch:
 def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed: int = 0,
               refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
               keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None,
-              detailed: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False) -> Batch:
-    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``detailed``,
+              detailed: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False,
+              cleaned: Sequence[Cleaned] | None = None) -> Batch:
+    """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``cleaned``: the
+    records' cleaning, when it is done already (``clean_people`` of records with the same fields and objects,
+    in the same order). ``detailed``,
     ``leave_out`` and ``end_only``: see :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no
     cause or detail, no change of those kinds, and of tags and segments only their state at the end; with
     ``end_only`` the people no flow can start for run so, where the rules allow it: :mod:`mktctl.rules.reach`)."""
     with collector_paused():  # millions of records, survivors, plans and results (mktctl.base.collector)
         return _run_batch(rules, history, clock, until, seed, tuple(refreshes), processes, chunk_size, keep,
-                          progress or _Quiet(), work_dir, detailed, leave_out, end_only)
+                          progress or _Quiet(), work_dir, detailed, leave_out, end_only, cleaned)
 
 
 def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: int,
                refreshes: tuple[tuple[int, str], ...], processes: int, chunk_size: int, keep: Keep,
                progress: Progress, work_dir: Path | None, detailed: bool, leave_out: frozenset[str],
-               end_only: bool) -> Batch:
+               end_only: bool, cleaned: Sequence[Cleaned] | None) -> Batch:
     records = history.records
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     progress.phase("people", None)
-    cleaned = clean_people(rules.cleaning, rules.names, records)
+    if cleaned is None:
+        cleaned = clean_people(rules.cleaning, rules.names, records)
+    elif len(cleaned) != len(records):
+        raise ValueError(f"{len(cleaned)} records cleaned for {len(records)} records")
     timings["people.clean"] = time.perf_counter() - mark
     survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
     person_of = _people_of(records, survivors)

@@ -97,6 +97,7 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     from mktctl.leads.check import CheckOptions, run_check
     from mktctl.leads.progress import NoProgress
     from mktctl.playbook.load import load_playbook
+    from mktctl.rules.cleaning import clean_people
     from mktctl.rules.compile import compile_rules
     from mktctl.rules.history import read_events
     from mktctl.rules.outcomes import event_outcomes, people_outcomes, summarise_all
@@ -114,9 +115,14 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
         timings["leads"] = time.perf_counter() - started
         mark = time.perf_counter()
         progress.phase("events", None)
+        # the accepted leads are cleaned by the playbook's rules while the events are still being read (cleaning
+        # reads no moment: the records get theirs once the clock's first day is known)
+        accepted = pl.read_parquet(check.spill.accepted_file).sort("source_row")
+        fields = _fields(accepted)
+        cleaned = clean_people(rules.cleaning, rules.names, [PersonInput(i, f, 0) for i, f in fields])
+        timings["leads.clean"] = time.perf_counter() - mark
         events_file = reading.result() if reading is not None else None
     statuses = pl.read_parquet(check.spill.status_file)
-    accepted = pl.read_parquet(check.spill.accepted_file).sort("source_row")
     timings["events"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -130,14 +136,15 @@ def simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path, 
     last = max(accepted["created"].max() or 0, event_rows.filter(pl.col("reason") == "")["at"].max() or 0)
     days = options.days if options.days is not None else int(last) // DAY
     until = end_of_day(days)
-    records = _records(accepted)
+    records = [PersonInput(i, f, created) for (i, f), created in zip(fields, accepted["created"].to_list(),
+                                                                      strict=True)]
     event_rows = _join(event_rows, statuses, accepted, until)
     timings["join"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
     batch = run_batch(rules, History(records, _event_table(event_rows)), clock=clock, until=until, seed=options.seed,
                       processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
-                      work_dir=work_dir, detailed=False, leave_out=UNREAD, end_only=True)
+                      work_dir=work_dir, detailed=False, leave_out=UNREAD, end_only=True, cleaned=cleaned)
     timings["engine"] = time.perf_counter() - mark
     timings.update({f"engine.{name}": seconds for name, seconds in batch.timings.items()})
 
@@ -241,15 +248,13 @@ def _minutes(text: pl.Expr, start: date) -> pl.Expr:
     return since.fill_null(parse_time(DEFAULT_TIME)).cast(pl.Int64)
 
 
-def _records(accepted: pl.DataFrame) -> list[PersonInput]:
+def _fields(accepted: pl.DataFrame) -> list[tuple[str, dict[str, str]]]:
+    """Each accepted lead's id (its source row) and filled fields, in order."""
     from mktctl.leads.fields import DATA_KEYS
 
     keys = [k for k in DATA_KEYS if k != "create_time" and k in accepted.columns]
-    records = []
-    for row in accepted.select(["source_row", "created", *keys]).iter_rows():
-        fields = {key: value for key, value in zip(keys, row[2:], strict=True) if value}
-        records.append(PersonInput(str(row[0]), fields, int(row[1])))
-    return records
+    return [(str(row[0]), {key: value for key, value in zip(keys, row[1:], strict=True) if value})
+            for row in accepted.select(["source_row", *keys]).iter_rows()]
 
 
 def _join(events: pl.DataFrame, statuses: pl.DataFrame, accepted: pl.DataFrame, until: int) -> pl.DataFrame:
