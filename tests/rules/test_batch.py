@@ -132,6 +132,27 @@ def test_worker_processes_give_the_results_of_one_process() -> None:
     assert by_record(shared) == by_record(alone)
 
 
+
+def test_chunks_kept_between_the_passes_and_chunks_sent_once_share_the_workers() -> None:
+    """A chunk walked in the qualifying pass is run by the worker that kept it; a chunk qualified in columns
+    goes to the first worker free. Every third chunk is made to be walked here."""
+    drawn = [{"name": NAMES[i % 4], "company": f"远航{i}号科技有限公司", "mobile": f"1391234{i:04d}", "email": "",
+              "province": ["上海", "广东", "北京"][i % 3], "day": i % 4,
+              "events": [Event((i % 5) * 1440 + 600, behaviour="下载文件", content="产品白皮书")]} for i in range(30)]
+    people = population(drawn)
+    clock, until = Clock(START), end_of_day(DAYS)
+    qualify_columns = batch_module.qualify_columns
+
+    def every_third_chunk_walked(*args):
+        return [None if i % 3 == 0 else q for i, q in enumerate(qualify_columns(*args))]
+
+    alone = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=0, chunk_size=1)
+    with patch.object(batch_module, "qualify_columns", every_third_chunk_walked):
+        shared = run_batch(rules("assigning"), history_of(people), clock=clock, until=until, processes=2,
+                           chunk_size=1)
+
+    assert by_record(shared) == by_record(alone)
+
 def test_records_cleaned_beforehand_give_the_results_of_cleaning_in_the_run() -> None:
     drawn = [{"name": NAMES[i % 4], "company": "远航科技有限公司", "mobile": f"1391234{i % 5:04d}", "email": "",
               "province": ["上海", "广东"][i % 2], "day": i % 3, "events": []} for i in range(12)]

@@ -4,8 +4,8 @@ assignments), and builds their events from the events table for each pass (holdi
 people at once would take gigabytes). A chunk whose people were all qualified in columns skips the first pass:
 it travels once, with its assignments.
 
-:class:`Workers` sends chunk ``c`` to worker ``c % n`` in both passes, one chunk at a time per worker, and
-yields the answers as they come. One at a time is what keeps the pipes from locking: a chunk and an answer
+:class:`Workers` sends a chunk the worker keeps between the passes to worker ``c % n`` in both, and any
+other chunk to the first worker free, one chunk at a time per worker, and yields the answers as they come. One at a time is what keeps the pipes from locking: a chunk and an answer
 are both larger than a pipe's buffer, and a worker sending an answer while the parent sends it the next
 chunk would wait for each other forever. With ``processes=0`` the same :class:`Worker` runs in this process
 (small populations, tests). The events table travels as an Arrow IPC file that every worker maps into
@@ -174,12 +174,19 @@ class Workers:
             return
         from multiprocessing.connection import wait
 
-        queues: list[deque[tuple[int, str, tuple[Any, ...]]]] = [deque() for _ in self.pipes]
+        # a chunk the worker keeps between the passes goes to its worker (chunk c to worker c % n); any other
+        # goes to the first worker free, in order, so that a worker slowed down does not hold the end up
+        pinned: list[deque[tuple[int, str, tuple[Any, ...]]]] = [deque() for _ in self.pipes]
+        free: deque[tuple[int, str, tuple[Any, ...]]] = deque()
         for task in tasks:
-            queues[task[0] % len(self.pipes)].append(task)
+            chunk_id, method, args = task
+            if method == "qualify" or args[-1] is None:
+                pinned[chunk_id % len(self.pipes)].append(task)
+            else:
+                free.append(task)
         flying: dict[int, deque[int]] = {i: deque() for i in range(len(self.pipes))}
         for index in range(len(self.pipes)):
-            self._feed(index, queues[index], flying[index])
+            self._feed(index, pinned[index], free, flying[index])
         while any(flying.values()):
             for pipe in wait([p for i, p in enumerate(self.pipes) if flying[i]]):
                 index = self.pipes.index(pipe)  # type: ignore[arg-type]
@@ -188,11 +195,12 @@ class Workers:
                     self.close()
                     raise RuntimeError(f"a worker process failed:\n{answer}")
                 yield flying[index].popleft(), answer
-                self._feed(index, queues[index], flying[index])
+                self._feed(index, pinned[index], free, flying[index])
 
-    def _feed(self, index: int, queue: deque[tuple[int, str, tuple[Any, ...]]], flying: deque[int]) -> None:
-        while queue and len(flying) < AHEAD:
-            chunk_id, method, args = queue.popleft()
+    def _feed(self, index: int, pinned: deque[tuple[int, str, tuple[Any, ...]]],
+              free: deque[tuple[int, str, tuple[Any, ...]]], flying: deque[int]) -> None:
+        while (pinned or free) and len(flying) < AHEAD:
+            chunk_id, method, args = (pinned or free).popleft()
             self.pipes[index].send((method, args))
             flying.append(chunk_id)
 
