@@ -5,11 +5,12 @@ people at once would take gigabytes). A chunk whose people were all qualified in
 it travels once, with its assignments.
 
 :class:`Workers` sends a chunk the worker keeps between the passes to worker ``c % n`` in both, and any
-other chunk to the first worker free, one chunk at a time per worker, and yields the answers as they come. One at a time is what keeps the pipes from locking: a chunk and an answer
-are both larger than a pipe's buffer, and a worker sending an answer while the parent sends it the next
-chunk would wait for each other forever. With ``processes=0`` the same :class:`Worker` runs in this process
-(small populations, tests). The events table travels as an Arrow IPC file that every worker maps into
-memory: nothing of it is copied through the pipes.
+other chunk to the first worker free, one chunk at a time per worker, and yields the answers as they come.
+One at a time is what keeps the pipes from locking: a chunk and an answer are both larger than a pipe's
+buffer, and a worker sending an answer while the parent sends it the next chunk would wait for each other
+forever. With ``processes=0`` the same :class:`Worker` runs in this process (small populations, tests). The
+events table travels as an Arrow IPC file that every worker maps into memory: nothing of it is copied
+through the pipes.
 """
 
 from __future__ import annotations
