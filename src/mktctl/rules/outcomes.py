@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from mktctl.rules.clock import DAY
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import polars as pl
 
     from mktctl.rules.batch import Batch
@@ -50,27 +52,29 @@ def people_outcomes(rules: Rules, statuses: pl.DataFrame, accepted: pl.DataFrame
     import polars as pl
 
     model = primary_model(rules)
-    rows: dict[str, list[Any]] = {name: [] for name in (
-        "row", "score", "grade", "mql", "mql_day", "owner", "owner_name", "pool", "stage", "tags", "segments", "flows",
-        "messages_sent", "reminders", "converted", "scores")}
+    count = len(batch.kept)
+    scores, grades, mql_at, owner, pool, stage, tags, segments, flows, sent, reminded, converted = (
+        zip(*(kept[0] for kept in batch.kept), strict=True) if count else ((),) * 12)
+    owner_names = {name: rules.user_name(name) for name in set(owner) if name}
+    rows: dict[str, Sequence[Any]] = {
+        "row": [int(survivor.id) for survivor in batch.survivors],
+        "score": [s.get(model, 0) for s in scores] if model else [None] * count,
+        "grade": [g.get(model) for g in grades] if model else [None] * count,
+        "mql": [at is not None for at in mql_at], "mql_day": [None if at is None else at // DAY for at in mql_at],
+        "owner": owner, "owner_name": [owner_names.get(name) if name else None for name in owner], "pool": pool,
+        "stage": stage, "tags": tags, "segments": segments, "flows": flows, "messages_sent": sent,
+        "reminders": reminded, "converted": converted,
+        "scores": ["; ".join(f"{k} {v}" for k, v in s.items()) for s in scores]}
     steps: list[tuple[str, str, str, int]] = []
     credits: list[tuple[str, str, str, float, int]] = []
     reminders: list[tuple[str, bool, int]] = []
-    for survivor, (facts, person_steps, person_credits, person_reminders) in zip(batch.survivors, batch.kept,
-                                                                                 strict=True):
-        row = int(survivor.id)
-        scores, grades, mql_at, owner, pool, stage, tags, segments, flows, sent, reminded, converted = facts
-        for name, value in (("row", row), ("score", scores.get(model, 0) if model else None),
-                            ("grade", grades.get(model or "") if model else None), ("mql", mql_at is not None),
-                            ("mql_day", None if mql_at is None else mql_at // DAY), ("owner", owner),
-                            ("owner_name", rules.user_name(owner) if owner else None), ("pool", pool),
-                            ("stage", stage), ("tags", tags), ("segments", segments), ("flows", flows),
-                            ("messages_sent", sent), ("reminders", reminded), ("converted", converted),
-                            ("scores", "; ".join(f"{k} {v}" for k, v in scores.items()))):
-            rows[name].append(value)
-        steps.extend((flow, step, kind, row) for flow, step, kind in person_steps)
-        credits.extend((kind, source, campaign, share, row) for kind, source, campaign, share in person_credits)
-        reminders.extend((sla, recycled, row) for sla, recycled in person_reminders)
+    for row, (_, person_steps, person_credits, person_reminders) in zip(rows["row"], batch.kept, strict=True):
+        if person_steps:
+            steps.extend((flow, step, kind, row) for flow, step, kind in person_steps)
+        if person_credits:
+            credits.extend((kind, source, campaign, share, row) for kind, source, campaign, share in person_credits)
+        if person_reminders:
+            reminders.extend((sla, recycled, row) for sla, recycled in person_reminders)
     numbers = ("row", "score", "mql_day", "messages_sent", "reminders")
     facts_frame = pl.DataFrame(rows, schema={name: pl.Int64 if name in numbers else pl.Boolean if name == "mql"
                                              else pl.String for name in rows}, strict=False)
