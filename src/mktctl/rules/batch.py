@@ -64,7 +64,8 @@ class History:
     """People and their events as the engine takes them in bulk: ``records`` without events, in the order
     written, and ``events`` a table (pyarrow) with :data:`EVENT_COLUMNS`: ``record`` the index of its record,
     ``seq`` its place among the record's events, ``at`` its moment; the rest as in :class:`Event` (no field
-    changes: history events are behaviours, follow-ups and conversions)."""
+    changes: history events are behaviours, follow-ups and conversions), the texts as text or as categories
+    (dictionary-encoded)."""
 
     records: Sequence[PersonInput]
     events: Any

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
     from mktctl.leads.check import CheckOptions
 
+TEXTS = ("behaviour", "content", "channel", "source", "campaign", "event_type", "converted")
 END = 10**12  # later than any moment: a snapshot at it is the state at the end
 UNREAD = frozenset({BEHAVIOUR, FIELD})  # the kinds of change summarise does not read: not kept at all
 
@@ -293,7 +294,8 @@ def _join(events: pl.DataFrame, statuses: pl.DataFrame, accepted: pl.DataFrame, 
 
 def _event_table(events: pl.DataFrame) -> Any:
     """The applied events as :class:`~mktctl.rules.batch.History` takes them; ``seq`` is their order in
-    the file among the record's events."""
+    the file among the record's events. The texts stay categories (dictionary-encoded in Arrow): sorting,
+    writing and reading them for the workers moves their codes, not millions of strings."""
     import polars as pl
 
     if not len(events):
@@ -308,4 +310,4 @@ def _event_table(events: pl.DataFrame) -> Any:
         behaviour=text("behaviour"), content=text("content"), channel=text("channel"), source=text("source"),
         campaign=text("campaign"), event_type=text("event_type"), follow_up="follow_up",
         converted=text("converted"))
-    return table.to_arrow().cast(event_schema())
+    return table.with_columns(pl.col(TEXTS).cast(pl.Categorical)).to_arrow()

@@ -128,13 +128,18 @@ class Worker:
 
 def _python_values(column: Any) -> list[Any]:
     """The values of an Arrow column as a list. A text column repeats a few values (behaviours, contents,
-    sources ...): each distinct one is made a Python string once, and the list refers to it."""
+    sources ...): each distinct one is made a Python string once, and the list refers to it. (A column of
+    categories comes encoded so already.)"""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not pa.types.is_string(column.type):
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        encoded = column.combine_chunks()
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        encoded = pc.dictionary_encode(column).combine_chunks()
+    else:
         return column.to_pylist()  # type: ignore[no-any-return]
-    encoded = pc.dictionary_encode(column).combine_chunks()
     values = [*encoded.dictionary.to_pylist(), None]
     return [values[i] for i in encoded.indices.fill_null(len(values) - 1).to_numpy().tolist()]
 
