@@ -59,9 +59,7 @@ class _Walk:
         self.newline = "\n"
 
     def run(self, encoding: str) -> None:
-        if encoding in _ASCII_COMPATIBLE:
-            self._run_bytes(encoding)
-        else:
+        if not (encoding in _ASCII_COMPATIBLE and self._run_bytes(encoding)):
             self._run_text(encoding)
         if self.inside:
             raise self._error(f"line {self.opened_line}: a quote opens a cell here and is never closed, so the rest "
@@ -79,24 +77,27 @@ class _Walk:
                 self._block(block)
                 self.line += block.count(self.newline)
 
-    def _run_bytes(self, encoding: str) -> None:
-        """As :meth:`_run_text`, over the bytes: in these encodings a quote, a delimiter and a line's end are
-        single bytes that are never part of another character, so a block without a quote (most of a file)
-        is only counted, never decoded. A block ends at a line feed (or at the end of a file of old Mac line
-        endings), which no character is cut by."""
-        newline = b"\n"
+    def _run_bytes(self, encoding: str) -> bool:
+        """As :meth:`_run_text`, over the bytes: in these encodings a quote and a line's end are single bytes
+        that are never part of another character, so a block without a quote (most of a file) is only
+        counted, never decoded. A block ends at a line feed, which no character is cut by. False, having
+        walked nothing, when the first block holds no line feed: lines that end in a carriage return alone
+        (old Mac) or a first line longer than a block are walked as text, which ends a block at either."""
         decode = codecs.getdecoder("utf-8" if encoding == "utf-8-sig" else encoding)
         with self.path.open("rb") as stream:
-            while block := stream.read(_BLOCK_CHARS):
-                if self.line == 1 and encoding == "utf-8-sig" and block.startswith(codecs.BOM_UTF8):
-                    block = block[len(codecs.BOM_UTF8):]
+            block = stream.read(_BLOCK_CHARS)
+            if block and b"\n" not in block:
+                return False
+            if encoding == "utf-8-sig" and block.startswith(codecs.BOM_UTF8):
+                block = block[len(codecs.BOM_UTF8):]
+            while block:
                 if not block.endswith(b"\n"):
                     block += stream.readline()
-                if self.line == 1 and b"\n" not in block and b"\r" in block:
-                    self.newline, newline = "\r", b"\r"  # old Mac line endings
                 if self.inside or b'"' in block:
                     self._block(decode(block)[0])
-                self.line += block.count(newline)
+                self.line += block.count(b"\n")
+                block = stream.read(_BLOCK_CHARS)
+        return True
 
     def _block(self, block: str) -> None:
         if not self.inside and _QUOTE not in block:
