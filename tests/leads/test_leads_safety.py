@@ -115,7 +115,6 @@ def test_a_sheet_put_together_in_slices_keeps_its_rows_in_order(tmp_path: Path, 
     assert [row[0].row for row in sheet.iter_rows()] == list(range(1, 17))
 
 
-
 def test_a_sheet_in_slices_escapes_and_quotes_each_slice_by_its_own_values(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Each slice of an Arrow-backed column shares the column's buffer: what a slice needs (escaping, the quote
@@ -130,14 +129,22 @@ def test_a_sheet_in_slices_escapes_and_quotes_each_slice_by_its_own_values(tmp_p
     assert [c.value for c in column if c.quotePrefix] == ["=1+1", "-2", "@x"]
 
 
-def test_polars_frames_are_neutralised_in_text_and_categorical_columns() -> None:
+def test_polars_frames_are_redacted_and_neutralised_in_text_and_categorical_columns() -> None:
     import polars as pl
 
-    values = [*PAYLOADS, "+8613912345678", "x", None, "=1+1"]
+    from mktctl.secrets import REDACTOR
+
+    secret = "s3cr3t-Token-9f2e"
+    values = [*PAYLOADS, "+8613912345678", "x", None, "=1+1", f"token {secret}", f"={secret}"]
     frame = pl.DataFrame({"text": values, "n": list(range(len(values)))}).with_columns(
         category=pl.col("text").cast(pl.Categorical))
-    out = neutralise_polars(frame)
-    expected = [None if v is None else neutralise(v) for v in values]
+    REDACTOR.add(secret)
+    try:
+        out = neutralise_polars(frame)
+    finally:
+        REDACTOR.clear()
+    expected = [None if v is None else neutralise(v.replace(secret, REDACTOR.MASK)) for v in values]
+    assert expected[-2:] == [f"token {REDACTOR.MASK}", f"'={REDACTOR.MASK}"]
     assert out["text"].to_list() == expected
     assert out["category"].to_list() == expected
     assert out["category"].dtype == pl.String

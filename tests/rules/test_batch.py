@@ -132,7 +132,6 @@ def test_worker_processes_give_the_results_of_one_process() -> None:
     assert by_record(shared) == by_record(alone)
 
 
-
 def test_chunks_kept_between_the_passes_and_chunks_sent_once_share_the_workers() -> None:
     """A chunk walked in the qualifying pass is run by the worker that kept it; a chunk qualified in columns
     goes to the first worker free. Every third chunk is made to be walked here."""
@@ -152,6 +151,7 @@ def test_chunks_kept_between_the_passes_and_chunks_sent_once_share_the_workers()
                            chunk_size=1)
 
     assert by_record(shared) == by_record(alone)
+
 
 def test_records_cleaned_beforehand_give_the_results_of_cleaning_in_the_run() -> None:
     drawn = [{"name": NAMES[i % 4], "company": "远航科技有限公司", "mobile": f"1391234{i % 5:04d}", "email": "",

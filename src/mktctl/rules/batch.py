@@ -1,10 +1,12 @@
 """The engine over a large population: the passes of :func:`mktctl.rules.world.run_people`, with the
 people's events as columns and the per-person passes in worker processes.
 
-``run_batch(rules, history, clock=, until=, seed=, refreshes=, processes=, chunk_size=, keep=, progress=)``:
+``run_batch(rules, history, clock=, until=, seed=, refreshes=, processes=, chunk_size=, keep=, progress=,
+cleaned=)``:
 
-1. **clean** every record at once and **resolve identities** in creation order, in this process (the
-   records carry no events: nothing per event is built here);
+1. **clean** every record at once (unless ``cleaned`` brings the cleaning done already) and **resolve
+   identities** in creation order, in this process (the records carry no events: nothing per event is built
+   here);
 2. the events table (:class:`History`: one row per event, the record it belongs to and its place among
    that record's events) is mapped to the surviving people, sorted by person, moment and the order the
    engine gives events within a minute (the record's place, then the event's), and written where the
@@ -118,10 +120,10 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
               cleaned: Sequence[Cleaned] | None = None) -> Batch:
     """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``cleaned``: the
     records' cleaning, when it is done already (``clean_people`` of records with the same fields and objects,
-    in the same order). ``detailed``,
-    ``leave_out`` and ``end_only``: see :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no
-    cause or detail, no change of those kinds, and of tags and segments only their state at the end; with
-    ``end_only`` the people no flow can start for run so, where the rules allow it: :mod:`mktctl.rules.reach`)."""
+    in the same order). ``detailed``, ``leave_out`` and ``end_only``: see :func:`mktctl.rules.person.run_person`
+    (for a ``keep`` that reads no cause or detail, no change of those kinds, and of tags and segments only their
+    state at the end; with ``end_only`` the people no flow can start for run so, where the rules allow it:
+    :mod:`mktctl.rules.reach`)."""
     with collector_paused():  # millions of records, survivors, plans and results (mktctl.base.collector)
         return _run_batch(rules, history, clock, until, seed, tuple(refreshes), processes, chunk_size, keep,
                           progress or _Quiet(), work_dir, detailed, leave_out, end_only, cleaned)
@@ -155,7 +157,9 @@ def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: i
             import pyarrow as pa
 
             events_file = Path(scratch) / "events.arrow"
-            with pa.ipc.new_file(str(events_file), table.schema) as writer:
+            # one set of categories per column for the whole file (the file format keeps no other)
+            options = pa.ipc.IpcWriteOptions(unify_dictionaries=True)
+            with pa.ipc.new_file(str(events_file), table.schema, options=options) as writer:
                 writer.write_table(table)
             table = None  # the workers read the file
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1],

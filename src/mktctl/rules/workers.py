@@ -136,6 +136,8 @@ def _python_values(column: Any) -> list[Any]:
     kind = column.type
     if pa.types.is_dictionary(kind):
         encoded = column.combine_chunks()
+        if len(encoded.dictionary) > len(encoded):  # more categories than values: only those used become strings
+            encoded = pc.dictionary_encode(encoded.dictionary_decode())
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         encoded = pc.dictionary_encode(column).combine_chunks()
     else:
