@@ -37,3 +37,15 @@ def test_each_row_gets_its_first_problem_with_its_column_and_words(tmp_path: Pat
         assert words in found["detail"], found
         assert bool(found["detail"]) == bool(words)
     assert checked[0]["follow_up"] is False
+
+
+def test_a_blank_first_row_is_no_row_and_the_rows_keep_their_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    lines = ["手机号,行为时间,行为", "", "13912340001,2026-03-02 10:00,下载文件", "",
+             "13912340002,2026-03-02 11:00,观看直播"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    checked = read_events(path).rows.to_dicts()
+
+    assert [(r["row"], r["mobile_e164"], str(r["behaviour"]), r["reason"]) for r in checked] == [
+        (3, "+8613912340001", "下载文件", ""), (5, "+8613912340002", "观看直播", "")]

@@ -82,9 +82,9 @@ def read_events(path: Path) -> EventsFile:
                             f"(行为, 转化 or 跟进); the headers in row {source.info.header_row} are: {found}",
                             file=str(path), hint="name the columns as in docs/simulate.md (Chinese or English)")
     info = source.info
-    if info.format == "csv" and info.encoding in ("utf-8", "utf-8-sig"):
-        rows = _read_csv(path, info.delimiter or ",", info.header_row, columns)
-    else:
+    rows = _read_csv(path, info.delimiter or ",", info.header_row, columns) \
+        if info.format == "csv" and info.encoding in ("utf-8", "utf-8-sig") else None
+    if rows is None:
         rows = _read_chunks(source, columns)
     for key in HEADERS:
         if key not in rows.columns:
@@ -96,9 +96,10 @@ def read_events(path: Path) -> EventsFile:
                       _check(rows, columns, headers))
 
 
-def _read_csv(path: Path, delimiter: str, header_row: int, columns: dict[str, int]) -> pl.DataFrame:
+def _read_csv(path: Path, delimiter: str, header_row: int, columns: dict[str, int]) -> pl.DataFrame | None:
     """A UTF-8 CSV file through polars' reader (multi-threaded; a blank line is a row of nulls, so the row
-    numbers stay those of the file)."""
+    numbers stay those of the file). None when polars cannot read it as the lead reader does (its first row
+    sets the width it expects)."""
     import polars as pl
 
     wanted = sorted(columns.items(), key=lambda item: item[1])
@@ -108,6 +109,8 @@ def _read_csv(path: Path, delimiter: str, header_row: int, columns: dict[str, in
                             truncate_ragged_lines=True, encoding="utf8", quote_char='"')
     except pl.exceptions.NoDataError:  # the header and nothing after it
         frame = pl.DataFrame({key: pl.Series([], dtype=pl.String) for key, _ in wanted})
+    except pl.exceptions.PolarsError:  # rows polars will not take (a blank first row, say): the lead reader's way
+        return None
     return frame.select(pl.int_range(header_row + 1, header_row + 1 + pl.len(), dtype=pl.Int64).alias("row"),
                         *(pl.col(key).fill_null("").str.strip_chars() for key, _ in wanted))
 
