@@ -8,7 +8,8 @@ is ignored), runs the real command in a child process and reports its wall time,
 the largest sum of the resident sets of the command and its worker processes at one time (sampled from
 /proc every 50 ms), and the largest max RSS of any one of them (``ru_maxrss``). Also the phases the command
 measured (summary.json ``timings``) and the machine's load average before and after (the machine may be
-shared). Prints a Markdown row for docs/benchmarks.md.
+shared), and how fast the host runs a plain Python loop before and after (:func:`host_speed`). Prints a
+Markdown row for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
                str(data / "leads.csv"), "--events", str(data / "events.csv"), "--out", str(out),
                "--workers", str(args.workers)]
     load_before = os.getloadavg()
+    host_before = host_speed()
     started = time.perf_counter()
     with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
         sampler = TreeMemory(process.pid)
@@ -60,12 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     if process.returncode != 0:
         raise SystemExit(f"simulate failed: {stderr.decode()}")
     load_after = os.getloadavg()
+    host_after = host_speed()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, all waited for
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     cpu = children.ru_utime + children.ru_stime
     print(f"{args.people:,} people, {summary['events']['rows']:,} event rows, {args.days} days, playbook "
           f"{args.playbook}, {args.workers} workers; load average {load_before[0]:.1f} before, "
-          f"{load_after[0]:.1f} after (1 min)")
+          f"{load_after[0]:.1f} after (1 min); the host: sum(range(10**7)) in {host_before:.0f} ms before, "
+          f"{host_after:.0f} ms after (best of five)")
     print("| people | events | wall | CPU (command + workers) | peak memory (all processes) | largest process "
           "| phases (s) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | --- |")
@@ -73,6 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {summary['leads']['people']:,} | {summary['events']['applied']:,} applied | **{wall:.1f} s** | "
           f"{cpu:.0f} s | **{sampler.peak / 2**20:,.0f} MB** | {children.ru_maxrss / 1024:,.0f} MB | {phases} |")
     return 0
+
+
+def host_speed() -> float:
+    """Milliseconds that ``sum(range(10**7))`` takes here (best of five): this machine is a virtual one on a
+    shared host whose speed changes from day to day, and rows measured at different speeds compare only
+    through a figure like this."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 class TreeMemory(threading.Thread):
