@@ -160,8 +160,6 @@ def _decodes(path: Path, encoding: str) -> bool:
 def _utf8(path: Path) -> bool:
     """Whether the file is UTF-8 text (no NUL), checked by Arrow's validator block by block: decoding it into
     Python strings only to throw them away took three times as long (a BOM is valid UTF-8 too)."""
-    import pyarrow as pa
-
     carry = b""
     with path.open("rb") as handle:
         while block := handle.read(_VALIDATE_BLOCK):
@@ -170,9 +168,9 @@ def _utf8(path: Path) -> bool:
             block = carry + block if carry else block
             end = _last_character(block)  # a character cut by the block's end is checked with the next block
             carry = block[end:]
-            if not _valid_utf8(pa, memoryview(block)[:end]):
+            if not _valid_utf8(memoryview(block)[:end]):
                 return False
-    return _valid_utf8(pa, memoryview(carry))
+    return _valid_utf8(memoryview(carry))
 
 
 def _last_character(block: bytes) -> int:
@@ -184,7 +182,9 @@ def _last_character(block: bytes) -> int:
     return start - 1 if start > 0 and block[start - 1] >= 0xC0 else start
 
 
-def _valid_utf8(pa: Any, data: memoryview) -> bool:
+def _valid_utf8(data: memoryview) -> bool:
+    import pyarrow as pa
+
     offsets = pa.py_buffer(struct.pack("<ii", 0, len(data)))
     text = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)])
     try:

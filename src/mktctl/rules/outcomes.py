@@ -69,12 +69,9 @@ def people_outcomes(rules: Rules, statuses: pl.DataFrame, accepted: pl.DataFrame
     credits: list[tuple[str, str, str, float, int]] = []
     reminders: list[tuple[str, bool, int]] = []
     for row, (_, person_steps, person_credits, person_reminders) in zip(rows["row"], batch.kept, strict=True):
-        if person_steps:
-            steps.extend((flow, step, kind, row) for flow, step, kind in person_steps)
-        if person_credits:
-            credits.extend((kind, source, campaign, share, row) for kind, source, campaign, share in person_credits)
-        if person_reminders:
-            reminders.extend((sla, recycled, row) for sla, recycled in person_reminders)
+        steps.extend((flow, step, kind, row) for flow, step, kind in person_steps)
+        credits.extend((kind, source, campaign, share, row) for kind, source, campaign, share in person_credits)
+        reminders.extend((sla, recycled, row) for sla, recycled in person_reminders)
     numbers = ("row", "score", "mql_day", "messages_sent", "reminders")
     facts_frame = pl.DataFrame(rows, schema={name: pl.Int64 if name in numbers else pl.Boolean if name == "mql"
                                              else pl.String for name in rows}, strict=False)

@@ -167,17 +167,20 @@ class Workers:
                 self.children.append(process)
 
     def qualify(self, chunks: Iterable[Chunk]) -> Iterator[tuple[int, list[Qualification]]]:
-        yield from self._map((c.id, "qualify", (c,)) for c in chunks)
+        """Each chunk's qualifications; the worker keeps the chunk for the run."""
+        yield from self._map((c.id, "qualify", (c,), True) for c in chunks)
 
     def run(self, plans: Iterable[tuple[int, Sequence[Sequence[Planned]], Chunk | None]]
             ) -> Iterator[tuple[int, list[Any]]]:
         """Each chunk's plans, and the chunk itself when it was not sent for qualifying (else None)."""
-        yield from self._map((chunk_id, "run", (chunk_id, chunk_plans, chunk))
+        yield from self._map((chunk_id, "run", (chunk_id, chunk_plans, chunk), chunk is None)
                              for chunk_id, chunk_plans, chunk in plans)
 
-    def _map(self, tasks: Iterable[tuple[int, str, tuple[Any, ...]]]) -> Iterator[tuple[int, Any]]:
+    def _map(self, tasks: Iterable[tuple[int, str, tuple[Any, ...], bool]]) -> Iterator[tuple[int, Any]]:
+        """Each task (chunk id, method, arguments, and whether the chunk is the one worker's: kept by it between
+        the passes) done by a worker; the answers as they come."""
         if self.local is not None:
-            for chunk_id, method, args in tasks:
+            for chunk_id, method, args, _ in tasks:
                 yield chunk_id, getattr(self.local, method)(*args)
             return
         from multiprocessing.connection import wait
@@ -186,12 +189,8 @@ class Workers:
         # goes to the first worker free, in order, so that a worker slowed down does not hold the end up
         pinned: list[deque[tuple[int, str, tuple[Any, ...]]]] = [deque() for _ in self.pipes]
         free: deque[tuple[int, str, tuple[Any, ...]]] = deque()
-        for task in tasks:
-            chunk_id, method, args = task
-            if method == "qualify" or args[-1] is None:
-                pinned[chunk_id % len(self.pipes)].append(task)
-            else:
-                free.append(task)
+        for chunk_id, method, args, kept in tasks:
+            (pinned[chunk_id % len(self.pipes)] if kept else free).append((chunk_id, method, args))
         flying: dict[int, deque[int]] = {i: deque() for i in range(len(self.pipes))}
         for index in range(len(self.pipes)):
             self._feed(index, pinned[index], free, flying[index])
