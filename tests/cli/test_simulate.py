@@ -69,6 +69,18 @@ def test_a_broken_events_file_is_a_user_error_with_its_headers(mktctl, history) 
     assert "行为时间" in run.stderr and "Traceback" not in run.stderr
 
 
+
+def test_blank_lines_in_the_events_file_are_no_rows_even_the_first_one(mktctl, history) -> None:
+    header, *rows = EVENTS.strip("\n").split("\n")
+    (history / "events.csv").write_text("\n".join([header, "", *rows, ""]) + "\n", encoding="utf-8")
+
+    run = mktctl("simulate", "playbook", "--leads", "leads.csv", "--events", "events.csv", "--out", "out",
+                 "--workers", "0", cwd=history)
+
+    assert run.code == 0, run.stderr
+    with (history / "out" / "events.csv").open(encoding="utf-8") as handle:
+        assert [row["row"] for row in csv.DictReader(handle)] == [str(r) for r in range(3, 3 + len(rows))]
+
 def test_a_start_that_is_not_a_date_is_a_usage_error(mktctl, history) -> None:
     run = mktctl("simulate", "playbook", "--leads", "leads.csv", "--out", "out", "--start", "March", cwd=history)
 
