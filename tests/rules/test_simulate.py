@@ -208,3 +208,24 @@ def test_a_history_whose_every_lead_is_rejected_is_accounted_for_row_by_row(tmp_
     assert result.people.select("row", "status", "reason").rows() == [(2, "rejected", "test_data")]
     assert result.summary["leads"]["people"] == 0 and result.summary["mql"]["rate"] == 0
     assert result.events.height == 8
+
+
+def test_the_cycle_collector_is_paused_for_the_run_and_resumes_after_it(tmp_path, monkeypatch) -> None:
+    import gc
+
+    from mktctl.rules import simulate as module
+
+    seen = []
+    real = module.run_batch
+    monkeypatch.setattr(module, "run_batch", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    write_playbook(tmp_path / "playbook", PLAYBOOK)
+    (tmp_path / "leads.csv").write_text(LEADS, encoding="utf-8")
+    (tmp_path / "bad.csv").write_text("没有时间\n1\n", encoding="utf-8")
+
+    simulate(tmp_path / "playbook", tmp_path / "leads.csv", None, tmp_path, SimulateOptions(processes=0))
+    assert seen == [False]
+    assert gc.isenabled()
+    with pytest.raises(DataFileError):
+        simulate(tmp_path / "playbook", tmp_path / "leads.csv", tmp_path / "bad.csv", tmp_path,
+                 SimulateOptions(processes=0))
+    assert gc.isenabled()
