@@ -19,10 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mktctl.rules.fields import FieldNames, clean
 from mktctl.rules.model import PersonInput
+
+if TYPE_CHECKING:
+    import polars as pl
 
 CONTACT = "contact"
 PICKED = ("source", "industry")  # fields whose value is spelt as the playbook's picklist has it
@@ -67,6 +70,10 @@ class Cleaned:
     detail: str = ""
 
 
+#: the characters str.split() splits at (str.isspace()), as a regular expression's class
+WHITE_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+              "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITE_SPACE) + "]"
 _CACHE: dict[tuple[Any, ...], Cleaned] = {}
 CACHE_LIMIT = 4096  # distinct small records remembered (test people repeat across runs); batches skip it
 
@@ -89,13 +96,39 @@ def clean_people(rules: CleaningRules, names: FieldNames, people: Sequence[Perso
     return [fresh[key] if key in fresh else _CACHE[key] for key in keys]
 
 
+def clean_columns(rules: CleaningRules, names: FieldNames, columns: pl.DataFrame) -> list[Cleaned]:
+    """:func:`clean_people` of leads whose fields come as columns: one row per lead, one text column per field
+    key of the lead pipeline (:data:`~mktctl.leads.fields.DATA_KEYS`), empty (or null) where the lead has none.
+    The result is the one ``clean_people`` gives leads whose fields are the filled values (a property test
+    holds it to it), without making each lead's fields a dictionary twice: the values are cleaned once per
+    distinct value of a column."""
+    import pandas as pd
+    import polars as pl
+
+    from mktctl.leads.fields import DATA_KEYS
+
+    unknown = [name for name in columns.columns if name not in DATA_KEYS or names.key(name) != name]
+    if unknown:
+        raise ValueError(f"not field keys of the lead pipeline: {', '.join(unknown)}")
+
+    def cleaned(column: pl.Series) -> Any:
+        texts = column.cast(pl.String).fill_null("")
+        # a text without white space is as clean() leaves it: the others are cleaned, once each
+        spaced = texts.filter(texts.str.contains(_SPACE)).unique().to_list()
+        if spaced:
+            texts = texts.replace(spaced, [clean(text) for text in spaced])
+        return texts.to_arrow()
+
+    height = columns.height
+    raw = pd.DataFrame({c: pd.Series(cleaned(columns[c]) if c in columns.columns else [""] * height, dtype="str")
+                        for c in [*DATA_KEYS, CONTACT]})
+    return _judged(rules, names, raw, [{}] * height, [True] * height)
+
+
 def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput]) -> list[Cleaned]:
     import pandas as pd
 
     from mktctl.leads.fields import DATA_KEYS
-    from mktctl.leads.normalise import normalise
-    from mktctl.leads.rules import CleaningRules as Extra
-    from mktctl.leads.rules import reject
 
     if not people:
         return []
@@ -106,30 +139,55 @@ def _clean(rules: CleaningRules, names: FieldNames, people: Sequence[PersonInput
               if v is not None} for person in people]  # (1, 1.0 and True are one key of a dict: not texts)
     columns = [*DATA_KEYS, CONTACT]
     raw = pd.DataFrame({c: [row.get(c, "") for row in keyed] for c in columns}, dtype="str")
-    frame = normalise(raw)
-    extra = Extra(competitor_domains=rules.competitor_domains, test_names=rules.test_names,
-                  test_mobiles=rules.test_mobiles, test_email_domains=rules.test_email_domains)
-    reasons = reject(frame, extra).tolist()
-    values = zip(*(frame[key].tolist() for key in DATA_KEYS), strict=True)
-    picked = {key: _Remembered(partial(names.value, key)) for key in PICKED}
     other = frozenset(columns)
+    extra = [{k: v for k, v in row.items() if k not in other and v} for row in keyed]
+    return _judged(rules, names, raw, extra, [person.is_lead for person in people])
+
+
+def _judged(rules: CleaningRules, names: FieldNames, raw: Any, extra: Sequence[dict[str, str]],
+            leads: Sequence[bool]) -> list[Cleaned]:
+    """Each row of ``raw`` (the fields' texts, cleaned, in the lead pipeline's columns) normalised and judged;
+    ``extra``: each row's other fields, kept as they are; ``leads``: whether the row is a lead's."""
+    import pandas as pd
+
+    from mktctl.leads.fields import DATA_KEYS
+    from mktctl.leads.normalise import normalise
+    from mktctl.leads.rules import CleaningRules as Extra
+    from mktctl.leads.rules import reject
+
+    if not len(raw):
+        return []
+    frame = normalise(raw)
+    extra_rules = Extra(competitor_domains=rules.competitor_domains, test_names=rules.test_names,
+                        test_mobiles=rules.test_mobiles, test_email_domains=rules.test_email_domains)
+    reasons = reject(frame, extra_rules).tolist()
+    # each field's value as the lead has it: a picklist's as the playbook spells it (from the text as written),
+    # any other as normalised
+    values = []
+    for key in DATA_KEYS:
+        normalised = frame[key].tolist()
+        if isinstance(frame[key].dtype, pd.StringDtype) and not frame[key].hasnans:
+            values.append(normalised)  # texts all: str() keeps each as it is
+        elif key in PICKED:
+            picked = _Remembered(partial(names.value, key))
+            values.append([picked[text] if text else str(value) if value else value
+                           for text, value in zip(raw[key].tolist(), normalised, strict=True)])
+        else:
+            values.append([str(value) if value else value for value in normalised])
+    mobiles = raw["mobile"].tolist() if not rules.validate_mobile else None
+    emails = raw["email"].tolist() if not rules.validate_email else None
     results = []
-    for person, row, reason, row_values, mobile_invalid, email_invalid in zip(
-            people, keyed, reasons, values, frame["mobile_invalid"].tolist(), frame["email_invalid"].tolist(),
-            strict=True):
-        fields = {k: v for k, v in row.items() if k not in other and v}
-        for key, value in zip(DATA_KEYS, row_values, strict=True):
-            if key in picked and row.get(key):
-                value = picked[key][row[key]]
-            elif value:
-                value = str(value)
-            if value:
-                fields[key] = value
-        if not rules.validate_mobile and mobile_invalid and row.get("mobile"):
-            fields["mobile"] = row["mobile"]
-        if not rules.validate_email and email_invalid and row.get("email"):
-            fields["email"] = row["email"]
-        results.append(_verdict(rules, person, fields, reason))
+    for index, (others, row_values, reason, mobile_invalid, email_invalid, lead) in enumerate(zip(
+            extra, zip(*values, strict=True), reasons, frame["mobile_invalid"].tolist(),
+            frame["email_invalid"].tolist(), leads, strict=True)):
+        fields = {key: value for key, value in zip(DATA_KEYS, row_values, strict=True) if value}
+        if others:
+            fields = {**others, **fields}  # (no key of theirs is one of the pipeline's)
+        if mobiles is not None and mobile_invalid and mobiles[index]:
+            fields["mobile"] = mobiles[index]
+        if emails is not None and email_invalid and emails[index]:
+            fields["email"] = emails[index]
+        results.append(_verdict(rules, lead, fields, reason))
     return results
 
 
@@ -145,8 +203,8 @@ class _Remembered(dict[Any, Any]):
         return found
 
 
-def _verdict(rules: CleaningRules, person: PersonInput, fields: dict[str, str], reason: str) -> Cleaned:
-    if not person.is_lead:
+def _verdict(rules: CleaningRules, lead: bool, fields: dict[str, str], reason: str) -> Cleaned:
+    if not lead:
         return Cleaned(fields)
     missing = [key for key in rules.required if not fields.get(key)]
     if missing:

@@ -107,7 +107,7 @@ def _simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path,
     from mktctl.leads.check import CheckOptions, run_check
     from mktctl.leads.progress import NoProgress
     from mktctl.playbook.load import load_playbook
-    from mktctl.rules.cleaning import clean_people
+    from mktctl.rules.cleaning import clean_columns
     from mktctl.rules.compile import compile_rules
     from mktctl.rules.history import read_events
     from mktctl.rules.outcomes import event_outcomes, people_outcomes, summarise_all
@@ -128,8 +128,7 @@ def _simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path,
         # the accepted leads are cleaned by the playbook's rules while the events are still being read (cleaning
         # reads no moment: the records get theirs once the clock's first day is known)
         accepted = pl.read_parquet(check.spill.accepted_file).sort("source_row")
-        fields = _fields(accepted)
-        cleaned = clean_people(rules.cleaning, rules.names, [PersonInput(i, f, 0) for i, f in fields])
+        cleaned = clean_columns(rules.cleaning, rules.names, accepted.select(_field_keys(accepted)))
         timings["leads.clean"] = time.perf_counter() - mark
         events_file = reading.result() if reading is not None else None
     statuses = pl.read_parquet(check.spill.status_file)
@@ -146,8 +145,9 @@ def _simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path,
     last = max(accepted["created"].max() or 0, event_rows.filter(pl.col("reason") == "")["at"].max() or 0)
     days = options.days if options.days is not None else int(last) // DAY
     until = end_of_day(days)
-    records = [PersonInput(i, f, created) for (i, f), created in zip(fields, accepted["created"].to_list(),
-                                                                      strict=True)]
+    # a record carries its fields as cleaned: the engine is given the cleaning and reads the fields only from it
+    records = [PersonInput(str(row), c.fields, created) for row, c, created in zip(
+        accepted["source_row"].to_list(), cleaned, accepted["created"].to_list(), strict=True)]
     event_rows = _join(event_rows, statuses, accepted, until)
     timings["join"] = time.perf_counter() - mark
 
@@ -257,13 +257,11 @@ def _minutes(text: pl.Expr, start: date) -> pl.Expr:
     return since.fill_null(parse_time(DEFAULT_TIME)).cast(pl.Int64)
 
 
-def _fields(accepted: pl.DataFrame) -> list[tuple[str, dict[str, str]]]:
-    """Each accepted lead's id (its source row) and filled fields, in order."""
+def _field_keys(accepted: pl.DataFrame) -> list[str]:
+    """The columns of the accepted leads that are lead fields (their 创建时间 is the record's moment)."""
     from mktctl.leads.fields import DATA_KEYS
 
-    keys = [k for k in DATA_KEYS if k != "create_time" and k in accepted.columns]
-    return [(str(row[0]), {key: value for key, value in zip(keys, row[1:], strict=True) if value})
-            for row in accepted.select(["source_row", *keys]).iter_rows()]
+    return [k for k in DATA_KEYS if k != "create_time" and k in accepted.columns]
 
 
 def _join(events: pl.DataFrame, statuses: pl.DataFrame, accepted: pl.DataFrame, until: int) -> pl.DataFrame:
