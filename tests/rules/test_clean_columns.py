@@ -20,6 +20,11 @@ lead_cleaning:
   competitor_domains: [rival-tech.cn]
 """
 LENIENT = "lead_cleaning: {required_fields: [name], validate_mobile: false, validate_email: false}\n"
+PICKLISTS = """\
+lead_fields:
+  - {api_name: source, label: 线索来源, options: [官网, 百度推广, 展会, 其他]}
+  - {api_name: industry, label: 行业, options: [制造业, 零售业, 科技互联网]}
+"""  # the playbook's own spellings: 官网 stays 官网 (the lead pipeline's would be 官网表单)
 KEYS = [k for k in DATA_KEYS if k != "create_time"]
 # texts of the kind a lead file holds, with the white space, case and spellings cleaning has to even out
 SAMPLES = {
@@ -30,8 +35,8 @@ SAMPLES = {
     "email": ["Wang@YuanHang.cn", "a@neice.cn", "spy@rival-tech.cn", "not-an-email", " li@qq.com ", ""],
     "province": ["上海", "上海市", "江苏", "华东", ""],
     "city": ["苏州", "苏州市", "", "上海"],
-    "industry": ["制造业", "IT", "零售", ""],
-    "source": ["官网", "百度推广", "website", ""],
+    "industry": ["制造业", "IT", "零售", "零售业", " 制造业 ", ""],
+    "source": ["官网", "官网表单", "百度推广", "百度竞价", "website", " 展会", ""],
 }
 texts = st.one_of(st.text(alphabet=st.sampled_from("ab王1@.-+ " + WHITE_SPACE), max_size=8),
                   st.sampled_from(["", "x"]))
@@ -56,7 +61,7 @@ def by_columns(rules, rows: list[dict[str, str]]) -> list:
     return clean_columns(rules.cleaning, rules.names, frame)
 
 
-@pytest.mark.parametrize("playbook", [PLAYBOOK, LENIENT], ids=["strict", "lenient"])
+@pytest.mark.parametrize("playbook", [PLAYBOOK, LENIENT, PICKLISTS], ids=["strict", "lenient", "picklists"])
 def test_cleaning_columns_is_cleaning_each_record(tmp_path_factory, playbook) -> None:
     rules = rules_of(tmp_path_factory.mktemp("playbook"), playbook)
 
@@ -91,3 +96,12 @@ def test_only_the_pipelines_field_keys_are_columns_of_a_lead(tmp_path) -> None:
 
 def test_the_white_space_cleaning_knows_is_what_python_splits_at() -> None:
     assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == WHITE_SPACE
+
+
+def test_a_picklist_value_is_spelt_as_the_playbook_declares_it_either_way(tmp_path) -> None:
+    rules = rules_of(tmp_path, PICKLISTS)
+    lead = {**dict.fromkeys(KEYS, ""), "name": "王芳", "company": "远航科技", "mobile": "13912340001"}
+    rows = [{**lead, "source": source} for source in ("官网", "百度竞价", "website")]
+
+    for cleaned in (by_records(rules, rows), by_columns(rules, rows)):
+        assert [c.fields["source"] for c in cleaned] == ["官网", "百度推广", "website"]  # (not an option: as written)

@@ -166,12 +166,12 @@ def _judged(rules: CleaningRules, names: FieldNames, raw: Any, extra: Sequence[d
     values = []
     for key in DATA_KEYS:
         normalised = frame[key].tolist()
-        if isinstance(frame[key].dtype, pd.StringDtype) and not frame[key].hasnans:
-            values.append(normalised)  # texts all: str() keeps each as it is
-        elif key in PICKED:
+        if key in PICKED:
             picked = _Remembered(partial(names.value, key))
             values.append([picked[text] if text else str(value) if value else value
                            for text, value in zip(raw[key].tolist(), normalised, strict=True)])
+        elif isinstance(frame[key].dtype, pd.StringDtype) and not frame[key].hasnans:
+            values.append(normalised)  # texts all: str() keeps each as it is
         else:
             values.append([str(value) if value else value for value in normalised])
     mobiles = raw["mobile"].tolist() if not rules.validate_mobile else None
