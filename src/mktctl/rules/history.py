@@ -160,6 +160,7 @@ def _times(column: pl.Series, parse_times: Any) -> pl.DataFrame:
 
 
 def _normalise(rows: pl.DataFrame) -> pl.DataFrame:
+    import polars as pl
 
     from mktctl.leads.emails import parse_emails
     from mktctl.leads.normalise import parse_times
@@ -169,12 +170,13 @@ def _normalise(rows: pl.DataFrame) -> pl.DataFrame:
         parsed = parse_phones(values)
         return parsed["e164"].where(parsed["kind"] == "mobile", "")
 
-    mobiles = _distinct(rows["mobile"], phones).rename({"value": "mobile", "parsed": "mobile_e164"})
-    emails = _distinct(rows["email"], lambda v: parse_emails(v)["email"]).rename(
-        {"value": "email", "parsed": "email_key"})
+    mobiles = _distinct(rows["mobile"], phones)
+    emails = _distinct(rows["email"], lambda v: parse_emails(v)["email"])
     times = _times(rows["time"], parse_times)
-    return (rows.join(mobiles, on="mobile", how="left").join(emails, on="email", how="left")
-            .join(times, on="time", how="left").sort("row"))
+    # each value looked up among the distinct ones (every value is one of them), the rows in their order
+    return rows.with_columns(mobile_e164=pl.col("mobile").replace_strict(mobiles["value"], mobiles["parsed"]),
+                             email_key=pl.col("email").replace_strict(emails["value"], emails["parsed"]),
+                             moment=pl.col("time").replace_strict(times["time"], times["moment"]))
 
 
 def _check(rows: pl.DataFrame, columns: dict[str, int], headers: list[str]) -> pl.DataFrame:
