@@ -102,13 +102,20 @@ class Identities:
     people: dict[str, Survivor] = field(default_factory=dict)
     masters: dict[str, str] = field(default_factory=dict)  # survivor -> the object whose values win
 
+    def __post_init__(self) -> None:
+        # the merge keys with the field each reads; the duplicate rules with their place and what a match says
+        self._keys = tuple((key, KEY_FIELDS.get(key, key)) for key in self.rules.merge_keys) if self.rules else ()
+        self._rules = tuple((index, rule, "duplicate rule " + "+".join(rule.match))
+                            for index, rule in enumerate(self.cleaning.duplicates))
+
     def add(self, person: PersonInput, order: int, cleaned: Cleaned) -> Survivor | Outcome:
         if cleaned.rejected:
             return Outcome(person.id, person.created, person.is_lead, rejected=cleaned.rejected,
                            detail=cleaned.detail)
-        events = [replace(e, seq=order * _SEQ + i, origin=person.id) for i, e in enumerate(person.events)]
-        duplicate_keys = self._duplicate_keys(person.object, person.pool, cleaned.fields)
-        duplicate = self._duplicate(duplicate_keys) if person.is_lead else None
+        events = [replace(e, seq=order * _SEQ + i, origin=person.id) for i, e in enumerate(person.events)] \
+            if person.events else []
+        duplicate_keys = self._duplicate_keys(person.object, person.pool, cleaned.fields) if self._rules else []
+        duplicate = self._duplicate(duplicate_keys) if person.is_lead and duplicate_keys else None
         marked = None
         if duplicate is not None:
             target, action, rule = duplicate
@@ -118,7 +125,8 @@ class Identities:
             if action == "合并到已有线索":
                 return self._merge(person, cleaned.fields, events, target, rule, overwrite=False, keys=duplicate_keys)
             marked = target
-        match = self._match(cleaned.fields)
+        values = self._values(cleaned.fields)
+        match = self._match(values)
         if match is not None and self.rules is not None and self.rules.auto_merge:
             target, key = match
             master = self.masters[target]
@@ -134,7 +142,7 @@ class Identities:
             self.people[match[0]].candidates.append((person.id, match[1]))
         self.people[person.id] = survivor
         self.masters[person.id] = person.object
-        self._index(cleaned.fields, person.id, duplicate_keys)
+        self._index(values, person.id, duplicate_keys)
         return survivor
 
     def _rank(self, obj: str) -> int:
@@ -149,34 +157,29 @@ class Identities:
         survivor.absorbed.append(Absorption(person.created, person.id, key, dict(fields), overwrite))
         if person.is_lead and survivor.lead_at is None:
             survivor.lead_at = person.created
-        self._index(fields, target, keys)
+        self._index(self._values(fields), target, keys)
         return Outcome(person.id, person.created, person.is_lead, merged_into=target, detail=f"same {key}")
 
     def _values(self, fields: dict[str, str]) -> list[tuple[str, str]]:
-        if self.rules is None:
-            return []
-        found = []
-        for key in self.rules.merge_keys:
-            value = fields.get(KEY_FIELDS.get(key, key), "")
-            if value:
-                found.append((key, value))
-        return found
+        """The record's filled merge keys, in their priority order."""
+        return [(key, value) for key, name in self._keys if (value := fields.get(name, ""))]
 
-    def _match(self, fields: dict[str, str]) -> tuple[str, str] | None:
-        for key, value in self._values(fields):
-            if (key, value) in self.keys:
-                return self.keys[(key, value)], f"{key} {value}"
+    def _match(self, values: list[tuple[str, str]]) -> tuple[str, str] | None:
+        for found in values:
+            owner = self.keys.get(found)
+            if owner is not None:
+                return owner, f"{found[0]} {found[1]}"
         return None
 
     def _duplicate_keys(self, obj: str, pool: str | None, fields: dict[str, str]
                         ) -> list[tuple[int, tuple[str, ...], str]]:
         keys = []
-        for index, rule in enumerate(self.cleaning.duplicates):
-            values = tuple(fields.get(k, "") for k in rule.match)
+        for index, rule, said in self._rules:
+            values = tuple(map(fields.get, rule.match))  # (a missing one is None: no key then, as for "")
             if not all(values) or (obj != LEAD and (rule.scope != "线索及客户联系人" or obj not in CUSTOMER_OBJECTS)):
                 continue
             scoped = (*values, pool or "") if rule.scope == "同一线索池" else values
-            keys.append((index, scoped, "duplicate rule " + "+".join(rule.match)))
+            keys.append((index, scoped, said))
         return keys
 
     def _duplicate(self, keys: list[tuple[int, tuple[str, ...], str]]) -> tuple[str, str, str] | None:
@@ -187,8 +190,9 @@ class Identities:
                 return target, self.cleaning.duplicates[index].action, rule
         return None
 
-    def _index(self, fields: dict[str, str], owner: str, keys: list[tuple[int, tuple[str, ...], str]]) -> None:
-        for key in self._values(fields):
+    def _index(self, values: list[tuple[str, str]], owner: str, keys: list[tuple[int, tuple[str, ...], str]]
+               ) -> None:
+        for key in values:
             self.keys.setdefault(key, owner)
         for index, values, _rule in keys:
             self.duplicates.setdefault((index, values), owner)
