@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mktctl.rules.assignment import Assigner, LeadFacts
+from mktctl.rules.assignment import Assigner, LeadFacts, RuleSet
 from mktctl.rules.cleaning import clean_people
 from mktctl.rules.clock import Clock
 from mktctl.rules.compile import Rules
@@ -66,13 +66,17 @@ def assign_all(rules: Rules, assigner: Assigner, survivors: Sequence[Survivor],
             requests.append((survivor.lead_at, 0, order, survivor, CREATION, found.created))
         if found.mql_at is not None and found.at_mql is not None and rules.mql and rules.mql.hand_off:
             requests.append((found.mql_at, 1, order, survivor, HAND_OFF, found.at_mql))
-    requests.sort(key=lambda r: r[:3])
+    people = len(survivors)
+    requests.sort(key=lambda r: (r[0] * 2 + r[1]) * people + r[2])  # (moment, phase, order) as one number
+    hand_off = rules.assignment.named(rules.mql.hand_off if rules.mql else None)
+    pools: dict[str | None, RuleSet | None] = {}  # pool -> its rule set
     plans: dict[str, list[Planned]] = {}
     for at, _, _, survivor, phase, facts in requests:
         if phase == CREATION:
-            rule_set = rules.assignment.for_pool(survivor.pool or rules.default_pool)
+            pool = survivor.pool or rules.default_pool
+            rule_set = pools[pool] if pool in pools else pools.setdefault(pool, rules.assignment.for_pool(pool))
         else:
-            rule_set = rules.assignment.named(rules.mql.hand_off if rules.mql else None)
+            rule_set = hand_off
         if rule_set is not None:
             plans.setdefault(survivor.id, []).append(Planned(at, phase, assigner.assign(rule_set, facts)))
     return plans
