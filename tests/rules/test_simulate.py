@@ -229,3 +229,23 @@ def test_the_cycle_collector_is_paused_for_the_run_and_resumes_after_it(tmp_path
         simulate(tmp_path / "playbook", tmp_path / "leads.csv", tmp_path / "bad.csv", tmp_path,
                  SimulateOptions(processes=0))
     assert gc.isenabled()
+
+
+def test_identities_follow_the_first_day_of_the_events_when_it_comes_before_the_leads(tmp_path) -> None:
+    # a lead without 创建时间 is created at 09:00 of day 0: when the events start two days before the leads,
+    # that is before 李雷's 08:00, and 李雷 (the same company) merges into 王芳, not the other way round
+    write_playbook(tmp_path / "playbook",
+                   "lead_cleaning:\n  duplicate_rules: [{match: [company], action: 合并到已有线索}]\n")
+    (tmp_path / "leads.csv").write_text("姓名,公司名称,手机号,创建时间\n王芳,远航科技有限公司,13912340001,\n"
+                                        "李雷,远航科技有限公司,13912340002,2026-03-03 08:00\n", encoding="utf-8")
+    (tmp_path / "events.csv").write_text("手机号,行为时间,行为\n13912340002,2026-03-01 10:00,下载文件\n",
+                                         encoding="utf-8")
+    options = SimulateOptions(processes=0)
+
+    later = simulate(tmp_path / "playbook", tmp_path / "leads.csv", None, tmp_path, options)
+    earlier = simulate(tmp_path / "playbook", tmp_path / "leads.csv", tmp_path / "events.csv", tmp_path, options)
+
+    assert later.start.isoformat() == "2026-03-03"  # the leads alone: 王芳 at 09:00, after 李雷
+    assert later.people.select("row", "status").rows() == [(2, "merged"), (3, "person")]
+    assert earlier.start.isoformat() == "2026-03-01"
+    assert earlier.people.select("row", "status").rows() == [(2, "person"), (3, "merged")]

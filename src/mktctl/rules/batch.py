@@ -117,22 +117,26 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
               refreshes: Iterable[tuple[int, str]] = (), processes: int = 2, chunk_size: int = 2000,
               keep: Keep = keep_result, progress: Progress | None = None, work_dir: Path | None = None,
               detailed: bool = True, leave_out: frozenset[str] = frozenset(), end_only: bool = False,
-              cleaned: Sequence[Cleaned] | None = None) -> Batch:
+              cleaned: Sequence[Cleaned] | None = None,
+              resolved: tuple[list[Survivor], list[Outcome]] | None = None) -> Batch:
     """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``cleaned``: the
     records' cleaning, when it is done already (``clean_people`` of records with the same fields and objects,
-    in the same order). ``detailed``, ``leave_out`` and ``end_only``: see :func:`mktctl.rules.person.run_person`
-    (for a ``keep`` that reads no cause or detail, no change of those kinds, and of tags and segments only their
-    state at the end; with ``end_only`` the people no flow can start for run so, where the rules allow it:
+    in the same order); ``resolved``: their identities too (``resolve`` of these records and that cleaning:
+    the records carry no events, so it reads none). ``detailed``, ``leave_out`` and ``end_only``: see
+    :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no cause or detail, no change of those
+    kinds, and of tags and segments only their state at the end; with ``end_only`` the people no flow can
+    start for run so, where the rules allow it:
     :mod:`mktctl.rules.reach`)."""
     with collector_paused():  # millions of records, survivors, plans and results (mktctl.base.collector)
         return _run_batch(rules, history, clock, until, seed, tuple(refreshes), processes, chunk_size, keep,
-                          progress or _Quiet(), work_dir, detailed, leave_out, end_only, cleaned)
+                          progress or _Quiet(), work_dir, detailed, leave_out, end_only, cleaned, resolved)
 
 
 def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: int,
                refreshes: tuple[tuple[int, str], ...], processes: int, chunk_size: int, keep: Keep,
                progress: Progress, work_dir: Path | None, detailed: bool, leave_out: frozenset[str],
-               end_only: bool, cleaned: Sequence[Cleaned] | None) -> Batch:
+               end_only: bool, cleaned: Sequence[Cleaned] | None,
+               resolved: tuple[list[Survivor], list[Outcome]] | None) -> Batch:
     records = history.records
     timings: dict[str, float] = {}
     mark = time.perf_counter()
@@ -142,7 +146,7 @@ def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: i
     elif len(cleaned) != len(records):
         raise ValueError(f"{len(cleaned)} records cleaned for {len(records)} records")
     timings["people.clean"] = time.perf_counter() - mark
-    survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned)
+    survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned) if resolved is None else resolved
     person_of = _people_of(records, survivors)
     timings["people.resolve"] = time.perf_counter() - mark - timings["people.clean"]
     with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:

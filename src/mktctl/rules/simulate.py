@@ -5,8 +5,8 @@
 1. the leads go through ``leads check`` (:func:`mktctl.leads.check.run_check` with the playbook's cleaning
    rules): read, normalised, rejected and deduplicated, every row with its status;
 2. the events are read and checked row by row (:mod:`mktctl.rules.history`; in a thread, while the leads
-   are checked) and joined to the accepted leads by mobile, else e-mail (a duplicate row's keys lead to the
-   row it duplicates);
+   are checked, cleaned by the playbook's rules and their identities resolved) and joined to the accepted
+   leads by mobile, else e-mail (a duplicate row's keys lead to the row it duplicates);
 3. the clock starts at 00:00 of the earliest day of the history (a lead's 创建时间 or an event; a lead
    without one is created on that day at 09:00) and runs to the end of day ``days`` (default: the last day of
    the history);
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from mktctl.base.collector import collector_paused
 from mktctl.errors import DataFileError
 from mktctl.rules.batch import History, Progress, event_schema, run_batch
+from mktctl.rules.cleaning import Cleaned
 from mktctl.rules.clock import DAY, DEFAULT_TIME, Clock, end_of_day, parse_time
 from mktctl.rules.identity import Survivor
 from mktctl.rules.model import (
@@ -110,6 +111,7 @@ def _simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path,
     from mktctl.rules.cleaning import clean_columns
     from mktctl.rules.compile import compile_rules
     from mktctl.rules.history import read_events
+    from mktctl.rules.identity import resolve
     from mktctl.rules.outcomes import event_outcomes, people_outcomes, summarise_all
 
     progress = progress or NoProgress()
@@ -130,6 +132,15 @@ def _simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path,
         accepted = pl.read_parquet(check.spill.accepted_file).sort("source_row")
         cleaned = clean_columns(rules.cleaning, rules.names, accepted.select(_field_keys(accepted)))
         timings["leads.clean"] = time.perf_counter() - mark
+        # and their identities are resolved, with the leads' first day as day 0: resolving reads the records'
+        # moments of creation, and those stand unless the events start on an earlier day (then it is done again)
+        early = options.start or _leads_first_day(accepted)
+        records, resolved = None, None
+        if early is not None:
+            mark_resolve = time.perf_counter()
+            records = _records(accepted, cleaned, early)
+            resolved = resolve(rules.identity, rules.cleaning, records, cleaned)
+            timings["leads.resolve"] = time.perf_counter() - mark_resolve
         events_file = reading.result() if reading is not None else None
     statuses = pl.read_parquet(check.spill.status_file)
     timings["events"] = time.perf_counter() - mark
@@ -145,16 +156,16 @@ def _simulate(directory: Path, leads: Path, events: Path | None, work_dir: Path,
     last = max(accepted["created"].max() or 0, event_rows.filter(pl.col("reason") == "")["at"].max() or 0)
     days = options.days if options.days is not None else int(last) // DAY
     until = end_of_day(days)
-    # a record carries its fields as cleaned: the engine is given the cleaning and reads the fields only from it
-    records = [PersonInput(str(row), c.fields, created) for row, c, created in zip(
-        accepted["source_row"].to_list(), cleaned, accepted["created"].to_list(), strict=True)]
+    if records is None or start != early:
+        records, resolved = _records(accepted, cleaned, start), None  # (resolved by the engine)
     event_rows = _join(event_rows, statuses, accepted, until)
     timings["join"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
     batch = run_batch(rules, History(records, _event_table(event_rows)), clock=clock, until=until, seed=options.seed,
                       processes=options.processes, chunk_size=options.chunk_size, keep=summarise, progress=progress,
-                      work_dir=work_dir, detailed=False, leave_out=UNREAD, end_only=True, cleaned=cleaned)
+                      work_dir=work_dir, detailed=False, leave_out=UNREAD, end_only=True, cleaned=cleaned,
+                      resolved=resolved)
     timings["engine"] = time.perf_counter() - mark
     timings.update({f"engine.{name}": seconds for name, seconds in batch.timings.items()})
 
@@ -255,6 +266,23 @@ def _minutes(text: pl.Expr, start: date) -> pl.Expr:
     moment = text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
     since = (moment - pl.lit(datetime(start.year, start.month, start.day))).dt.total_minutes()
     return since.fill_null(parse_time(DEFAULT_TIME)).cast(pl.Int64)
+
+
+def _leads_first_day(accepted: pl.DataFrame) -> date | None:
+    import polars as pl
+
+    first = accepted.filter(pl.col("create_time") != "")["create_time"].min()
+    return datetime.strptime(str(first)[:10], "%Y-%m-%d").date() if first else None
+
+
+def _records(accepted: pl.DataFrame, cleaned: list[Cleaned], start: date) -> list[PersonInput]:
+    """The accepted leads as the engine's records, created at their 创建时间 with ``start`` as day 0. A record
+    carries its fields as cleaned: the engine is given the cleaning, and reads the fields only from it."""
+    import polars as pl
+
+    created = accepted.select(_minutes(pl.col("create_time"), start))["create_time"].to_list()
+    return [PersonInput(str(row), c.fields, at) for row, c, at in zip(accepted["source_row"].to_list(), cleaned,
+                                                                       created, strict=True)]
 
 
 def _field_keys(accepted: pl.DataFrame) -> list[str]:
