@@ -25,7 +25,7 @@ qualifies. A property test compares the two on generated people.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mktctl.rules.assignment import LeadFacts
 from mktctl.rules.fields import STAGE_FIELD, STATUS_FIELD
@@ -67,7 +67,7 @@ def qualify_columns(rules: Rules, survivors: Sequence[Survivor], events: pl.Data
         return [None] * len(survivors)
     facts_model, mql_model = chosen
     mql = rules.mql
-    events = events.filter(pl.col("at") <= until)
+    events = events.select("person", "at", "behaviour", "content").filter(pl.col("at") <= until)
     decays = [m.decay_after for m in chosen if m is not None and m.decay_after is not None]
     may_decay = _may_decay(survivors, events, until, min(decays)) if decays else set()
     scores = {m.name: _scores(m, events) for m in chosen if m is not None}
@@ -118,11 +118,14 @@ def _scores(model: ScoringModel, events: pl.DataFrame) -> pl.DataFrame:
     import polars as pl
 
     parts = []
+    # the events of a behaviour some rule scores, once; each rule's from them (all of it at one collect)
+    behaviours = sorted({rule.behaviour for rule in model.behaviour_rules})
+    scored = events.lazy().select("person", "at", "behaviour", "content").filter(pl.col("behaviour").is_in(behaviours))
     for rule in model.behaviour_rules:
         matches = pl.col("behaviour") == rule.behaviour
         if rule.content is not None:
             matches &= pl.col("content") == rule.content
-        counted = events.filter(matches).select("person", "at").with_columns(
+        counted = scored.filter(matches).select("person", "at").with_columns(
             n=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("person"))
         total = pl.col("n") * rule.points
         previous = (pl.col("n") - 1) * rule.points
@@ -135,7 +138,7 @@ def _scores(model: ScoringModel, events: pl.DataFrame) -> pl.DataFrame:
     if model.max_score is not None:
         score = pl.min_horizontal(score, model.max_score)
     return (pl.concat(parts).group_by("person", "at").agg(pl.col("awarded").sum()).sort("person", "at")
-            .select("person", "at", score=score.cast(pl.Int64)))
+            .select("person", "at", score=score.cast(pl.Int64)).collect())
 
 
 def _first_reaching(scores: pl.DataFrame, least: int) -> dict[int, int]:
@@ -170,16 +173,15 @@ def _may_decay(survivors: Sequence[Survivor], events: pl.DataFrame, until: int, 
     import polars as pl
 
     behaviours = events.filter(pl.col("behaviour").is_not_null()).select("person", "at")
-    spans = behaviours.group_by("person").agg(first=pl.col("at").min(), last=pl.col("at").max(),
-                                              gap=pl.col("at").diff().max())
-    known: dict[int, tuple[Any, ...]] = {row[0]: row[1:] for row in spans.iter_rows()}
-    found = set()
-    for index, survivor in enumerate(survivors):
-        lead_at = survivor.lead_at
-        if lead_at is None:
-            continue
-        first, last, gap = known.get(index, (None, None, None))
-        stretches = [until - lead_at] if first is None else [gap or 0, until - last, first - lead_at]
-        if max(stretches) >= after:
-            found.add(index)
-    return found
+    same = pl.col("person") == pl.col("person").shift()  # (the events come in order of person and moment)
+    spans = (behaviours.with_columns(gap=pl.when(same).then(pl.col("at") - pl.col("at").shift()))
+             .group_by("person").agg(first=pl.col("at").min(), last=pl.col("at").max(), gap=pl.col("gap").max()))
+    leads = pl.DataFrame({"person": range(len(survivors)), "lead_at": [s.lead_at for s in survivors]},
+                         schema={"person": pl.Int64, "lead_at": pl.Int64}).filter(pl.col("lead_at").is_not_null())
+    # the longest stretch: to the end without a behaviour; else the longest gap, the last to the end, the
+    # creation to the first (a gap of one behaviour alone: 0)
+    stretch = (pl.when(pl.col("first").is_null()).then(until - pl.col("lead_at"))
+               .otherwise(pl.max_horizontal(pl.col("gap").fill_null(0), until - pl.col("last"),
+                                            pl.col("first") - pl.col("lead_at"))))
+    found = leads.join(spans, on="person", how="left").filter(stretch >= after)["person"]
+    return set(found.to_list())
