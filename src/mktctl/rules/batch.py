@@ -27,6 +27,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -151,21 +152,18 @@ def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: i
     timings["people.resolve"] = time.perf_counter() - mark - timings["people.clean"]
     with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:
         frame, bounds = _sorted_events(history.events, records, person_of, len(survivors))
-        sorted_at = time.perf_counter()
-        counted = qualify_columns(rules, survivors, frame, until)
-        timings["people.columns"] = time.perf_counter() - sorted_at
         table = frame.to_arrow()
-        del frame
-        events_file = None
-        if processes > 0:
-            import pyarrow as pa
-
-            events_file = Path(scratch) / "events.arrow"
-            # one set of categories per column for the whole file (the file format keeps no other)
-            options = pa.ipc.IpcWriteOptions(unify_dictionaries=True)
-            with pa.ipc.new_file(str(events_file), table.schema, options=options) as writer:
-                writer.write_table(table)
-            table = None  # the workers read the file
+        events_file = Path(scratch) / "events.arrow" if processes > 0 else None
+        with ThreadPoolExecutor(1, thread_name_prefix="mktctl-events-file") as writer:
+            # the workers' file is written (Arrow leaves the GIL) while the people are qualified in columns
+            written = writer.submit(_write_events, table, events_file) if events_file is not None else None
+            sorted_at = time.perf_counter()
+            counted = qualify_columns(rules, survivors, frame, until)
+            timings["people.columns"] = time.perf_counter() - sorted_at
+            del frame
+            if written is not None:
+                written.result()
+                table = None  # the workers read the file
         chunks = [Chunk(i // chunk_size, survivors[i:i + chunk_size], bounds[i:i + chunk_size + 1],
                         tuple(j for j, q in enumerate(counted[i:i + chunk_size]) if q is None))
                   for i in range(0, len(survivors), chunk_size)]
@@ -205,6 +203,15 @@ def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: i
                 progress.advance(len(results))
             timings["run"] = time.perf_counter() - mark
     return Batch(survivors, [k for c in chunks for k in kept[c.id]], outcomes, person_of, assigner, timings)
+
+
+def _write_events(table: Any, path: Path) -> None:
+    import pyarrow as pa
+
+    # one set of categories per column for the whole file (the file format keeps no other)
+    options = pa.ipc.IpcWriteOptions(unify_dictionaries=True)
+    with pa.ipc.new_file(str(path), table.schema, options=options) as writer:
+        writer.write_table(table)
 
 
 def _people_of(records: Sequence[PersonInput], survivors: list[Survivor]) -> list[int | None]:
