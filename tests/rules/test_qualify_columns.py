@@ -186,3 +186,18 @@ def test_the_events_frame_read_is_the_one_the_batch_runner_sorts() -> None:
 
     assert isinstance(frame, pl.DataFrame)
     assert {"person", "at", "behaviour", "content"} <= set(frame.columns)
+
+
+def test_events_without_a_content_column_qualify_a_model_whose_rules_name_no_content(tmp_path) -> None:
+    rules_ = rules_of(tmp_path, "scoring_models:\n  - name: 评分\n"
+                                "    behaviour_rules: [{behaviour: 下载文件, points: 10}]\n"
+                                "mql_definition: {stage_label: MQL, min_score: 10}\n")
+    people = [lead_with(Event(700, behaviour="下载文件"))]
+    history = history_of(people)
+    survivors, _ = resolve(rules_.identity, rules_.cleaning, history.records,
+                           clean_people(rules_.cleaning, rules_.names, history.records))
+    frame = pl.DataFrame({"person": [0], "at": [700], "behaviour": ["下载文件"]})
+
+    (found,) = qualify_columns(rules_, survivors, frame, end_of_day(DAYS))
+
+    assert found is not None and found.mql_at == 700 and found.at_mql.score == 10

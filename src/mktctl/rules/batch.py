@@ -121,9 +121,9 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
               cleaned: Sequence[Cleaned] | None = None,
               resolved: tuple[list[Survivor], list[Outcome]] | None = None) -> Batch:
     """Run ``history`` through ``rules``; ``processes`` worker processes (0: this process). ``cleaned``: the
-    records' cleaning, when it is done already (``clean_people`` of records with the same fields and objects,
-    in the same order); ``resolved``: their identities too (``resolve`` of these records and that cleaning:
-    the records carry no events, so it reads none). ``detailed``, ``leave_out`` and ``end_only``: see
+    records' cleaning, when it is done already (what ``clean_people`` gives for them, in the same order; only
+    it is read of their fields then); ``resolved``: their identities too (``resolve`` of these records and that
+    cleaning: the records carry no events, so it reads none). ``detailed``, ``leave_out`` and ``end_only``: see
     :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no cause or detail, no change of those
     kinds, and of tags and segments only their state at the end; with ``end_only`` the people no flow can
     start for run so, where the rules allow it:
@@ -148,6 +148,8 @@ def _run_batch(rules: Rules, history: History, clock: Clock, until: int, seed: i
         raise ValueError(f"{len(cleaned)} records cleaned for {len(records)} records")
     timings["people.clean"] = time.perf_counter() - mark
     survivors, outcomes = resolve(rules.identity, rules.cleaning, records, cleaned) if resolved is None else resolved
+    if len(survivors) + len(outcomes) != len(records):
+        raise ValueError(f"{len(survivors)} people and {len(outcomes)} outcomes for {len(records)} records")
     person_of = _people_of(records, survivors)
     timings["people.resolve"] = time.perf_counter() - mark - timings["people.clean"]
     with tempfile.TemporaryDirectory(prefix=".mktctl-batch-", dir=work_dir) as scratch:

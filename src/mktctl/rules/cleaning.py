@@ -100,8 +100,8 @@ def clean_columns(rules: CleaningRules, names: FieldNames, columns: pl.DataFrame
     """:func:`clean_people` of leads whose fields come as columns: one row per lead, one text column per field
     key of the lead pipeline (:data:`~mktctl.leads.fields.DATA_KEYS`), empty (or null) where the lead has none.
     The result is the one ``clean_people`` gives leads whose fields are the filled values (a property test
-    holds it to it), without making each lead's fields a dictionary twice: the values are cleaned once per
-    distinct value of a column."""
+    holds it to it), without making each lead's fields a dictionary twice: a column's texts with white space
+    are cleaned once per distinct value (the others are clean already)."""
     import pandas as pd
     import polars as pl
 

@@ -91,9 +91,10 @@ class Outcome:
     detail: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Identities:
-    """The cross-person index: merge-key values and duplicate-rule keys -> the person holding them."""
+    """The cross-person index: merge-key values and duplicate-rule keys -> the person holding them. Its rules
+    are read once, when it is made (frozen: they cannot be swapped afterwards)."""
 
     rules: IdentityRules | None
     cleaning: CleaningRules
@@ -104,9 +105,10 @@ class Identities:
 
     def __post_init__(self) -> None:
         # the merge keys with the field each reads; the duplicate rules with their place and what a match says
-        self._keys = tuple((key, KEY_FIELDS.get(key, key)) for key in self.rules.merge_keys) if self.rules else ()
-        self._rules = tuple((index, rule, "duplicate rule " + "+".join(rule.match))
-                            for index, rule in enumerate(self.cleaning.duplicates))
+        object.__setattr__(self, "_keys", tuple((key, KEY_FIELDS.get(key, key)) for key in self.rules.merge_keys)
+                           if self.rules else ())
+        object.__setattr__(self, "_rules", tuple((index, rule, "duplicate rule " + "+".join(rule.match))
+                                                 for index, rule in enumerate(self.cleaning.duplicates)))
 
     def add(self, person: PersonInput, order: int, cleaned: Cleaned) -> Survivor | Outcome:
         if cleaned.rejected:

@@ -67,7 +67,8 @@ def qualify_columns(rules: Rules, survivors: Sequence[Survivor], events: pl.Data
         return [None] * len(survivors)
     facts_model, mql_model = chosen
     mql = rules.mql
-    events = events.select("person", "at", "behaviour", "content").filter(pl.col("at") <= until)
+    events = events.select(c for c in ("person", "at", "behaviour", "content") if c in events.columns).filter(
+        pl.col("at") <= until)
     decays = [m.decay_after for m in chosen if m is not None and m.decay_after is not None]
     may_decay = _may_decay(survivors, events, until, min(decays)) if decays else set()
     scores = {m.name: _scores(m, events) for m in chosen if m is not None}
@@ -120,7 +121,7 @@ def _scores(model: ScoringModel, events: pl.DataFrame) -> pl.DataFrame:
     parts = []
     # the events of a behaviour some rule scores, once; each rule's from them (all of it at one collect)
     behaviours = sorted({rule.behaviour for rule in model.behaviour_rules})
-    scored = events.lazy().select("person", "at", "behaviour", "content").filter(pl.col("behaviour").is_in(behaviours))
+    scored = events.lazy().filter(pl.col("behaviour").is_in(behaviours))
     for rule in model.behaviour_rules:
         matches = pl.col("behaviour") == rule.behaviour
         if rule.content is not None:
