@@ -255,13 +255,13 @@ def _no_events() -> pl.DataFrame:
 def _first_day(accepted: pl.DataFrame, events: pl.DataFrame) -> date:
     import polars as pl
 
-    texts = [t for t in (accepted.filter(pl.col("create_time") != "")["create_time"].min(),
-                         events.filter((pl.col("reason") == "") & (pl.col("moment") != ""))["moment"].min()
-                         if len(events) else None) if t]
-    if not texts:
+    moment = events.filter((pl.col("reason") == "") & (pl.col("moment") != ""))["moment"].min() if len(events) \
+        else None
+    days = [day for day in (_leads_first_day(accepted), _day(moment)) if day is not None]
+    if not days:
         raise DataFileError("neither the leads (创建时间) nor the events have a date to start the clock from",
                             hint="give the first day with --start YYYY-MM-DD")
-    return datetime.strptime(str(min(texts))[:10], "%Y-%m-%d").date()
+    return min(days)
 
 
 def _minutes(text: pl.Expr, start: date) -> pl.Expr:
@@ -276,8 +276,12 @@ def _minutes(text: pl.Expr, start: date) -> pl.Expr:
 def _leads_first_day(accepted: pl.DataFrame) -> date | None:
     import polars as pl
 
-    first = accepted.filter(pl.col("create_time") != "")["create_time"].min()
-    return datetime.strptime(str(first)[:10], "%Y-%m-%d").date() if first else None
+    return _day(accepted.filter(pl.col("create_time") != "")["create_time"].min())
+
+
+def _day(moment: object) -> date | None:
+    """The day of a ``YYYY-MM-DD HH:MM:SS`` text (None when there is none)."""
+    return datetime.strptime(str(moment)[:10], "%Y-%m-%d").date() if moment else None
 
 
 def _records(accepted: pl.DataFrame, cleaned: list[Cleaned], start: date) -> list[PersonInput]:
