@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
-from mktctl.rules.cleaning import Cleaned, CleaningRules
+from mktctl.rules.cleaning import Cleaned, CleaningRules, DuplicateRule
 from mktctl.rules.model import LEAD, Event, PersonInput
 
 KEY_FIELDS = {"手机号": "mobile", "邮箱": "email"}
@@ -103,12 +104,16 @@ class Identities:
     people: dict[str, Survivor] = field(default_factory=dict)
     masters: dict[str, str] = field(default_factory=dict)  # survivor -> the object whose values win
 
-    def __post_init__(self) -> None:
-        # the merge keys with the field each reads; the duplicate rules with their place and what a match says
-        object.__setattr__(self, "_keys", tuple((key, KEY_FIELDS.get(key, key)) for key in self.rules.merge_keys)
-                           if self.rules else ())
-        object.__setattr__(self, "_rules", tuple((index, rule, "duplicate rule " + "+".join(rule.match))
-                                                 for index, rule in enumerate(self.cleaning.duplicates)))
+    @cached_property
+    def _keys(self) -> tuple[tuple[str, str], ...]:
+        """The merge keys with the field each reads, in their priority order."""
+        return tuple((key, KEY_FIELDS.get(key, key)) for key in self.rules.merge_keys) if self.rules else ()
+
+    @cached_property
+    def _rules(self) -> tuple[tuple[int, DuplicateRule, str], ...]:
+        """The duplicate rules with their place and what a match says."""
+        return tuple((index, rule, "duplicate rule " + "+".join(rule.match))
+                     for index, rule in enumerate(self.cleaning.duplicates))
 
     def add(self, person: PersonInput, order: int, cleaned: Cleaned) -> Survivor | Outcome:
         if cleaned.rejected:
