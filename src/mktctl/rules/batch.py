@@ -2,11 +2,11 @@
 people's events as columns and the per-person passes in worker processes.
 
 ``run_batch(rules, history, clock=, until=, seed=, refreshes=, processes=, chunk_size=, keep=, progress=,
-cleaned=)``:
+cleaned=, resolved=)``:
 
-1. **clean** every record at once (unless ``cleaned`` brings the cleaning done already) and **resolve
-   identities** in creation order, in this process (the records carry no events: nothing per event is built
-   here);
+1. **clean** every record at once and **resolve identities** in creation order, in this process, unless
+   ``cleaned`` and ``resolved`` bring them done already (the records carry no events: nothing per event is
+   built here);
 2. the events table (:class:`History`: one row per event, the record it belongs to and its place among
    that record's events) is mapped to the surviving people, sorted by person, moment and the order the
    engine gives events within a minute (the record's place, then the event's), and written where the
@@ -126,8 +126,7 @@ def run_batch(rules: Rules, history: History, *, clock: Clock, until: int, seed:
     cleaning: the records carry no events, so it reads none). ``detailed``, ``leave_out`` and ``end_only``: see
     :func:`mktctl.rules.person.run_person` (for a ``keep`` that reads no cause or detail, no change of those
     kinds, and of tags and segments only their state at the end; with ``end_only`` the people no flow can
-    start for run so, where the rules allow it:
-    :mod:`mktctl.rules.reach`)."""
+    start for run so, where the rules allow it: :mod:`mktctl.rules.reach`)."""
     with collector_paused():  # millions of records, survivors, plans and results (mktctl.base.collector)
         return _run_batch(rules, history, clock, until, seed, tuple(refreshes), processes, chunk_size, keep,
                           progress or _Quiet(), work_dir, detailed, leave_out, end_only, cleaned, resolved)
