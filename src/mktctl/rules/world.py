@@ -74,7 +74,9 @@ def assign_all(rules: Rules, assigner: Assigner, survivors: Sequence[Survivor],
     for at, _, _, survivor, phase, facts in requests:
         if phase == CREATION:
             pool = survivor.pool or rules.default_pool
-            rule_set = pools[pool] if pool in pools else pools.setdefault(pool, rules.assignment.for_pool(pool))
+            if pool not in pools:
+                pools[pool] = rules.assignment.for_pool(pool)
+            rule_set = pools[pool]
         else:
             rule_set = hand_off
         if rule_set is not None:
