@@ -7,7 +7,7 @@ The command line is a thin layer over this library. What a Python user may impor
 
     playbook, warnings = mktctl.load_playbook(Path("acme"))
     with mktctl.open_session(Path("acme")) as session:       # the embedded sandbox tenant by default
-        print(session.plan.summary())
+        summary = session.plan.summary()                     # what apply would change, as text
         mktctl.execute(session)
 
 Names are imported when first used, so ``import mktctl`` stays cheap and importing the sandbox alone
